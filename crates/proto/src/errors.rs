@@ -1,0 +1,137 @@
+//! Stable machine codes for everything the hub refuses. Devices map each code to a message in the
+//! resident's language (`locales/*/errors.ftl`, message id `error-<code>`), so the codes never change.
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorCode {
+    // -- request level
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    RateLimited,
+    Internal,
+    // -- joining
+    InviteInvalid,
+    InviteUsed,
+    InviteExpired,
+    // -- field validation
+    FieldTooLong,
+    FieldRequired,
+    UnknownCategory,
+    UnknownAddress,
+    TooManyPhotos,
+    BlobMissing,
+    BlobHashMismatch,
+    BlobTypeUnsupported,
+    // -- reports
+    ReportNotFound,
+    ReportExists,
+    ReportNotWithdrawable,
+    ReportNotRatable,
+    ReportNotReopenable,
+    InvalidTransition,
+    ReasonRequired,
+    // -- notices
+    NoticeNotFound,
+    // -- consultations
+    ConsultationNotFound,
+    ConsultationNotOpen,
+    ConsultationClosed,
+    NotEligible,
+    InvalidChoice,
+    // -- sync
+    SequenceGap,
+    OpConflict,
+}
+
+impl ErrorCode {
+    /// The code as it appears on the wire, e.g. `consultation_closed`.
+    pub fn as_str(self) -> &'static str {
+        ALL_CODES
+            .iter()
+            .find(|(c, _)| *c == self)
+            .map(|(_, s)| *s)
+            .unwrap_or("internal")
+    }
+}
+
+/// The wire spelling of every code; a unit test keeps it equal to serde's.
+const ALL_CODES: &[(ErrorCode, &str)] = &[
+    (ErrorCode::BadRequest, "bad_request"),
+    (ErrorCode::Unauthorized, "unauthorized"),
+    (ErrorCode::Forbidden, "forbidden"),
+    (ErrorCode::NotFound, "not_found"),
+    (ErrorCode::PayloadTooLarge, "payload_too_large"),
+    (ErrorCode::RateLimited, "rate_limited"),
+    (ErrorCode::Internal, "internal"),
+    (ErrorCode::InviteInvalid, "invite_invalid"),
+    (ErrorCode::InviteUsed, "invite_used"),
+    (ErrorCode::InviteExpired, "invite_expired"),
+    (ErrorCode::FieldTooLong, "field_too_long"),
+    (ErrorCode::FieldRequired, "field_required"),
+    (ErrorCode::UnknownCategory, "unknown_category"),
+    (ErrorCode::UnknownAddress, "unknown_address"),
+    (ErrorCode::TooManyPhotos, "too_many_photos"),
+    (ErrorCode::BlobMissing, "blob_missing"),
+    (ErrorCode::BlobHashMismatch, "blob_hash_mismatch"),
+    (ErrorCode::BlobTypeUnsupported, "blob_type_unsupported"),
+    (ErrorCode::ReportNotFound, "report_not_found"),
+    (ErrorCode::ReportExists, "report_exists"),
+    (ErrorCode::ReportNotWithdrawable, "report_not_withdrawable"),
+    (ErrorCode::ReportNotRatable, "report_not_ratable"),
+    (ErrorCode::ReportNotReopenable, "report_not_reopenable"),
+    (ErrorCode::InvalidTransition, "invalid_transition"),
+    (ErrorCode::ReasonRequired, "reason_required"),
+    (ErrorCode::NoticeNotFound, "notice_not_found"),
+    (ErrorCode::ConsultationNotFound, "consultation_not_found"),
+    (ErrorCode::ConsultationNotOpen, "consultation_not_open"),
+    (ErrorCode::ConsultationClosed, "consultation_closed"),
+    (ErrorCode::NotEligible, "not_eligible"),
+    (ErrorCode::InvalidChoice, "invalid_choice"),
+    (ErrorCode::SequenceGap, "sequence_gap"),
+    (ErrorCode::OpConflict, "op_conflict"),
+];
+
+impl ErrorCode {
+    pub fn all() -> impl Iterator<Item = ErrorCode> {
+        ALL_CODES.iter().map(|(c, _)| *c)
+    }
+    pub fn parse(s: &str) -> Option<ErrorCode> {
+        ALL_CODES.iter().find(|(_, n)| *n == s).map(|(c, _)| *c)
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The body of every error response from the hub: a stable `code` and a human `message`
+/// (in the language of the request's `Accept-Language`, zh-CN by default).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct ErrorBody {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_spelling_matches_serde() {
+        for code in ErrorCode::all() {
+            let json = serde_json::to_value(code).unwrap();
+            assert_eq!(json.as_str(), Some(code.as_str()), "{code:?}");
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
+        }
+    }
+}

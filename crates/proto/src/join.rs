@@ -1,0 +1,57 @@
+//! Joining a community: a resident redeems a one-time invitation code from the office and the device
+//! gets its token. The token is shown once and kept only in the OS keychain.
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::{Community, Household};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct JoinRequest {
+    pub code: String,
+    /// e.g. "Linli on Linux"; shown to staff in the device list.
+    #[serde(default)]
+    pub device_name: Option<String>,
+}
+
+#[derive(Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct JoinResponse {
+    pub resident_id: Uuid,
+    pub device_id: Uuid,
+    /// Bearer token for every later request. Never logged, never written to a file.
+    pub token: String,
+    pub community: Community,
+    pub household: Household,
+}
+
+impl std::fmt::Debug for JoinResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JoinResponse")
+            .field("resident_id", &self.resident_id)
+            .field("device_id", &self.device_id)
+            .field("token", &"<redacted>")
+            .field("community", &self.community)
+            .field("household", &self.household)
+            .finish()
+    }
+}
+
+/// `GET /v1/me`: who the token belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct Me {
+    pub resident_id: Uuid,
+    pub device_id: Uuid,
+    pub community: Community,
+    pub household: Household,
+}
+
+/// `GET /v1/events` sends `event: changed` with this as data whenever something changed for the caller.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct Nudge {
+    /// The hub's newest log position; a device whose cursor is below it pulls.
+    pub head: i64,
+}

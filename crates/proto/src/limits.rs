@@ -1,0 +1,17 @@
+//! Field limits, checked by the device before queueing and by the hub on every op.
+//! Counted in Unicode scalar values (chars), not bytes, so Chinese text gets the same room as English.
+
+pub const TITLE_MAX: usize = 100;
+pub const TEXT_MAX: usize = 2000;
+pub const COMMENT_MAX: usize = 500;
+pub const ADDRESS_PART_MAX: usize = 50;
+pub const ADDRESS_TEXT_MAX: usize = 200;
+pub const PHOTOS_MAX: usize = 9;
+/// Largest blob the hub accepts.
+pub const BLOB_MAX_BYTES: usize = 10 * 1024 * 1024;
+/// Largest push batch, in ops.
+pub const PUSH_BATCH_MAX: usize = 500;
+/// Largest pull page, in changes.
+pub const PULL_PAGE_MAX: u32 = 1000;
+/// Days after resolution during which an unsatisfied resident may reopen.
+pub const REOPEN_DAYS: i64 = 7;

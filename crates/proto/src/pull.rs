@@ -1,0 +1,50 @@
+//! Pull: the change feed a device reads from a cursor until caught up.
+//!
+//! Each change carries the **current** rendering of one record for the caller (upsert) or a tombstone.
+//! A device applies changes in order and stores `next_cursor`; reading again from an old cursor is harmless.
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::{Building, Category, Community, Consultation, Household, Notice, Report};
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct PullPage {
+    pub changes: Vec<Change>,
+    /// Give this back as `?cursor=` to read on. Equal to the request's cursor when nothing changed.
+    pub next_cursor: i64,
+    /// More changes are waiting beyond this page.
+    pub has_more: bool,
+    /// The hub's clock, so devices can show "time left" without trusting their own.
+    pub server_time: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct Change {
+    /// Position in the hub's log; strictly increasing within a page.
+    pub seq: i64,
+    pub record: Record,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
+#[ts(export)]
+pub enum Record {
+    Community(Community),
+    /// The caller's own household.
+    Household(Household),
+    Category(Category),
+    Building(Building),
+    Notice(Notice),
+    /// Tombstone: the notice was retracted or is no longer addressed to the caller.
+    NoticeRemoved { id: Uuid },
+    Consultation(Consultation),
+    ConsultationRemoved { id: Uuid },
+    Report(Report),
+    /// Tombstone: the report is no longer visible to the caller.
+    ReportRemoved { id: Uuid },
+}

@@ -1,0 +1,143 @@
+//! Reports (随手拍) and their timelines.
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::{Address, LatLon};
+use chrono::{DateTime, Utc};
+
+/// Where a report stands. submitted → accepted (受理) → in_progress (处理中) → resolved (已办结),
+/// or rejected (不予受理) / withdrawn by the resident. A reopened report goes back to in_progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ReportStatus {
+    Submitted,
+    Accepted,
+    InProgress,
+    Resolved,
+    Rejected,
+    Withdrawn,
+}
+
+impl ReportStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportStatus::Submitted => "submitted",
+            ReportStatus::Accepted => "accepted",
+            ReportStatus::InProgress => "in_progress",
+            ReportStatus::Resolved => "resolved",
+            ReportStatus::Rejected => "rejected",
+            ReportStatus::Withdrawn => "withdrawn",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "submitted" => ReportStatus::Submitted,
+            "accepted" => ReportStatus::Accepted,
+            "in_progress" => ReportStatus::InProgress,
+            "resolved" => ReportStatus::Resolved,
+            "rejected" => ReportStatus::Rejected,
+            "withdrawn" => ReportStatus::Withdrawn,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Satisfaction {
+    /// 满意
+    Satisfied,
+    /// 基本满意
+    Basic,
+    /// 不满意
+    Unsatisfied,
+}
+
+impl Satisfaction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Satisfaction::Satisfied => "satisfied",
+            Satisfaction::Basic => "basic",
+            Satisfaction::Unsatisfied => "unsatisfied",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "satisfied" => Satisfaction::Satisfied,
+            "basic" => Satisfaction::Basic,
+            "unsatisfied" => Satisfaction::Unsatisfied,
+            _ => return None,
+        })
+    }
+}
+
+/// Who did something on a report's timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ActorRole {
+    Resident,
+    Staff,
+    /// A relative acting for the resident (亲友代办).
+    Proxy,
+}
+
+/// What happened on a report's timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ReportEventKind {
+    Submitted,
+    /// A status change by staff; `status` holds the new status and `text` the reply.
+    Status,
+    Comment,
+    Withdrawn,
+    Rated,
+    Reopened,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct ReportEvent {
+    pub id: Uuid,
+    pub kind: ReportEventKind,
+    pub actor: ActorRole,
+    /// Display name of the actor, e.g. "社区工作人员" or the proxy's name.
+    #[serde(default)]
+    pub actor_name: Option<String>,
+    #[serde(default)]
+    pub status: Option<ReportStatus>,
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub satisfaction: Option<Satisfaction>,
+    pub at: DateTime<Utc>,
+}
+
+/// A report rendered for its owner (the resident who made it, their household, or a proxy with `report`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct Report {
+    /// Chosen by the device (UUIDv7) so a report made offline keeps its id.
+    pub id: Uuid,
+    pub category: String,
+    pub text: String,
+    pub address: Address,
+    #[serde(default)]
+    pub location: Option<LatLon>,
+    /// sha256 of each photo, in the order the resident chose them.
+    pub photos: Vec<String>,
+    pub status: ReportStatus,
+    /// When the resident made it on their device.
+    pub created_at: DateTime<Utc>,
+    /// When the hub received it.
+    pub received_at: DateTime<Utc>,
+    /// Oldest first.
+    pub events: Vec<ReportEvent>,
+    /// Bumped on every change; lets a device tell stale from fresh.
+    pub version: i64,
+}

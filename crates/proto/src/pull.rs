@@ -41,10 +41,16 @@ pub enum Record {
     Building(Building),
     Notice(Notice),
     /// Tombstone: the notice was retracted or is no longer addressed to the caller.
-    NoticeRemoved { id: Uuid },
+    NoticeRemoved {
+        id: Uuid,
+    },
     Consultation(Consultation),
-    ConsultationRemoved { id: Uuid },
+    ConsultationRemoved {
+        id: Uuid,
+    },
     Report(Report),
     /// Tombstone: the report is no longer visible to the caller.
-    ReportRemoved { id: Uuid },
+    ReportRemoved {
+        id: Uuid,
+    },
 }

@@ -1,0 +1,119 @@
+//! The one error type of the core. Each variant has a stable machine code (for the UI and scripts) and a
+//! message for the resident in their language.
+use linli_i18n::Lang;
+use linli_proto::ErrorCode;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error("local database: {0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("the profile database has schema version {found}, newer than this build ({known})")]
+    NewerDatabase { found: i64, known: i64 },
+    #[error("file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("stored data could not be read: {0}")]
+    Corrupt(String),
+    #[error("this profile has not joined a community yet")]
+    NotJoined,
+    #[error("this profile has already joined a community")]
+    AlreadyJoined,
+    #[error("the hub cannot be reached: {0}")]
+    Offline(String),
+    /// The hub answered with an error body.
+    #[error("the hub refused ({status}): {code}: {message}")]
+    Hub {
+        status: u16,
+        code: ErrorCode,
+        message: String,
+    },
+    /// The hub answered something this build does not understand.
+    #[error("unexpected answer from the hub: {0}")]
+    Protocol(String),
+    #[error("the OS keychain cannot be used: {0}")]
+    Keychain(String),
+    /// Checked on the device before anything is queued, with the same codes the hub would use.
+    #[error("refused: {0}")]
+    Refused(ErrorCode),
+    #[error("not found")]
+    NotFound,
+    #[error("{path} is not a photo (JPEG, PNG or WebP)")]
+    PhotoNotImage { path: PathBuf },
+    #[error("{path} is too large ({bytes} bytes)")]
+    PhotoTooLarge { path: PathBuf, bytes: u64 },
+    #[error("invalid hub address: {0}")]
+    BadHubUrl(String),
+}
+
+impl CoreError {
+    /// Stable machine code, e.g. `offline` or `consultation_closed`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CoreError::Db(_) => "database",
+            CoreError::NewerDatabase { .. } => "newer_database",
+            CoreError::Io(_) => "io",
+            CoreError::Corrupt(_) => "corrupt",
+            CoreError::NotJoined => "not_joined",
+            CoreError::AlreadyJoined => "already_joined",
+            CoreError::Offline(_) => "offline",
+            CoreError::Hub { code, .. } => code.as_str(),
+            CoreError::Protocol(_) => "protocol",
+            CoreError::Keychain(_) => "keychain",
+            CoreError::Refused(code) => code.as_str(),
+            CoreError::NotFound => "not_found",
+            CoreError::PhotoNotImage { .. } => "photo_not_image",
+            CoreError::PhotoTooLarge { .. } => "photo_too_large",
+            CoreError::BadHubUrl(_) => "bad_hub_url",
+        }
+    }
+
+    /// What to tell the resident, in their language.
+    pub fn user_message(&self, lang: Lang) -> String {
+        use linli_i18n::{message, message_args};
+        match self {
+            CoreError::Hub { code, .. } | CoreError::Refused(code) => {
+                linli_i18n::error_message(lang, *code)
+            }
+            CoreError::NotFound => linli_i18n::error_message(lang, ErrorCode::NotFound),
+            CoreError::PhotoNotImage { path } => message_args(
+                lang,
+                "core-error-photo-not-image",
+                &[("file", file_name(path).into())],
+            ),
+            CoreError::PhotoTooLarge { path, bytes } => message_args(
+                lang,
+                "core-error-photo-too-large",
+                &[
+                    ("file", file_name(path).into()),
+                    ("mb", ((*bytes as f64 / 1048576.0).ceil() as i64).into()),
+                ],
+            ),
+            CoreError::Keychain(detail) => message_args(
+                lang,
+                "core-error-keychain",
+                &[("detail", detail.clone().into())],
+            ),
+            other => message(
+                lang,
+                &format!("core-error-{}", other.code().replace('_', "-")),
+            ),
+        }
+    }
+
+    /// True when the hub could not be reached (the change stays queued and is retried).
+    pub fn is_offline(&self) -> bool {
+        matches!(self, CoreError::Offline(_))
+    }
+}
+
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+impl From<serde_json::Error> for CoreError {
+    fn from(e: serde_json::Error) -> Self {
+        CoreError::Corrupt(e.to_string())
+    }
+}

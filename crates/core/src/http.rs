@@ -1,0 +1,191 @@
+//! The hub's HTTP API as typed calls (reqwest with rustls). Errors are sorted into three kinds the sync
+//! engine treats differently: the hub can't be reached (offline: keep everything, retry later), the hub
+//! answered with an error body (a typed code), or it answered something we don't understand (protocol).
+use crate::CoreError;
+use linli_i18n::Lang;
+use linli_proto::{
+    ErrorBody, ErrorCode, JoinRequest, JoinResponse, Me, PullPage, PushRequest, PushResponse,
+};
+use reqwest::{Client, RequestBuilder, Response, StatusCode};
+use serde::de::DeserializeOwned;
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct HubClient {
+    base: String,
+    token: Option<String>,
+    lang: Lang,
+    http: Client,
+    /// For the event stream: no overall timeout.
+    stream: Client,
+}
+
+impl std::fmt::Debug for HubClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HubClient")
+            .field("base", &self.base)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+/// Checks and normalises a hub address (no trailing slash).
+pub fn normalise_url(url: &str) -> Result<String, CoreError> {
+    let url = url.trim().trim_end_matches('/');
+    let parsed =
+        reqwest::Url::parse(url).map_err(|e| CoreError::BadHubUrl(format!("{url}: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+        return Err(CoreError::BadHubUrl(url.to_owned()));
+    }
+    Ok(url.to_owned())
+}
+
+fn transport(e: reqwest::Error) -> CoreError {
+    if e.is_decode() {
+        CoreError::Protocol(e.to_string())
+    } else {
+        // Connect failures, timeouts, a connection cut before or during the answer.
+        CoreError::Offline(e.to_string())
+    }
+}
+
+impl HubClient {
+    pub fn new(base: &str, token: Option<String>, lang: Lang) -> Result<Self, CoreError> {
+        let base = normalise_url(base)?;
+        let build = |timeout: Option<Duration>| {
+            let mut b = Client::builder()
+                .connect_timeout(Duration::from_secs(10))
+                .tcp_keepalive(Duration::from_secs(30))
+                .user_agent(concat!("linli/", env!("CARGO_PKG_VERSION")));
+            if let Some(t) = timeout {
+                b = b.timeout(t);
+            }
+            b.build().map_err(|e| CoreError::Protocol(e.to_string()))
+        };
+        Ok(HubClient {
+            base,
+            token,
+            lang,
+            http: build(Some(Duration::from_secs(60)))?,
+            stream: build(None)?,
+        })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    fn with_headers(&self, req: RequestBuilder) -> RequestBuilder {
+        let req = req.header(reqwest::header::ACCEPT_LANGUAGE, self.lang.tag());
+        match &self.token {
+            Some(t) => req.bearer_auth(t),
+            None => req,
+        }
+    }
+
+    async fn send(&self, req: RequestBuilder) -> Result<Response, CoreError> {
+        let resp = self.with_headers(req).send().await.map_err(transport)?;
+        check(resp).await
+    }
+
+    async fn json<T: DeserializeOwned>(&self, req: RequestBuilder) -> Result<T, CoreError> {
+        let resp = self.send(req).await?;
+        let bytes = resp.bytes().await.map_err(transport)?;
+        serde_json::from_slice(&bytes).map_err(|e| CoreError::Protocol(e.to_string()))
+    }
+
+    pub async fn join(&self, req: &JoinRequest) -> Result<JoinResponse, CoreError> {
+        self.json(self.http.post(format!("{}/v1/join", self.base)).json(req))
+            .await
+    }
+
+    pub async fn me(&self) -> Result<Me, CoreError> {
+        self.json(self.http.get(format!("{}/v1/me", self.base)))
+            .await
+    }
+
+    pub async fn pull(&self, cursor: i64, limit: u32) -> Result<PullPage, CoreError> {
+        self.json(
+            self.http
+                .get(format!("{}/v1/pull", self.base))
+                .query(&[("cursor", cursor.to_string()), ("limit", limit.to_string())]),
+        )
+        .await
+    }
+
+    pub async fn push(&self, req: &PushRequest) -> Result<PushResponse, CoreError> {
+        self.json(self.http.post(format!("{}/v1/push", self.base)).json(req))
+            .await
+    }
+
+    /// Idempotent: the hub keys blobs by their sha256.
+    pub async fn put_blob(
+        &self,
+        sha256: &str,
+        mime: &str,
+        bytes: Vec<u8>,
+    ) -> Result<(), CoreError> {
+        self.send(
+            self.http
+                .put(format!("{}/v1/blobs/{sha256}", self.base))
+                .header(reqwest::header::CONTENT_TYPE, mime)
+                .body(bytes),
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn get_blob(&self, sha256: &str) -> Result<Vec<u8>, CoreError> {
+        let resp = self
+            .send(self.http.get(format!("{}/v1/blobs/{sha256}", self.base)))
+            .await?;
+        Ok(resp.bytes().await.map_err(transport)?.to_vec())
+    }
+
+    /// Opens the server-sent event stream (`GET /v1/events`).
+    pub async fn events(&self) -> Result<Response, CoreError> {
+        self.send(
+            self.stream
+                .get(format!("{}/v1/events", self.base))
+                .header(reqwest::header::ACCEPT, "text/event-stream"),
+        )
+        .await
+    }
+}
+
+async fn check(resp: Response) -> Result<Response, CoreError> {
+    let status = resp.status();
+    if status.is_success() {
+        return Ok(resp);
+    }
+    let bytes = resp.bytes().await.map_err(transport)?;
+    match serde_json::from_slice::<ErrorBody>(&bytes) {
+        Ok(body) => Err(CoreError::Hub {
+            status: status.as_u16(),
+            code: body.code,
+            message: body.message,
+        }),
+        // A gateway in between answering for an unreachable hub.
+        Err(_)
+            if matches!(
+                status,
+                StatusCode::BAD_GATEWAY
+                    | StatusCode::SERVICE_UNAVAILABLE
+                    | StatusCode::GATEWAY_TIMEOUT
+            ) =>
+        {
+            Err(CoreError::Offline(format!("HTTP {status}")))
+        }
+        Err(_) => Err(CoreError::Hub {
+            status: status.as_u16(),
+            code: if status == StatusCode::UNAUTHORIZED {
+                ErrorCode::Unauthorized
+            } else if status == StatusCode::NOT_FOUND {
+                ErrorCode::NotFound
+            } else {
+                ErrorCode::Internal
+            },
+            message: String::from_utf8_lossy(&bytes).chars().take(200).collect(),
+        }),
+    }
+}

@@ -1,0 +1,341 @@
+//! Views = the replica (the hub's last rendering) with the effects of this device's queued ops laid on top.
+//! Pulled changes only ever touch the replica, so they never overwrite a pending local change; a rejected op
+//! is deleted from the outbox, which rolls its effect back.
+use crate::store::outbox::{OpState, OutboxRow};
+use crate::store::{self};
+use crate::views::*;
+use crate::CoreError;
+use chrono::{DateTime, Utc};
+use linli_i18n::Lang;
+use linli_proto::{
+    ActorRole, Consultation, Notice, OpBody, Report, ReportEvent, ReportEventKind, ReportStatus,
+    Satisfaction,
+};
+use rusqlite::Connection;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+pub const REPORT_KINDS: &[&str] = &[
+    "create_report",
+    "comment_report",
+    "withdraw_report",
+    "rate_report",
+    "reopen_report",
+];
+
+pub fn notice_view(row: store::notices::NoticeRow) -> NoticeView {
+    let n: Notice = row.notice;
+    NoticeView {
+        id: n.id,
+        title: n.title,
+        body: n.body,
+        urgency: n.urgency,
+        pinned: n.pinned,
+        published_at: n.published_at,
+        expires_at: n.expires_at,
+        attachments: n.attachments,
+        read: row.read,
+        pending: row.pending,
+    }
+}
+
+/// Whether an op's effect still has to be laid over the replica.
+fn still_shows(row: &OutboxRow, replica_version: Option<i64>) -> bool {
+    match row.state {
+        OpState::Pending => true,
+        OpState::Applied => match (row.applied_version, replica_version) {
+            (Some(applied), Some(have)) => have < applied,
+            (_, None) => true,
+            (None, Some(_)) => false,
+        },
+    }
+}
+
+fn local_event(op_id: Uuid, at: DateTime<Utc>, kind: ReportEventKind) -> ReportEvent {
+    ReportEvent {
+        id: op_id,
+        kind,
+        actor: ActorRole::Resident,
+        actor_name: None,
+        status: None,
+        text: None,
+        satisfaction: None,
+        at,
+    }
+}
+
+/// Lays `ops` (all about one report, in sequence order) over `replica`. Returns the view's report and
+/// whether a change is still pending.
+fn apply_report_ops(
+    mut report: Option<Report>,
+    ops: &[&OutboxRow],
+) -> (Option<Report>, bool, bool) {
+    let replica_version = report.as_ref().map(|r| r.version);
+    let mut pending = false;
+    let mut received = report.is_some();
+    for row in ops {
+        if row.state == OpState::Pending {
+            pending = true;
+        }
+        if !still_shows(row, replica_version) {
+            continue;
+        }
+        let op = &row.op;
+        match &op.body {
+            OpBody::CreateReport {
+                report_id,
+                category,
+                text,
+                address,
+                location,
+                photos,
+            } => {
+                if report.is_none() {
+                    received = false;
+                    report = Some(Report {
+                        id: *report_id,
+                        category: category.clone(),
+                        text: text.clone(),
+                        address: address.clone(),
+                        location: *location,
+                        photos: photos.clone(),
+                        status: ReportStatus::Submitted,
+                        created_at: op.created_at,
+                        received_at: op.created_at,
+                        events: vec![local_event(
+                            op.id,
+                            op.created_at,
+                            ReportEventKind::Submitted,
+                        )],
+                        version: 0,
+                    });
+                }
+            }
+            OpBody::CommentReport { text, .. } => {
+                if let Some(r) = report.as_mut() {
+                    let mut e = local_event(op.id, op.created_at, ReportEventKind::Comment);
+                    e.text = Some(text.clone());
+                    r.events.push(e);
+                }
+            }
+            OpBody::WithdrawReport { .. } => {
+                if let Some(r) = report.as_mut() {
+                    r.status = ReportStatus::Withdrawn;
+                    r.events.push(local_event(
+                        op.id,
+                        op.created_at,
+                        ReportEventKind::Withdrawn,
+                    ));
+                }
+            }
+            OpBody::RateReport {
+                satisfaction,
+                comment,
+                ..
+            } => {
+                if let Some(r) = report.as_mut() {
+                    let mut e = local_event(op.id, op.created_at, ReportEventKind::Rated);
+                    e.satisfaction = Some(*satisfaction);
+                    e.text = comment.clone();
+                    r.events.push(e);
+                }
+            }
+            OpBody::ReopenReport { reason, .. } => {
+                if let Some(r) = report.as_mut() {
+                    r.status = ReportStatus::InProgress;
+                    let mut e = local_event(op.id, op.created_at, ReportEventKind::Reopened);
+                    e.text = reason.clone();
+                    r.events.push(e);
+                }
+            }
+            OpBody::CastVote { .. } | OpBody::MarkNoticeRead { .. } => {}
+        }
+    }
+    (report, pending, received)
+}
+
+fn report_view(
+    r: Report,
+    pending: bool,
+    received: bool,
+    names: &HashMap<String, String>,
+    now: DateTime<Utc>,
+) -> ReportView {
+    let resolved_at = r
+        .events
+        .iter()
+        .rev()
+        .find(|e| e.kind == ReportEventKind::Status && e.status == Some(ReportStatus::Resolved))
+        .map(|e| e.at);
+    let last_rating = r
+        .events
+        .iter()
+        .rev()
+        .take_while(|e| {
+            !(e.kind == ReportEventKind::Status && e.status == Some(ReportStatus::Resolved))
+        })
+        .find(|e| e.kind == ReportEventKind::Rated)
+        .and_then(|e| e.satisfaction);
+    let resolved = r.status == ReportStatus::Resolved;
+    let within_reopen = resolved_at
+        .is_none_or(|at| now - at <= chrono::Duration::days(linli_proto::limits::REOPEN_DAYS));
+    ReportView {
+        id: r.id,
+        category_name: names
+            .get(&r.category)
+            .cloned()
+            .unwrap_or_else(|| r.category.clone()),
+        category: r.category,
+        text: r.text,
+        address: r.address,
+        location: r.location,
+        photos: r.photos,
+        can_withdraw: r.status == ReportStatus::Submitted,
+        can_rate: resolved && last_rating.is_none(),
+        can_reopen: resolved
+            && within_reopen
+            && matches!(last_rating, None | Some(Satisfaction::Unsatisfied)),
+        status: r.status,
+        created_at: r.created_at,
+        received_at: received.then_some(r.received_at),
+        events: r.events,
+        pending,
+    }
+}
+
+fn category_names(conn: &Connection, lang: Lang) -> Result<HashMap<String, String>, CoreError> {
+    Ok(store::community::categories(conn)?
+        .into_iter()
+        .map(|c| {
+            let name = match lang {
+                Lang::ZhCn => c.name_zh,
+                Lang::EnUs => c.name_en,
+            };
+            (c.key, name)
+        })
+        .collect())
+}
+
+/// Every report the resident sees, newest first, with pending local changes applied.
+pub fn reports(conn: &Connection, lang: Lang) -> Result<Vec<ReportView>, CoreError> {
+    let names = category_names(conn, lang)?;
+    let now = Utc::now();
+    let ops = store::outbox::all_of_kinds(conn, REPORT_KINDS)?;
+    let mut by_report: HashMap<String, Vec<&OutboxRow>> = HashMap::new();
+    for row in &ops {
+        by_report
+            .entry(store::outbox::target(&row.op.body))
+            .or_default()
+            .push(row);
+    }
+    let mut out = Vec::new();
+    for r in store::reports::list(conn)? {
+        let key = r.id.to_string();
+        let ops = by_report.remove(&key).unwrap_or_default();
+        let (r, pending, received) = apply_report_ops(Some(r), &ops);
+        if let Some(r) = r {
+            out.push(report_view(r, pending, received, &names, now));
+        }
+    }
+    // Reports made on this device that the replica does not hold yet.
+    for ops in by_report.values() {
+        if let (Some(r), pending, received) = apply_report_ops(None, ops) {
+            out.push(report_view(r, pending, received, &names, now));
+        }
+    }
+    out.sort_by_key(|r| std::cmp::Reverse(r.created_at));
+    Ok(out)
+}
+
+pub fn report(conn: &Connection, lang: Lang, id: Uuid) -> Result<Option<ReportView>, CoreError> {
+    let names = category_names(conn, lang)?;
+    let ops = store::outbox::for_target(conn, &id.to_string())?;
+    let ops: Vec<&OutboxRow> = ops.iter().collect();
+    let (r, pending, received) = apply_report_ops(store::reports::get(conn, id)?, &ops);
+    Ok(r.map(|r| report_view(r, pending, received, &names, Utc::now())))
+}
+
+pub fn consultation_status(c: &Consultation, now: DateTime<Utc>) -> ConsultationStatus {
+    if c.closed_at.is_some() || now >= c.closes_at {
+        ConsultationStatus::Closed
+    } else if now < c.opens_at {
+        ConsultationStatus::Upcoming
+    } else {
+        ConsultationStatus::Open
+    }
+}
+
+fn consultation_view(c: Consultation, ops: &[&OutboxRow], now: DateTime<Utc>) -> ConsultationView {
+    let mut my_vote = c.my_vote.clone();
+    let mut pending = false;
+    for row in ops {
+        if let OpBody::CastVote { option_ids, .. } = &row.op.body {
+            my_vote = Some(option_ids.clone());
+            pending |= row.state == OpState::Pending;
+        }
+    }
+    ConsultationView {
+        status: consultation_status(&c, now),
+        id: c.id,
+        title: c.title,
+        description: c.description,
+        options: c.options,
+        max_choices: c.max_choices,
+        opens_at: c.opens_at,
+        closes_at: c.closes_at,
+        vote_scope: c.vote_scope,
+        results_visibility: c.results_visibility,
+        my_vote,
+        total_votes: c.total_votes,
+        pending,
+    }
+}
+
+pub fn consultations(conn: &Connection) -> Result<Vec<ConsultationView>, CoreError> {
+    let now = Utc::now();
+    let ops = store::outbox::all_of_kinds(conn, &["cast_vote"])?;
+    let mut by_id: HashMap<String, Vec<&OutboxRow>> = HashMap::new();
+    for row in &ops {
+        by_id
+            .entry(store::outbox::target(&row.op.body))
+            .or_default()
+            .push(row);
+    }
+    let mut out: Vec<ConsultationView> = store::consultations::list(conn)?
+        .into_iter()
+        .map(|c| {
+            let ops = by_id.get(&c.id.to_string()).cloned().unwrap_or_default();
+            consultation_view(c, &ops, now)
+        })
+        .collect();
+    // Open first, then upcoming, then closed; newest first within (list order is kept by a stable sort).
+    out.sort_by_key(|c| match c.status {
+        ConsultationStatus::Open => 0,
+        ConsultationStatus::Upcoming => 1,
+        ConsultationStatus::Closed => 2,
+    });
+    Ok(out)
+}
+
+pub fn consultation(conn: &Connection, id: Uuid) -> Result<Option<ConsultationView>, CoreError> {
+    let Some(c) = store::consultations::get(conn, id)? else {
+        return Ok(None);
+    };
+    let ops = store::outbox::for_target(conn, &id.to_string())?;
+    let ops: Vec<&OutboxRow> = ops.iter().collect();
+    Ok(Some(consultation_view(c, &ops, Utc::now())))
+}
+
+pub fn categories(conn: &Connection, lang: Lang) -> Result<Vec<CategoryView>, CoreError> {
+    Ok(store::community::categories(conn)?
+        .into_iter()
+        .map(|c| CategoryView {
+            name: match lang {
+                Lang::ZhCn => c.name_zh,
+                Lang::EnUs => c.name_en,
+            },
+            key: c.key,
+            icon: c.icon,
+        })
+        .collect())
+}

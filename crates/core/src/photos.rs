@@ -1,0 +1,111 @@
+//! Photos for reports: checked, decoded, turned upright, downscaled to at most 1600 px on the long side and
+//! re-encoded as JPEG. Re-encoding writes only pixels, so EXIF (GPS, camera, time) never leaves the device.
+//! A thumbnail of at most 320 px is made for lists. Both are stored under `photos/` by the sha256 of the
+//! processed picture, which is also the blob's name on the hub (so uploads are idempotent).
+use crate::CoreError;
+use image::{codecs::jpeg::JpegEncoder, DynamicImage, ImageDecoder, ImageFormat, ImageReader};
+use sha2::{Digest, Sha256};
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+/// Files larger than this are refused before decoding.
+pub const INPUT_MAX_BYTES: u64 = 20 * 1024 * 1024;
+pub const LONG_SIDE_MAX: u32 = 1600;
+pub const THUMB_SIDE_MAX: u32 = 320;
+const JPEG_QUALITY: u8 = 85;
+const THUMB_QUALITY: u8 = 75;
+pub const MIME: &str = "image/jpeg";
+
+/// A photo ready to be stored and uploaded.
+pub struct ProcessedPhoto {
+    pub sha256: String,
+    pub jpeg: Vec<u8>,
+    pub thumbnail: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Checks and processes one picture file. Refuses non-images and files over [`INPUT_MAX_BYTES`].
+pub fn process(path: &Path) -> Result<ProcessedPhoto, CoreError> {
+    let size = std::fs::metadata(path)?.len();
+    if size > INPUT_MAX_BYTES {
+        return Err(CoreError::PhotoTooLarge {
+            path: path.to_owned(),
+            bytes: size,
+        });
+    }
+    let bytes = std::fs::read(path)?;
+    process_bytes(&bytes).map_err(|()| CoreError::PhotoNotImage {
+        path: path.to_owned(),
+    })
+}
+
+fn process_bytes(bytes: &[u8]) -> Result<ProcessedPhoto, ()> {
+    let format = image::guess_format(bytes).map_err(|_| ())?;
+    if !matches!(
+        format,
+        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP
+    ) {
+        return Err(());
+    }
+    let reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut decoder = reader.into_decoder().map_err(|_| ())?;
+    let orientation = decoder.orientation().ok();
+    let mut img = DynamicImage::from_decoder(decoder).map_err(|_| ())?;
+    if let Some(o) = orientation {
+        img.apply_orientation(o);
+    }
+    if img.width().max(img.height()) > LONG_SIDE_MAX {
+        img = img.resize(
+            LONG_SIDE_MAX,
+            LONG_SIDE_MAX,
+            image::imageops::FilterType::Triangle,
+        );
+    }
+    let rgb = DynamicImage::ImageRgb8(img.to_rgb8());
+    let jpeg = encode(&rgb, JPEG_QUALITY)?;
+    let thumbnail = encode(
+        &rgb.thumbnail(THUMB_SIDE_MAX, THUMB_SIDE_MAX),
+        THUMB_QUALITY,
+    )?;
+    Ok(ProcessedPhoto {
+        sha256: hex::encode(Sha256::digest(&jpeg)),
+        width: rgb.width(),
+        height: rgb.height(),
+        jpeg,
+        thumbnail,
+    })
+}
+
+fn encode(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, ()> {
+    let mut out = Vec::new();
+    JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(img)
+        .map_err(|_| ())?;
+    Ok(out)
+}
+
+/// Where a stored photo (or its thumbnail) lives in the profile.
+pub fn path_of(photos_dir: &Path, sha256: &str, thumbnail: bool) -> Result<PathBuf, CoreError> {
+    // The name comes from the replica or the UI: accept only a sha256, never a path.
+    if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(CoreError::NotFound);
+    }
+    Ok(photos_dir.join(if thumbnail {
+        format!("{sha256}.thumb.jpg")
+    } else {
+        format!("{sha256}.jpg")
+    }))
+}
+
+/// Writes the photo and its thumbnail (atomically: temp file, then rename).
+pub fn save(photos_dir: &Path, photo: &ProcessedPhoto) -> Result<(), CoreError> {
+    std::fs::create_dir_all(photos_dir)?;
+    for (thumb, bytes) in [(false, &photo.jpeg), (true, &photo.thumbnail)] {
+        let path = path_of(photos_dir, &photo.sha256, thumb)?;
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, bytes)?;
+        std::fs::rename(&tmp, &path)?;
+    }
+    Ok(())
+}

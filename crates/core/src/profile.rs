@@ -1,0 +1,586 @@
+//! `Profile`: one resident profile = one data directory (SQLite replica + outbox + photos). The facade the
+//! Tauri shell and the CLI use for everything: reading screens, making changes, syncing, events.
+use crate::store::{self, settings};
+use crate::views::*;
+use crate::{keychain, outbox, overlay, photos, CoreError};
+use chrono::Utc;
+use linli_i18n::Lang;
+use linli_proto::limits::{ADDRESS_PART_MAX, ADDRESS_TEXT_MAX, COMMENT_MAX, PHOTOS_MAX, TEXT_MAX};
+use linli_proto::{ErrorCode, JoinRequest, OpBody, ReportStatus, Satisfaction};
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use tokio::sync::{broadcast, Notify};
+use uuid::Uuid;
+
+pub(crate) struct EngineState {
+    pub state: SyncState,
+    pub last_error: Option<String>,
+}
+
+pub struct Profile {
+    dir: PathBuf,
+    db: Mutex<Connection>,
+    lang: RwLock<Lang>,
+    token: Mutex<Option<String>>,
+    pub(crate) events: broadcast::Sender<CoreEvent>,
+    /// Woken by every local change and every hub nudge; the sync loop waits on it.
+    pub(crate) wake: Notify,
+    /// One sync at a time per profile.
+    pub(crate) sync_lock: tokio::sync::Mutex<()>,
+    pub(crate) engine: Mutex<EngineState>,
+}
+
+impl std::fmt::Debug for Profile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Profile").field("dir", &self.dir).finish()
+    }
+}
+
+const DB_FILE: &str = "linli.db";
+const PHOTOS_DIR: &str = "photos";
+
+impl Profile {
+    /// Opens the profile in `dir`, creating and migrating its database as needed.
+    pub fn open(dir: &Path) -> Result<Arc<Profile>, CoreError> {
+        std::fs::create_dir_all(dir)?;
+        let conn = store::open(&dir.join(DB_FILE))?;
+        let lang = settings::get(&conn, settings::LANGUAGE)?
+            .and_then(|l| Lang::parse(&l))
+            .unwrap_or_default();
+        let (events, _) = broadcast::channel(256);
+        Ok(Arc::new(Profile {
+            dir: dir.to_owned(),
+            db: Mutex::new(conn),
+            lang: RwLock::new(lang),
+            token: Mutex::new(None),
+            events,
+            wake: Notify::new(),
+            sync_lock: tokio::sync::Mutex::new(()),
+            engine: Mutex::new(EngineState {
+                state: SyncState::Idle,
+                last_error: None,
+            }),
+        }))
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The database connection. A poisoned lock only means another thread panicked mid-read; SQLite's own
+    /// transactions keep the data consistent, so carry on.
+    pub(crate) fn db(&self) -> MutexGuard<'_, Connection> {
+        self.db.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn photos_dir(&self) -> PathBuf {
+        self.dir.join(PHOTOS_DIR)
+    }
+
+    pub fn is_joined(&self) -> bool {
+        matches!(settings::get(&self.db(), settings::DEVICE_ID), Ok(Some(_)))
+    }
+
+    pub(crate) fn hub_url(&self) -> Result<String, CoreError> {
+        settings::get(&self.db(), settings::HUB_URL)?.ok_or(CoreError::NotJoined)
+    }
+
+    fn keychain_user(&self) -> Result<String, CoreError> {
+        let db = self.db();
+        if let Some(u) = settings::get(&db, settings::KEYCHAIN_USER)? {
+            return Ok(u);
+        }
+        let user = format!(
+            "profile-{}",
+            format_args!("{:032x}", rand::random::<u128>())
+        );
+        settings::set(&db, settings::KEYCHAIN_USER, &user)?;
+        Ok(user)
+    }
+
+    /// The device token, read from the keychain once per process.
+    pub(crate) fn token(&self) -> Result<String, CoreError> {
+        let mut cached = self.token.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(t) = cached.as_ref() {
+            return Ok(t.clone());
+        }
+        if !self.is_joined() {
+            return Err(CoreError::NotJoined);
+        }
+        let user = self.keychain_user()?;
+        let token = keychain::load(&user)?.ok_or_else(|| {
+            CoreError::Keychain(format!("no token stored for this profile ({user})"))
+        })?;
+        *cached = Some(token.clone());
+        Ok(token)
+    }
+
+    pub(crate) fn client(&self) -> Result<crate::http::HubClient, CoreError> {
+        crate::http::HubClient::new(&self.hub_url()?, Some(self.token()?), self.language())
+    }
+
+    /// Redeems an invitation code: stores the token in the keychain and the community in the replica.
+    pub async fn join(
+        &self,
+        hub_url: &str,
+        code: &str,
+        device_name: Option<String>,
+    ) -> Result<JoinInfo, CoreError> {
+        if self.is_joined() {
+            return Err(CoreError::AlreadyJoined);
+        }
+        let user = self.keychain_user()?;
+        // Before spending the one-time code: make sure the token will have somewhere to live.
+        keychain::check_reachable(&user)?;
+        let client = crate::http::HubClient::new(hub_url, None, self.language())?;
+        let resp = client
+            .join(&JoinRequest {
+                code: code.trim().to_owned(),
+                device_name: device_name.or_else(|| Some(default_device_name())),
+            })
+            .await?;
+        keychain::store(&user, &resp.token)?;
+        *self.token.lock().unwrap_or_else(|p| p.into_inner()) = Some(resp.token.clone());
+        {
+            let mut db = self.db();
+            let tx = db.transaction()?;
+            settings::set(&tx, settings::HUB_URL, client.base())?;
+            settings::set(&tx, settings::RESIDENT_ID, &resp.resident_id.to_string())?;
+            settings::set(&tx, settings::DEVICE_ID, &resp.device_id.to_string())?;
+            settings::set(&tx, settings::CURSOR, "0")?;
+            settings::set(&tx, settings::NEXT_SEQ, "1")?;
+            store::community::put_community(&tx, &resp.community)?;
+            store::community::put_household(&tx, &resp.household)?;
+            tx.commit()?;
+        }
+        self.emit(CoreEvent::DataChanged);
+        self.emit_status();
+        Ok(JoinInfo {
+            resident_id: resp.resident_id,
+            device_id: resp.device_id,
+            community: resp.community,
+            household: resp.household,
+        })
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<CoreEvent> {
+        self.events.subscribe()
+    }
+
+    pub(crate) fn emit(&self, e: CoreEvent) {
+        // No receiver is fine: nobody is listening.
+        let _ = self.events.send(e);
+    }
+
+    pub(crate) fn emit_status(&self) {
+        if let Ok(s) = self.status() {
+            self.emit(CoreEvent::Status(s));
+        }
+    }
+
+    pub fn status(&self) -> Result<SyncStatus, CoreError> {
+        let db = self.db();
+        let pending = store::outbox::pending_count(&db)?;
+        let last_synced_at = settings::get(&db, settings::LAST_SYNCED_AT)?
+            .map(|s| store::parse_ts(&s))
+            .transpose()?;
+        let joined = settings::get(&db, settings::DEVICE_ID)?.is_some();
+        drop(db);
+        let engine = self.engine.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(SyncStatus {
+            state: engine.state,
+            pending,
+            last_synced_at,
+            last_error: engine.last_error.clone(),
+            joined,
+        })
+    }
+
+    pub fn language(&self) -> Lang {
+        *self.lang.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn set_language(&self, lang: Lang) -> Result<(), CoreError> {
+        settings::set(&self.db(), settings::LANGUAGE, lang.tag())?;
+        *self.lang.write().unwrap_or_else(|p| p.into_inner()) = lang;
+        self.emit(CoreEvent::DataChanged);
+        Ok(())
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>, CoreError> {
+        settings::get_ui(&self.db(), key)
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<(), CoreError> {
+        settings::set_ui(&self.db(), key, value)
+    }
+
+    // ---- reading
+
+    pub fn home(&self) -> Result<HomeSummary, CoreError> {
+        let now = Utc::now();
+        let lang = self.language();
+        let db = self.db();
+        let urgent_notices = store::notices::list(&db)?
+            .into_iter()
+            .filter(|n| {
+                n.notice.urgency == linli_proto::Urgency::Urgent
+                    && !store::notices::expired(&n.notice, now)
+            })
+            .map(overlay::notice_view)
+            .collect::<Vec<_>>();
+        let mut urgent_notices = urgent_notices;
+        urgent_notices.sort_by_key(|n| n.read);
+        let reports = overlay::reports(&db, lang)?;
+        let open_reports = reports
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.status,
+                    ReportStatus::Submitted | ReportStatus::Accepted | ReportStatus::InProgress
+                )
+            })
+            .count() as i64;
+        Ok(HomeSummary {
+            community: store::community::community(&db)?,
+            household: store::community::household(&db)?,
+            unread_notices: store::notices::unread_count(&db)?,
+            urgent_notices,
+            open_consultations: overlay::consultations(&db)?
+                .into_iter()
+                .filter(|c| c.status == ConsultationStatus::Open)
+                .collect(),
+            reports_awaiting: reports.into_iter().filter(|r| r.can_rate).collect(),
+            open_reports,
+            pending: store::outbox::pending_count(&db)?,
+        })
+    }
+
+    pub fn community(&self) -> Result<Option<linli_proto::Community>, CoreError> {
+        store::community::community(&self.db())
+    }
+
+    pub fn household(&self) -> Result<Option<linli_proto::Household>, CoreError> {
+        store::community::household(&self.db())
+    }
+
+    pub fn categories(&self) -> Result<Vec<CategoryView>, CoreError> {
+        overlay::categories(&self.db(), self.language())
+    }
+
+    pub fn address_book(&self) -> Result<Vec<linli_proto::Building>, CoreError> {
+        store::community::buildings(&self.db())
+    }
+
+    pub fn notices(&self) -> Result<Vec<NoticeView>, CoreError> {
+        Ok(store::notices::list(&self.db())?
+            .into_iter()
+            .map(overlay::notice_view)
+            .collect())
+    }
+
+    pub fn notice(&self, id: Uuid) -> Result<NoticeView, CoreError> {
+        store::notices::get(&self.db(), id)?
+            .map(overlay::notice_view)
+            .ok_or(CoreError::Refused(ErrorCode::NoticeNotFound))
+    }
+
+    pub fn reports(&self) -> Result<Vec<ReportView>, CoreError> {
+        overlay::reports(&self.db(), self.language())
+    }
+
+    pub fn report(&self, id: Uuid) -> Result<ReportView, CoreError> {
+        overlay::report(&self.db(), self.language(), id)?
+            .ok_or(CoreError::Refused(ErrorCode::ReportNotFound))
+    }
+
+    pub fn consultations(&self) -> Result<Vec<ConsultationView>, CoreError> {
+        overlay::consultations(&self.db())
+    }
+
+    pub fn consultation(&self, id: Uuid) -> Result<ConsultationView, CoreError> {
+        overlay::consultation(&self.db(), id)?
+            .ok_or(CoreError::Refused(ErrorCode::ConsultationNotFound))
+    }
+
+    pub fn messages(&self) -> Result<Vec<ResidentMessage>, CoreError> {
+        let lang = self.language();
+        Ok(store::messages::list(&self.db())?
+            .into_iter()
+            .map(|m| crate::messages::render(lang, m))
+            .collect())
+    }
+
+    pub fn dismiss_message(&self, id: i64) -> Result<(), CoreError> {
+        if store::messages::dismiss(&self.db(), id)? {
+            self.emit(CoreEvent::DataChanged);
+            Ok(())
+        } else {
+            Err(CoreError::NotFound)
+        }
+    }
+
+    /// A stored photo (or its thumbnail); fetched from the hub and kept when this device does not have it.
+    pub fn photo_bytes(&self, sha256: &str, thumbnail: bool) -> Result<Vec<u8>, CoreError> {
+        let path = photos::path_of(&self.photos_dir(), sha256, thumbnail)?;
+        match std::fs::read(&path) {
+            Ok(b) => Ok(b),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(CoreError::NotFound),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Fetches a photo this device does not hold (e.g. one taken on another device of the household).
+    pub async fn fetch_photo(&self, sha256: &str) -> Result<(), CoreError> {
+        let full = photos::path_of(&self.photos_dir(), sha256, false)?;
+        if full.exists() {
+            return Ok(());
+        }
+        let bytes = self.client()?.get_blob(sha256).await?;
+        let tmp = tempfile_path(&full);
+        std::fs::create_dir_all(self.photos_dir())?;
+        std::fs::write(&tmp, &bytes)?;
+        let processed = photos::process(&tmp);
+        let _ = std::fs::remove_file(&tmp);
+        let processed = processed?;
+        // Store under the hub's name: it is what the replica refers to.
+        std::fs::write(&full, &bytes)?;
+        std::fs::write(
+            photos::path_of(&self.photos_dir(), sha256, true)?,
+            &processed.thumbnail,
+        )?;
+        Ok(())
+    }
+
+    // ---- changing (each queued in one transaction with its effect; works offline)
+
+    fn queue(&self, body: OpBody) -> Result<linli_proto::Op, CoreError> {
+        if !self.is_joined() {
+            return Err(CoreError::NotJoined);
+        }
+        let op = {
+            let mut db = self.db();
+            let tx = db.transaction()?;
+            let op = outbox::queue(&tx, body)?;
+            tx.commit()?;
+            op
+        };
+        self.local_change();
+        Ok(op)
+    }
+
+    pub(crate) fn local_change(&self) {
+        self.wake.notify_one();
+        self.emit(CoreEvent::DataChanged);
+        self.emit_status();
+    }
+
+    pub fn mark_notice_read(&self, id: Uuid) -> Result<(), CoreError> {
+        let n = self.notice(id)?;
+        if n.read {
+            return Ok(());
+        }
+        self.queue(OpBody::MarkNoticeRead { notice_id: id })?;
+        Ok(())
+    }
+
+    /// Checks the report, processes its photos (≤1600 px, metadata stripped) and queues it; returns its id.
+    pub fn new_report(&self, r: NewReport) -> Result<Uuid, CoreError> {
+        if !self.is_joined() {
+            return Err(CoreError::NotJoined);
+        }
+        let text = r.text.trim().to_owned();
+        require_text(&text, TEXT_MAX)?;
+        if !store::community::category_exists(&self.db(), &r.category)? {
+            return Err(CoreError::Refused(ErrorCode::UnknownCategory));
+        }
+        let address = clean_address(r.address)?;
+        if r.photos.len() > PHOTOS_MAX {
+            return Err(CoreError::Refused(ErrorCode::TooManyPhotos));
+        }
+        // Every photo is checked and processed before anything is queued.
+        let processed = r
+            .photos
+            .iter()
+            .map(|p| photos::process(p))
+            .collect::<Result<Vec<_>, _>>()?;
+        for p in &processed {
+            photos::save(&self.photos_dir(), p)?;
+        }
+        let report_id = Uuid::now_v7();
+        {
+            let mut db = self.db();
+            let tx = db.transaction()?;
+            for p in &processed {
+                store::photos::insert(&tx, &p.sha256, p.jpeg.len())?;
+            }
+            outbox::queue(
+                &tx,
+                OpBody::CreateReport {
+                    report_id,
+                    category: r.category,
+                    text,
+                    address,
+                    location: r.location,
+                    photos: processed.iter().map(|p| p.sha256.clone()).collect(),
+                },
+            )?;
+            tx.commit()?;
+        }
+        self.local_change();
+        Ok(report_id)
+    }
+
+    pub fn comment_report(&self, id: Uuid, text: &str) -> Result<(), CoreError> {
+        let text = text.trim();
+        require_text(text, COMMENT_MAX)?;
+        self.report(id)?;
+        self.queue(OpBody::CommentReport {
+            report_id: id,
+            text: text.to_owned(),
+        })?;
+        Ok(())
+    }
+
+    pub fn withdraw_report(&self, id: Uuid) -> Result<(), CoreError> {
+        if !self.report(id)?.can_withdraw {
+            return Err(CoreError::Refused(ErrorCode::ReportNotWithdrawable));
+        }
+        self.queue(OpBody::WithdrawReport { report_id: id })?;
+        Ok(())
+    }
+
+    pub fn rate_report(
+        &self,
+        id: Uuid,
+        s: Satisfaction,
+        comment: Option<String>,
+    ) -> Result<(), CoreError> {
+        let comment = comment
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty());
+        if let Some(c) = &comment {
+            require_text(c, COMMENT_MAX)?;
+        }
+        if self.report(id)?.status != ReportStatus::Resolved {
+            return Err(CoreError::Refused(ErrorCode::ReportNotRatable));
+        }
+        self.queue(OpBody::RateReport {
+            report_id: id,
+            satisfaction: s,
+            comment,
+        })?;
+        Ok(())
+    }
+
+    pub fn reopen_report(&self, id: Uuid, reason: Option<String>) -> Result<(), CoreError> {
+        let reason = reason
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty());
+        if let Some(c) = &reason {
+            require_text(c, COMMENT_MAX)?;
+        }
+        if self.report(id)?.status != ReportStatus::Resolved {
+            return Err(CoreError::Refused(ErrorCode::ReportNotReopenable));
+        }
+        self.queue(OpBody::ReopenReport {
+            report_id: id,
+            reason,
+        })?;
+        Ok(())
+    }
+
+    pub fn vote(&self, consultation: Uuid, options: Vec<Uuid>) -> Result<(), CoreError> {
+        let c = self.consultation(consultation)?;
+        match c.status {
+            ConsultationStatus::Closed => {
+                return Err(CoreError::Refused(ErrorCode::ConsultationClosed))
+            }
+            ConsultationStatus::Upcoming => {
+                return Err(CoreError::Refused(ErrorCode::ConsultationNotOpen))
+            }
+            ConsultationStatus::Open => {}
+        }
+        let mut unique = options.clone();
+        unique.sort();
+        unique.dedup();
+        if options.is_empty()
+            || unique.len() != options.len()
+            || options.len() > c.max_choices.max(1) as usize
+            || !options.iter().all(|o| c.options.iter().any(|x| x.id == *o))
+        {
+            return Err(CoreError::Refused(ErrorCode::InvalidChoice));
+        }
+        self.queue(OpBody::CastVote {
+            consultation_id: consultation,
+            option_ids: options,
+        })?;
+        Ok(())
+    }
+
+    /// Forgets the token (keychain) and all community data of this profile; keeps the language.
+    pub fn sign_out(&self) -> Result<(), CoreError> {
+        let user = self.keychain_user()?;
+        keychain::forget(&user)?;
+        *self.token.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        {
+            let mut db = self.db();
+            let tx = db.transaction()?;
+            store::community::clear(&tx)?;
+            store::notices::clear(&tx)?;
+            store::consultations::clear(&tx)?;
+            store::reports::clear(&tx)?;
+            store::outbox::clear(&tx)?;
+            store::photos::clear(&tx)?;
+            store::messages::clear(&tx)?;
+            settings::clear_membership(&tx)?;
+            tx.commit()?;
+        }
+        match std::fs::remove_dir_all(self.photos_dir()) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+        self.emit(CoreEvent::DataChanged);
+        self.emit_status();
+        Ok(())
+    }
+}
+
+fn tempfile_path(p: &Path) -> PathBuf {
+    p.with_extension(format!(
+        "download-{}",
+        format_args!("{:032x}", rand::random::<u128>())
+    ))
+}
+
+fn default_device_name() -> String {
+    format!("Linli on {}", std::env::consts::OS)
+}
+
+fn require_text(text: &str, max: usize) -> Result<(), CoreError> {
+    if text.is_empty() {
+        return Err(CoreError::Refused(ErrorCode::FieldRequired));
+    }
+    if text.chars().count() > max {
+        return Err(CoreError::Refused(ErrorCode::FieldTooLong));
+    }
+    Ok(())
+}
+
+fn clean_address(a: linli_proto::Address) -> Result<linli_proto::Address, CoreError> {
+    let part = |p: Option<String>, max: usize| -> Result<Option<String>, CoreError> {
+        let p = p.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        if p.as_ref().is_some_and(|s| s.chars().count() > max) {
+            return Err(CoreError::Refused(ErrorCode::FieldTooLong));
+        }
+        Ok(p)
+    };
+    Ok(linli_proto::Address {
+        building: part(a.building, ADDRESS_PART_MAX)?,
+        unit: part(a.unit, ADDRESS_PART_MAX)?,
+        room: part(a.room, ADDRESS_PART_MAX)?,
+        text: part(a.text, ADDRESS_TEXT_MAX)?,
+    })
+}

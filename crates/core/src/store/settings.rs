@@ -1,0 +1,66 @@
+//! Key/value settings of the profile: the hub address, ids, the sync cursor, the language, and the
+//! free-form UI settings (kept apart so the UI can never overwrite the engine's own keys).
+use crate::CoreError;
+use rusqlite::{Connection, OptionalExtension};
+
+pub const HUB_URL: &str = "hub_url";
+pub const KEYCHAIN_USER: &str = "keychain_user";
+pub const RESIDENT_ID: &str = "resident_id";
+pub const DEVICE_ID: &str = "device_id";
+pub const LANGUAGE: &str = "language";
+pub const CURSOR: &str = "cursor";
+pub const NEXT_SEQ: &str = "next_seq";
+pub const LAST_SYNCED_AT: &str = "last_synced_at";
+
+pub fn get(conn: &Connection, key: &str) -> Result<Option<String>, CoreError> {
+    Ok(conn
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+pub fn set(conn: &Connection, key: &str, value: &str) -> Result<(), CoreError> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
+
+pub fn get_i64(conn: &Connection, key: &str) -> Result<Option<i64>, CoreError> {
+    match get(conn, key)? {
+        None => Ok(None),
+        Some(v) => v
+            .parse()
+            .map(Some)
+            .map_err(|_| CoreError::Corrupt(format!("setting {key}: {v:?}"))),
+    }
+}
+
+pub fn get_ui(conn: &Connection, key: &str) -> Result<Option<String>, CoreError> {
+    Ok(conn
+        .query_row("SELECT value FROM ui_settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+pub fn set_ui(conn: &Connection, key: &str, value: &str) -> Result<(), CoreError> {
+    conn.execute(
+        "INSERT INTO ui_settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
+
+/// Forgets everything tied to the community (sign-out), keeping the language and the UI settings.
+pub fn clear_membership(conn: &Connection) -> Result<(), CoreError> {
+    conn.execute(
+        "DELETE FROM settings WHERE key NOT IN (?1, ?2)",
+        [LANGUAGE, KEYCHAIN_USER],
+    )?;
+    Ok(())
+}

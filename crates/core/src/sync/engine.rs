@@ -1,0 +1,96 @@
+//! `Profile::sync` (push, then pull until caught up) and the background loop around it; the sync status the
+//! status bar shows, broadcast as `CoreEvent::Status` on every change.
+use super::backoff::Backoff;
+use super::{nudge, pull, push};
+use crate::store::{self, settings};
+use crate::views::{SyncOutcome, SyncState};
+use crate::{CoreError, Profile};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::task::JoinHandle;
+
+/// With nothing happening, sync anyway this often (a missed nudge is caught up here).
+const IDLE_RESYNC: Duration = Duration::from_secs(300);
+
+struct AbortOnDrop(JoinHandle<()>);
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl Profile {
+    fn set_state(&self, state: SyncState, last_error: Option<String>) {
+        {
+            let mut engine = self.engine.lock().unwrap_or_else(|p| p.into_inner());
+            engine.state = state;
+            engine.last_error = last_error;
+        }
+        self.emit_status();
+    }
+
+    /// Pushes the outbox in order, then pulls until caught up. Offline is an error here (the CLI exits
+    /// non-zero), but nothing queued is ever lost: it stays in the outbox for the next try.
+    pub async fn sync(&self) -> Result<SyncOutcome, CoreError> {
+        let _one_at_a_time = self.sync_lock.lock().await;
+        let client = self.client()?;
+        self.set_state(SyncState::Syncing, None);
+        let mut outcome = SyncOutcome::default();
+        let result = async {
+            push::push(self, &client, &mut outcome).await?;
+            let applied_before_pull = store::outbox::max_applied_seq(&self.db())?;
+            pull::pull(self, &client, &mut outcome).await?;
+            let db = self.db();
+            if let Some(seq) = applied_before_pull {
+                // The pull caught up after these were applied: the replica now carries their effect.
+                store::outbox::forget_applied_up_to(&db, seq)?;
+            }
+            settings::set(
+                &db,
+                settings::LAST_SYNCED_AT,
+                &store::ts(chrono::Utc::now()),
+            )?;
+            Ok::<(), CoreError>(())
+        }
+        .await;
+        let lang = self.language();
+        match &result {
+            Ok(()) => self.set_state(SyncState::Idle, None),
+            Err(e) if e.is_offline() => {
+                self.set_state(SyncState::Offline, Some(e.user_message(lang)))
+            }
+            Err(e) => self.set_state(SyncState::Error, Some(e.user_message(lang))),
+        }
+        result.map(|()| outcome)
+    }
+
+    /// Background loop: syncs on start, on local changes, on the hub's SSE nudge, and retries with
+    /// exponential backoff and jitter while the hub can't be reached.
+    pub fn spawn_sync_loop(self: &Arc<Self>) -> JoinHandle<()> {
+        let me = Arc::clone(self);
+        tokio::spawn(async move {
+            let _nudges = AbortOnDrop(tokio::spawn(nudge::listen(Arc::clone(&me))));
+            let mut backoff = Backoff::default();
+            loop {
+                if !me.is_joined() {
+                    me.wake.notified().await;
+                    continue;
+                }
+                let wait = match me.sync().await {
+                    Ok(_) => {
+                        backoff.reset();
+                        IDLE_RESYNC
+                    }
+                    Err(e) => {
+                        tracing::debug!(code = e.code(), "sync failed; retrying later");
+                        backoff.next_delay()
+                    }
+                };
+                tokio::select! {
+                    _ = me.wake.notified() => {}
+                    _ = tokio::time::sleep(wait) => {}
+                }
+            }
+        })
+    }
+}

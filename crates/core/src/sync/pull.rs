@@ -1,0 +1,90 @@
+//! Pull: read the hub's change feed from the stored cursor until `has_more` is false. Each page is applied
+//! to the replica in one transaction together with the new cursor, so an interrupted pull resumes and a
+//! repeated one changes nothing. Pulls touch only the replica, never the outbox's pending effects.
+use crate::http::HubClient;
+use crate::store::{self, settings};
+use crate::views::{CoreEvent, SyncOutcome};
+use crate::{CoreError, Profile};
+use linli_proto::limits::PULL_PAGE_MAX;
+use linli_proto::{Record, Urgency};
+use rusqlite::Connection;
+
+pub(super) async fn pull(
+    profile: &Profile,
+    client: &HubClient,
+    outcome: &mut SyncOutcome,
+) -> Result<(), CoreError> {
+    let first_sync = settings::get_i64(&profile.db(), settings::CURSOR)?.unwrap_or(0) == 0;
+    loop {
+        let cursor = settings::get_i64(&profile.db(), settings::CURSOR)?.unwrap_or(0);
+        let page = client.pull(cursor, PULL_PAGE_MAX).await?;
+        let mut notes = Vec::new();
+        {
+            let mut db = profile.db();
+            let tx = db.transaction()?;
+            for change in &page.changes {
+                apply(&tx, &change.record, first_sync, &mut notes)?;
+            }
+            settings::set(&tx, settings::CURSOR, &page.next_cursor.to_string())?;
+            tx.commit()?;
+        }
+        outcome.changes_pulled += page.changes.len();
+        if !page.changes.is_empty() {
+            profile.emit(CoreEvent::DataChanged);
+        }
+        for note in notes {
+            profile.emit(note);
+        }
+        if !page.has_more {
+            return Ok(());
+        }
+        if page.next_cursor <= cursor {
+            return Err(CoreError::Protocol(format!(
+                "pull did not advance past cursor {cursor}"
+            )));
+        }
+    }
+}
+
+/// Applies one change to the replica; collects notifications (none on the very first sync: a new device
+/// should not ring for every old notice).
+fn apply(
+    conn: &Connection,
+    record: &Record,
+    first_sync: bool,
+    notes: &mut Vec<CoreEvent>,
+) -> Result<(), CoreError> {
+    match record {
+        Record::Community(c) => store::community::put_community(conn, c)?,
+        Record::Household(h) => store::community::put_household(conn, h)?,
+        Record::Category(c) => store::community::put_category(conn, c)?,
+        Record::Building(b) => store::community::put_building(conn, b)?,
+        Record::Notice(n) => {
+            let previous = store::notices::upsert(conn, n)?;
+            if previous.is_none()
+                && !first_sync
+                && n.urgency == Urgency::Urgent
+                && n.read_at.is_none()
+            {
+                notes.push(CoreEvent::UrgentNotice {
+                    id: n.id,
+                    title: n.title.clone(),
+                });
+            }
+        }
+        Record::NoticeRemoved { id } => store::notices::remove(conn, *id)?,
+        Record::Consultation(c) => store::consultations::upsert(conn, c)?,
+        Record::ConsultationRemoved { id } => store::consultations::remove(conn, *id)?,
+        Record::Report(r) => {
+            let previous = store::reports::upsert(conn, r)?;
+            if previous.is_some_and(|p| p.status != r.status) {
+                notes.push(CoreEvent::ReportStatusChanged {
+                    id: r.id,
+                    status: r.status,
+                });
+            }
+        }
+        Record::ReportRemoved { id } => store::reports::remove(conn, *id)?,
+    }
+    Ok(())
+}

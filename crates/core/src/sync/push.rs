@@ -1,0 +1,118 @@
+//! Push: the pending outbox in device-sequence order, in batches of at most 500, photos of a report uploaded
+//! (idempotently) before the op that refers to them. A lost answer leaves the ops pending; the next push
+//! sends the same op ids and the hub answers its stored results.
+use crate::http::HubClient;
+use crate::store;
+use crate::views::{CoreEvent, SyncOutcome};
+use crate::{messages, photos, CoreError, Profile};
+use linli_proto::limits::PUSH_BATCH_MAX;
+use linli_proto::{Op, OpBody, OpStatus, PushRequest};
+use std::collections::HashMap;
+
+pub(super) async fn push(
+    profile: &Profile,
+    client: &HubClient,
+    outcome: &mut SyncOutcome,
+) -> Result<(), CoreError> {
+    loop {
+        let batch = store::outbox::pending(&profile.db(), PUSH_BATCH_MAX)?;
+        if batch.is_empty() {
+            return Ok(());
+        }
+        upload_photos(profile, client, &batch, outcome).await?;
+        let resp = client.push(&PushRequest { ops: batch.clone() }).await?;
+        let by_id: HashMap<_, _> = batch.iter().map(|op| (op.id, op)).collect();
+        let lang = profile.language();
+        let mut rejected = Vec::new();
+        let mut progressed = 0;
+        let mut deferred = false;
+        {
+            let mut db = profile.db();
+            let tx = db.transaction()?;
+            for result in &resp.results {
+                let Some(op) = by_id.get(&result.op_id) else {
+                    continue;
+                };
+                let op_id = op.id.to_string();
+                match result.status {
+                    OpStatus::Applied => {
+                        store::outbox::mark_applied(&tx, &op_id, result.version)?;
+                        outcome.applied += 1;
+                        progressed += 1;
+                    }
+                    OpStatus::Rejected => {
+                        store::outbox::remove(&tx, &op_id)?;
+                        let code = result.code.map(|c| c.as_str()).unwrap_or("internal");
+                        store::messages::insert(
+                            &tx,
+                            op.body.kind(),
+                            &store::outbox::target(&op.body),
+                            code,
+                            result.message.as_deref(),
+                        )?;
+                        rejected.push(messages::one_line(lang, op.body.kind(), code));
+                        outcome.rejected += 1;
+                        progressed += 1;
+                    }
+                    OpStatus::Deferred => {
+                        store::outbox::bump_attempts(&tx, &op_id)?;
+                        outcome.deferred += 1;
+                        deferred = true;
+                    }
+                }
+            }
+            tx.commit()?;
+        }
+        for message in rejected {
+            profile.emit(CoreEvent::OpRejected { message });
+        }
+        if progressed > 0 {
+            profile.emit(CoreEvent::DataChanged);
+        }
+        profile.emit_status();
+        // Deferred ops wait for the next sync; an answer that settled nothing must not loop forever.
+        if deferred || progressed == 0 || batch.len() < PUSH_BATCH_MAX {
+            return Ok(());
+        }
+    }
+}
+
+async fn upload_photos(
+    profile: &Profile,
+    client: &HubClient,
+    batch: &[Op],
+    outcome: &mut SyncOutcome,
+) -> Result<(), CoreError> {
+    let mut todo = Vec::new();
+    {
+        let db = profile.db();
+        for op in batch {
+            if let OpBody::CreateReport { photos, .. } = &op.body {
+                for sha in photos {
+                    if !store::photos::is_uploaded(&db, sha)? && !todo.contains(sha) {
+                        todo.push(sha.clone());
+                    }
+                }
+            }
+        }
+    }
+    let total = todo.len();
+    for (i, sha) in todo.into_iter().enumerate() {
+        let path = photos::path_of(&profile.photos_dir(), &sha, false)?;
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            // Gone from the device: the hub will refuse the report with `blob_missing`, and the resident is told.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e.into()),
+        };
+        client.put_blob(&sha, photos::MIME, bytes).await?;
+        store::photos::mark_uploaded(&profile.db(), &sha)?;
+        outcome.photos_uploaded += 1;
+        profile.emit(CoreEvent::PhotoUploaded {
+            sha256: sha,
+            done: i + 1,
+            total,
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,67 @@
+# What the resident core (offline cache, sync, photos, keychain) and the linli command line tell residents.
+
+## Errors
+core-error-database = Something went wrong with the data on this device; restart the app and try again
+core-error-newer-database = This profile was saved by a newer Linli; please update the app
+core-error-io = Could not read or write a file on this device
+core-error-corrupt = The data saved on this device cannot be read
+core-error-not-joined = Not joined to a community yet; join with the invitation code from the office first
+core-error-already-joined = Already joined to a community
+core-error-offline = Can't reach the community service right now; saved on this device and synced when you're online
+core-error-protocol = The community service sent an answer this app doesn't understand; please update the app
+core-error-keychain = Can't use the system keychain to keep your sign-in: { $detail }
+core-error-photo-not-image = "{ $file }" is not a photo (JPEG, PNG or WebP only)
+core-error-photo-too-large = "{ $file }" is too large (about { $mb } MB); photos can be at most 20 MB
+core-error-bad-hub-url = The community service address is not valid
+
+## Operations the community service refused
+core-rejected-create-report = Your report could not be submitted
+core-rejected-comment-report = Your comment could not be submitted
+core-rejected-withdraw-report = The report could not be withdrawn
+core-rejected-rate-report = Your rating could not be submitted
+core-rejected-reopen-report = The report could not be reopened
+core-rejected-cast-vote = Your vote was not counted
+core-rejected-mark-notice-read = The read mark was not synced
+core-rejected-unknown-reason = The community service refused this
+core-rejected-line = { $title }: { $reason }
+
+## Sync status
+core-state-idle = Up to date
+core-state-syncing = Syncing…
+core-state-offline = Offline
+core-state-error = Sync error
+core-pending = { $count ->
+    [one] 1 change waiting to sync
+   *[other] { $count } changes waiting to sync
+}
+core-last-synced = Last synced: { $at }
+core-never-synced = Not synced yet
+
+## Command line
+cli-joined = Joined { $community } ({ $building } { $unit } { $room })
+cli-synced = Synced: { $applied } sent, { $rejected } refused, { $pulled } updates received
+cli-sync-failed = Sync failed: { $reason }
+cli-still-pending = { $count } changes are kept on this device and will be sent next time
+cli-report-queued = Report saved (id { $id }); it is sent when you're online
+cli-done = Saved; it syncs when you're online
+cli-notice-unread = unread
+cli-notice-read = read
+cli-pending-mark = waiting to sync
+cli-urgency-normal = normal
+cli-urgency-important = important
+cli-urgency-urgent = URGENT
+cli-status-submitted = submitted
+cli-status-accepted = accepted
+cli-status-in_progress = in progress
+cli-status-resolved = resolved
+cli-status-rejected = not accepted
+cli-status-withdrawn = withdrawn
+cli-consultation-open = open
+cli-consultation-closed = closed
+cli-consultation-upcoming = upcoming
+cli-my-vote = my choice
+cli-votes = { $count } votes
+cli-no-items = (nothing here)
+cli-bad-id = "{ $id }" is not a valid id
+cli-bad-lang = Unsupported language "{ $lang }"; use zh-CN or en-US
+cli-error = Error: { $message }

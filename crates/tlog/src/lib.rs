@@ -12,11 +12,13 @@
 
 pub mod checkpoint;
 pub mod commitment;
+pub mod conformance;
 pub mod leaf;
 pub mod memory_log;
 pub mod merkle;
 pub mod note;
 pub mod verifier;
+pub mod wire;
 
 pub use checkpoint::{Checkpoint, CheckpointError};
 pub use commitment::{commit, new_salt, verify_opening, Salt};
@@ -29,3 +31,6 @@ pub use merkle::{
 };
 pub use note::{NoteError, NoteSigner, NoteVerifier};
 pub use verifier::{Verifier, VerifyError};
+pub use wire::{
+    hash_from_base64, hash_to_base64, proof_from_base64, proof_to_base64, HashTextError,
+};

@@ -1,0 +1,234 @@
+//! Plain-text output for people (from Fluent, in the profile's language) and `--json` output for scripts.
+use linli_core::*;
+use linli_i18n::{message, message_args};
+use serde::Serialize;
+
+/// Prints `value` as JSON when asked, otherwise through `human`.
+pub fn json_or<T: Serialize>(value: &T, json: bool, human: impl FnOnce(&T)) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(value)?);
+    } else {
+        human(value);
+    }
+    Ok(())
+}
+
+fn when(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&chrono::Local)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+pub fn joined(lang: Lang, info: &JoinInfo) {
+    println!(
+        "{}",
+        message_args(
+            lang,
+            "cli-joined",
+            &[
+                ("community", info.community.name.clone().into()),
+                ("building", info.household.building.clone().into()),
+                ("unit", info.household.unit.clone().into()),
+                ("room", info.household.room.clone().into()),
+            ],
+        )
+    );
+}
+
+pub fn synced(lang: Lang, o: &SyncOutcome) {
+    println!(
+        "{}",
+        message_args(
+            lang,
+            "cli-synced",
+            &[
+                ("applied", o.applied.into()),
+                ("rejected", o.rejected.into()),
+                ("pulled", o.changes_pulled.into()),
+            ],
+        )
+    );
+}
+
+pub fn status(lang: Lang, s: &SyncStatus, json: bool) -> anyhow::Result<()> {
+    json_or(s, json, |s| {
+        println!(
+            "{}",
+            message(lang, &format!("core-state-{}", s.state.as_str()))
+        );
+        println!(
+            "{}",
+            message_args(lang, "core-pending", &[("count", s.pending.into())])
+        );
+        match s.last_synced_at {
+            Some(t) => println!(
+                "{}",
+                message_args(lang, "core-last-synced", &[("at", when(t).into())])
+            ),
+            None => println!("{}", message(lang, "core-never-synced")),
+        }
+        if let Some(e) = &s.last_error {
+            println!("{e}");
+        }
+    })
+}
+
+fn nothing(lang: Lang, empty: bool) -> bool {
+    if empty {
+        println!("{}", message(lang, "cli-no-items"));
+    }
+    empty
+}
+
+pub fn categories(lang: Lang, cs: &[CategoryView]) {
+    if nothing(lang, cs.is_empty()) {
+        return;
+    }
+    for c in cs {
+        println!("{:<16} {}", c.key, c.name);
+    }
+}
+
+pub fn notices(lang: Lang, ns: &[NoticeView]) {
+    if nothing(lang, ns.is_empty()) {
+        return;
+    }
+    for n in ns {
+        let mut marks = vec![message(
+            lang,
+            &format!("cli-urgency-{}", n.urgency.as_str()),
+        )];
+        marks.push(message(
+            lang,
+            if n.read {
+                "cli-notice-read"
+            } else {
+                "cli-notice-unread"
+            },
+        ));
+        if n.pending {
+            marks.push(message(lang, "cli-pending-mark"));
+        }
+        println!(
+            "{}  [{}]  {}  {}",
+            n.id,
+            marks.join(", "),
+            when(n.published_at),
+            n.title
+        );
+    }
+}
+
+pub fn notice_detail(lang: Lang, n: &NoticeView) {
+    println!("{}", n.title);
+    println!(
+        "[{}] {}",
+        message(lang, &format!("cli-urgency-{}", n.urgency.as_str())),
+        when(n.published_at)
+    );
+    println!();
+    println!("{}", n.body);
+}
+
+fn status_name(lang: Lang, s: ReportStatus) -> String {
+    message(lang, &format!("cli-status-{}", s.as_str()))
+}
+
+pub fn reports(lang: Lang, rs: &[ReportView]) {
+    if nothing(lang, rs.is_empty()) {
+        return;
+    }
+    for r in rs {
+        let pending = if r.pending {
+            format!(" ({})", message(lang, "cli-pending-mark"))
+        } else {
+            String::new()
+        };
+        println!(
+            "{}  [{}{}]  {}  {}",
+            r.id,
+            status_name(lang, r.status),
+            pending,
+            r.category_name,
+            r.text
+        );
+    }
+}
+
+pub fn report_detail(lang: Lang, r: &ReportView) {
+    reports(lang, std::slice::from_ref(r));
+    for e in &r.events {
+        let what = match (e.status, &e.text) {
+            (Some(s), Some(t)) => format!("{} — {t}", status_name(lang, s)),
+            (Some(s), None) => status_name(lang, s),
+            (None, Some(t)) => t.clone(),
+            (None, None) => String::new(),
+        };
+        println!("  {}  {:?}  {what}", when(e.at), e.kind);
+    }
+}
+
+pub fn consultations(lang: Lang, cs: &[ConsultationView]) {
+    if nothing(lang, cs.is_empty()) {
+        return;
+    }
+    for c in cs {
+        let status = match c.status {
+            ConsultationStatus::Open => "cli-consultation-open",
+            ConsultationStatus::Closed => "cli-consultation-closed",
+            ConsultationStatus::Upcoming => "cli-consultation-upcoming",
+        };
+        let pending = if c.pending {
+            format!(" ({})", message(lang, "cli-pending-mark"))
+        } else {
+            String::new()
+        };
+        println!(
+            "{}  [{}{}]  {}",
+            c.id,
+            message(lang, status),
+            pending,
+            c.title
+        );
+        for o in &c.options {
+            let mine = c.my_vote.as_ref().is_some_and(|v| v.contains(&o.id));
+            let votes = o
+                .votes
+                .map(|v| {
+                    format!(
+                        "  {}",
+                        message_args(lang, "cli-votes", &[("count", v.into())])
+                    )
+                })
+                .unwrap_or_default();
+            let mark = if mine {
+                format!("  ← {}", message(lang, "cli-my-vote"))
+            } else {
+                String::new()
+            };
+            println!("    {}  {}{votes}{mark}", o.id, o.label);
+        }
+    }
+}
+
+pub fn messages(lang: Lang, ms: &[ResidentMessage]) {
+    if nothing(lang, ms.is_empty()) {
+        return;
+    }
+    for m in ms {
+        println!("#{}  {}  {}: {}", m.id, when(m.at), m.title, m.text);
+    }
+}
+
+pub fn home(lang: Lang, h: &HomeSummary) {
+    if let Some(c) = &h.community {
+        println!("{}  {}  {}", c.name, c.phone, c.hours);
+    }
+    notices(lang, &h.urgent_notices);
+    consultations(lang, &h.open_consultations);
+    reports(lang, &h.reports_awaiting);
+    println!(
+        "{}",
+        message_args(lang, "core-pending", &[("count", h.pending.into())])
+    );
+}

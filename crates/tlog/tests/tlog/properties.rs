@@ -114,3 +114,44 @@ proptest! {
         prop_assert!(verify_consistency(old, &r1, n + 1, &r3, &proof).is_err());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// Proofs and sizes come from the network: any input must give an answer, not a panic.
+    #[test]
+    fn verification_never_panics_on_arbitrary_input(
+        index in any::<u64>(),
+        size in any::<u64>(),
+        old in any::<u64>(),
+        proof in proptest::collection::vec(any::<[u8; 32]>(), 0..70),
+        a in any::<[u8; 32]>(),
+        b in any::<[u8; 32]>(),
+    ) {
+        let _ = verify_inclusion(&a, index, size, &proof, &b);
+        let _ = verify_inclusion(&a, index % size.max(1), size, &proof, &b);
+        let _ = verify_consistency(old, &a, size, &b, &proof);
+        let _ = verify_consistency(old % size.max(1), &a, size, &b, &proof);
+    }
+
+    /// Any single-byte change to a signed checkpoint is refused (or, if it only touches a
+    /// signature line of another key name, leaves the checkpoint unchanged).
+    #[test]
+    fn mutated_checkpoints_never_verify_as_something_else(
+        pos in any::<usize>(),
+        byte in any::<u8>(),
+    ) {
+        let signer = linli_tlog::NoteSigner::from_seed("hub.example/x", [8; 32]).unwrap();
+        let cp = linli_tlog::Checkpoint::new("hub.example/x", 1234, [6; 32]);
+        let note = cp.sign(&signer).unwrap();
+        let mut bytes = note.clone().into_bytes();
+        let i = pos % bytes.len();
+        prop_assume!(bytes[i] != byte);
+        bytes[i] = byte;
+        if let Ok(mutated) = String::from_utf8(bytes) {
+            if let Ok(opened) = linli_tlog::Checkpoint::open(&mutated, &signer.verifier()) {
+                prop_assert_eq!(opened, cp);
+            }
+        }
+    }
+}

@@ -8,6 +8,8 @@
 //! plus the root of every complete subtree, just under two hashes per leaf) so that tree
 //! heads and proofs need only `O(log n)` reads, however large the log grows.
 
+use std::cell::RefCell;
+
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 use tlog_tiles::tlog;
@@ -83,28 +85,48 @@ pub enum ProofError {
 }
 
 /// Adapter from a [`HashStore`] to `tlog_tiles`' reader trait. It guarantees the length
-/// contract that `tlog_tiles` otherwise enforces with a panic.
-struct Reader<'a, S: HashStore + ?Sized>(&'a S);
+/// contract that `tlog_tiles` otherwise enforces with a panic, and keeps the store's own error
+/// so callers get [`TreeError::Store`] rather than a string.
+struct Reader<'a, S: HashStore + ?Sized> {
+    store: &'a S,
+    failure: RefCell<Option<TreeError>>,
+}
 
-impl<S: HashStore + ?Sized> tlog::HashReader for Reader<'_, S> {
-    fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<tlog::Hash>, tlog::Error> {
-        let hashes = self
-            .0
-            .stored_hashes(indexes)
-            .map_err(|e| tlog::Error::InvalidInput(e.0))?;
-        if hashes.len() != indexes.len() {
-            return Err(tlog::Error::InvalidInput(format!(
-                "short read: {} hashes for {} indexes",
-                hashes.len(),
-                indexes.len()
-            )));
+impl<'a, S: HashStore + ?Sized> Reader<'a, S> {
+    fn new(store: &'a S) -> Self {
+        Reader {
+            store,
+            failure: RefCell::new(None),
         }
-        Ok(hashes.into_iter().map(tlog::Hash).collect())
+    }
+
+    /// The store's error if it caused `e`, else `e` as a tree error.
+    fn error(&self, e: tlog::Error) -> TreeError {
+        self.failure
+            .borrow_mut()
+            .take()
+            .unwrap_or_else(|| TreeError::Tlog(e.to_string()))
     }
 }
 
-fn tlog_err(e: tlog::Error) -> TreeError {
-    TreeError::Tlog(e.to_string())
+impl<S: HashStore + ?Sized> tlog::HashReader for Reader<'_, S> {
+    fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<tlog::Hash>, tlog::Error> {
+        let failed = |e: TreeError| {
+            *self.failure.borrow_mut() = Some(e);
+            tlog::Error::InvalidInput("store read failed".into())
+        };
+        let hashes = self
+            .store
+            .stored_hashes(indexes)
+            .map_err(|e| failed(e.into()))?;
+        if hashes.len() != indexes.len() {
+            return Err(failed(TreeError::ShortRead {
+                wanted: indexes.len(),
+                got: hashes.len(),
+            }));
+        }
+        Ok(hashes.into_iter().map(tlog::Hash).collect())
+    }
 }
 
 /// Stored hash index of the subtree at `level` (0 = leaves) and position `n` within it.
@@ -132,9 +154,9 @@ pub fn hashes_to_append<S: HashStore + ?Sized>(
         )));
     }
     let first = stored_hash_count(index);
-    let hashes =
-        tlog::stored_hashes_for_record_hash(index, tlog::Hash(leaf_hash(data)), &Reader(store))
-            .map_err(tlog_err)?;
+    let reader = Reader::new(store);
+    let hashes = tlog::stored_hashes_for_record_hash(index, tlog::Hash(leaf_hash(data)), &reader)
+        .map_err(|e| reader.error(e))?;
     Ok(hashes
         .into_iter()
         .enumerate()
@@ -153,7 +175,10 @@ fn check_size<S: HashStore + ?Sized>(store: &S, size: u64) -> Result<(), TreeErr
 /// Root hash of the tree made of the first `size` leaves.
 pub fn tree_root<S: HashStore + ?Sized>(store: &S, size: u64) -> Result<Hash, TreeError> {
     check_size(store, size)?;
-    Ok(tlog::tree_hash(size, &Reader(store)).map_err(tlog_err)?.0)
+    let reader = Reader::new(store);
+    Ok(tlog::tree_hash(size, &reader)
+        .map_err(|e| reader.error(e))?
+        .0)
 }
 
 /// Inclusion proof (RFC 6962 audit path, bottom-up) of leaf `index` in the tree of `size` leaves.
@@ -166,7 +191,8 @@ pub fn prove_inclusion<S: HashStore + ?Sized>(
     if index >= size {
         return Err(TreeError::IndexOutOfRange { index, size });
     }
-    let proof = tlog::prove_record(size, index, &Reader(store)).map_err(tlog_err)?;
+    let reader = Reader::new(store);
+    let proof = tlog::prove_record(size, index, &reader).map_err(|e| reader.error(e))?;
     Ok(proof.into_iter().map(|h| h.0).collect())
 }
 
@@ -184,7 +210,8 @@ pub fn prove_consistency<S: HashStore + ?Sized>(
     if old == 0 || old == new {
         return Ok(Vec::new());
     }
-    let proof = tlog::prove_tree(new, old, &Reader(store)).map_err(tlog_err)?;
+    let reader = Reader::new(store);
+    let proof = tlog::prove_tree(new, old, &reader).map_err(|e| reader.error(e))?;
     Ok(proof.into_iter().map(|h| h.0).collect())
 }
 
@@ -267,6 +294,51 @@ mod tests {
         let a = leaf_hash(b"a");
         let b = leaf_hash(b"b");
         assert_ne!(node_hash(&a, &b), node_hash(&b, &a));
+    }
+
+    /// A store that loses rows or returns too few hashes: errors, never panics.
+    struct Broken {
+        short: bool,
+    }
+
+    impl HashStore for Broken {
+        fn leaf_count(&self) -> Result<u64, StoreError> {
+            Ok(10)
+        }
+        fn stored_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, StoreError> {
+            if self.short {
+                Ok(vec![[0; 32]; indexes.len().saturating_sub(1)])
+            } else {
+                Err(StoreError("disk gone".into()))
+            }
+        }
+    }
+
+    #[test]
+    fn store_failures_surface_as_typed_errors() {
+        let gone = Broken { short: false };
+        assert!(matches!(tree_root(&gone, 10), Err(TreeError::Store(_))));
+        assert!(matches!(
+            prove_inclusion(&gone, 10, 3),
+            Err(TreeError::Store(_))
+        ));
+        assert!(matches!(
+            prove_consistency(&gone, 3, 10),
+            Err(TreeError::Store(_))
+        ));
+        assert!(matches!(
+            hashes_to_append(&gone, 10, b"x"),
+            Err(TreeError::Store(_))
+        ));
+        let short = Broken { short: true };
+        assert!(matches!(
+            tree_root(&short, 10),
+            Err(TreeError::ShortRead { .. })
+        ));
+        assert!(matches!(
+            prove_inclusion(&short, 10, 3),
+            Err(TreeError::ShortRead { .. })
+        ));
     }
 
     #[test]

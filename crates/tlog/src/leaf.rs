@@ -21,7 +21,7 @@ pub const LEAF_VERSION: u8 = 1;
 pub const LEAF_LEN: usize = 1 + 1 + 8 + 32;
 
 /// What kind of record a leaf commits to. The numbers are part of the binary format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LeafKind {
     /// A resident's (or proxy's) vote in a consultation.

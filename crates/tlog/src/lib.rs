@@ -10,6 +10,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod checkpoint;
 pub mod commitment;
 pub mod conformance;
@@ -20,6 +21,7 @@ pub mod note;
 pub mod verifier;
 pub mod wire;
 
+pub use audit::{audit, Audit, AuditError};
 pub use checkpoint::{Checkpoint, CheckpointError};
 pub use commitment::{commit, new_salt, verify_opening, Salt};
 pub use leaf::{Leaf, LeafError, LeafKind};

@@ -3,8 +3,8 @@
 //! device's receipt, and by an auditor recomputing the tree from the leaves.
 
 use linli_tlog::{
-    commit, prove_consistency, prove_inclusion, tree_root, Checkpoint, Leaf, LeafKind, MemoryLog,
-    NoteSigner, Salt, Verifier, VerifyError,
+    audit, commit, prove_consistency, prove_inclusion, tree_root, AuditError, Checkpoint, Leaf,
+    LeafKind, MemoryLog, NoteSigner, Salt, Verifier, VerifyError,
 };
 
 const ORIGIN: &str = "hub.linli.example/estate-7";
@@ -233,4 +233,77 @@ fn resumed_verifier_keeps_refusing_rollback() {
     // A tampered persisted note is not resumed from.
     let tampered = saved.replacen("\n8\n", "\n9\n", 1);
     assert!(Verifier::resume(hub.signer.verifier(), ORIGIN, &tampered).is_err());
+}
+
+#[test]
+fn auditor_accepts_the_honest_log_and_catches_every_edit() {
+    let mut hub = Hub::new(20);
+    let key = hub.signer.verifier();
+    let early = hub.checkpoint();
+    hub.grow(10);
+    let late = hub.checkpoint();
+    let bytes = |leaves: &[Leaf]| leaves.iter().map(|l| l.to_bytes()).collect::<Vec<_>>();
+
+    let report = audit(&key, ORIGIN, bytes(&hub.leaves), &[&late, &early]).unwrap();
+    assert_eq!(report.leaves.len(), 30);
+    assert_eq!(report.counts[&LeafKind::VoteCast], 30);
+    assert_eq!(
+        report
+            .checkpoints
+            .iter()
+            .map(|c| c.size)
+            .collect::<Vec<_>>(),
+        vec![20, 30]
+    );
+
+    // A vote edited in the database: both checkpoints that cover it fail.
+    let mut edited = hub.leaves.clone();
+    edited[4] = vote(4, "no");
+    assert!(matches!(
+        audit(&key, ORIGIN, bytes(&edited), &[&early, &late]),
+        Err(AuditError::RootMismatch { index: 0, size: 20 })
+    ));
+    // An edit after the early checkpoint is still caught by the late one.
+    let mut edited = hub.leaves.clone();
+    edited[25] = vote(25, "yes");
+    assert!(matches!(
+        audit(&key, ORIGIN, bytes(&edited), &[&early, &late]),
+        Err(AuditError::RootMismatch { index: 1, size: 30 })
+    ));
+    // A deleted leaf.
+    let mut deleted = hub.leaves.clone();
+    deleted.remove(7);
+    assert!(matches!(
+        audit(&key, ORIGIN, bytes(&deleted), &[&early, &late]),
+        Err(AuditError::RootMismatch { index: 0, .. })
+    ));
+    assert!(matches!(
+        audit(&key, ORIGIN, bytes(&deleted), &[&late]),
+        Err(AuditError::MissingLeaves {
+            size: 30,
+            served: 29,
+            ..
+        })
+    ));
+    // History rewritten and re-signed: the new checkpoint matches the new leaves, but the
+    // early checkpoint a device kept does not.
+    let mut forged = Hub::new(20);
+    forged.leaves[4] = vote(4, "no");
+    forged.grow(10);
+    let forged_cp = forged.checkpoint();
+    assert!(audit(&key, ORIGIN, bytes(&forged.leaves), &[&forged_cp]).is_ok());
+    assert!(matches!(
+        audit(&key, ORIGIN, bytes(&forged.leaves), &[&forged_cp, &early]),
+        Err(AuditError::RootMismatch { index: 1, size: 20 })
+    ));
+    // Garbage leaves and foreign checkpoints are refused.
+    assert!(matches!(
+        audit(&key, ORIGIN, [vec![9u8; 42]], &[]),
+        Err(AuditError::Leaf { index: 0, .. })
+    ));
+    let stranger = NoteSigner::from_seed(ORIGIN, [1; 32]).unwrap().verifier();
+    assert!(matches!(
+        audit(&stranger, ORIGIN, bytes(&hub.leaves), &[&late]),
+        Err(AuditError::Checkpoint { index: 0, .. })
+    ));
 }

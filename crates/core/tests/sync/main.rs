@@ -1,5 +1,11 @@
 //! Integration tests of the resident core: photos, the OS keychain, and sync against a real hub on a random
-//! port with real SQLite files in temp dirs (no HTTP mocks). Run inside a Secret Service session, see
-//! crates/core/README.md.
+//! port with real SQLite files in temp dirs (no HTTP mocks; a fault-injecting TCP proxy stands in for a bad
+//! network). Run inside a Secret Service session, see crates/core/README.md.
+mod household;
 mod keychain;
+mod lost_response;
+mod offline;
 mod photos;
+mod proxy;
+mod rejected;
+mod world;

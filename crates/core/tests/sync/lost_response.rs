@@ -1,0 +1,45 @@
+//! The hub applies a push but the answer is lost on the way back: the device retries with the same op ids,
+//! the hub answers its stored results, and there is still one copy, marked synced.
+use crate::world::*;
+use linli_core::NewReport;
+use linli_proto::ReportEventKind;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_push_response_is_retried_without_duplicates() {
+    let w = World::start().await;
+    let alice = w.join("alice", HOME_A).await;
+    let id = alice
+        .new_report(NewReport {
+            category: "sanitation".into(),
+            text: "垃圾站满了".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    alice.comment_report(id, "已经两天了").unwrap();
+
+    w.proxy.lose_next_push_response();
+    let err = alice.sync().await.unwrap_err();
+    assert!(err.is_offline(), "{err:?}");
+    assert_eq!(w.proxy.responses_lost(), 1);
+    // The hub did apply it; the device doesn't know yet.
+    assert_eq!(w.hub_reports().len(), 1);
+    assert_eq!(alice.status().unwrap().pending, 2);
+    assert!(alice.report(id).unwrap().pending);
+
+    let outcome = alice.sync().await.unwrap();
+    assert_eq!(outcome.applied, 2, "the hub answers its stored results");
+    assert_eq!(alice.status().unwrap().pending, 0);
+    let mine = alice.report(id).unwrap();
+    assert!(!mine.pending);
+    let on_hub = w.hub_reports();
+    assert_eq!(on_hub.len(), 1);
+    let comments = |events: &[linli_proto::ReportEvent]| {
+        events
+            .iter()
+            .filter(|e| e.kind == ReportEventKind::Comment)
+            .count()
+    };
+    assert_eq!(comments(&on_hub[0].report.events), 1);
+    assert_eq!(comments(&mine.events), 1);
+    assert_eq!(mine.events.len(), on_hub[0].report.events.len());
+}

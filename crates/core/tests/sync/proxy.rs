@@ -1,0 +1,129 @@
+//! A small fault-injecting TCP proxy between devices and the hub (a test double for a bad network, the one
+//! thing that can't exist here for real). It forwards bytes both ways; on request it cuts the connection
+//! after forwarding a push request and before its answer reaches the device ("lost response"), or refuses
+//! every connection ("offline"). The upstream address can change, so the hub can restart on another port.
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+#[derive(Default)]
+struct Faults {
+    offline: AtomicBool,
+    /// Cut the answer to the next `POST /v1/push`.
+    lose_next_push_response: AtomicBool,
+    responses_lost: AtomicUsize,
+}
+
+pub struct FaultProxy {
+    pub addr: SocketAddr,
+    upstream: Arc<Mutex<SocketAddr>>,
+    faults: Arc<Faults>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FaultProxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl FaultProxy {
+    pub async fn start(upstream: SocketAddr) -> FaultProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let upstream = Arc::new(Mutex::new(upstream));
+        let faults = Arc::new(Faults::default());
+        let (up, f) = (upstream.clone(), faults.clone());
+        let task = tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                if f.offline.load(Ordering::SeqCst) {
+                    drop(client);
+                    continue;
+                }
+                let target = *up.lock().unwrap();
+                tokio::spawn(relay(client, target, f.clone()));
+            }
+        });
+        FaultProxy {
+            addr,
+            upstream,
+            faults,
+            task,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn set_upstream(&self, addr: SocketAddr) {
+        *self.upstream.lock().unwrap() = addr;
+    }
+
+    pub fn set_offline(&self, offline: bool) {
+        self.faults.offline.store(offline, Ordering::SeqCst);
+    }
+
+    pub fn lose_next_push_response(&self) {
+        self.faults
+            .lose_next_push_response
+            .store(true, Ordering::SeqCst);
+    }
+
+    /// Whether an armed cut is still waiting for a push (i.e. no push went through since).
+    pub fn cut_still_armed(&self) -> bool {
+        self.faults.lose_next_push_response.load(Ordering::SeqCst)
+    }
+
+    pub fn responses_lost(&self) -> usize {
+        self.faults.responses_lost.load(Ordering::SeqCst)
+    }
+}
+
+async fn relay(client: TcpStream, target: SocketAddr, faults: Arc<Faults>) {
+    let Ok(server) = TcpStream::connect(target).await else {
+        return;
+    };
+    let (mut cr, mut cw) = client.into_split();
+    let (mut sr, mut sw) = server.into_split();
+    let cut = Arc::new(AtomicBool::new(false));
+    let cut_up = cut.clone();
+    let faults_up = faults.clone();
+    let up = tokio::spawn(async move {
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = match cr.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            if buf[..n].windows(13).any(|w| w == b"POST /v1/push")
+                && faults_up
+                    .lose_next_push_response
+                    .swap(false, Ordering::SeqCst)
+            {
+                cut_up.store(true, Ordering::SeqCst);
+            }
+            if sw.write_all(&buf[..n]).await.is_err() {
+                break;
+            }
+        }
+    });
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match sr.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        if cut.load(Ordering::SeqCst) {
+            // The hub has answered (so it applied the push); the device never hears it.
+            faults.responses_lost.fetch_add(1, Ordering::SeqCst);
+            break;
+        }
+        if cw.write_all(&buf[..n]).await.is_err() {
+            break;
+        }
+    }
+    up.abort();
+}

@@ -14,7 +14,8 @@ use crate::leaf::Leaf;
 use crate::merkle::{self, Hash};
 use crate::note::NoteVerifier;
 
-/// Why a checkpoint or a receipt was refused. Every variant is a warning the resident must see.
+/// Why a checkpoint or a receipt was refused. Every variant but [`VerifyError::NotYetCovered`]
+/// and [`VerifyError::NoCheckpoint`] is a warning the resident must see.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum VerifyError {
     #[error("checkpoint not signed by the pinned key, or malformed: {0}")]
@@ -31,6 +32,9 @@ pub enum VerifyError {
     NoCheckpoint,
     #[error("that checkpoint is not the latest this device accepted")]
     NotLatest,
+    /// Not a warning: the receipt is newer than the latest checkpoint; fetch a newer one.
+    #[error("leaf {index} is beyond the latest checkpoint (size {size}); fetch a newer one")]
+    NotYetCovered { index: u64, size: u64 },
     #[error("leaf {index} is not in the log of size {size} as claimed")]
     NotIncluded { index: u64, size: u64 },
 }
@@ -127,6 +131,12 @@ impl Verifier {
         let latest = self.latest().ok_or(VerifyError::NoCheckpoint)?;
         if latest != checkpoint {
             return Err(VerifyError::NotLatest);
+        }
+        if index >= latest.size {
+            return Err(VerifyError::NotYetCovered {
+                index,
+                size: latest.size,
+            });
         }
         merkle::verify_inclusion(&leaf.hash(), index, latest.size, proof, &latest.root).map_err(
             |_| VerifyError::NotIncluded {

@@ -83,6 +83,22 @@ fn honest_growth_after_a_week_offline_is_accepted_and_receipts_verify() {
     assert_eq!(cp.size, 510);
     dev.verify_inclusion(&my_vote, 3, &hub.inclusion(3), &cp)
         .unwrap();
+    // A receipt for a leaf appended after the latest checkpoint waits for a newer one.
+    hub.grow(1);
+    let newest = hub.leaves[510];
+    assert_eq!(
+        dev.verify_inclusion(&newest, 510, &[], &cp),
+        Err(VerifyError::NotYetCovered {
+            index: 510,
+            size: 510
+        })
+    );
+    let cp = dev
+        .accept_checkpoint(&hub.checkpoint(), &hub.consistency(510))
+        .unwrap()
+        .clone();
+    dev.verify_inclusion(&newest, 510, &hub.inclusion(510), &cp)
+        .unwrap();
     // The same checkpoint again is fine (no proof needed for the same tree).
     dev.accept_checkpoint(&hub.checkpoint(), &[]).unwrap();
 }

@@ -1,1 +1,637 @@
-fn main() {}
+//! `linli-hub`: run the community hub, seed a demo community, and the office's admin commands.
+//! Only argument parsing and printing live here; the work is in the `linli_hub` library.
+#![forbid(unsafe_code)]
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chrono::{DateTime, Duration, Utc};
+use clap::{Args, Parser, Subcommand};
+use linli_hub::admin;
+use linli_hub::domain::invite_code;
+use linli_hub::store::{NewConsultation, NewNotice, ReportFilter};
+use linli_hub::{Hub, HubError};
+use linli_i18n::{message, message_args, Arg, Lang};
+use linli_proto::{ReportStatus, ResultsVisibility, Urgency, VoteScope};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Parser)]
+#[command(name = "linli-hub", version, about = "Linli community hub")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the sync API.
+    Serve {
+        #[arg(long, env = "LINLI_HUB_DATA_DIR")]
+        data_dir: Option<PathBuf>,
+        #[arg(long, default_value = "127.0.0.1:8787")]
+        listen: SocketAddr,
+    },
+    /// Seed the demo community (幸福里社区) and print invitation codes as `CODE<TAB>address`.
+    Demo {
+        #[arg(long, env = "LINLI_HUB_DATA_DIR")]
+        data_dir: Option<PathBuf>,
+    },
+    /// Staff commands; safe while `serve` runs on the same data directory.
+    Admin {
+        #[arg(long, env = "LINLI_HUB_DATA_DIR")]
+        data_dir: Option<PathBuf>,
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create the community.
+    #[command(subcommand)]
+    Community(CommunityCommand),
+    /// Issue an invitation code for a household; the code is the last line.
+    Invite {
+        #[arg(long)]
+        building: String,
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        room: String,
+        #[arg(long, default_value_t = admin::invites::DEFAULT_EXPIRY_DAYS, allow_negative_numbers = true)]
+        expires_in_days: i64,
+    },
+    /// List reports.
+    #[command(subcommand)]
+    Reports(ReportsCommand),
+    /// Show or move on one report.
+    #[command(subcommand)]
+    Report(ReportCommand),
+    #[command(subcommand)]
+    Notice(NoticeCommand),
+    #[command(subcommand)]
+    Consultation(ConsultationCommand),
+    /// List devices.
+    #[command(subcommand)]
+    Devices(DevicesCommand),
+    /// Switch a device off.
+    #[command(subcommand)]
+    Device(DeviceCommand),
+}
+
+#[derive(Subcommand)]
+enum CommunityCommand {
+    Create {
+        /// JSON or TOML seed file (see crates/hub/seed.example.toml).
+        #[arg(long)]
+        seed: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct JsonFlag {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+enum ReportsCommand {
+    List {
+        #[command(flatten)]
+        out: JsonFlag,
+        #[arg(long)]
+        status: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    Show {
+        id: String,
+        #[command(flatten)]
+        out: JsonFlag,
+    },
+    /// STATUS: accepted, in_progress, resolved or rejected (rejected needs --reply with the reason).
+    SetStatus {
+        id: String,
+        status: String,
+        #[arg(long)]
+        reply: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum NoticeCommand {
+    /// Publish a notice; prints its id.
+    Publish {
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        body: String,
+        #[arg(long, default_value = "normal")]
+        urgency: String,
+        #[arg(long)]
+        pinned: bool,
+        /// Only for these buildings (repeatable); the whole community when absent.
+        #[arg(long = "building")]
+        buildings: Vec<String>,
+        /// RFC 3339 time after which devices hide it.
+        #[arg(long)]
+        expires_at: Option<String>,
+    },
+    Retract {
+        id: String,
+    },
+    List {
+        #[command(flatten)]
+        out: JsonFlag,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConsultationCommand {
+    /// Open a consultation; prints its id.
+    Create {
+        #[arg(long)]
+        title: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        /// An option (repeat for each, at least two).
+        #[arg(long = "option", required = true)]
+        options: Vec<String>,
+        #[arg(long, default_value_t = 1)]
+        max_choices: i32,
+        /// RFC 3339; now when absent.
+        #[arg(long)]
+        opens_at: Option<String>,
+        /// RFC 3339; overrides --closes-in-days.
+        #[arg(long)]
+        closes_at: Option<String>,
+        #[arg(long, default_value_t = 14)]
+        closes_in_days: i64,
+        /// One vote per household instead of per resident.
+        #[arg(long)]
+        per_household: bool,
+        /// Show results only after close.
+        #[arg(long)]
+        results_after_close: bool,
+        /// Only these buildings may see and vote (repeatable).
+        #[arg(long = "building")]
+        buildings: Vec<String>,
+    },
+    Close {
+        id: String,
+    },
+    Results {
+        id: String,
+        #[command(flatten)]
+        out: JsonFlag,
+    },
+    List {
+        #[command(flatten)]
+        out: JsonFlag,
+    },
+}
+
+#[derive(Subcommand)]
+enum DevicesCommand {
+    List {
+        #[command(flatten)]
+        out: JsonFlag,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeviceCommand {
+    Revoke { id: String },
+}
+
+/// A refusal worth a clear message and exit code 1, not a backtrace.
+#[derive(Debug)]
+struct Refusal(String);
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for Refusal {}
+
+fn lang() -> Lang {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find_map(|v| Lang::parse(&v))
+        .unwrap_or_default()
+}
+
+fn msg(id: &str, args: &[(&str, Arg)]) -> String {
+    message_args(lang(), id, args)
+}
+
+fn refused(id: &str, value: &str) -> anyhow::Error {
+    Refusal(msg(id, &[("value", value.into())])).into()
+}
+
+fn hub_err(e: HubError) -> anyhow::Error {
+    match e {
+        HubError::Refused(code) => Refusal(linli_i18n::error_message(lang(), code)).into(),
+        other => anyhow::Error::new(other),
+    }
+}
+
+fn data_dir(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    if let Some(d) = given {
+        return Ok(d);
+    }
+    directories::ProjectDirs::from("org", "linli", "linli-hub")
+        .map(|p| p.data_dir().to_path_buf())
+        .ok_or_else(|| Refusal(message(lang(), "hub-no-data-dir")).into())
+}
+
+fn open(dir: &Path) -> anyhow::Result<Hub> {
+    Hub::open(dir).with_context(|| format!("opening {}", dir.display()))
+}
+
+fn parse_id(s: &str) -> anyhow::Result<Uuid> {
+    Uuid::parse_str(s).map_err(|_| refused("hub-bad-id", s))
+}
+
+fn parse_time(s: &str) -> anyhow::Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| refused("hub-bad-time", s))
+}
+
+fn print_json<T: Serialize>(v: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(v)?);
+    Ok(())
+}
+
+fn address(h: &linli_proto::Household) -> String {
+    format!("{} {} {}", h.building, h.unit, h.room)
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "linli_hub=info,warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            match e.downcast_ref::<Refusal>() {
+                Some(r) => eprintln!("{r}"),
+                None => eprintln!("{e:#}"),
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve {
+            data_dir: d,
+            listen,
+        } => {
+            let dir = data_dir(d)?;
+            let hub = open(&dir)?;
+            let rt = tokio::runtime::Runtime::new()?;
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind(listen)
+                    .await
+                    .with_context(|| format!("listening on {listen}"))?;
+                let addr = listener.local_addr()?;
+                eprintln!(
+                    "{}",
+                    msg(
+                        "hub-serving",
+                        &[
+                            ("addr", addr.to_string().into()),
+                            ("dir", dir.display().to_string().into())
+                        ]
+                    )
+                );
+                hub.serve(listener, async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await
+                .map_err(anyhow::Error::new)
+            })
+        }
+        Command::Demo { data_dir: d } => {
+            let hub = open(&data_dir(d)?)?;
+            let codes = admin::demo::seed_demo(&hub).map_err(hub_err)?;
+            let name = hub
+                .store()
+                .community()
+                .map_err(|e| hub_err(e.into()))?
+                .map(|c| c.name)
+                .unwrap_or_default();
+            eprintln!("{}", msg("hub-demo-created", &[("name", name.into())]));
+            for c in codes {
+                println!(
+                    "{}\t{}",
+                    invite_code::display(&c.code),
+                    address(&c.household)
+                );
+            }
+            Ok(())
+        }
+        Command::Admin {
+            data_dir: d,
+            command,
+        } => {
+            let hub = open(&data_dir(d)?)?;
+            run_admin(&hub, command)
+        }
+    }
+}
+
+fn run_admin(hub: &Hub, command: AdminCommand) -> anyhow::Result<()> {
+    match command {
+        AdminCommand::Community(CommunityCommand::Create { seed }) => {
+            let seed = admin::community::load_seed(&seed).map_err(hub_err)?;
+            let id = admin::community::create(hub, &seed).map_err(hub_err)?;
+            println!(
+                "{}",
+                msg("hub-community-created", &[("id", id.to_string().into())])
+            );
+        }
+        AdminCommand::Invite {
+            building,
+            unit,
+            room,
+            expires_in_days,
+        } => {
+            let info = admin::invites::invite(hub, &building, &unit, &room, expires_in_days)
+                .map_err(hub_err)?;
+            println!(
+                "{}",
+                msg(
+                    "hub-invite-issued",
+                    &[
+                        ("address", address(&info.household).into()),
+                        (
+                            "expires",
+                            info.expires_at
+                                .format("%Y-%m-%d %H:%M UTC")
+                                .to_string()
+                                .into()
+                        )
+                    ]
+                )
+            );
+            println!("{}", invite_code::display(&info.code));
+        }
+        AdminCommand::Reports(ReportsCommand::List { out, status }) => {
+            let status = status
+                .map(|s| ReportStatus::parse(&s).ok_or_else(|| refused("hub-bad-status", &s)))
+                .transpose()?;
+            let list = admin::reports::list(hub, &ReportFilter { status }).map_err(hub_err)?;
+            if out.json {
+                print_json(&list)?;
+            } else if list.is_empty() {
+                println!("{}", message(lang(), "hub-list-empty"));
+            } else {
+                for r in list {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}",
+                        r.report.id,
+                        r.report.status.as_str(),
+                        r.report.category,
+                        address(&r.household),
+                        r.report.text.replace('\n', " ")
+                    );
+                }
+            }
+        }
+        AdminCommand::Report(ReportCommand::Show { id, out }) => {
+            let r = admin::reports::show(hub, parse_id(&id)?).map_err(hub_err)?;
+            if out.json {
+                print_json(&r)?;
+            } else {
+                println!(
+                    "{}\t{}\t{}",
+                    r.report.id,
+                    r.report.status.as_str(),
+                    r.report.category
+                );
+                println!("{}", r.report.text);
+                for e in r.report.events {
+                    println!(
+                        "  {}\t{:?}\t{}\t{}",
+                        e.at.format("%Y-%m-%d %H:%M"),
+                        e.kind,
+                        e.status.map(|s| s.as_str()).unwrap_or(""),
+                        e.text.unwrap_or_default()
+                    );
+                }
+            }
+        }
+        AdminCommand::Report(ReportCommand::SetStatus { id, status, reply }) => {
+            let parsed = ReportStatus::parse(&status)
+                .filter(|s| {
+                    matches!(
+                        s,
+                        ReportStatus::Accepted
+                            | ReportStatus::InProgress
+                            | ReportStatus::Resolved
+                            | ReportStatus::Rejected
+                    )
+                })
+                .ok_or_else(|| refused("hub-bad-status", &status))?;
+            let r = admin::reports::set_status(hub, parse_id(&id)?, parsed, reply.as_deref())
+                .map_err(hub_err)?;
+            println!(
+                "{}",
+                msg(
+                    "hub-report-updated",
+                    &[
+                        ("id", r.id.to_string().into()),
+                        ("status", r.status.as_str().into())
+                    ]
+                )
+            );
+        }
+        AdminCommand::Notice(NoticeCommand::Publish {
+            title,
+            body,
+            urgency,
+            pinned,
+            buildings,
+            expires_at,
+        }) => {
+            let urgency =
+                Urgency::parse(&urgency).ok_or_else(|| refused("hub-bad-urgency", &urgency))?;
+            let expires_at = expires_at.as_deref().map(parse_time).transpose()?;
+            let id = admin::notices::publish(
+                hub,
+                &NewNotice {
+                    title,
+                    body,
+                    urgency,
+                    pinned,
+                    expires_at,
+                    buildings,
+                },
+            )
+            .map_err(hub_err)?;
+            eprintln!("{}", message(lang(), "hub-notice-published"));
+            println!("{id}");
+        }
+        AdminCommand::Notice(NoticeCommand::Retract { id }) => {
+            let id = parse_id(&id)?;
+            admin::notices::retract(hub, id).map_err(hub_err)?;
+            println!(
+                "{}",
+                msg("hub-notice-retracted", &[("id", id.to_string().into())])
+            );
+        }
+        AdminCommand::Notice(NoticeCommand::List { out }) => {
+            let list = admin::notices::list(hub).map_err(hub_err)?;
+            if out.json {
+                print_json(&list)?;
+            } else {
+                for n in list {
+                    println!(
+                        "{}\t{}\t{}\t{}{}",
+                        n.id,
+                        n.urgency.as_str(),
+                        msg(
+                            "hub-reads",
+                            &[
+                                ("reads", n.read_count.into()),
+                                ("audience", n.audience_count.into())
+                            ]
+                        ),
+                        n.title,
+                        if n.retracted_at.is_some() { " ✕" } else { "" }
+                    );
+                }
+            }
+        }
+        AdminCommand::Consultation(ConsultationCommand::Create {
+            title,
+            description,
+            options,
+            max_choices,
+            opens_at,
+            closes_at,
+            closes_in_days,
+            per_household,
+            results_after_close,
+            buildings,
+        }) => {
+            let opens_at = match opens_at {
+                Some(t) => parse_time(&t)?,
+                None => hub.now(),
+            };
+            let closes_at = match closes_at {
+                Some(t) => parse_time(&t)?,
+                None => hub.now() + Duration::days(closes_in_days),
+            };
+            let id = admin::consultations::create(
+                hub,
+                &NewConsultation {
+                    title,
+                    description,
+                    options,
+                    max_choices,
+                    opens_at,
+                    closes_at,
+                    vote_scope: if per_household {
+                        VoteScope::PerHousehold
+                    } else {
+                        VoteScope::PerResident
+                    },
+                    results_visibility: if results_after_close {
+                        ResultsVisibility::AfterClose
+                    } else {
+                        ResultsVisibility::Live
+                    },
+                    buildings,
+                },
+            )
+            .map_err(hub_err)?;
+            eprintln!("{}", message(lang(), "hub-consultation-created"));
+            println!("{id}");
+        }
+        AdminCommand::Consultation(ConsultationCommand::Close { id }) => {
+            let id = parse_id(&id)?;
+            admin::consultations::close(hub, id).map_err(hub_err)?;
+            println!(
+                "{}",
+                msg("hub-consultation-closed", &[("id", id.to_string().into())])
+            );
+        }
+        AdminCommand::Consultation(ConsultationCommand::Results { id, out }) => {
+            let r = admin::consultations::results(hub, parse_id(&id)?).map_err(hub_err)?;
+            if out.json {
+                print_json(&r)?;
+            } else {
+                println!("{}", r.title);
+                for o in r.options {
+                    println!(
+                        "  {}\t{}\t{}",
+                        o.id,
+                        o.label,
+                        msg("hub-votes", &[("votes", o.votes.into())])
+                    );
+                }
+            }
+        }
+        AdminCommand::Consultation(ConsultationCommand::List { out }) => {
+            let list = admin::consultations::list(hub).map_err(hub_err)?;
+            if out.json {
+                print_json(&list)?;
+            } else {
+                for c in list {
+                    println!(
+                        "{}\t{}\t{}",
+                        c.id,
+                        c.title,
+                        msg("hub-votes", &[("votes", c.total_votes.into())])
+                    );
+                }
+            }
+        }
+        AdminCommand::Devices(DevicesCommand::List { out }) => {
+            let list = admin::devices::list(hub).map_err(hub_err)?;
+            if out.json {
+                print_json(&list)?;
+            } else {
+                for d in list {
+                    println!(
+                        "{}\t{}\t{}\t{}",
+                        d.id,
+                        address(&d.household),
+                        d.name.unwrap_or_default(),
+                        if d.revoked_at.is_some() {
+                            message(lang(), "hub-revoked")
+                        } else {
+                            String::new()
+                        }
+                    );
+                }
+            }
+        }
+        AdminCommand::Device(DeviceCommand::Revoke { id }) => {
+            let id = parse_id(&id)?;
+            admin::devices::revoke(hub, id).map_err(hub_err)?;
+            println!(
+                "{}",
+                msg("hub-device-revoked", &[("id", id.to_string().into())])
+            );
+        }
+    }
+    Ok(())
+}

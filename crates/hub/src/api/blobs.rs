@@ -1,0 +1,87 @@
+//! Photos by sha256: upload (checked by hash, content type and size; idempotent) and download.
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use linli_proto::{limits, ErrorBody, ErrorCode};
+
+use super::auth::Caller;
+use super::{blocking, AppState};
+use crate::domain::blob_kind;
+use crate::error::ApiError;
+
+/// Upload a JPEG, PNG or WebP photo under its sha256.
+#[utoipa::path(put, path = "/v1/blobs/{sha256}", security(("bearer" = [])),
+    params(("sha256" = String, Path, description = "lower-case hex sha256 of the content")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 204, description = "stored (or already stored)"),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_blob(
+    State(state): State<AppState>,
+    Caller(viewer): Caller,
+    Path(sha): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<StatusCode, ApiError> {
+    let bytes = match body {
+        Ok(b) => b,
+        Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return Err(ApiError(ErrorCode::PayloadTooLarge))
+        }
+        Err(_) => return Err(ApiError(ErrorCode::BadRequest)),
+    };
+    if !blob_kind::is_sha256(&sha) {
+        return Err(ApiError(ErrorCode::BlobHashMismatch));
+    }
+    if bytes.len() > limits::BLOB_MAX_BYTES {
+        return Err(ApiError(ErrorCode::PayloadTooLarge));
+    }
+    let mime = blob_kind::sniff(&bytes).ok_or(ApiError(ErrorCode::BlobTypeUnsupported))?;
+    if blob_kind::sha256_hex(&bytes) != sha {
+        return Err(ApiError(ErrorCode::BlobHashMismatch));
+    }
+    let path = state.hub.blob_dir().join(&sha);
+    let size = bytes.len() as i64;
+    let now = state.hub.now();
+    blocking(&state.hub, move |s| {
+        if !path.exists() {
+            let tmp = path.with_extension(format!("tmp-{}", uuid::Uuid::now_v7()));
+            std::fs::write(&tmp, &bytes)
+                .and_then(|_| std::fs::rename(&tmp, &path))
+                .map_err(|e| crate::store::StoreError::Corrupt(format!("writing blob: {e}")))?;
+        }
+        s.record_blob(&sha, mime, size, &viewer, now)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Download a photo the caller may see (their household's uploads and reports).
+#[utoipa::path(get, path = "/v1/blobs/{sha256}", security(("bearer" = [])),
+    params(("sha256" = String, Path)),
+    responses((status = 200, content_type = "image/*", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+pub async fn get_blob(
+    State(state): State<AppState>,
+    Caller(viewer): Caller,
+    Path(sha): Path<String>,
+) -> Result<Response, ApiError> {
+    if !blob_kind::is_sha256(&sha) {
+        return Err(ApiError(ErrorCode::NotFound));
+    }
+    let path = state.hub.blob_dir().join(&sha);
+    let found = blocking(&state.hub, move |s| {
+        let Some(mime) = s.blob_for(&viewer, &sha)? else {
+            return Ok(None);
+        };
+        match std::fs::read(&path) {
+            Ok(bytes) => Ok(Some((mime, bytes))),
+            Err(e) => Err(crate::store::StoreError::Corrupt(format!(
+                "reading blob: {e}"
+            ))),
+        }
+    })
+    .await?;
+    let (mime, bytes) = found.ok_or(ApiError(ErrorCode::NotFound))?;
+    Ok(([(CONTENT_TYPE, mime)], bytes).into_response())
+}

@@ -1,0 +1,85 @@
+//! Joining with an invitation code, and `GET /v1/me`.
+use std::net::SocketAddr;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, State};
+use axum::Json;
+use linli_proto::{ErrorBody, ErrorCode, JoinRequest, JoinResponse, Me};
+
+use super::auth::Caller;
+use super::{blocking, json_body, AppState};
+use crate::domain::{invite_code, token};
+use crate::error::ApiError;
+
+/// Redeem a one-time invitation code; the answer carries the device token (shown once).
+#[utoipa::path(post, path = "/v1/join", request_body = JoinRequest,
+    responses((status = 200, body = JoinResponse),
+        (status = 404, description = "invite_invalid", body = ErrorBody),
+        (status = 409, description = "invite_used / invite_expired", body = ErrorBody),
+        (status = 429, description = "rate_limited", body = ErrorBody)))]
+pub async fn join(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: Result<Json<JoinRequest>, JsonRejection>,
+) -> Result<Json<JoinResponse>, ApiError> {
+    let req = json_body(body)?;
+    let ip = peer.ip();
+    let failures = state.hub.join_failures();
+    if failures.is_limited(ip) {
+        return Err(ApiError(ErrorCode::RateLimited));
+    }
+    let Some(code) = invite_code::normalize(&req.code) else {
+        failures.record_failure(ip);
+        return Err(ApiError(ErrorCode::InviteInvalid));
+    };
+    let device_name = req.device_name.map(|n| {
+        n.chars()
+            .take(linli_proto::limits::TITLE_MAX)
+            .collect::<String>()
+    });
+    let token = token::generate();
+    let hash = token::hash(&token);
+    let now = state.hub.now();
+    let joined = blocking(&state.hub, move |s| {
+        s.redeem_invite(&code, device_name.as_deref(), &hash, now)
+    })
+    .await;
+    match joined {
+        Ok(j) => {
+            state.hub.notify();
+            Ok(Json(JoinResponse {
+                resident_id: j.resident_id,
+                device_id: j.device_id,
+                token,
+                community: j.community,
+                household: j.household,
+            }))
+        }
+        Err(e) => {
+            if matches!(
+                e.0,
+                ErrorCode::InviteInvalid | ErrorCode::InviteUsed | ErrorCode::InviteExpired
+            ) {
+                failures.record_failure(ip);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Who the token belongs to.
+#[utoipa::path(get, path = "/v1/me", security(("bearer" = [])),
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+pub async fn me(
+    State(state): State<AppState>,
+    Caller(viewer): Caller,
+) -> Result<Json<Me>, ApiError> {
+    let v = viewer.clone();
+    let (community, household) = blocking(&state.hub, move |s| s.me(&v)).await?;
+    Ok(Json(Me {
+        resident_id: viewer.resident_id,
+        device_id: viewer.device_id,
+        community,
+        household,
+    }))
+}

@@ -1,0 +1,91 @@
+//! The sync API under `/v1` (JSON over HTTP), `/healthz` and the OpenAPI document.
+pub mod auth;
+pub mod blobs;
+pub mod events;
+pub mod join;
+pub mod lang;
+pub mod openapi;
+pub mod rate_limit;
+pub mod records;
+pub mod sync;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
+use axum::{middleware, Json, Router};
+use linli_proto::{limits, ErrorCode};
+use tokio::sync::watch;
+
+use crate::error::ApiError;
+use crate::hub::Hub;
+use crate::store::{Store, StoreError};
+
+/// JSON request bodies above this answer 413.
+pub const JSON_BODY_MAX: usize = 1024 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub hub: Hub,
+    /// Flips to `true` when the server shuts down, so live streams end.
+    pub closing: watch::Receiver<bool>,
+}
+
+/// Runs a blocking store call off the async threads.
+pub async fn blocking<T: Send + 'static>(
+    hub: &Hub,
+    f: impl FnOnce(&dyn Store) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let store = hub.store_arc();
+    match tokio::task::spawn_blocking(move || f(store.as_ref())).await {
+        Ok(r) => r.map_err(ApiError::from),
+        Err(e) => {
+            tracing::error!(error = %e, "blocking task failed");
+            Err(ApiError(ErrorCode::Internal))
+        }
+    }
+}
+
+/// A JSON body whose problems answer in the API's error format.
+pub fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+    match body {
+        Ok(Json(v)) => Ok(v),
+        Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            Err(ApiError(ErrorCode::PayloadTooLarge))
+        }
+        Err(_) => Err(ApiError(ErrorCode::BadRequest)),
+    }
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn not_found() -> ApiError {
+    ApiError(ErrorCode::NotFound)
+}
+
+pub fn router(state: AppState) -> Router {
+    let blob_routes = Router::new()
+        .route(
+            "/v1/blobs/{sha256}",
+            put(blobs::put_blob).get(blobs::get_blob),
+        )
+        .layer(DefaultBodyLimit::max(limits::BLOB_MAX_BYTES + 64 * 1024));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/v1/openapi.json", get(openapi::openapi_json))
+        .route("/v1/join", post(join::join))
+        .route("/v1/me", get(join::me))
+        .route("/v1/pull", get(sync::pull))
+        .route("/v1/push", post(sync::push))
+        .route("/v1/events", get(events::events))
+        .route("/v1/reports/{id}", get(records::report))
+        .route("/v1/notices/{id}", get(records::notice))
+        .route("/v1/consultations/{id}", get(records::consultation))
+        .layer(DefaultBodyLimit::max(JSON_BODY_MAX))
+        .merge(blob_routes)
+        .fallback(not_found)
+        .layer(middleware::from_fn(lang::localize))
+        .with_state(state)
+}

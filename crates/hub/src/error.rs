@@ -1,0 +1,118 @@
+//! Errors: [`HubError`] for the library and admin functions, [`ApiError`] for HTTP answers.
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use linli_i18n::Lang;
+use linli_proto::{ErrorBody, ErrorCode};
+
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum HubError {
+    /// A rule refused the request (e.g. `invalid_transition`); the CLI prints the code's message.
+    #[error("{0}")]
+    Refused(ErrorCode),
+    #[error(transparent)]
+    Store(StoreError),
+    #[error("file system: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("seed file: {0}")]
+    Seed(String),
+}
+
+impl From<StoreError> for HubError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Refused(code) => HubError::Refused(code),
+            other => HubError::Store(other),
+        }
+    }
+}
+
+impl From<ErrorCode> for HubError {
+    fn from(code: ErrorCode) -> Self {
+        HubError::Refused(code)
+    }
+}
+
+/// The HTTP status that fits each code.
+pub fn status_for(code: ErrorCode) -> StatusCode {
+    use ErrorCode::*;
+    match code {
+        BadRequest | FieldTooLong | FieldRequired | TooManyPhotos | InvalidChoice => {
+            StatusCode::BAD_REQUEST
+        }
+        Unauthorized => StatusCode::UNAUTHORIZED,
+        Forbidden | NotEligible => StatusCode::FORBIDDEN,
+        NotFound | ReportNotFound | NoticeNotFound | ConsultationNotFound | InviteInvalid => {
+            StatusCode::NOT_FOUND
+        }
+        PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        InviteUsed
+        | InviteExpired
+        | ReportExists
+        | OpConflict
+        | ReportNotWithdrawable
+        | ReportNotRatable
+        | ReportNotReopenable
+        | InvalidTransition
+        | ConsultationNotOpen
+        | ConsultationClosed
+        | SequenceGap => StatusCode::CONFLICT,
+        UnknownCategory | UnknownAddress | BlobMissing | BlobHashMismatch | BlobTypeUnsupported
+        | ReasonRequired => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+/// An HTTP error answer. The body's message is rendered in the request's language by the
+/// `localize` middleware (see `api::lang`), which finds the code in the response extensions.
+#[derive(Debug)]
+pub struct ApiError(pub ErrorCode);
+
+impl From<ErrorCode> for ApiError {
+    fn from(code: ErrorCode) -> Self {
+        ApiError(code)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Refused(code) => ApiError(code),
+            other => {
+                tracing::error!(error = %other, "store error");
+                ApiError(ErrorCode::Internal)
+            }
+        }
+    }
+}
+
+impl From<HubError> for ApiError {
+    fn from(e: HubError) -> Self {
+        match e {
+            HubError::Refused(code) => ApiError(code),
+            other => {
+                tracing::error!(error = %other, "hub error");
+                ApiError(ErrorCode::Internal)
+            }
+        }
+    }
+}
+
+/// Marks an error response so the language middleware can re-render its message.
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorMarker(pub ErrorCode);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            code: self.0,
+            message: linli_i18n::error_message(Lang::default(), self.0),
+        };
+        let mut resp = (status_for(self.0), Json(body)).into_response();
+        resp.extensions_mut().insert(ErrorMarker(self.0));
+        resp
+    }
+}

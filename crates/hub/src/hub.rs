@@ -1,0 +1,97 @@
+//! The running hub's shared state: the store, the clock, the blob directory and the head of the
+//! change log that live nudges follow.
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::watch;
+
+use crate::api::rate_limit::FailedAttempts;
+use crate::clock::{Clock, SystemClock};
+use crate::error::HubError;
+use crate::store::sqlite::SqliteStore;
+use crate::store::Store;
+
+/// A hub on one data directory. Cheap to clone; clones share everything.
+#[derive(Clone)]
+pub struct Hub {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    blob_dir: PathBuf,
+    head: watch::Sender<i64>,
+    join_failures: FailedAttempts,
+}
+
+impl Hub {
+    /// Opens (creating and migrating) `data_dir/hub.db` with blobs in `data_dir/blobs/`.
+    pub fn open(data_dir: &Path) -> Result<Hub, HubError> {
+        Hub::open_with_clock(data_dir, Arc::new(SystemClock))
+    }
+
+    /// Like [`Hub::open`] with another clock (tests move time with [`crate::clock::ManualClock`]).
+    pub fn open_with_clock(data_dir: &Path, clock: Arc<dyn Clock>) -> Result<Hub, HubError> {
+        std::fs::create_dir_all(data_dir)?;
+        let blob_dir = data_dir.join("blobs");
+        std::fs::create_dir_all(&blob_dir)?;
+        let store = SqliteStore::open(&data_dir.join("hub.db"))?;
+        let head = store.head()?;
+        Ok(Hub {
+            inner: Arc::new(Inner {
+                store: Arc::new(store),
+                clock,
+                blob_dir,
+                head: watch::Sender::new(head),
+                join_failures: FailedAttempts::default(),
+            }),
+        })
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        self.inner.store.as_ref()
+    }
+
+    /// The store as a shareable handle, for `spawn_blocking`.
+    pub fn store_arc(&self) -> Arc<dyn Store> {
+        self.inner.store.clone()
+    }
+
+    /// The hub's "now".
+    pub fn now(&self) -> DateTime<Utc> {
+        self.inner.clock.now()
+    }
+
+    pub fn blob_dir(&self) -> &Path {
+        &self.inner.blob_dir
+    }
+
+    pub(crate) fn join_failures(&self) -> &FailedAttempts {
+        &self.inner.join_failures
+    }
+
+    /// Re-reads the head of the change log and nudges subscribers when it moved. Called after every
+    /// write in this process, and by the server's poller for writes by other processes.
+    pub fn notify(&self) {
+        match self.inner.store.head() {
+            Ok(head) => {
+                self.inner.head.send_if_modified(|h| {
+                    if *h != head {
+                        *h = head;
+                        true
+                    } else {
+                        false
+                    }
+                });
+            }
+            Err(e) => tracing::warn!(error = %e, "reading the change log head failed"),
+        }
+    }
+
+    /// Follows the head of the change log.
+    pub fn subscribe(&self) -> watch::Receiver<i64> {
+        self.inner.head.subscribe()
+    }
+}

@@ -1,0 +1,28 @@
+//! The Linli community hub: storage, sync API and staff administration, as a library so tests and
+//! other crates can run a real hub in-process. `src/main.rs` is only the command line.
+//!
+//! ```no_run
+//! # async fn demo() {
+//! let dir = std::path::Path::new("/tmp/linli-hub-test");
+//! let running = linli_hub::spawn_for_tests(dir).await;
+//! let codes = linli_hub::admin::demo::seed_demo(running.hub()).unwrap();
+//! println!("{} {}", running.url(), codes[0].code);
+//! running.shutdown().await;
+//! # }
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod admin;
+pub mod api;
+pub mod clock;
+pub mod domain;
+pub mod error;
+mod hub;
+mod server;
+pub mod store;
+
+pub use error::{ApiError, HubError};
+pub use hub::Hub;
+pub use server::{
+    spawn_for_tests, spawn_for_tests_with_clock, spawn_on, try_spawn_on, RunningHub, POLL_INTERVAL,
+};

@@ -1,0 +1,167 @@
+//! Serving the API on a listener until shutdown, plus in-process helpers for tests of this and
+//! other crates.
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::{oneshot, watch};
+use tokio::task::JoinHandle;
+
+use crate::api::{self, AppState};
+use crate::clock::{Clock, SystemClock};
+use crate::error::HubError;
+use crate::hub::Hub;
+
+/// How often the server looks for writes made by other processes (admin commands) and for
+/// consultations whose closing time passed.
+pub const POLL_INTERVAL: Duration = Duration::from_millis(300);
+
+impl Hub {
+    /// Serves the API on `listener` until `shutdown` completes.
+    pub async fn serve(
+        &self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), HubError> {
+        let (closing_tx, closing_rx) = watch::channel(false);
+        let poller = tokio::spawn(poll(self.clone(), closing_rx.clone()));
+        let app = api::router(AppState {
+            hub: self.clone(),
+            closing: closing_rx.clone(),
+        });
+        let mut graceful = closing_rx.clone();
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = closing_tx.send(true);
+        });
+        let served = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = graceful.wait_for(|c| *c).await;
+        })
+        .await;
+        poller.abort();
+        served.map_err(HubError::Io)
+    }
+}
+
+async fn poll(hub: Hub, mut closing: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(POLL_INTERVAL) => {}
+            _ = closing.wait_for(|c| *c) => return,
+        }
+        let h = hub.clone();
+        let now = hub.now();
+        let result = tokio::task::spawn_blocking(move || {
+            h.store().close_due_consultations(now)?;
+            h.notify();
+            Ok::<_, crate::store::StoreError>(())
+        })
+        .await;
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "poll failed"),
+            Err(e) => tracing::warn!(error = %e, "poll task failed"),
+        }
+    }
+}
+
+/// A hub serving in the background of the current tokio runtime. Dropping it stops the server.
+pub struct RunningHub {
+    pub addr: SocketAddr,
+    hub: Hub,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<Result<(), HubError>>>,
+}
+
+impl RunningHub {
+    /// Base URL without a trailing slash, e.g. `http://127.0.0.1:40123`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The hub itself, for admin functions in the same process (their writes nudge at once).
+    pub fn hub(&self) -> &Hub {
+        &self.hub
+    }
+
+    /// Stops serving and waits until the port is released.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningHub {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Opens `data_dir` and serves on `addr` (port 0 picks a free one).
+pub async fn try_spawn_on(
+    data_dir: &Path,
+    addr: SocketAddr,
+    clock: Arc<dyn Clock>,
+) -> Result<RunningHub, HubError> {
+    let hub = Hub::open_with_clock(data_dir, clock)?;
+    let listener = TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let serving = hub.clone();
+    let task = tokio::spawn(async move {
+        serving
+            .serve(listener, async move {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    Ok(RunningHub {
+        addr,
+        hub,
+        stop: Some(stop),
+        task: Some(task),
+    })
+}
+
+/// A hub on `data_dir` at 127.0.0.1 on a free port, for tests.
+///
+/// # Panics
+/// When the data directory can't be opened or no port can be bound: a test can't go on then.
+pub async fn spawn_for_tests(data_dir: &Path) -> RunningHub {
+    spawn_on(data_dir, SocketAddr::from(([127, 0, 0, 1], 0))).await
+}
+
+/// Like [`spawn_for_tests`] with a clock the test controls.
+///
+/// # Panics
+/// As [`spawn_for_tests`].
+pub async fn spawn_for_tests_with_clock(data_dir: &Path, clock: Arc<dyn Clock>) -> RunningHub {
+    match try_spawn_on(data_dir, SocketAddr::from(([127, 0, 0, 1], 0)), clock).await {
+        Ok(h) => h,
+        Err(e) => panic!("starting a test hub on {}: {e}", data_dir.display()),
+    }
+}
+
+/// Restarts a hub on a given address (e.g. the port a test hub had before it was shut down).
+///
+/// # Panics
+/// As [`spawn_for_tests`].
+pub async fn spawn_on(data_dir: &Path, addr: SocketAddr) -> RunningHub {
+    match try_spawn_on(data_dir, addr, Arc::new(SystemClock)).await {
+        Ok(h) => h,
+        Err(e) => panic!("starting a test hub on {}: {e}", data_dir.display()),
+    }
+}

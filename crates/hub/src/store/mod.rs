@@ -1,0 +1,315 @@
+//! Storage behind one narrow trait. Handlers and admin functions only see [`Store`]; SQL lives in
+//! [`sqlite`] (the embedded default). A PostgreSQL backend implements the same trait later.
+pub mod sqlite;
+
+use chrono::{DateTime, Utc};
+use linli_proto::{
+    Category, Change, Community, Consultation, ErrorCode, Household, Notice, Op, OpStatus, Report,
+    ReportStatus, ResultsVisibility, Satisfaction, Urgency, VoteScope,
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A rule refused the request; the code goes to the caller as is.
+    #[error("refused: {0}")]
+    Refused(ErrorCode),
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+    #[error(
+        "the database was written by a newer linli-hub (schema {found}, this one knows {known})"
+    )]
+    NewerSchema { found: i64, known: i64 },
+    #[error("no community has been created yet")]
+    NoCommunity,
+    #[error("a community already exists")]
+    CommunityExists,
+}
+
+impl From<ErrorCode> for StoreError {
+    fn from(code: ErrorCode) -> Self {
+        StoreError::Refused(code)
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The caller behind a device token: everything visibility rules need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Viewer {
+    pub resident_id: Uuid,
+    pub device_id: Uuid,
+    pub household_id: Uuid,
+    pub building_id: Uuid,
+    pub community_id: Uuid,
+}
+
+/// What creating a community needs; also the seed file format (JSON or TOML).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CommunitySeed {
+    pub name: String,
+    pub phone: String,
+    pub hours: String,
+    pub buildings: Vec<BuildingSeed>,
+    pub categories: Vec<Category>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BuildingSeed {
+    pub name: String,
+    pub units: Vec<UnitSeed>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UnitSeed {
+    pub name: String,
+    pub rooms: Vec<String>,
+}
+
+/// A successful redeem: the new resident and device, and what the device shows first.
+#[derive(Debug, Clone)]
+pub struct Joined {
+    pub resident_id: Uuid,
+    pub device_id: Uuid,
+    pub community: Community,
+    pub household: Household,
+}
+
+/// A device as staff see it (never the token).
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceInfo {
+    pub id: Uuid,
+    pub name: Option<String>,
+    pub resident_id: Uuid,
+    pub household: Household,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub last_seq: i64,
+}
+
+/// An invitation code as staff issued it.
+#[derive(Debug, Clone, Serialize)]
+pub struct InviteInfo {
+    /// Stored form, e.g. `ABCDEFGH`.
+    pub code: String,
+    pub household: Household,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The hub's answer to one op, as stored for retries (the message is rendered per request).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpOutcome {
+    pub status: OpStatus,
+    pub code: Option<ErrorCode>,
+    pub version: Option<i64>,
+}
+
+impl OpOutcome {
+    pub fn applied(version: Option<i64>) -> Self {
+        OpOutcome {
+            status: OpStatus::Applied,
+            code: None,
+            version,
+        }
+    }
+    pub fn rejected(code: ErrorCode) -> Self {
+        OpOutcome {
+            status: OpStatus::Rejected,
+            code: Some(code),
+            version: None,
+        }
+    }
+    pub fn deferred(code: ErrorCode) -> Self {
+        OpOutcome {
+            status: OpStatus::Deferred,
+            code: Some(code),
+            version: None,
+        }
+    }
+}
+
+/// One page of the change feed for a viewer.
+#[derive(Debug, Clone)]
+pub struct FeedPage {
+    pub changes: Vec<Change>,
+    pub next_cursor: i64,
+    pub has_more: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewNotice {
+    pub title: String,
+    pub body: String,
+    pub urgency: Urgency,
+    pub pinned: bool,
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Building names; empty means the whole community.
+    pub buildings: Vec<String>,
+}
+
+/// A notice as staff see it, with read counts.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoticeSummary {
+    pub id: Uuid,
+    pub title: String,
+    pub body: String,
+    pub urgency: Urgency,
+    pub pinned: bool,
+    pub published_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub retracted_at: Option<DateTime<Utc>>,
+    pub buildings: Vec<String>,
+    /// Residents who opened it.
+    pub read_count: i64,
+    /// Residents it is addressed to.
+    pub audience_count: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewConsultation {
+    pub title: String,
+    pub description: String,
+    pub options: Vec<String>,
+    pub max_choices: i32,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub vote_scope: VoteScope,
+    pub results_visibility: ResultsVisibility,
+    /// Building names eligible to vote (and who sees it); empty means the whole community.
+    pub buildings: Vec<String>,
+}
+
+/// A consultation with its full tally, as staff see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConsultationResults {
+    pub id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub max_choices: i32,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub vote_scope: VoteScope,
+    pub results_visibility: ResultsVisibility,
+    pub buildings: Vec<String>,
+    pub options: Vec<OptionTally>,
+    pub total_votes: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OptionTally {
+    pub id: Uuid,
+    pub label: String,
+    pub votes: i64,
+}
+
+/// A report as staff see it: the resident's rendering plus where it came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct StaffReport {
+    #[serde(flatten)]
+    pub report: Report,
+    pub household: Household,
+    pub rating: Option<Satisfaction>,
+}
+
+/// What staff may filter the report list by.
+#[derive(Debug, Clone, Default)]
+pub struct ReportFilter {
+    pub status: Option<ReportStatus>,
+}
+
+/// Everything the hub stores. Methods are blocking; the server calls them from `spawn_blocking`.
+pub trait Store: Send + Sync + 'static {
+    // -- community and address book
+    fn community(&self) -> StoreResult<Option<Community>>;
+    fn create_community(&self, seed: &CommunitySeed, now: DateTime<Utc>) -> StoreResult<Uuid>;
+    fn households(&self) -> StoreResult<Vec<Household>>;
+    fn find_household(
+        &self,
+        building: &str,
+        unit: &str,
+        room: &str,
+    ) -> StoreResult<Option<Household>>;
+
+    // -- invitations and devices
+    fn create_invite(
+        &self,
+        code: &str,
+        household_id: Uuid,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<InviteInfo>;
+    /// Redeems a normalized code; `Refused(invite_*)` when it can't be used.
+    fn redeem_invite(
+        &self,
+        code: &str,
+        device_name: Option<&str>,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Joined>;
+    /// The viewer behind a token hash, unless unknown or revoked.
+    fn authenticate(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<Viewer>>;
+    fn me(&self, viewer: &Viewer) -> StoreResult<(Community, Household)>;
+    fn devices(&self) -> StoreResult<Vec<DeviceInfo>>;
+    /// `false` when no such device exists.
+    fn revoke_device(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool>;
+
+    // -- sync
+    /// The newest position in the change log (0 when empty).
+    fn head(&self) -> StoreResult<i64>;
+    fn pull(
+        &self,
+        viewer: &Viewer,
+        cursor: i64,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> StoreResult<FeedPage>;
+    /// Applies one op exactly once, in device order (see `api::push`).
+    fn push_op(&self, viewer: &Viewer, op: &Op, now: DateTime<Utc>) -> StoreResult<OpOutcome>;
+    fn report_for(&self, viewer: &Viewer, id: Uuid) -> StoreResult<Option<Report>>;
+    fn notice_for(&self, viewer: &Viewer, id: Uuid) -> StoreResult<Option<Notice>>;
+    fn consultation_for(
+        &self,
+        viewer: &Viewer,
+        id: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Consultation>>;
+
+    // -- blobs (content lives in files; the store keeps who uploaded what)
+    fn record_blob(
+        &self,
+        sha256: &str,
+        mime: &str,
+        size: i64,
+        uploader: &Viewer,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// The blob's MIME type when the viewer may download it.
+    fn blob_for(&self, viewer: &Viewer, sha256: &str) -> StoreResult<Option<String>>;
+
+    // -- staff
+    fn publish_notice(&self, notice: &NewNotice, now: DateTime<Utc>) -> StoreResult<Uuid>;
+    /// `false` when no such notice or it was already retracted.
+    fn retract_notice(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool>;
+    fn notices(&self) -> StoreResult<Vec<NoticeSummary>>;
+    fn create_consultation(&self, c: &NewConsultation, now: DateTime<Utc>) -> StoreResult<Uuid>;
+    /// Records `closed_at`; `Refused(consultation_not_found)` when unknown.
+    fn close_consultation(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Marks consultations whose `closes_at` passed as closed, so devices learn results appeared.
+    fn close_due_consultations(&self, now: DateTime<Utc>) -> StoreResult<usize>;
+    fn consultation_results(&self, id: Uuid) -> StoreResult<Option<ConsultationResults>>;
+    fn consultations(&self) -> StoreResult<Vec<ConsultationResults>>;
+    fn reports(&self, filter: &ReportFilter) -> StoreResult<Vec<StaffReport>>;
+    fn staff_report(&self, id: Uuid) -> StoreResult<Option<StaffReport>>;
+    fn set_report_status(
+        &self,
+        id: Uuid,
+        status: ReportStatus,
+        reply: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Report>;
+}

@@ -1,0 +1,45 @@
+//! SQL for `blobs`: who uploaded which photo, and who may download it.
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::columns::ts;
+use crate::store::{StoreResult, Viewer};
+
+pub fn exists(conn: &Connection, sha256: &str) -> StoreResult<bool> {
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*) FROM blobs WHERE sha256 = ?1")?
+        .query_row([sha256], |r| r.get::<_, i64>(0))?
+        > 0)
+}
+
+pub fn record(
+    conn: &Connection,
+    sha256: &str,
+    mime: &str,
+    size: i64,
+    uploader: &Viewer,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO blobs (sha256, mime, size, uploaded_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![sha256, mime, size, uploader.resident_id.to_string(), ts(now)])?;
+    Ok(())
+}
+
+/// A household may fetch photos one of its residents uploaded, or that belong to its reports.
+pub fn visible_mime(
+    conn: &Connection,
+    viewer: &Viewer,
+    sha256: &str,
+) -> StoreResult<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT b.mime FROM blobs b WHERE b.sha256 = ?1 AND (
+                 EXISTS (SELECT 1 FROM residents r WHERE r.id = b.uploaded_by AND r.household_id = ?2)
+                 OR EXISTS (SELECT 1 FROM report_photos p JOIN reports rep ON rep.id = p.report_id
+                            WHERE p.sha256 = b.sha256 AND rep.household_id = ?2))",
+        )?
+        .query_row(params![sha256, viewer.household_id.to_string()], |r| r.get(0))
+        .optional()?)
+}

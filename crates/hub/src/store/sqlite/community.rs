@@ -1,0 +1,227 @@
+//! SQL for `communities`, `buildings`, `households` and `categories`: the community and its address book.
+use chrono::{DateTime, Utc};
+use linli_proto::{Address, Building, Category, Community, Household, Unit};
+use rusqlite::{params, Connection, OptionalExtension};
+use uuid::Uuid;
+
+use super::changes::{self, Audience, Kind};
+use super::columns::{get_uuid, ts};
+use crate::store::{CommunitySeed, StoreError, StoreResult};
+
+pub fn insert(conn: &Connection, seed: &CommunitySeed, now: DateTime<Utc>) -> StoreResult<Uuid> {
+    if community(conn)?.is_some() {
+        return Err(StoreError::CommunityExists);
+    }
+    let cid = Uuid::now_v7();
+    conn.execute(
+        "INSERT INTO communities (id, name, phone, hours, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![cid.to_string(), seed.name, seed.phone, seed.hours, ts(now)],
+    )?;
+    changes::append(
+        conn,
+        cid,
+        Kind::Community,
+        &cid.to_string(),
+        Audience::Community(cid),
+        now,
+    )?;
+    for (i, c) in seed.categories.iter().enumerate() {
+        conn.execute(
+            "INSERT INTO categories (community_id, key, name_zh, name_en, icon, sort)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                cid.to_string(),
+                c.key,
+                c.name_zh,
+                c.name_en,
+                c.icon,
+                if c.sort == 0 { i as i32 } else { c.sort }
+            ],
+        )?;
+        changes::append(
+            conn,
+            cid,
+            Kind::Category,
+            &c.key,
+            Audience::Community(cid),
+            now,
+        )?;
+    }
+    for (bi, b) in seed.buildings.iter().enumerate() {
+        let bid = Uuid::now_v7();
+        conn.execute(
+            "INSERT INTO buildings (id, community_id, name, sort) VALUES (?1, ?2, ?3, ?4)",
+            params![bid.to_string(), cid.to_string(), b.name, bi as i64],
+        )?;
+        let mut sort = 0i64;
+        for u in &b.units {
+            for r in &u.rooms {
+                conn.execute(
+                    "INSERT INTO households (id, building_id, unit, room, sort) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![Uuid::now_v7().to_string(), bid.to_string(), u.name, r, sort],
+                )?;
+                sort += 1;
+            }
+        }
+        changes::append(
+            conn,
+            cid,
+            Kind::Building,
+            &bid.to_string(),
+            Audience::Community(cid),
+            now,
+        )?;
+    }
+    Ok(cid)
+}
+
+/// The hub's community (a hub serves one community).
+pub fn community(conn: &Connection) -> StoreResult<Option<Community>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, name, phone, hours FROM communities ORDER BY created_at LIMIT 1",
+        )?
+        .query_row([], |r| {
+            Ok(Community {
+                id: get_uuid(r, 0)?,
+                name: r.get(1)?,
+                phone: r.get(2)?,
+                hours: r.get(3)?,
+            })
+        })
+        .optional()?)
+}
+
+pub fn community_id(conn: &Connection) -> StoreResult<Uuid> {
+    community(conn)?
+        .map(|c| c.id)
+        .ok_or(StoreError::NoCommunity)
+}
+
+const HOUSEHOLD_SELECT: &str = "SELECT h.id, b.name, h.unit, h.room FROM households h
+     JOIN buildings b ON b.id = h.building_id";
+
+fn household_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Household> {
+    Ok(Household {
+        id: get_uuid(r, 0)?,
+        building: r.get(1)?,
+        unit: r.get(2)?,
+        room: r.get(3)?,
+    })
+}
+
+pub fn household(conn: &Connection, id: Uuid) -> StoreResult<Option<Household>> {
+    Ok(conn
+        .prepare_cached(&format!("{HOUSEHOLD_SELECT} WHERE h.id = ?1"))?
+        .query_row([id.to_string()], household_row)
+        .optional()?)
+}
+
+pub fn find_household(
+    conn: &Connection,
+    building: &str,
+    unit: &str,
+    room: &str,
+) -> StoreResult<Option<Household>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "{HOUSEHOLD_SELECT} WHERE b.name = ?1 AND h.unit = ?2 AND h.room = ?3"
+        ))?
+        .query_row([building, unit, room], household_row)
+        .optional()?)
+}
+
+pub fn households(conn: &Connection) -> StoreResult<Vec<Household>> {
+    let mut stmt = conn.prepare_cached(&format!("{HOUSEHOLD_SELECT} ORDER BY b.sort, h.sort"))?;
+    let rows = stmt.query_map([], household_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn building(conn: &Connection, id: Uuid) -> StoreResult<Option<Building>> {
+    let name: Option<String> = conn
+        .prepare_cached("SELECT name FROM buildings WHERE id = ?1")?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?;
+    let Some(name) = name else { return Ok(None) };
+    let mut stmt = conn
+        .prepare_cached("SELECT unit, room FROM households WHERE building_id = ?1 ORDER BY sort")?;
+    let mut units: Vec<Unit> = Vec::new();
+    for row in stmt.query_map([id.to_string()], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })? {
+        let (unit, room) = row?;
+        match units.iter_mut().find(|u| u.name == unit) {
+            Some(u) => u.rooms.push(room),
+            None => units.push(Unit {
+                name: unit,
+                rooms: vec![room],
+            }),
+        }
+    }
+    Ok(Some(Building { id, name, units }))
+}
+
+/// Building ids by name, failing with `unknown_address` for a name not in the address book.
+pub fn building_ids(
+    conn: &Connection,
+    community_id: Uuid,
+    names: &[String],
+) -> StoreResult<Vec<Uuid>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id FROM buildings WHERE community_id = ?1 AND name = ?2")?;
+    let mut out = Vec::new();
+    for n in names {
+        let id = stmt
+            .query_row(params![community_id.to_string(), n], |r| get_uuid(r, 0))
+            .optional()?
+            .ok_or(StoreError::Refused(linli_proto::ErrorCode::UnknownAddress))?;
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
+pub fn building_names(conn: &Connection, ids: &[Uuid]) -> StoreResult<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT name FROM buildings WHERE id = ?1")?;
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(n) = stmt.query_row([id.to_string()], |r| r.get(0)).optional()? {
+            out.push(n);
+        }
+    }
+    Ok(out)
+}
+
+pub fn category(conn: &Connection, community_id: Uuid, key: &str) -> StoreResult<Option<Category>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT key, name_zh, name_en, icon, sort FROM categories WHERE community_id = ?1 AND key = ?2",
+        )?
+        .query_row(params![community_id.to_string(), key], |r| {
+            Ok(Category {
+                key: r.get(0)?,
+                name_zh: r.get(1)?,
+                name_en: r.get(2)?,
+                icon: r.get(3)?,
+                sort: r.get(4)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Whether the address's building / unit / room (those given) exist in the address book.
+pub fn address_known(conn: &Connection, community_id: Uuid, a: &Address) -> StoreResult<bool> {
+    let (b, u, r) = (a.building.as_deref(), a.unit.as_deref(), a.room.as_deref());
+    if b.is_none() {
+        return Ok(u.is_none() && r.is_none());
+    }
+    let n: i64 = conn
+        .prepare_cached(
+            "SELECT COUNT(*) FROM households h JOIN buildings b ON b.id = h.building_id
+             WHERE b.community_id = ?1 AND b.name = ?2
+               AND (?3 IS NULL OR h.unit = ?3) AND (?4 IS NULL OR h.room = ?4)",
+        )?
+        .query_row(params![community_id.to_string(), b, u, r], |r| r.get(0))?;
+    Ok(n > 0)
+}

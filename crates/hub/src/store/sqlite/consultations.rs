@@ -1,0 +1,355 @@
+//! SQL for `consultations`, `consultation_options`, `consultation_buildings` and `ballots`:
+//! consultations (议事协商) and the one current ballot per voter or household.
+use chrono::{DateTime, Utc};
+use linli_proto::{Consultation, ConsultationOption, ResultsVisibility, VoteScope};
+use rusqlite::{params, Connection, OptionalExtension};
+use uuid::Uuid;
+
+use super::changes::{self, Kind};
+use super::columns::{get_opt_ts, get_ts, get_uuid, ts};
+use super::community;
+use crate::domain::votes::{self, BallotWindow};
+use crate::store::{
+    ConsultationResults, NewConsultation, OptionTally, StoreError, StoreResult, Viewer,
+};
+
+fn scope_str(s: VoteScope) -> &'static str {
+    match s {
+        VoteScope::PerResident => "per_resident",
+        VoteScope::PerHousehold => "per_household",
+    }
+}
+
+fn scope_parse(s: &str) -> Option<VoteScope> {
+    match s {
+        "per_resident" => Some(VoteScope::PerResident),
+        "per_household" => Some(VoteScope::PerHousehold),
+        _ => None,
+    }
+}
+
+fn visibility_str(v: ResultsVisibility) -> &'static str {
+    match v {
+        ResultsVisibility::Live => "live",
+        ResultsVisibility::AfterClose => "after_close",
+    }
+}
+
+fn visibility_parse(s: &str) -> Option<ResultsVisibility> {
+    match s {
+        "live" => Some(ResultsVisibility::Live),
+        "after_close" => Some(ResultsVisibility::AfterClose),
+        _ => None,
+    }
+}
+
+pub fn insert(conn: &Connection, c: &NewConsultation, now: DateTime<Utc>) -> StoreResult<Uuid> {
+    let cid = community::community_id(conn)?;
+    let buildings = community::building_ids(conn, cid, &c.buildings)?;
+    let id = Uuid::now_v7();
+    conn.execute(
+        "INSERT INTO consultations (id, community_id, title, description, max_choices, opens_at, closes_at,
+             vote_scope, results_visibility, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            id.to_string(),
+            cid.to_string(),
+            c.title,
+            c.description,
+            c.max_choices,
+            ts(c.opens_at),
+            ts(c.closes_at),
+            scope_str(c.vote_scope),
+            visibility_str(c.results_visibility),
+            ts(now)
+        ],
+    )?;
+    for (i, label) in c.options.iter().enumerate() {
+        conn.execute(
+            "INSERT INTO consultation_options (id, consultation_id, ord, label) VALUES (?1, ?2, ?3, ?4)",
+            params![Uuid::now_v7().to_string(), id.to_string(), i as i64, label],
+        )?;
+    }
+    for b in &buildings {
+        conn.execute(
+            "INSERT INTO consultation_buildings (consultation_id, building_id) VALUES (?1, ?2)",
+            params![id.to_string(), b.to_string()],
+        )?;
+    }
+    changes::append_for_buildings(conn, cid, Kind::Consultation, id, &buildings, now)?;
+    Ok(id)
+}
+
+/// The stored facts of a consultation, before rendering for anyone.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub id: Uuid,
+    pub community_id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub max_choices: i32,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub vote_scope: VoteScope,
+    pub results_visibility: ResultsVisibility,
+    pub buildings: Vec<Uuid>,
+    pub options: Vec<(Uuid, String)>,
+}
+
+impl Row {
+    pub fn window(&self) -> BallotWindow {
+        BallotWindow {
+            opens_at: self.opens_at,
+            closes_at: self.closes_at,
+            closed_at: self.closed_at,
+        }
+    }
+    pub fn eligible(&self, viewer: &Viewer) -> bool {
+        viewer.community_id == self.community_id
+            && (self.buildings.is_empty() || self.buildings.contains(&viewer.building_id))
+    }
+}
+
+pub fn row(conn: &Connection, id: Uuid) -> StoreResult<Option<Row>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT community_id, title, description, max_choices, opens_at, closes_at, closed_at,
+                    vote_scope, results_visibility
+             FROM consultations WHERE id = ?1",
+        )?
+        .query_row([id.to_string()], |r| {
+            Ok(Row {
+                id,
+                community_id: get_uuid(r, 0)?,
+                title: r.get(1)?,
+                description: r.get(2)?,
+                max_choices: r.get(3)?,
+                opens_at: get_ts(r, 4)?,
+                closes_at: get_ts(r, 5)?,
+                closed_at: get_opt_ts(r, 6)?,
+                vote_scope: super::columns::get_enum(r, 7, scope_parse)?,
+                results_visibility: super::columns::get_enum(r, 8, visibility_parse)?,
+                buildings: Vec::new(),
+                options: Vec::new(),
+            })
+        })
+        .optional()?;
+    let Some(mut row) = row else { return Ok(None) };
+    let mut stmt = conn.prepare_cached(
+        "SELECT building_id FROM consultation_buildings WHERE consultation_id = ?1",
+    )?;
+    row.buildings = stmt
+        .query_map([id.to_string()], |r| get_uuid(r, 0))?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, label FROM consultation_options WHERE consultation_id = ?1 ORDER BY ord",
+    )?;
+    row.options = stmt
+        .query_map([id.to_string()], |r| Ok((get_uuid(r, 0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(Some(row))
+}
+
+fn ballots(conn: &Connection, id: Uuid) -> StoreResult<Vec<Vec<Uuid>>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT option_ids FROM ballots WHERE consultation_id = ?1")?;
+    let raw: Vec<String> = stmt
+        .query_map([id.to_string()], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    raw.iter()
+        .map(|s| serde_json::from_str(s).map_err(|e| StoreError::Corrupt(e.to_string())))
+        .collect()
+}
+
+/// Votes per option (in option order) and the number of ballots.
+fn tally(conn: &Connection, row: &Row) -> StoreResult<(Vec<i64>, i64)> {
+    let ballots = ballots(conn, row.id)?;
+    let counts = row
+        .options
+        .iter()
+        .map(|(oid, _)| ballots.iter().filter(|b| b.contains(oid)).count() as i64)
+        .collect();
+    Ok((counts, ballots.len() as i64))
+}
+
+fn ballot_key(scope: VoteScope, viewer: &Viewer) -> String {
+    match scope {
+        VoteScope::PerResident => format!("resident:{}", viewer.resident_id),
+        VoteScope::PerHousehold => format!("household:{}", viewer.household_id),
+    }
+}
+
+/// The consultation as the viewer sees it; `None` when not addressed to them.
+pub fn render_for(
+    conn: &Connection,
+    viewer: &Viewer,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<Consultation>> {
+    let Some(row) = row(conn, id)? else {
+        return Ok(None);
+    };
+    if !row.eligible(viewer) {
+        return Ok(None);
+    }
+    let visible = votes::results_visible(
+        row.results_visibility == ResultsVisibility::Live,
+        &row.window(),
+        now,
+    );
+    let (counts, total) = if visible {
+        let (c, t) = tally(conn, &row)?;
+        (Some(c), Some(t))
+    } else {
+        (None, None)
+    };
+    let my_vote: Option<String> = conn
+        .prepare_cached(
+            "SELECT option_ids FROM ballots WHERE consultation_id = ?1 AND ballot_key = ?2",
+        )?
+        .query_row(
+            params![id.to_string(), ballot_key(row.vote_scope, viewer)],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let my_vote = my_vote
+        .map(|s| serde_json::from_str::<Vec<Uuid>>(&s))
+        .transpose()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(Some(Consultation {
+        id,
+        title: row.title,
+        description: row.description,
+        options: row
+            .options
+            .iter()
+            .enumerate()
+            .map(|(i, (oid, label))| ConsultationOption {
+                id: *oid,
+                label: label.clone(),
+                votes: counts.as_ref().map(|c| c[i]),
+            })
+            .collect(),
+        max_choices: row.max_choices,
+        opens_at: row.opens_at,
+        closes_at: row.closes_at,
+        vote_scope: row.vote_scope,
+        results_visibility: row.results_visibility,
+        closed_at: row.closed_at,
+        my_vote,
+        total_votes: total,
+    }))
+}
+
+/// Stores the viewer's (or household's) ballot, replacing an earlier one, and logs the change for
+/// everyone the consultation is addressed to (tallies moved).
+pub fn cast(
+    conn: &Connection,
+    viewer: &Viewer,
+    row: &Row,
+    option_ids: &[Uuid],
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let json = serde_json::to_string(option_ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    conn.prepare_cached(
+        "INSERT INTO ballots (consultation_id, ballot_key, resident_id, household_id, option_ids, cast_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (consultation_id, ballot_key) DO UPDATE SET
+             resident_id = excluded.resident_id, option_ids = excluded.option_ids, cast_at = excluded.cast_at",
+    )?
+    .execute(params![
+        row.id.to_string(),
+        ballot_key(row.vote_scope, viewer),
+        viewer.resident_id.to_string(),
+        viewer.household_id.to_string(),
+        json,
+        ts(now)
+    ])?;
+    changes::append_for_buildings(
+        conn,
+        row.community_id,
+        Kind::Consultation,
+        row.id,
+        &row.buildings,
+        now,
+    )?;
+    Ok(())
+}
+
+/// Sets `closed_at` (no-op when already closed) and logs the change.
+pub fn close(
+    conn: &Connection,
+    id: Uuid,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let Some(row) = row(conn, id)? else {
+        return Ok(false);
+    };
+    if row.closed_at.is_none() {
+        conn.execute(
+            "UPDATE consultations SET closed_at = ?1 WHERE id = ?2",
+            params![ts(at), id.to_string()],
+        )?;
+        changes::append_for_buildings(
+            conn,
+            row.community_id,
+            Kind::Consultation,
+            id,
+            &row.buildings,
+            now,
+        )?;
+    }
+    Ok(true)
+}
+
+/// Consultations past `closes_at` that nobody marked closed yet.
+pub fn due(conn: &Connection, now: DateTime<Utc>) -> StoreResult<Vec<(Uuid, DateTime<Utc>)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, closes_at FROM consultations WHERE closed_at IS NULL AND closes_at <= ?1",
+    )?;
+    let due = stmt
+        .query_map([ts(now)], |r| Ok((get_uuid(r, 0)?, get_ts(r, 1)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(due)
+}
+
+pub fn results(conn: &Connection, id: Uuid) -> StoreResult<Option<ConsultationResults>> {
+    let Some(row) = row(conn, id)? else {
+        return Ok(None);
+    };
+    let (counts, total) = tally(conn, &row)?;
+    Ok(Some(ConsultationResults {
+        id,
+        title: row.title.clone(),
+        description: row.description.clone(),
+        max_choices: row.max_choices,
+        opens_at: row.opens_at,
+        closes_at: row.closes_at,
+        closed_at: row.closed_at,
+        vote_scope: row.vote_scope,
+        results_visibility: row.results_visibility,
+        buildings: community::building_names(conn, &row.buildings)?,
+        options: row
+            .options
+            .iter()
+            .zip(counts)
+            .map(|((oid, label), votes)| OptionTally {
+                id: *oid,
+                label: label.clone(),
+                votes,
+            })
+            .collect(),
+        total_votes: total,
+    }))
+}
+
+pub fn ids(conn: &Connection) -> StoreResult<Vec<Uuid>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id FROM consultations ORDER BY created_at DESC, id DESC")?;
+    let ids = stmt
+        .query_map([], |r| get_uuid(r, 0))?
+        .collect::<Result<_, _>>()?;
+    Ok(ids)
+}

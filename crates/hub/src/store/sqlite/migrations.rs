@@ -1,0 +1,234 @@
+//! The hub database schema as numbered, append-only migrations. Never edit a landed entry: add one.
+use rusqlite::Connection;
+
+use crate::store::{StoreError, StoreResult};
+
+/// Migration N (1-based) is `MIGRATIONS[N-1]`; `PRAGMA user_version` records how many ran.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: community, address book, residents, devices, reports, notices, consultations, change log, ops.
+    r#"
+CREATE TABLE communities (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    phone TEXT NOT NULL,
+    hours TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE buildings (
+    id TEXT PRIMARY KEY,
+    community_id TEXT NOT NULL REFERENCES communities(id),
+    name TEXT NOT NULL,
+    sort INTEGER NOT NULL,
+    UNIQUE (community_id, name)
+);
+CREATE TABLE households (
+    id TEXT PRIMARY KEY,
+    building_id TEXT NOT NULL REFERENCES buildings(id),
+    unit TEXT NOT NULL,
+    room TEXT NOT NULL,
+    sort INTEGER NOT NULL,
+    UNIQUE (building_id, unit, room)
+);
+CREATE TABLE categories (
+    community_id TEXT NOT NULL REFERENCES communities(id),
+    key TEXT NOT NULL,
+    name_zh TEXT NOT NULL,
+    name_en TEXT NOT NULL,
+    icon TEXT NOT NULL,
+    sort INTEGER NOT NULL,
+    PRIMARY KEY (community_id, key)
+);
+CREATE TABLE residents (
+    id TEXT PRIMARY KEY,
+    household_id TEXT NOT NULL REFERENCES households(id),
+    created_at TEXT NOT NULL
+);
+CREATE TABLE devices (
+    id TEXT PRIMARY KEY,
+    resident_id TEXT NOT NULL REFERENCES residents(id),
+    name TEXT,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    last_seen_at TEXT,
+    revoked_at TEXT,
+    last_seq INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE invites (
+    code TEXT PRIMARY KEY,
+    household_id TEXT NOT NULL REFERENCES households(id),
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at TEXT,
+    used_by TEXT REFERENCES residents(id)
+);
+CREATE TABLE blobs (
+    sha256 TEXT PRIMARY KEY,
+    mime TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    uploaded_by TEXT NOT NULL REFERENCES residents(id),
+    created_at TEXT NOT NULL
+);
+CREATE TABLE reports (
+    id TEXT PRIMARY KEY,
+    community_id TEXT NOT NULL REFERENCES communities(id),
+    household_id TEXT NOT NULL REFERENCES households(id),
+    resident_id TEXT NOT NULL REFERENCES residents(id),
+    category TEXT NOT NULL,
+    text TEXT NOT NULL,
+    addr_building TEXT,
+    addr_unit TEXT,
+    addr_room TEXT,
+    addr_text TEXT,
+    lat REAL,
+    lon REAL,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    resolved_at TEXT,
+    rating TEXT,
+    version INTEGER NOT NULL
+);
+CREATE INDEX reports_household ON reports(household_id);
+CREATE TABLE report_photos (
+    report_id TEXT NOT NULL REFERENCES reports(id),
+    idx INTEGER NOT NULL,
+    sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+    PRIMARY KEY (report_id, idx)
+);
+CREATE INDEX report_photos_sha ON report_photos(sha256);
+CREATE TABLE report_events (
+    id TEXT PRIMARY KEY,
+    report_id TEXT NOT NULL REFERENCES reports(id),
+    ord INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    actor_name TEXT,
+    status TEXT,
+    text TEXT,
+    satisfaction TEXT,
+    at TEXT NOT NULL
+);
+CREATE INDEX report_events_report ON report_events(report_id, ord);
+CREATE TABLE notices (
+    id TEXT PRIMARY KEY,
+    community_id TEXT NOT NULL REFERENCES communities(id),
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    urgency TEXT NOT NULL,
+    pinned INTEGER NOT NULL,
+    published_at TEXT NOT NULL,
+    expires_at TEXT,
+    retracted_at TEXT
+);
+CREATE TABLE notice_buildings (
+    notice_id TEXT NOT NULL REFERENCES notices(id),
+    building_id TEXT NOT NULL REFERENCES buildings(id),
+    PRIMARY KEY (notice_id, building_id)
+);
+CREATE TABLE notice_reads (
+    notice_id TEXT NOT NULL REFERENCES notices(id),
+    resident_id TEXT NOT NULL REFERENCES residents(id),
+    read_at TEXT NOT NULL,
+    PRIMARY KEY (notice_id, resident_id)
+);
+CREATE TABLE consultations (
+    id TEXT PRIMARY KEY,
+    community_id TEXT NOT NULL REFERENCES communities(id),
+    title TEXT NOT NULL,
+    description TEXT NOT NULL,
+    max_choices INTEGER NOT NULL,
+    opens_at TEXT NOT NULL,
+    closes_at TEXT NOT NULL,
+    vote_scope TEXT NOT NULL,
+    results_visibility TEXT NOT NULL,
+    closed_at TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE consultation_buildings (
+    consultation_id TEXT NOT NULL REFERENCES consultations(id),
+    building_id TEXT NOT NULL REFERENCES buildings(id),
+    PRIMARY KEY (consultation_id, building_id)
+);
+CREATE TABLE consultation_options (
+    id TEXT PRIMARY KEY,
+    consultation_id TEXT NOT NULL REFERENCES consultations(id),
+    ord INTEGER NOT NULL,
+    label TEXT NOT NULL
+);
+CREATE INDEX consultation_options_c ON consultation_options(consultation_id, ord);
+CREATE TABLE ballots (
+    consultation_id TEXT NOT NULL REFERENCES consultations(id),
+    ballot_key TEXT NOT NULL,
+    resident_id TEXT NOT NULL REFERENCES residents(id),
+    household_id TEXT NOT NULL REFERENCES households(id),
+    option_ids TEXT NOT NULL,
+    cast_at TEXT NOT NULL,
+    PRIMARY KEY (consultation_id, ballot_key)
+);
+CREATE TABLE changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    community_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    audience TEXT NOT NULL,
+    audience_id TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX changes_community_seq ON changes(community_id, seq);
+CREATE TABLE ops (
+    op_id TEXT PRIMARY KEY,
+    device_id TEXT NOT NULL REFERENCES devices(id),
+    device_seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    code TEXT,
+    version INTEGER,
+    received_at TEXT NOT NULL
+);
+"#,
+];
+
+/// Brings the database up to date, refusing one written by a newer hub.
+pub fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    let known = MIGRATIONS.len() as i64;
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current > known {
+        return Err(StoreError::NewerSchema {
+            found: current,
+            known,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_on_a_fresh_database_and_are_idempotent() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn newer_database_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", 999).unwrap();
+        assert!(matches!(
+            migrate(&mut conn),
+            Err(StoreError::NewerSchema { found: 999, .. })
+        ));
+    }
+}

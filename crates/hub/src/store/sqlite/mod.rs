@@ -1,0 +1,388 @@
+//! The embedded SQLite backend: one file `hub.db` in WAL mode, a writer connection and a reader
+//! connection, each behind a mutex (callers run on `spawn_blocking`). Admin commands in another
+//! process can write at the same time; `busy_timeout` makes them wait their turn.
+mod access;
+mod blobs;
+mod changes;
+mod columns;
+mod community;
+mod consultations;
+pub mod migrations;
+mod notices;
+mod ops;
+mod reports;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use linli_proto::{
+    Change, Community, Consultation, ErrorCode, Household, Notice, Op, Record, Report,
+    ReportEventKind, ReportStatus,
+};
+use rusqlite::{Connection, OpenFlags};
+use uuid::Uuid;
+
+use self::changes::Kind;
+use super::{
+    CommunitySeed, ConsultationResults, DeviceInfo, FeedPage, InviteInfo, Joined, NewConsultation,
+    NewNotice, NoticeSummary, OpOutcome, ReportFilter, StaffReport, Store, StoreError, StoreResult,
+    Viewer,
+};
+use crate::domain::report_rules;
+
+pub struct SqliteStore {
+    writer: Mutex<Connection>,
+    reader: Mutex<Connection>,
+}
+
+fn configure(conn: &Connection) -> StoreResult<()> {
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    // A panic while holding the lock leaves the connection usable (transactions roll back on drop).
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl SqliteStore {
+    /// Opens (creating and migrating) the database file.
+    pub fn open(path: &Path) -> StoreResult<Self> {
+        let mut writer = Connection::open(path)?;
+        configure(&writer)?;
+        migrations::migrate(&mut writer)?;
+        let reader = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        configure(&reader)?;
+        Ok(SqliteStore {
+            writer: Mutex::new(writer),
+            reader: Mutex::new(reader),
+        })
+    }
+
+    /// Runs `f` in one write transaction.
+    fn write<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs `f` on a consistent snapshot.
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
+        let mut conn = lock(&self.reader);
+        let tx = conn.transaction()?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+fn render_change(
+    conn: &Connection,
+    viewer: &Viewer,
+    kind: Kind,
+    id: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<Record>> {
+    let uuid = || Uuid::parse_str(id).map_err(|e| StoreError::Corrupt(e.to_string()));
+    Ok(match kind {
+        Kind::Community => community::community(conn)?
+            .filter(|c| c.id == viewer.community_id)
+            .map(Record::Community),
+        Kind::Household => {
+            let hid = uuid()?;
+            if hid == viewer.household_id {
+                community::household(conn, hid)?.map(Record::Household)
+            } else {
+                None
+            }
+        }
+        Kind::Category => community::category(conn, viewer.community_id, id)?.map(Record::Category),
+        Kind::Building => community::building(conn, uuid()?)?.map(Record::Building),
+        Kind::Notice => {
+            let nid = uuid()?;
+            Some(match notices::render_for(conn, viewer, nid)? {
+                Some(n) => Record::Notice(n),
+                None => Record::NoticeRemoved { id: nid },
+            })
+        }
+        Kind::Consultation => {
+            let cid = uuid()?;
+            Some(match consultations::render_for(conn, viewer, cid, now)? {
+                Some(c) => Record::Consultation(c),
+                None => Record::ConsultationRemoved { id: cid },
+            })
+        }
+        Kind::Report => {
+            let rid = uuid()?;
+            Some(match reports::render(conn, rid)? {
+                Some((r, hh)) if hh == viewer.household_id => Record::Report(r),
+                _ => Record::ReportRemoved { id: rid },
+            })
+        }
+    })
+}
+
+impl Store for SqliteStore {
+    fn community(&self) -> StoreResult<Option<Community>> {
+        self.read(community::community)
+    }
+
+    fn create_community(&self, seed: &CommunitySeed, now: DateTime<Utc>) -> StoreResult<Uuid> {
+        self.write(|c| community::insert(c, seed, now))
+    }
+
+    fn households(&self) -> StoreResult<Vec<Household>> {
+        self.read(community::households)
+    }
+
+    fn find_household(&self, b: &str, u: &str, r: &str) -> StoreResult<Option<Household>> {
+        self.read(|c| community::find_household(c, b, u, r))
+    }
+
+    fn create_invite(
+        &self,
+        code: &str,
+        household_id: Uuid,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<InviteInfo> {
+        self.write(|c| access::create_invite(c, code, household_id, now, expires_at))
+    }
+
+    fn redeem_invite(
+        &self,
+        code: &str,
+        device_name: Option<&str>,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Joined> {
+        self.write(|c| access::redeem(c, code, device_name, token_hash, now))
+    }
+
+    fn authenticate(&self, token_hash: &str, _now: DateTime<Utc>) -> StoreResult<Option<Viewer>> {
+        self.read(|c| access::authenticate(c, token_hash))
+    }
+
+    fn me(&self, viewer: &Viewer) -> StoreResult<(Community, Household)> {
+        self.read(|c| {
+            let community = community::community(c)?.ok_or(StoreError::NoCommunity)?;
+            let household = community::household(c, viewer.household_id)?
+                .ok_or_else(|| StoreError::Corrupt("viewer without household".into()))?;
+            Ok((community, household))
+        })
+    }
+
+    fn devices(&self) -> StoreResult<Vec<DeviceInfo>> {
+        self.read(access::devices)
+    }
+
+    fn revoke_device(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
+        self.write(|c| access::revoke(c, id, now))
+    }
+
+    fn head(&self) -> StoreResult<i64> {
+        self.read(changes::head)
+    }
+
+    fn pull(
+        &self,
+        viewer: &Viewer,
+        cursor: i64,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> StoreResult<FeedPage> {
+        self.read(|conn| {
+            let (rows, has_more) = changes::feed(conn, viewer, cursor, limit)?;
+            let next_cursor = rows.last().map(|r| r.0).unwrap_or(cursor);
+            // Keep only the newest entry per record within the page: it renders the current state anyway.
+            let mut newest: HashMap<(Kind, &str), i64> = HashMap::new();
+            for (seq, kind, id) in &rows {
+                newest.insert((*kind, id.as_str()), *seq);
+            }
+            let mut out = Vec::with_capacity(newest.len());
+            for (seq, kind, id) in &rows {
+                if newest.get(&(*kind, id.as_str())) != Some(seq) {
+                    continue;
+                }
+                if let Some(record) = render_change(conn, viewer, *kind, id, now)? {
+                    out.push(Change { seq: *seq, record });
+                }
+            }
+            Ok(FeedPage {
+                changes: out,
+                next_cursor,
+                has_more,
+            })
+        })
+    }
+
+    fn push_op(&self, viewer: &Viewer, op: &Op, now: DateTime<Utc>) -> StoreResult<OpOutcome> {
+        let mut conn = lock(&self.writer);
+        ops::push(&mut conn, viewer, op, now)
+    }
+
+    fn report_for(&self, viewer: &Viewer, id: Uuid) -> StoreResult<Option<Report>> {
+        self.read(|c| {
+            Ok(reports::render(c, id)?
+                .filter(|(_, hh)| *hh == viewer.household_id)
+                .map(|(r, _)| r))
+        })
+    }
+
+    fn notice_for(&self, viewer: &Viewer, id: Uuid) -> StoreResult<Option<Notice>> {
+        self.read(|c| notices::render_for(c, viewer, id))
+    }
+
+    fn consultation_for(
+        &self,
+        viewer: &Viewer,
+        id: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Consultation>> {
+        self.read(|c| consultations::render_for(c, viewer, id, now))
+    }
+
+    fn record_blob(
+        &self,
+        sha256: &str,
+        mime: &str,
+        size: i64,
+        uploader: &Viewer,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.write(|c| blobs::record(c, sha256, mime, size, uploader, now))
+    }
+
+    fn blob_for(&self, viewer: &Viewer, sha256: &str) -> StoreResult<Option<String>> {
+        self.read(|c| blobs::visible_mime(c, viewer, sha256))
+    }
+
+    fn publish_notice(&self, notice: &NewNotice, now: DateTime<Utc>) -> StoreResult<Uuid> {
+        self.write(|c| notices::insert(c, notice, now))
+    }
+
+    fn retract_notice(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
+        self.write(|c| notices::retract(c, id, now))
+    }
+
+    fn notices(&self) -> StoreResult<Vec<NoticeSummary>> {
+        self.read(notices::summaries)
+    }
+
+    fn create_consultation(&self, c: &NewConsultation, now: DateTime<Utc>) -> StoreResult<Uuid> {
+        self.write(|conn| consultations::insert(conn, c, now))
+    }
+
+    fn close_consultation(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
+        self.write(|c| {
+            if consultations::close(c, id, now, now)? {
+                Ok(())
+            } else {
+                Err(ErrorCode::ConsultationNotFound.into())
+            }
+        })
+    }
+
+    fn close_due_consultations(&self, now: DateTime<Utc>) -> StoreResult<usize> {
+        if self.read(|c| consultations::due(c, now))?.is_empty() {
+            return Ok(0);
+        }
+        self.write(|c| {
+            let due = consultations::due(c, now)?;
+            for (id, closes_at) in &due {
+                consultations::close(c, *id, *closes_at, now)?;
+            }
+            Ok(due.len())
+        })
+    }
+
+    fn consultation_results(&self, id: Uuid) -> StoreResult<Option<ConsultationResults>> {
+        self.read(|c| consultations::results(c, id))
+    }
+
+    fn consultations(&self) -> StoreResult<Vec<ConsultationResults>> {
+        self.read(|c| {
+            let mut out = Vec::new();
+            for id in consultations::ids(c)? {
+                if let Some(r) = consultations::results(c, id)? {
+                    out.push(r);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn reports(&self, filter: &ReportFilter) -> StoreResult<Vec<StaffReport>> {
+        self.read(|c| {
+            let mut out = Vec::new();
+            for id in reports::ids(c, filter)? {
+                if let Some(r) = staff_report(c, id)? {
+                    out.push(r);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn staff_report(&self, id: Uuid) -> StoreResult<Option<StaffReport>> {
+        self.read(|c| staff_report(c, id))
+    }
+
+    fn set_report_status(
+        &self,
+        id: Uuid,
+        status: ReportStatus,
+        reply: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Report> {
+        self.write(|c| {
+            let st =
+                reports::state(c, id)?.ok_or(StoreError::Refused(ErrorCode::ReportNotFound))?;
+            report_rules::staff_transition(st.status, status, reply)?;
+            let mut e =
+                reports::Event::new(ReportEventKind::Status, linli_proto::ActorRole::Staff, now);
+            e.status = Some(status);
+            e.text = reply.filter(|r| !r.trim().is_empty());
+            reports::add_event(c, id, &e)?;
+            let resolved_at = if status == ReportStatus::Resolved {
+                Some(now)
+            } else {
+                None
+            };
+            let u = reports::RowUpdate {
+                status,
+                resolved_at,
+                rating: None,
+            };
+            reports::update(c, id, &st, &u, now)?;
+            reports::render(c, id)?
+                .map(|(r, _)| r)
+                .ok_or(StoreError::Refused(ErrorCode::ReportNotFound))
+        })
+    }
+}
+
+fn staff_report(c: &Connection, id: Uuid) -> StoreResult<Option<StaffReport>> {
+    let Some((report, hh)) = reports::render(c, id)? else {
+        return Ok(None);
+    };
+    let household = community::household(c, hh)?
+        .ok_or_else(|| StoreError::Corrupt("report without household".into()))?;
+    let rating = reports::state(c, id)?.and_then(|s| s.rating);
+    Ok(Some(StaffReport {
+        report,
+        household,
+        rating,
+    }))
+}

@@ -1,0 +1,239 @@
+//! SQL for `ops` (the dedup record of every pushed op) and the application of each op kind.
+use chrono::{DateTime, Utc};
+use linli_proto::{ActorRole, ErrorCode, Op, OpBody, OpStatus, ReportEventKind, ReportStatus};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use uuid::Uuid;
+
+use super::columns::ts;
+use super::reports::{self, Event, NewReport, RowUpdate};
+use super::{access, blobs, community, consultations, notices};
+use crate::domain::{report_rules, validate, votes};
+use crate::store::{OpOutcome, StoreError, StoreResult, Viewer};
+
+fn status_str(s: OpStatus) -> &'static str {
+    match s {
+        OpStatus::Applied => "applied",
+        OpStatus::Rejected => "rejected",
+        OpStatus::Deferred => "deferred",
+    }
+}
+
+fn stored(conn: &Connection, op_id: Uuid) -> StoreResult<Option<OpOutcome>> {
+    let row = conn
+        .prepare_cached("SELECT status, code, version FROM ops WHERE op_id = ?1")?
+        .query_row([op_id.to_string()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+            ))
+        })
+        .optional()?;
+    Ok(row.map(|(status, code, version)| OpOutcome {
+        status: if status == "applied" {
+            OpStatus::Applied
+        } else {
+            OpStatus::Rejected
+        },
+        code: code.as_deref().and_then(ErrorCode::parse),
+        version,
+    }))
+}
+
+/// Exactly-once, in-order application of one op: dedup lookup, sequence check, the op's effect, its
+/// dedup row and the device's `last_seq`, all in one transaction. A refused op still records its
+/// answer (and advances `last_seq`) so a retry answers the same.
+pub fn push(
+    conn: &mut Connection,
+    viewer: &Viewer,
+    op: &Op,
+    now: DateTime<Utc>,
+) -> StoreResult<OpOutcome> {
+    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if let Some(answer) = stored(&tx, op.id)? {
+        return Ok(answer);
+    }
+    let last = access::last_seq(&tx, viewer.device_id)?;
+    if op.device_seq <= last {
+        return Ok(OpOutcome::rejected(ErrorCode::OpConflict));
+    }
+    if op.device_seq > last + 1 {
+        return Ok(OpOutcome::deferred(ErrorCode::SequenceGap));
+    }
+    let outcome = {
+        let sp = tx.savepoint()?;
+        match apply(&sp, viewer, op, now) {
+            Ok(version) => {
+                sp.commit()?;
+                OpOutcome::applied(version)
+            }
+            Err(StoreError::Refused(code)) => OpOutcome::rejected(code),
+            Err(e) => return Err(e),
+        }
+    };
+    tx.prepare_cached(
+        "INSERT INTO ops (op_id, device_id, device_seq, kind, status, code, version, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        op.id.to_string(),
+        viewer.device_id.to_string(),
+        op.device_seq,
+        op.body.kind(),
+        status_str(outcome.status),
+        outcome.code.map(|c| c.as_str()),
+        outcome.version,
+        ts(now)
+    ])?;
+    access::advance(&tx, viewer.device_id, op.device_seq, now)?;
+    tx.commit()?;
+    Ok(outcome)
+}
+
+/// A report of the viewer's household, or `report_not_found` (another household's report does not
+/// exist for this caller).
+fn own_report(conn: &Connection, viewer: &Viewer, id: Uuid) -> StoreResult<reports::ReportState> {
+    match reports::state(conn, id)? {
+        Some(st) if st.household_id == viewer.household_id => Ok(st),
+        _ => Err(ErrorCode::ReportNotFound.into()),
+    }
+}
+
+fn apply(
+    conn: &Connection,
+    viewer: &Viewer,
+    op: &Op,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<i64>> {
+    if op.on_behalf_of.is_some() {
+        return Err(ErrorCode::Forbidden.into());
+    }
+    validate::op_body(&op.body)?;
+    // A device clock ahead of the hub must not put events in the future.
+    let at = op.created_at.min(now);
+    match &op.body {
+        OpBody::CreateReport {
+            report_id,
+            category,
+            text,
+            address,
+            location,
+            photos,
+        } => {
+            if reports::exists(conn, *report_id)? {
+                return Err(ErrorCode::ReportExists.into());
+            }
+            if community::category(conn, viewer.community_id, category)?.is_none() {
+                return Err(ErrorCode::UnknownCategory.into());
+            }
+            if !community::address_known(conn, viewer.community_id, address)? {
+                return Err(ErrorCode::UnknownAddress.into());
+            }
+            for sha in photos {
+                if !blobs::exists(conn, sha)? {
+                    return Err(ErrorCode::BlobMissing.into());
+                }
+            }
+            let v = reports::insert(
+                conn,
+                &NewReport {
+                    id: *report_id,
+                    community_id: viewer.community_id,
+                    household_id: viewer.household_id,
+                    resident_id: viewer.resident_id,
+                    category,
+                    text,
+                    address,
+                    location: *location,
+                    photos,
+                    created_at: at,
+                },
+                now,
+            )?;
+            Ok(Some(v))
+        }
+        OpBody::CommentReport { report_id, text } => {
+            let st = own_report(conn, viewer, *report_id)?;
+            report_rules::comment(st.status)?;
+            let mut e = Event::new(ReportEventKind::Comment, ActorRole::Resident, now);
+            e.text = Some(text);
+            reports::add_event(conn, *report_id, &e)?;
+            let u = RowUpdate {
+                status: st.status,
+                resolved_at: st.resolved_at,
+                rating: st.rating,
+            };
+            Ok(Some(reports::update(conn, *report_id, &st, &u, now)?))
+        }
+        OpBody::WithdrawReport { report_id } => {
+            let st = own_report(conn, viewer, *report_id)?;
+            report_rules::withdraw(st.status)?;
+            reports::add_event(
+                conn,
+                *report_id,
+                &Event::new(ReportEventKind::Withdrawn, ActorRole::Resident, now),
+            )?;
+            let u = RowUpdate {
+                status: ReportStatus::Withdrawn,
+                resolved_at: None,
+                rating: None,
+            };
+            Ok(Some(reports::update(conn, *report_id, &st, &u, now)?))
+        }
+        OpBody::RateReport {
+            report_id,
+            satisfaction,
+            comment,
+        } => {
+            let st = own_report(conn, viewer, *report_id)?;
+            report_rules::rate(st.status)?;
+            let mut e = Event::new(ReportEventKind::Rated, ActorRole::Resident, now);
+            e.satisfaction = Some(*satisfaction);
+            e.text = comment.as_deref();
+            reports::add_event(conn, *report_id, &e)?;
+            let u = RowUpdate {
+                status: st.status,
+                resolved_at: st.resolved_at,
+                rating: Some(*satisfaction),
+            };
+            Ok(Some(reports::update(conn, *report_id, &st, &u, now)?))
+        }
+        OpBody::ReopenReport { report_id, reason } => {
+            let st = own_report(conn, viewer, *report_id)?;
+            report_rules::reopen(st.status, st.rating, st.resolved_at, now)?;
+            let mut e = Event::new(ReportEventKind::Reopened, ActorRole::Resident, now);
+            e.status = Some(ReportStatus::InProgress);
+            e.text = reason.as_deref();
+            reports::add_event(conn, *report_id, &e)?;
+            let u = RowUpdate {
+                status: ReportStatus::InProgress,
+                resolved_at: None,
+                rating: None,
+            };
+            Ok(Some(reports::update(conn, *report_id, &st, &u, now)?))
+        }
+        OpBody::CastVote {
+            consultation_id,
+            option_ids,
+        } => {
+            let row = consultations::row(conn, *consultation_id)?
+                .filter(|r| r.community_id == viewer.community_id)
+                .ok_or(StoreError::Refused(ErrorCode::ConsultationNotFound))?;
+            if !row.eligible(viewer) {
+                return Err(ErrorCode::NotEligible.into());
+            }
+            votes::window(&row.window(), now)?;
+            let option_list: Vec<Uuid> = row.options.iter().map(|(id, _)| *id).collect();
+            votes::choices(option_ids, &option_list, row.max_choices)?;
+            consultations::cast(conn, viewer, &row, option_ids, now)?;
+            Ok(None)
+        }
+        OpBody::MarkNoticeRead { notice_id } => {
+            if notices::render_for(conn, viewer, *notice_id)?.is_none() {
+                return Err(ErrorCode::NoticeNotFound.into());
+            }
+            notices::mark_read(conn, viewer, *notice_id, at, now)?;
+            Ok(None)
+        }
+    }
+}

@@ -1,0 +1,295 @@
+//! SQL for `reports`, `report_photos` and `report_events`: reports (随手拍) and their timelines.
+use chrono::{DateTime, Utc};
+use linli_proto::{
+    ActorRole, Address, LatLon, Report, ReportEvent, ReportEventKind, ReportStatus, Satisfaction,
+};
+use rusqlite::{params, Connection, OptionalExtension};
+use uuid::Uuid;
+
+use super::changes::{self, Audience, Kind};
+use super::columns::{get_enum, get_opt_enum, get_opt_ts, get_ts, get_uuid, ts};
+use crate::store::{ReportFilter, StoreResult};
+
+/// What the rules need to know about a stored report.
+#[derive(Debug, Clone)]
+pub struct ReportState {
+    pub community_id: Uuid,
+    pub household_id: Uuid,
+    pub status: ReportStatus,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub rating: Option<Satisfaction>,
+    pub version: i64,
+}
+
+pub struct NewReport<'a> {
+    pub id: Uuid,
+    pub community_id: Uuid,
+    pub household_id: Uuid,
+    pub resident_id: Uuid,
+    pub category: &'a str,
+    pub text: &'a str,
+    pub address: &'a Address,
+    pub location: Option<LatLon>,
+    pub photos: &'a [String],
+    pub created_at: DateTime<Utc>,
+}
+
+pub fn exists(conn: &Connection, id: Uuid) -> StoreResult<bool> {
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*) FROM reports WHERE id = ?1")?
+        .query_row([id.to_string()], |r| r.get::<_, i64>(0))?
+        > 0)
+}
+
+pub fn insert(conn: &Connection, r: &NewReport<'_>, now: DateTime<Utc>) -> StoreResult<i64> {
+    conn.prepare_cached(
+        "INSERT INTO reports (id, community_id, household_id, resident_id, category, text,
+             addr_building, addr_unit, addr_room, addr_text, lat, lon, status, created_at, received_at, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'submitted', ?13, ?14, 1)",
+    )?
+    .execute(params![
+        r.id.to_string(),
+        r.community_id.to_string(),
+        r.household_id.to_string(),
+        r.resident_id.to_string(),
+        r.category,
+        r.text,
+        r.address.building,
+        r.address.unit,
+        r.address.room,
+        r.address.text,
+        r.location.map(|l| l.lat),
+        r.location.map(|l| l.lon),
+        ts(r.created_at),
+        ts(now),
+    ])?;
+    let mut stmt = conn
+        .prepare_cached("INSERT INTO report_photos (report_id, idx, sha256) VALUES (?1, ?2, ?3)")?;
+    for (i, sha) in r.photos.iter().enumerate() {
+        stmt.execute(params![r.id.to_string(), i as i64, sha])?;
+    }
+    add_event(
+        conn,
+        r.id,
+        &Event::new(ReportEventKind::Submitted, ActorRole::Resident, now),
+    )?;
+    changes::append(
+        conn,
+        r.community_id,
+        Kind::Report,
+        &r.id.to_string(),
+        Audience::Household(r.household_id),
+        now,
+    )?;
+    Ok(1)
+}
+
+pub fn state(conn: &Connection, id: Uuid) -> StoreResult<Option<ReportState>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT community_id, household_id, status, resolved_at, rating, version FROM reports WHERE id = ?1",
+        )?
+        .query_row([id.to_string()], |r| {
+            Ok(ReportState {
+                community_id: get_uuid(r, 0)?,
+                household_id: get_uuid(r, 1)?,
+                status: get_enum(r, 2, ReportStatus::parse)?,
+                resolved_at: get_opt_ts(r, 3)?,
+                rating: get_opt_enum(r, 4, Satisfaction::parse)?,
+                version: r.get(5)?,
+            })
+        })
+        .optional()?)
+}
+
+/// A timeline entry to append.
+pub struct Event<'a> {
+    pub kind: ReportEventKind,
+    pub actor: ActorRole,
+    pub status: Option<ReportStatus>,
+    pub text: Option<&'a str>,
+    pub satisfaction: Option<Satisfaction>,
+    pub at: DateTime<Utc>,
+}
+
+impl<'a> Event<'a> {
+    pub fn new(kind: ReportEventKind, actor: ActorRole, at: DateTime<Utc>) -> Self {
+        Event {
+            kind,
+            actor,
+            status: None,
+            text: None,
+            satisfaction: None,
+            at,
+        }
+    }
+}
+
+fn kind_str(k: ReportEventKind) -> &'static str {
+    match k {
+        ReportEventKind::Submitted => "submitted",
+        ReportEventKind::Status => "status",
+        ReportEventKind::Comment => "comment",
+        ReportEventKind::Withdrawn => "withdrawn",
+        ReportEventKind::Rated => "rated",
+        ReportEventKind::Reopened => "reopened",
+    }
+}
+
+fn kind_parse(s: &str) -> Option<ReportEventKind> {
+    Some(match s {
+        "submitted" => ReportEventKind::Submitted,
+        "status" => ReportEventKind::Status,
+        "comment" => ReportEventKind::Comment,
+        "withdrawn" => ReportEventKind::Withdrawn,
+        "rated" => ReportEventKind::Rated,
+        "reopened" => ReportEventKind::Reopened,
+        _ => return None,
+    })
+}
+
+fn actor_str(a: ActorRole) -> &'static str {
+    match a {
+        ActorRole::Resident => "resident",
+        ActorRole::Staff => "staff",
+        ActorRole::Proxy => "proxy",
+    }
+}
+
+fn actor_parse(s: &str) -> Option<ActorRole> {
+    Some(match s {
+        "resident" => ActorRole::Resident,
+        "staff" => ActorRole::Staff,
+        "proxy" => ActorRole::Proxy,
+        _ => return None,
+    })
+}
+
+pub fn add_event(conn: &Connection, report_id: Uuid, e: &Event<'_>) -> StoreResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO report_events (id, report_id, ord, kind, actor, status, text, satisfaction, at)
+         VALUES (?1, ?2, (SELECT COALESCE(MAX(ord), 0) + 1 FROM report_events WHERE report_id = ?2),
+                 ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        Uuid::now_v7().to_string(),
+        report_id.to_string(),
+        kind_str(e.kind),
+        actor_str(e.actor),
+        e.status.map(|s| s.as_str()),
+        e.text,
+        e.satisfaction.map(|s| s.as_str()),
+        ts(e.at),
+    ])?;
+    Ok(())
+}
+
+/// What changes on the report row itself along with a timeline event.
+pub struct RowUpdate {
+    pub status: ReportStatus,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub rating: Option<Satisfaction>,
+}
+
+/// Writes the new row state, bumps the version and logs the change for the household. Returns the
+/// new version.
+pub fn update(
+    conn: &Connection,
+    id: Uuid,
+    st: &ReportState,
+    u: &RowUpdate,
+    now: DateTime<Utc>,
+) -> StoreResult<i64> {
+    conn.prepare_cached(
+        "UPDATE reports SET status = ?1, resolved_at = ?2, rating = ?3, version = version + 1 WHERE id = ?4",
+    )?
+    .execute(params![
+        u.status.as_str(),
+        u.resolved_at.map(ts),
+        u.rating.map(|s| s.as_str()),
+        id.to_string()
+    ])?;
+    changes::append(
+        conn,
+        st.community_id,
+        Kind::Report,
+        &id.to_string(),
+        Audience::Household(st.household_id),
+        now,
+    )?;
+    Ok(st.version + 1)
+}
+
+/// The report with its photos and timeline, and the household it belongs to.
+pub fn render(conn: &Connection, id: Uuid) -> StoreResult<Option<(Report, Uuid)>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT category, text, addr_building, addr_unit, addr_room, addr_text, lat, lon, status,
+                    created_at, received_at, version, household_id
+             FROM reports WHERE id = ?1",
+        )?
+        .query_row([id.to_string()], |r| {
+            let lat: Option<f64> = r.get(6)?;
+            let lon: Option<f64> = r.get(7)?;
+            Ok((
+                Report {
+                    id,
+                    category: r.get(0)?,
+                    text: r.get(1)?,
+                    address: Address {
+                        building: r.get(2)?,
+                        unit: r.get(3)?,
+                        room: r.get(4)?,
+                        text: r.get(5)?,
+                    },
+                    location: lat.zip(lon).map(|(lat, lon)| LatLon { lat, lon }),
+                    photos: Vec::new(),
+                    status: get_enum(r, 8, ReportStatus::parse)?,
+                    created_at: get_ts(r, 9)?,
+                    received_at: get_ts(r, 10)?,
+                    events: Vec::new(),
+                    version: r.get(11)?,
+                },
+                get_uuid(r, 12)?,
+            ))
+        })
+        .optional()?;
+    let Some((mut report, household)) = row else {
+        return Ok(None);
+    };
+    let mut stmt =
+        conn.prepare_cached("SELECT sha256 FROM report_photos WHERE report_id = ?1 ORDER BY idx")?;
+    report.photos = stmt
+        .query_map([id.to_string()], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, kind, actor, actor_name, status, text, satisfaction, at
+         FROM report_events WHERE report_id = ?1 ORDER BY ord",
+    )?;
+    report.events = stmt
+        .query_map([id.to_string()], |r| {
+            Ok(ReportEvent {
+                id: get_uuid(r, 0)?,
+                kind: get_enum(r, 1, kind_parse)?,
+                actor: get_enum(r, 2, actor_parse)?,
+                actor_name: r.get(3)?,
+                status: get_opt_enum(r, 4, ReportStatus::parse)?,
+                text: r.get(5)?,
+                satisfaction: get_opt_enum(r, 6, Satisfaction::parse)?,
+                at: get_ts(r, 7)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(Some((report, household)))
+}
+
+/// Report ids for staff, newest first.
+pub fn ids(conn: &Connection, filter: &ReportFilter) -> StoreResult<Vec<Uuid>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM reports WHERE (?1 IS NULL OR status = ?1) ORDER BY received_at DESC, id DESC",
+    )?;
+    let ids = stmt
+        .query_map([filter.status.map(|s| s.as_str())], |r| get_uuid(r, 0))?
+        .collect::<Result<_, _>>()?;
+    Ok(ids)
+}

@@ -1,0 +1,20 @@
+# Messages of the linli-hub command line (for community office staff)
+hub-serving = Community hub running at http://{ $addr } (data directory: { $dir })
+hub-demo-created = Demo community “{ $name }” is ready. Invitation codes per household (code + address):
+hub-invite-issued = Invitation code issued for { $address }, valid until { $expires }
+hub-community-created = Community created: { $id }
+hub-notice-published = Notice published:
+hub-notice-retracted = Notice retracted: { $id }
+hub-consultation-created = Consultation created:
+hub-consultation-closed = Voting closed: { $id }
+hub-report-updated = Report { $id } is now { $status }
+hub-device-revoked = Device switched off: { $id }
+hub-no-data-dir = No default data directory found; please pass --data-dir
+hub-bad-status = Unknown status “{ $value }”; use accepted, in_progress, resolved or rejected
+hub-bad-urgency = Unknown urgency “{ $value }”; use normal, important or urgent
+hub-bad-id = Not a valid id: “{ $value }”
+hub-bad-time = Not a valid time: “{ $value }”; use RFC 3339, e.g. 2026-12-01T09:00:00+08:00
+hub-list-empty = (none)
+hub-votes = { $votes } votes
+hub-reads = read { $reads } / { $audience }
+hub-revoked = switched off

@@ -1,0 +1,20 @@
+# linli-hub 命令行的提示（面向社区工作人员）
+hub-serving = 社区服务已启动：http://{ $addr }（数据目录：{ $dir }）
+hub-demo-created = 演示社区“{ $name }”已就绪。以下是各户的邀请码（码 + 地址）：
+hub-invite-issued = 邀请码已生成：{ $address }，有效期至 { $expires }
+hub-community-created = 社区已创建：{ $id }
+hub-notice-published = 通知已发布：
+hub-notice-retracted = 通知已撤回：{ $id }
+hub-consultation-created = 议事已创建：
+hub-consultation-closed = 议事已结束投票：{ $id }
+hub-report-updated = 诉求 { $id } 的状态已改为 { $status }
+hub-device-revoked = 设备已停用：{ $id }
+hub-no-data-dir = 找不到默认的数据目录，请用 --data-dir 指定
+hub-bad-status = 无效的状态“{ $value }”，可选：accepted、in_progress、resolved、rejected
+hub-bad-urgency = 无效的紧急程度“{ $value }”，可选：normal、important、urgent
+hub-bad-id = 无效的编号“{ $value }”
+hub-bad-time = 无效的时间“{ $value }”，请用 RFC 3339 格式，例如 2026-12-01T09:00:00+08:00
+hub-list-empty = （无）
+hub-votes = { $votes } 票
+hub-reads = 已读 { $reads } / { $audience }
+hub-revoked = 已停用

@@ -115,6 +115,9 @@ pub fn head(conn: &Connection) -> StoreResult<i64> {
         .query_row([], |r| r.get(0))?)
 }
 
+/// One log entry: (seq, kind, record id).
+pub type Entry = (i64, Kind, String);
+
 /// Log entries after `cursor` that the viewer may see, oldest first: at most `limit`, plus whether
 /// more wait.
 pub fn feed(
@@ -122,7 +125,7 @@ pub fn feed(
     viewer: &Viewer,
     cursor: i64,
     limit: u32,
-) -> StoreResult<(Vec<(i64, Kind, String)>, bool)> {
+) -> StoreResult<(Vec<Entry>, bool)> {
     let mut stmt = conn.prepare_cached(
         "SELECT seq, kind, record_id FROM changes
          WHERE community_id = ?1 AND seq > ?2 AND (

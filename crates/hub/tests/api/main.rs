@@ -1,0 +1,14 @@
+//! Integration tests of the hub: each test starts a real hub on a random port with its own temp data
+//! directory and talks to it over HTTP, or runs the `linli-hub` binary.
+mod blobs;
+mod cli;
+mod errors;
+mod events;
+mod helpers;
+mod join;
+mod openapi;
+mod pull;
+mod push;
+mod reports;
+mod visibility;
+mod votes;

@@ -1,0 +1,42 @@
+//! The OpenAPI document parses and lists the routes.
+use crate::helpers::start;
+
+#[tokio::test]
+async fn openapi_lists_the_routes() {
+    let t = start().await;
+    let doc: serde_json::Value = t
+        .http
+        .get(t.url("/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/v1/join",
+        "/v1/me",
+        "/v1/pull",
+        "/v1/push",
+        "/v1/blobs/{sha256}",
+        "/v1/events",
+        "/v1/reports/{id}",
+        "/v1/notices/{id}",
+        "/v1/consultations/{id}",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "missing {path}");
+    }
+    for schema in [
+        "PushRequest",
+        "PullPage",
+        "Record",
+        "ErrorBody",
+        "ErrorCode",
+    ] {
+        assert!(
+            doc["components"]["schemas"].get(schema).is_some(),
+            "missing {schema}"
+        );
+    }
+}

@@ -72,9 +72,11 @@ impl FaultProxy {
             .store(true, Ordering::SeqCst);
     }
 
-    /// Whether an armed cut is still waiting for a push (i.e. no push went through since).
-    pub fn cut_still_armed(&self) -> bool {
-        self.faults.lose_next_push_response.load(Ordering::SeqCst)
+    /// Takes back an armed cut that no push used.
+    pub fn disarm(&self) {
+        self.faults
+            .lose_next_push_response
+            .store(false, Ordering::SeqCst);
     }
 
     pub fn responses_lost(&self) -> usize {

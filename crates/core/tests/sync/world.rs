@@ -77,10 +77,6 @@ impl World {
         self.hub.as_ref().expect("hub running").hub()
     }
 
-    pub fn hub_url(&self) -> String {
-        self.hub.as_ref().expect("hub running").url()
-    }
-
     /// Stops the hub and starts it again on the same data (on a new port, behind the same proxy).
     pub async fn restart_hub(&mut self) {
         if let Some(h) = self.hub.take() {

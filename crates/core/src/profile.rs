@@ -48,6 +48,12 @@ impl Profile {
         let lang = settings::get(&conn, settings::LANGUAGE)?
             .and_then(|l| Lang::parse(&l))
             .unwrap_or_default();
+        let state = match settings::get(&conn, settings::LAST_SYNC_STATE)?.as_deref() {
+            Some("offline") => SyncState::Offline,
+            Some("error") => SyncState::Error,
+            _ => SyncState::Idle,
+        };
+        let last_error = settings::get(&conn, settings::LAST_SYNC_ERROR)?;
         let (events, _) = broadcast::channel(256);
         Ok(Arc::new(Profile {
             dir: dir.to_owned(),
@@ -57,10 +63,7 @@ impl Profile {
             events,
             wake: Notify::new(),
             sync_lock: tokio::sync::Mutex::new(()),
-            engine: Mutex::new(EngineState {
-                state: SyncState::Idle,
-                last_error: None,
-            }),
+            engine: Mutex::new(EngineState { state, last_error }),
         }))
     }
 

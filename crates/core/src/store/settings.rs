@@ -11,6 +11,9 @@ pub const LANGUAGE: &str = "language";
 pub const CURSOR: &str = "cursor";
 pub const NEXT_SEQ: &str = "next_seq";
 pub const LAST_SYNCED_AT: &str = "last_synced_at";
+/// How the last sync ended (idle / offline / error) and why, so a new process (the CLI) shows it too.
+pub const LAST_SYNC_STATE: &str = "last_sync_state";
+pub const LAST_SYNC_ERROR: &str = "last_sync_error";
 
 pub fn get(conn: &Connection, key: &str) -> Result<Option<String>, CoreError> {
     Ok(conn
@@ -26,6 +29,11 @@ pub fn set(conn: &Connection, key: &str, value: &str) -> Result<(), CoreError> {
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         [key, value],
     )?;
+    Ok(())
+}
+
+pub fn remove(conn: &Connection, key: &str) -> Result<(), CoreError> {
+    conn.execute("DELETE FROM settings WHERE key = ?1", [key])?;
     Ok(())
 }
 

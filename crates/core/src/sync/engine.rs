@@ -21,6 +21,19 @@ impl Drop for AbortOnDrop {
 
 impl Profile {
     fn set_state(&self, state: SyncState, last_error: Option<String>) {
+        if state != SyncState::Syncing {
+            let db = self.db();
+            let saved =
+                settings::set(&db, settings::LAST_SYNC_STATE, state.as_str()).and_then(|()| {
+                    match &last_error {
+                        Some(e) => settings::set(&db, settings::LAST_SYNC_ERROR, e),
+                        None => settings::remove(&db, settings::LAST_SYNC_ERROR),
+                    }
+                });
+            if let Err(e) = saved {
+                tracing::warn!(code = e.code(), "could not save the sync state");
+            }
+        }
         {
             let mut engine = self.engine.lock().unwrap_or_else(|p| p.into_inner());
             engine.state = state;

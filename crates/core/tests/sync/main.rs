@@ -9,4 +9,5 @@ mod offline;
 mod photos;
 mod proxy;
 mod rejected;
+mod sync_loop;
 mod world;

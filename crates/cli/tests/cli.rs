@@ -1,0 +1,300 @@
+//! The `linli` binary as outside scripts use it: real processes (CARGO_BIN_EXE_linli) against a real hub on
+//! a random port, each command a fresh process (so every step is also a client restart). Run inside a
+//! Secret Service session (see crates/core/README.md): the token goes to the OS keychain.
+use chrono::{Duration, Utc};
+use linli_hub::admin;
+use linli_hub::store::{BuildingSeed, CommunitySeed, NewConsultation, NewNotice, UnitSeed};
+use linli_proto::{Category, ReportStatus, ResultsVisibility, Urgency, VoteScope};
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn seed() -> CommunitySeed {
+    CommunitySeed {
+        name: "幸福里社区".into(),
+        phone: "010-12345678".into(),
+        hours: "周一至周五 8:30–17:30".into(),
+        buildings: vec![BuildingSeed {
+            name: "1号楼".into(),
+            units: vec![UnitSeed {
+                name: "1单元".into(),
+                rooms: vec!["101".into(), "102".into()],
+            }],
+        }],
+        categories: vec![Category {
+            key: "facilities".into(),
+            name_zh: "设施维修".into(),
+            name_en: "Facilities".into(),
+            icon: "wrench".into(),
+            sort: 1,
+        }],
+    }
+}
+
+fn linli(profile: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_linli"))
+        .arg("--profile")
+        .arg(profile)
+        .args(args)
+        .env_remove("LINLI_PROFILE")
+        .output()
+        .expect("run linli")
+}
+
+/// Runs and expects success; returns stdout.
+fn ok(profile: &Path, args: &[&str]) -> String {
+    let out = linli(profile, args);
+    assert!(
+        out.status.success(),
+        "linli {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn json(profile: &Path, args: &[&str]) -> Value {
+    serde_json::from_str(&ok(profile, args)).unwrap()
+}
+
+fn photo(dir: &Path) -> std::path::PathBuf {
+    let img = image::RgbImage::from_fn(2400, 1800, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    let path = dir.join("lamp.jpg");
+    img.save(&path).unwrap();
+    path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_report_from_the_command_line_reaches_the_hub_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub_dir = dir.path().join("hub");
+    let hub = linli_hub::spawn_for_tests(&hub_dir).await;
+    admin::community::create(hub.hub(), &seed()).unwrap();
+    let code = admin::invites::invite(hub.hub(), "1号楼", "1单元", "101", 7)
+        .unwrap()
+        .code;
+    let p = dir.path().join("alice");
+
+    let joined = ok(&p, &["join", "--hub", &hub.url(), "--code", &code]);
+    assert!(joined.contains("幸福里社区"), "{joined}");
+    ok(&p, &["sync"]);
+    let categories = json(&p, &["categories", "--json"]);
+    assert_eq!(categories[0]["key"], "facilities");
+    assert_eq!(categories[0]["name"], "设施维修");
+    let en = json(&p, &["--lang", "en-US", "categories", "--json"]);
+    assert_eq!(en[0]["name"], "Facilities");
+    ok(&p, &["--lang", "zh-CN", "status"]);
+
+    // The hub goes away; the resident reports anyway.
+    let addr = hub.addr;
+    hub.shutdown().await;
+    let photo = photo(dir.path());
+    let id = ok(
+        &p,
+        &[
+            "report",
+            "new",
+            "--category",
+            "facilities",
+            "--text",
+            "楼道灯坏了",
+            "--photo",
+            photo.to_str().unwrap(),
+            "--building",
+            "1号楼",
+            "--unit",
+            "1单元",
+            "--room",
+            "101",
+        ],
+    );
+    let id = id.trim().to_owned();
+    assert_eq!(id.len(), 36, "prints the new id: {id}");
+    let status = json(&p, &["status", "--json"]);
+    assert_eq!(status["pending"], 1);
+    let reports = json(&p, &["reports", "--json"]);
+    assert_eq!(reports[0]["id"], id.as_str());
+    assert_eq!(reports[0]["pending"], true);
+    assert_eq!(reports[0]["status"], "submitted");
+
+    let failed = linli(&p, &["sync"]);
+    assert!(
+        !failed.status.success(),
+        "sync must fail while the hub is down"
+    );
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(
+        stderr.contains("同步失败") && stderr.contains("1"),
+        "{stderr}"
+    );
+    assert_eq!(
+        json(&p, &["status", "--json"])["pending"],
+        1,
+        "nothing lost"
+    );
+    let status = json(&p, &["status", "--json"]);
+    assert_eq!(
+        status["state"], "offline",
+        "a later process still shows how the last sync ended"
+    );
+    assert!(status["last_error"].is_string());
+
+    // The hub is back on the same address.
+    let hub = linli_hub::spawn_on(&hub_dir, addr).await;
+    ok(&p, &["sync"]);
+    ok(&p, &["sync"]);
+    let status = json(&p, &["status", "--json"]);
+    assert_eq!(status["pending"], 0);
+    assert_eq!(status["state"], "idle");
+    assert!(status["last_synced_at"].is_string());
+    let reports = json(&p, &["reports", "--json"]);
+    assert_eq!(reports.as_array().unwrap().len(), 1);
+    assert_eq!(reports[0]["pending"], false);
+    assert_eq!(reports[0]["events"][0]["kind"], "submitted");
+    let on_hub = admin::reports::list(hub.hub(), &Default::default()).unwrap();
+    assert_eq!(on_hub.len(), 1, "exactly one copy");
+    assert_eq!(on_hub[0].report.id.to_string(), id);
+    assert_eq!(on_hub[0].report.photos.len(), 1);
+    assert_eq!(on_hub[0].report.address.building.as_deref(), Some("1号楼"));
+
+    // Comment, then staff resolve it; rate and reopen.
+    ok(&p, &["report", "comment", &id, "晚上特别黑"]);
+    ok(&p, &["sync"]);
+    let uuid = on_hub[0].report.id;
+    admin::reports::set_status(hub.hub(), uuid, ReportStatus::Accepted, None).unwrap();
+    admin::reports::set_status(hub.hub(), uuid, ReportStatus::Resolved, Some("已更换灯泡"))
+        .unwrap();
+    ok(&p, &["sync"]);
+    assert_eq!(json(&p, &["reports", "--json"])[0]["status"], "resolved");
+    ok(
+        &p,
+        &[
+            "report",
+            "rate",
+            &id,
+            "--satisfaction",
+            "unsatisfied",
+            "--comment",
+            "还是不亮",
+        ],
+    );
+    ok(&p, &["report", "reopen", &id]);
+    ok(&p, &["sync"]);
+    let r = &json(&p, &["reports", "--json"])[0];
+    assert_eq!(r["status"], "in_progress");
+    let kinds: Vec<&str> = r["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.ends_with(&["rated", "reopened"]), "{kinds:?}");
+
+    // A fresh report can be withdrawn.
+    let second = ok(
+        &p,
+        &[
+            "report",
+            "new",
+            "--category",
+            "facilities",
+            "--text",
+            "误报",
+            "--address",
+            "东门",
+        ],
+    );
+    ok(&p, &["report", "withdraw", second.trim()]);
+    ok(&p, &["sync"]);
+    let reports = json(&p, &["reports", "--json"]);
+    let withdrawn = reports
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == second.trim())
+        .unwrap();
+    assert_eq!(withdrawn["status"], "withdrawn");
+    hub.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notices_consultations_votes_and_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = linli_hub::spawn_for_tests(&dir.path().join("hub")).await;
+    admin::community::create(hub.hub(), &seed()).unwrap();
+    let notice = admin::notices::publish(
+        hub.hub(),
+        &NewNotice {
+            title: "停水通知".into(),
+            body: "明天 9:00–12:00 停水".into(),
+            urgency: Urgency::Urgent,
+            pinned: false,
+            expires_at: None,
+            buildings: vec![],
+        },
+    )
+    .unwrap();
+    let cid = admin::consultations::create(
+        hub.hub(),
+        &NewConsultation {
+            title: "是否加装电梯".into(),
+            description: "请投票".into(),
+            options: vec!["同意".into(), "不同意".into()],
+            max_choices: 1,
+            opens_at: Utc::now() - Duration::hours(1),
+            closes_at: Utc::now() + Duration::days(2),
+            vote_scope: VoteScope::PerResident,
+            results_visibility: ResultsVisibility::Live,
+            buildings: vec![],
+        },
+    )
+    .unwrap();
+    let code = admin::invites::invite(hub.hub(), "1号楼", "1单元", "102", 7)
+        .unwrap()
+        .code;
+    let p = dir.path().join("bob");
+    ok(&p, &["join", "--hub", &hub.url(), "--code", &code]);
+    ok(&p, &["sync"]);
+
+    let notices = json(&p, &["notices", "--json"]);
+    assert_eq!(notices[0]["id"], notice.to_string());
+    assert_eq!(notices[0]["title"], "停水通知");
+    assert_eq!(notices[0]["urgency"], "urgent");
+    assert_eq!(notices[0]["read"], false);
+    ok(&p, &["notice", "read", &notice.to_string()]);
+    assert_eq!(json(&p, &["notices", "--json"])[0]["read"], true);
+
+    let cs = json(&p, &["consultations", "--json"]);
+    assert_eq!(cs[0]["id"], cid.to_string());
+    assert_eq!(cs[0]["status"], "open");
+    assert_eq!(cs[0]["my_vote"], Value::Null);
+    let option = cs[0]["options"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(cs[0]["options"][0]["label"], "同意");
+
+    // Vote (works offline: nothing is sent yet), then the office closes the consultation first.
+    ok(&p, &["vote", &cid.to_string(), &option]);
+    assert_eq!(
+        json(&p, &["consultations", "--json"])[0]["my_vote"][0],
+        option.as_str()
+    );
+    admin::consultations::close(hub.hub(), cid).unwrap();
+    ok(&p, &["sync"]);
+    let cs = json(&p, &["consultations", "--json"]);
+    assert_eq!(cs[0]["status"], "closed");
+    assert_eq!(cs[0]["my_vote"], Value::Null);
+    assert!(cs[0]["options"][0]["votes"].is_number(), "results visible");
+    let messages = json(&p, &["messages", "--json"]);
+    assert_eq!(messages[0]["text"], "投票已截止，未计入");
+    let messages = json(&p, &["--lang", "en-US", "messages", "--json"]);
+    assert_eq!(
+        messages[0]["text"],
+        "Voting had closed; your vote was not counted"
+    );
+    let human = ok(&p, &["messages"]);
+    assert!(human.contains("Your vote was not counted"), "{human}");
+
+    let bad = linli(&p, &["vote", "not-an-id", &option]);
+    assert!(!bad.status.success());
+    hub.shutdown().await;
+}

@@ -142,6 +142,9 @@ enum NoticeCommand {
         /// RFC 3339 time after which devices hide it.
         #[arg(long)]
         expires_at: Option<String>,
+        /// Attach a file (JPEG, PNG, WebP or PDF; repeatable).
+        #[arg(long = "attach")]
+        attachments: Vec<PathBuf>,
     },
     Retract {
         id: String,
@@ -296,6 +299,29 @@ fn main() -> ExitCode {
     }
 }
 
+/// Ctrl-C, or SIGTERM from a service manager: stop taking requests and end live streams.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve {
@@ -320,11 +346,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         ]
                     )
                 );
-                hub.serve(listener, async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await
-                .map_err(anyhow::Error::new)
+                hub.serve(listener, shutdown_signal())
+                    .await
+                    .map_err(anyhow::Error::new)
             })
         }
         Command::Demo { data_dir: d } => {
@@ -469,11 +493,22 @@ fn run_admin(hub: &Hub, command: AdminCommand) -> anyhow::Result<()> {
             pinned,
             buildings,
             expires_at,
+            attachments,
         }) => {
+            let mut files = Vec::new();
+            for path in attachments {
+                let bytes =
+                    std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                files.push(admin::notices::AttachmentFile { name, bytes });
+            }
             let urgency =
                 Urgency::parse(&urgency).ok_or_else(|| refused("hub-bad-urgency", &urgency))?;
             let expires_at = expires_at.as_deref().map(parse_time).transpose()?;
-            let id = admin::notices::publish(
+            let id = admin::notices::publish_with_attachments(
                 hub,
                 &NewNotice {
                     title,
@@ -483,6 +518,7 @@ fn run_admin(hub: &Hub, command: AdminCommand) -> anyhow::Result<()> {
                     expires_at,
                     buildings,
                 },
+                &files,
             )
             .map_err(hub_err)?;
             eprintln!("{}", message(lang(), "hub-notice-published"));

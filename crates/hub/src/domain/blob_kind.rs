@@ -14,6 +14,11 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Types staff may attach to a notice: the photo types plus PDF.
+pub fn sniff_attachment(bytes: &[u8]) -> Option<&'static str> {
+    sniff(bytes).or_else(|| bytes.starts_with(b"%PDF-").then_some("application/pdf"))
+}
+
 /// Lower-case hex sha256 of the content.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))

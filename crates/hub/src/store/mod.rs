@@ -4,8 +4,8 @@ pub mod sqlite;
 
 use chrono::{DateTime, Utc};
 use linli_proto::{
-    Category, Change, Community, Consultation, ErrorCode, Household, Notice, Op, OpStatus, Report,
-    ReportStatus, ResultsVisibility, Satisfaction, Urgency, VoteScope,
+    Attachment, Category, Change, Community, Consultation, ErrorCode, Household, Notice, Op,
+    OpStatus, Report, ReportStatus, ResultsVisibility, Satisfaction, Urgency, VoteScope,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -292,7 +292,13 @@ pub trait Store: Send + Sync + 'static {
     fn blob_for(&self, viewer: &Viewer, sha256: &str) -> StoreResult<Option<String>>;
 
     // -- staff
-    fn publish_notice(&self, notice: &NewNotice, now: DateTime<Utc>) -> StoreResult<Uuid>;
+    /// Publishes a notice; `attachments` are already stored in the blob directory.
+    fn publish_notice(
+        &self,
+        notice: &NewNotice,
+        attachments: &[Attachment],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Uuid>;
     /// `false` when no such notice or it was already retracted.
     fn retract_notice(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool>;
     fn notices(&self) -> StoreResult<Vec<NoticeSummary>>;

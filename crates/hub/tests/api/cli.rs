@@ -177,3 +177,58 @@ async fn invite_reports_and_set_status_through_the_binary() {
         .iter()
         .any(|d| d["id"] == dev.device_id.to_string()));
 }
+
+#[test]
+fn community_from_a_json_seed_then_refused_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.json");
+    std::fs::write(
+        &seed,
+        serde_json::json!({
+            "name": "和平里社区",
+            "phone": "010-1234-5678",
+            "hours": "周一至周五 9:00–17:00",
+            "categories": [{"key": "other", "name_zh": "其他", "name_en": "Other", "icon": "dots", "sort": 1}],
+            "buildings": [{"name": "A座", "units": [{"name": "1单元", "rooms": ["101"]}]}]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let data = dir.path().join("hub");
+    let seed = seed.to_str().unwrap();
+    let ok = hub_cmd(&data, &["community", "create", "--seed", seed]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let again = hub_cmd(&data, &["community", "create", "--seed", seed]);
+    assert!(!again.status.success());
+    let out = hub_cmd(
+        &data,
+        &[
+            "invite",
+            "--building",
+            "A座",
+            "--unit",
+            "1单元",
+            "--room",
+            "101",
+        ],
+    );
+    assert!(out.status.success());
+    let unknown = hub_cmd(
+        &data,
+        &[
+            "invite",
+            "--building",
+            "B座",
+            "--unit",
+            "1单元",
+            "--room",
+            "101",
+        ],
+    );
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("地址"));
+}

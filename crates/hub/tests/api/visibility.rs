@@ -138,3 +138,65 @@ async fn read_receipts_are_per_resident_and_counted_for_staff() {
     let summary = listed.iter().find(|n| n.id == notice).unwrap();
     assert_eq!(summary.read_count, 1);
 }
+
+#[tokio::test]
+async fn notice_attachments_follow_the_notice_audience() {
+    let t = start().await;
+    let a = t.join("1号楼", "1单元", "101").await;
+    let b = t.join("2号楼", "1单元", "101").await;
+    let pdf = b"%PDF-1.4 elevator schedule".to_vec();
+    let sha = sha256_hex(&pdf);
+    let id = admin::notices::publish_with_attachments(
+        t.hub(),
+        &NewNotice {
+            title: "电梯检修安排".into(),
+            body: "见附件".into(),
+            urgency: Urgency::Normal,
+            pinned: false,
+            expires_at: None,
+            buildings: vec!["1号楼".into()],
+        },
+        &[admin::notices::AttachmentFile {
+            name: "安排.pdf".into(),
+            bytes: pdf.clone(),
+        }],
+    )
+    .unwrap();
+    let (_, notice) = t.get(&a, &format!("/v1/notices/{id}")).await;
+    assert_eq!(notice["attachments"][0]["sha256"], sha);
+    assert_eq!(notice["attachments"][0]["mime"], "application/pdf");
+    let blob = format!("/v1/blobs/{sha}");
+    let resp = t
+        .http
+        .get(t.url(&blob))
+        .bearer_auth(&a.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.bytes().await.unwrap().to_vec(), pdf);
+    assert_eq!(t.get(&b, &blob).await.0, 404);
+    admin::notices::retract(t.hub(), id).unwrap();
+    assert_eq!(t.get(&a, &blob).await.0, 404, "gone with the notice");
+    let refused = admin::notices::publish_with_attachments(
+        t.hub(),
+        &NewNotice {
+            title: "x".into(),
+            body: "y".into(),
+            urgency: Urgency::Normal,
+            pinned: false,
+            expires_at: None,
+            buildings: vec![],
+        },
+        &[admin::notices::AttachmentFile {
+            name: "a.exe".into(),
+            bytes: b"MZ...".to_vec(),
+        }],
+    );
+    assert!(matches!(
+        refused,
+        Err(linli_hub::HubError::Refused(
+            linli_proto::ErrorCode::BlobTypeUnsupported
+        ))
+    ));
+}

@@ -27,12 +27,34 @@ pub fn record(
     Ok(())
 }
 
-/// A household may fetch photos one of its residents uploaded, or that belong to its reports.
+/// A household may fetch photos one of its residents uploaded, or that belong to its reports; anyone
+/// may fetch the attachments of a notice addressed to them.
 pub fn visible_mime(
     conn: &Connection,
     viewer: &Viewer,
     sha256: &str,
 ) -> StoreResult<Option<String>> {
+    let attached: Option<String> = conn
+        .prepare_cached(
+            "SELECT a.mime FROM notice_attachments a JOIN notices n ON n.id = a.notice_id
+             WHERE a.sha256 = ?1 AND n.retracted_at IS NULL AND n.community_id = ?2
+               AND (NOT EXISTS (SELECT 1 FROM notice_buildings nb WHERE nb.notice_id = n.id)
+                    OR EXISTS (SELECT 1 FROM notice_buildings nb
+                               WHERE nb.notice_id = n.id AND nb.building_id = ?3))
+             LIMIT 1",
+        )?
+        .query_row(
+            params![
+                sha256,
+                viewer.community_id.to_string(),
+                viewer.building_id.to_string()
+            ],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if attached.is_some() {
+        return Ok(attached);
+    }
     Ok(conn
         .prepare_cached(
             "SELECT b.mime FROM blobs b WHERE b.sha256 = ?1 AND (

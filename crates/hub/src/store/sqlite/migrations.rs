@@ -186,6 +186,19 @@ CREATE TABLE ops (
     received_at TEXT NOT NULL
 );
 "#,
+    // 2: files staff attach to notices (content in the blob directory, like photos).
+    r#"
+CREATE TABLE notice_attachments (
+    notice_id TEXT NOT NULL REFERENCES notices(id),
+    idx INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    mime TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    PRIMARY KEY (notice_id, idx)
+);
+CREATE INDEX notice_attachments_sha ON notice_attachments(sha256);
+"#,
 ];
 
 /// Brings the database up to date, refusing one written by a newer hub.

@@ -268,8 +268,13 @@ impl Store for SqliteStore {
         self.read(|c| blobs::visible_mime(c, viewer, sha256))
     }
 
-    fn publish_notice(&self, notice: &NewNotice, now: DateTime<Utc>) -> StoreResult<Uuid> {
-        self.write(|c| notices::insert(c, notice, now))
+    fn publish_notice(
+        &self,
+        notice: &NewNotice,
+        attachments: &[linli_proto::Attachment],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Uuid> {
+        self.write(|c| notices::insert(c, notice, attachments, now))
     }
 
     fn retract_notice(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {

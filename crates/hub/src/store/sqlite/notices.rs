@@ -1,6 +1,6 @@
 //! SQL for `notices`, `notice_buildings` and `notice_reads`: notices (通知公告) and read receipts.
 use chrono::{DateTime, Utc};
-use linli_proto::{Notice, Urgency};
+use linli_proto::{Attachment, Notice, Urgency};
 use rusqlite::{params, Connection, OptionalExtension};
 use uuid::Uuid;
 
@@ -9,7 +9,12 @@ use super::columns::{get_enum, get_opt_ts, get_ts, get_uuid, ts};
 use super::community;
 use crate::store::{NewNotice, NoticeSummary, StoreResult, Viewer};
 
-pub fn insert(conn: &Connection, n: &NewNotice, now: DateTime<Utc>) -> StoreResult<Uuid> {
+pub fn insert(
+    conn: &Connection,
+    n: &NewNotice,
+    attachments: &[Attachment],
+    now: DateTime<Utc>,
+) -> StoreResult<Uuid> {
     let cid = community::community_id(conn)?;
     let buildings = community::building_ids(conn, cid, &n.buildings)?;
     let id = Uuid::now_v7();
@@ -32,6 +37,20 @@ pub fn insert(conn: &Connection, n: &NewNotice, now: DateTime<Utc>) -> StoreResu
             "INSERT INTO notice_buildings (notice_id, building_id) VALUES (?1, ?2)",
         )?
         .execute(params![id.to_string(), b.to_string()])?;
+    }
+    for (i, a) in attachments.iter().enumerate() {
+        conn.prepare_cached(
+            "INSERT INTO notice_attachments (notice_id, idx, name, sha256, mime, size)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![
+            id.to_string(),
+            i as i64,
+            a.name,
+            a.sha256,
+            a.mime,
+            a.size
+        ])?;
     }
     changes::append_for_buildings(conn, cid, Kind::Notice, id, &buildings, now)?;
     Ok(id)
@@ -95,6 +114,19 @@ pub fn render_for(conn: &Connection, viewer: &Viewer, id: Uuid) -> StoreResult<O
     if !b.is_empty() && !b.contains(&viewer.building_id) {
         return Ok(None);
     }
+    let mut stmt = conn.prepare_cached(
+        "SELECT name, sha256, mime, size FROM notice_attachments WHERE notice_id = ?1 ORDER BY idx",
+    )?;
+    notice.attachments = stmt
+        .query_map([id.to_string()], |r| {
+            Ok(Attachment {
+                name: r.get(0)?,
+                sha256: r.get(1)?,
+                mime: r.get(2)?,
+                size: r.get(3)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
     notice.read_at = conn
         .prepare_cached(
             "SELECT read_at FROM notice_reads WHERE notice_id = ?1 AND resident_id = ?2",

@@ -61,6 +61,10 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
+async fn method_not_allowed() -> ApiError {
+    ApiError(ErrorCode::BadRequest)
+}
+
 async fn not_found() -> ApiError {
     ApiError(ErrorCode::NotFound)
 }
@@ -86,6 +90,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(JSON_BODY_MAX))
         .merge(blob_routes)
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(lang::localize))
         .with_state(state)
 }

@@ -2,6 +2,7 @@
 //! directory and talks to it over HTTP, or runs the `linli-hub` binary.
 mod blobs;
 mod cli;
+mod concurrency;
 mod errors;
 mod events;
 mod helpers;

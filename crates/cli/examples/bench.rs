@@ -4,7 +4,7 @@
 //! - pushing 1,000 queued ops (queue time, then one sync).
 //!
 //! Run (needs a Secret Service for the token, as the tests do):
-//! `dbus-run-session -- sh -c 'echo pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null;
+//! `dbus-run-session -- sh -c 'echo linli-dev | gnome-keyring-daemon --unlock --components=secrets >/dev/null;
 //!  cargo run --release -p linli-cli --example bench'`
 use chrono::{Duration, Utc};
 use linli_core::Profile;

@@ -28,6 +28,7 @@ pub fn render(lang: Lang, row: MessageRow) -> ResidentMessage {
         title: rejected_title(lang, &row.op_kind),
         text: reason(lang, &row.code),
         code: row.code,
+        op_kind: row.op_kind,
         target: row.target,
     }
 }

@@ -178,7 +178,7 @@ fn report_view(
         .and_then(|e| e.satisfaction);
     let resolved = r.status == ReportStatus::Resolved;
     let within_reopen = resolved_at
-        .is_none_or(|at| now - at <= chrono::Duration::days(linli_proto::limits::REOPEN_DAYS));
+        .is_some_and(|at| now - at <= chrono::Duration::days(linli_proto::limits::REOPEN_DAYS));
     ReportView {
         id: r.id,
         category_name: names
@@ -192,9 +192,7 @@ fn report_view(
         photos: r.photos,
         can_withdraw: r.status == ReportStatus::Submitted,
         can_rate: resolved && last_rating.is_none(),
-        can_reopen: resolved
-            && within_reopen
-            && matches!(last_rating, None | Some(Satisfaction::Unsatisfied)),
+        can_reopen: resolved && within_reopen && last_rating == Some(Satisfaction::Unsatisfied),
         status: r.status,
         created_at: r.created_at,
         received_at: received.then_some(r.received_at),

@@ -438,7 +438,9 @@ impl Profile {
     pub fn comment_report(&self, id: Uuid, text: &str) -> Result<(), CoreError> {
         let text = text.trim();
         require_text(text, COMMENT_MAX)?;
-        self.report(id)?;
+        if self.report(id)?.status == ReportStatus::Withdrawn {
+            return Err(CoreError::Refused(ErrorCode::InvalidTransition));
+        }
         self.queue(OpBody::CommentReport {
             report_id: id,
             text: text.to_owned(),
@@ -484,7 +486,7 @@ impl Profile {
         if let Some(c) = &reason {
             require_text(c, COMMENT_MAX)?;
         }
-        if self.report(id)?.status != ReportStatus::Resolved {
+        if !self.report(id)?.can_reopen {
             return Err(CoreError::Refused(ErrorCode::ReportNotReopenable));
         }
         self.queue(OpBody::ReopenReport {

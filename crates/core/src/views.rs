@@ -194,6 +194,8 @@ pub struct ResidentMessage {
     pub text: String,
     /// The hub's reason code, e.g. `consultation_closed`.
     pub code: String,
+    /// What was refused: the op kind, e.g. `cast_vote` or `comment_report`.
+    pub op_kind: String,
     /// The report, consultation or notice it concerns.
     pub target: Option<String>,
 }

@@ -15,15 +15,44 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone)]
 enum Step {
-    Report { dev: usize },
-    Comment { dev: usize, pick: usize },
-    Vote { dev: usize, option: usize },
-    Read { dev: usize, notice: usize },
-    Sync { dev: usize },
-    SyncLosingResponse { dev: usize },
-    Network { online: bool },
-    RestartClient { dev: usize },
+    Report {
+        dev: usize,
+    },
+    Comment {
+        dev: usize,
+        pick: usize,
+    },
+    Vote {
+        dev: usize,
+        option: usize,
+    },
+    Read {
+        dev: usize,
+        notice: usize,
+    },
+    Sync {
+        dev: usize,
+    },
+    SyncLosingResponse {
+        dev: usize,
+    },
+    Network {
+        online: bool,
+    },
+    RestartClient {
+        dev: usize,
+    },
     RestartHub,
+    Withdraw {
+        dev: usize,
+        pick: usize,
+    },
+    /// Staff accept a report (then it can no longer be withdrawn).
+    StaffAccept {
+        pick: usize,
+    },
+    /// Staff close the consultation (later votes are refused).
+    CloseConsultation,
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -38,6 +67,9 @@ fn step() -> impl Strategy<Value = Step> {
         2 => any::<bool>().prop_map(|online| Step::Network { online }),
         1 => dev.clone().prop_map(|dev| Step::RestartClient { dev }),
         1 => Just(Step::RestartHub),
+        1 => (dev.clone(), 0..4usize).prop_map(|(dev, pick)| Step::Withdraw { dev, pick }),
+        1 => (0..4usize).prop_map(|pick| Step::StaffAccept { pick }),
+        1 => Just(Step::CloseConsultation),
     ]
 }
 
@@ -47,6 +79,7 @@ struct Expected {
     reports: Vec<Uuid>,
     comments: HashMap<Uuid, usize>,
     voted: bool,
+    closed: bool,
     read_by: HashMap<Uuid, [bool; 2]>,
 }
 
@@ -76,13 +109,44 @@ async fn run_case(steps: Vec<Step>) {
                 let visible = devs[dev].reports().unwrap();
                 if !visible.is_empty() {
                     let id = visible[pick % visible.len()].id;
-                    devs[dev].comment_report(id, &format!("补充{i}")).unwrap();
-                    *expected.comments.entry(id).or_default() += 1;
+                    if devs[dev].comment_report(id, &format!("补充{i}")).is_ok() {
+                        *expected.comments.entry(id).or_default() += 1;
+                    }
                 }
             }
             Step::Vote { dev, option } => {
-                devs[dev].vote(cid, vec![options[option]]).unwrap();
-                expected.voted = true;
+                // Refused on the device when its replica already shows the consultation closed.
+                if devs[dev].vote(cid, vec![options[option]]).is_ok() {
+                    expected.voted = true;
+                }
+            }
+            Step::Withdraw { dev, pick } => {
+                let visible = devs[dev].reports().unwrap();
+                if !visible.is_empty() {
+                    let r = &visible[pick % visible.len()];
+                    assert_eq!(devs[dev].withdraw_report(r.id).is_ok(), r.can_withdraw);
+                }
+            }
+            Step::StaffAccept { pick } => {
+                let on_hub = w.hub_reports();
+                if !on_hub.is_empty() {
+                    let r = &on_hub[pick % on_hub.len()].report;
+                    if r.status == linli_proto::ReportStatus::Submitted {
+                        linli_hub::admin::reports::set_status(
+                            w.hub(),
+                            r.id,
+                            linli_proto::ReportStatus::Accepted,
+                            None,
+                        )
+                        .unwrap();
+                    }
+                }
+            }
+            Step::CloseConsultation => {
+                if !expected.closed {
+                    w.close_consultation(cid);
+                    expected.closed = true;
+                }
             }
             Step::Read { dev, notice } => {
                 devs[dev].mark_notice_read(notices[notice]).unwrap();
@@ -112,6 +176,21 @@ async fn run_case(steps: Vec<Step>) {
         devs[dev].sync().await.unwrap();
     }
 
+    // Refused ops: each left one message on the device that made it.
+    for p in &devs {
+        for m in p.messages().unwrap() {
+            match m.op_kind.as_str() {
+                "comment_report" => {
+                    let id: Uuid = m.target.as_deref().unwrap().parse().unwrap();
+                    *expected.comments.get_mut(&id).unwrap() -= 1;
+                }
+                "cast_vote" => assert_eq!(m.code, "consultation_closed"),
+                "withdraw_report" => assert_eq!(m.code, "report_not_withdrawable"),
+                other => panic!("unexpected refusal of {other}: {}", m.code),
+            }
+        }
+    }
+
     // Exactly once on the hub.
     let hub_reports = w.hub_reports();
     let mut hub_ids: Vec<Uuid> = hub_reports.iter().map(|r| r.report.id).collect();
@@ -133,11 +212,15 @@ async fn run_case(steps: Vec<Step>) {
         );
     }
     let tally = linli_hub::admin::consultations::results(w.hub(), cid).unwrap();
-    assert_eq!(
-        tally.total_votes,
-        i64::from(expected.voted),
-        "one household vote"
-    );
+    if expected.closed {
+        assert!(tally.total_votes <= 1, "at most one household vote");
+    } else {
+        assert_eq!(
+            tally.total_votes,
+            i64::from(expected.voted),
+            "one household vote"
+        );
+    }
     let notice_list = linli_hub::admin::notices::list(w.hub()).unwrap();
     for n in &notice_list {
         let readers = expected
@@ -174,6 +257,10 @@ async fn run_case(steps: Vec<Step>) {
         }
     }
     assert_eq!(devs[0].reports().unwrap(), devs[1].reports().unwrap());
+    // Leave no tokens behind in the keychain.
+    for p in &devs {
+        p.sign_out().unwrap();
+    }
 }
 
 #[test]

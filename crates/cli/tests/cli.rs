@@ -298,3 +298,45 @@ async fn notices_consultations_votes_and_messages() {
     assert!(!bad.status.success());
     hub.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_keychain_join_fails_clearly_and_keeps_the_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = linli_hub::spawn_for_tests(&dir.path().join("hub")).await;
+    admin::community::create(hub.hub(), &seed()).unwrap();
+    let code = admin::invites::invite(hub.hub(), "1号楼", "1单元", "101", 7)
+        .unwrap()
+        .code;
+    let p = dir.path().join("carol");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_linli"))
+        .arg("--profile")
+        .arg(&p)
+        .args(["join", "--hub", &hub.url(), "--code", &code])
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/linli-test-bus",
+        )
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "no keychain, no join");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("钥匙串"),
+        "a clear keychain error: {stderr}"
+    );
+    assert_eq!(json(&p, &["status", "--json"])["joined"], false);
+    assert!(
+        std::fs::read_dir(&p).unwrap().all(|e| {
+            let bytes = std::fs::read(e.unwrap().path()).unwrap_or_default();
+            !bytes.windows(code.len()).any(|w| w == code.as_bytes())
+        }),
+        "nothing about the code written"
+    );
+
+    // The one-time code was not spent: with the keychain back, it works.
+    ok(&p, &["join", "--hub", &hub.url(), "--code", &code]);
+    assert_eq!(json(&p, &["status", "--json"])["joined"], true);
+    ok(&p, &["sign-out"]);
+    hub.shutdown().await;
+}

@@ -100,9 +100,26 @@ pub fn path_of(photos_dir: &Path, sha256: &str, thumbnail: bool) -> Result<PathB
 
 /// Writes the photo and its thumbnail (atomically: temp file, then rename).
 pub fn save(photos_dir: &Path, photo: &ProcessedPhoto) -> Result<(), CoreError> {
+    write_pair(photos_dir, &photo.sha256, &photo.jpeg, &photo.thumbnail)
+}
+
+/// Stores a photo downloaded from the hub (e.g. taken on another device of the household) under its name,
+/// after checking it is what the name says, with a thumbnail made here.
+pub fn save_downloaded(photos_dir: &Path, sha256: &str, bytes: &[u8]) -> Result<(), CoreError> {
+    if hex::encode(Sha256::digest(bytes)) != sha256 {
+        return Err(CoreError::Protocol(format!(
+            "photo {sha256} does not match its hash"
+        )));
+    }
+    let processed = process_bytes(bytes)
+        .map_err(|()| CoreError::Protocol(format!("photo {sha256} is not a picture")))?;
+    write_pair(photos_dir, sha256, bytes, &processed.thumbnail)
+}
+
+fn write_pair(photos_dir: &Path, sha256: &str, full: &[u8], thumb: &[u8]) -> Result<(), CoreError> {
     std::fs::create_dir_all(photos_dir)?;
-    for (thumb, bytes) in [(false, &photo.jpeg), (true, &photo.thumbnail)] {
-        let path = path_of(photos_dir, &photo.sha256, thumb)?;
+    for (is_thumb, bytes) in [(false, full), (true, thumb)] {
+        let path = path_of(photos_dir, sha256, is_thumb)?;
         let tmp = path.with_extension("tmp");
         std::fs::write(&tmp, bytes)?;
         std::fs::rename(&tmp, &path)?;

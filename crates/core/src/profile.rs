@@ -159,6 +159,8 @@ impl Profile {
         }
         self.emit(CoreEvent::DataChanged);
         self.emit_status();
+        // A sync loop started before joining starts working now.
+        self.wake.notify_one();
         Ok(JoinInfo {
             resident_id: resp.resident_id,
             device_id: resp.device_id,
@@ -335,25 +337,35 @@ impl Profile {
     }
 
     /// Fetches a photo this device does not hold (e.g. one taken on another device of the household).
+    /// The sync engine does this by itself after each pull; the UI may call it for one photo at once.
     pub async fn fetch_photo(&self, sha256: &str) -> Result<(), CoreError> {
-        let full = photos::path_of(&self.photos_dir(), sha256, false)?;
-        if full.exists() {
+        self.fetch_photo_with(&self.client()?, sha256).await
+    }
+
+    pub(crate) async fn fetch_photo_with(
+        &self,
+        client: &crate::http::HubClient,
+        sha256: &str,
+    ) -> Result<(), CoreError> {
+        if photos::path_of(&self.photos_dir(), sha256, false)?.exists() {
             return Ok(());
         }
-        let bytes = self.client()?.get_blob(sha256).await?;
-        let tmp = tempfile_path(&full);
-        std::fs::create_dir_all(self.photos_dir())?;
-        std::fs::write(&tmp, &bytes)?;
-        let processed = photos::process(&tmp);
-        let _ = std::fs::remove_file(&tmp);
-        let processed = processed?;
-        // Store under the hub's name: it is what the replica refers to.
-        std::fs::write(&full, &bytes)?;
-        std::fs::write(
-            photos::path_of(&self.photos_dir(), sha256, true)?,
-            &processed.thumbnail,
-        )?;
-        Ok(())
+        let bytes = client.get_blob(sha256).await?;
+        photos::save_downloaded(&self.photos_dir(), sha256, &bytes)
+    }
+
+    /// Photos of replica reports that this device does not hold yet.
+    pub(crate) fn missing_photos(&self) -> Result<Vec<String>, CoreError> {
+        let dir = self.photos_dir();
+        let mut out = Vec::new();
+        for r in store::reports::list(&self.db())? {
+            for sha in r.photos {
+                if !photos::path_of(&dir, &sha, false)?.exists() && !out.contains(&sha) {
+                    out.push(sha);
+                }
+            }
+        }
+        Ok(out)
     }
 
     // ---- changing (each queued in one transaction with its effect; works offline)
@@ -551,13 +563,6 @@ impl Profile {
         self.emit_status();
         Ok(())
     }
-}
-
-fn tempfile_path(p: &Path) -> PathBuf {
-    p.with_extension(format!(
-        "download-{}",
-        format_args!("{:032x}", rand::random::<u128>())
-    ))
 }
 
 fn default_device_name() -> String {

@@ -11,6 +11,8 @@ use tokio::task::JoinHandle;
 
 /// With nothing happening, sync anyway this often (a missed nudge is caught up here).
 const IDLE_RESYNC: Duration = Duration::from_secs(300);
+/// Photos downloaded per sync at most, so a sync stays short on a slow line.
+const PHOTOS_PER_SYNC: usize = 20;
 
 struct AbortOnDrop(JoinHandle<()>);
 impl Drop for AbortOnDrop {
@@ -53,16 +55,8 @@ impl Profile {
             push::push(self, &client, &mut outcome).await?;
             let applied_before_pull = store::outbox::max_applied_seq(&self.db())?;
             pull::pull(self, &client, &mut outcome).await?;
-            let db = self.db();
-            if let Some(seq) = applied_before_pull {
-                // The pull caught up after these were applied: the replica now carries their effect.
-                store::outbox::forget_applied_up_to(&db, seq)?;
-            }
-            settings::set(
-                &db,
-                settings::LAST_SYNCED_AT,
-                &store::ts(chrono::Utc::now()),
-            )?;
+            self.caught_up(applied_before_pull)?;
+            self.fetch_missing_photos(&client).await;
             Ok::<(), CoreError>(())
         }
         .await;
@@ -75,6 +69,43 @@ impl Profile {
             Err(e) => self.set_state(SyncState::Error, Some(e.user_message(lang))),
         }
         result.map(|()| outcome)
+    }
+
+    /// After a pull that caught up: forget ops applied before it (the replica now carries their effect)
+    /// and note the time.
+    fn caught_up(&self, applied_before_pull: Option<i64>) -> Result<(), CoreError> {
+        let db = self.db();
+        if let Some(seq) = applied_before_pull {
+            store::outbox::forget_applied_up_to(&db, seq)?;
+        }
+        settings::set(
+            &db,
+            settings::LAST_SYNCED_AT,
+            &store::ts(chrono::Utc::now()),
+        )
+    }
+
+    /// Downloads photos of reports made on other devices, a few per sync; best effort (a photo that can't
+    /// be fetched now is tried on the next sync).
+    async fn fetch_missing_photos(&self, client: &crate::http::HubClient) {
+        let missing = match self.missing_photos() {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::warn!(code = e.code(), "listing missing photos");
+                return;
+            }
+        };
+        let mut fetched = 0;
+        for sha in missing.iter().take(PHOTOS_PER_SYNC) {
+            match self.fetch_photo_with(client, sha).await {
+                Ok(()) => fetched += 1,
+                Err(e) if e.is_offline() => break,
+                Err(e) => tracing::warn!(code = e.code(), "fetching a report photo"),
+            }
+        }
+        if fetched > 0 {
+            self.emit(crate::views::CoreEvent::DataChanged);
+        }
     }
 
     /// Background loop: syncs on start, on local changes, on the hub's SSE nudge, and retries with

@@ -66,13 +66,17 @@ async fn offline_report_survives_restart_and_arrives_once_with_its_photo() {
     assert_eq!(on_hub[0].report.id, id);
     assert_eq!(on_hub[0].report.photos, mine.photos);
 
-    // Another device of the household downloads the photo from the hub: small, and no EXIF.
+    // Another device of the household gets the photo from the hub when it syncs: small, and no EXIF.
     let bob = w.join("bob", HOME_A).await;
     let sha = &mine.photos[0];
-    bob.fetch_photo(sha).await.unwrap();
+    // Joining synced once, which fetched the household's report photos.
     let bytes = bob.photo_bytes(sha, false).unwrap();
     assert_eq!(bytes, alice.photo_bytes(sha, false).unwrap());
     assert!(!bytes.windows(4).any(|w| w == b"Exif"));
     let img = image::load_from_memory(&bytes).unwrap();
     assert!(img.width().max(img.height()) <= 1600);
+    assert!(
+        !bob.photo_bytes(sha, true).unwrap().is_empty(),
+        "a thumbnail made here"
+    );
 }

@@ -5,6 +5,7 @@
 //! sync engine pushes to the hub exactly once. The Tauri shell and the `linli` CLI both sit on [`Profile`].
 #![forbid(unsafe_code)]
 
+pub mod attachments;
 pub mod error;
 pub mod http;
 pub mod keychain;

@@ -39,6 +39,7 @@ impl std::fmt::Debug for Profile {
 
 const DB_FILE: &str = "linli.db";
 const PHOTOS_DIR: &str = "photos";
+const ATTACHMENTS_DIR: &str = "attachments";
 
 impl Profile {
     /// Opens the profile in `dir`, creating and migrating its database as needed.
@@ -354,6 +355,17 @@ impl Profile {
         photos::save_downloaded(&self.photos_dir(), sha256, &bytes)
     }
 
+    /// A notice attachment's bytes: from this device when it was opened before, else from the hub (then kept).
+    pub async fn attachment_bytes(&self, sha256: &str) -> Result<Vec<u8>, CoreError> {
+        let dir = self.dir.join(ATTACHMENTS_DIR);
+        if let Some(bytes) = crate::attachments::cached(&dir, sha256)? {
+            return Ok(bytes);
+        }
+        let bytes = self.client()?.get_blob(sha256).await?;
+        crate::attachments::store(&dir, sha256, &bytes)?;
+        Ok(bytes)
+    }
+
     /// Photos of replica reports that this device does not hold yet.
     pub(crate) fn missing_photos(&self) -> Result<Vec<String>, CoreError> {
         let dir = self.photos_dir();
@@ -554,10 +566,12 @@ impl Profile {
             settings::clear_membership(&tx)?;
             tx.commit()?;
         }
-        match std::fs::remove_dir_all(self.photos_dir()) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e.into()),
+        for dir in [self.photos_dir(), self.dir.join(ATTACHMENTS_DIR)] {
+            match std::fs::remove_dir_all(dir) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e.into()),
+            }
         }
         self.emit(CoreEvent::DataChanged);
         self.emit_status();

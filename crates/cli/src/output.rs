@@ -232,3 +232,44 @@ pub fn home(lang: Lang, h: &HomeSummary) {
         message_args(lang, "core-pending", &[("count", h.pending.into())])
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Message ids built at run time exist in both languages.
+    #[test]
+    fn generated_ids_exist() {
+        for lang in Lang::ALL {
+            let mut ids: Vec<String> = [
+                ReportStatus::Submitted,
+                ReportStatus::Accepted,
+                ReportStatus::InProgress,
+                ReportStatus::Resolved,
+                ReportStatus::Rejected,
+                ReportStatus::Withdrawn,
+            ]
+            .iter()
+            .map(|s| format!("cli-status-{}", s.as_str()))
+            .collect();
+            ids.extend(
+                [Urgency::Normal, Urgency::Important, Urgency::Urgent]
+                    .iter()
+                    .map(|u| format!("cli-urgency-{}", u.as_str())),
+            );
+            ids.extend(
+                [
+                    SyncState::Idle,
+                    SyncState::Syncing,
+                    SyncState::Offline,
+                    SyncState::Error,
+                ]
+                .iter()
+                .map(|s| format!("core-state-{}", s.as_str())),
+            );
+            for id in ids {
+                assert_ne!(message(lang, &id), id, "{lang}");
+            }
+        }
+    }
+}

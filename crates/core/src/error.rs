@@ -100,6 +100,14 @@ impl CoreError {
         }
     }
 
+    /// For the UI: code and message in `lang`.
+    pub fn view(&self, lang: Lang) -> crate::views::ErrorView {
+        crate::views::ErrorView {
+            code: self.code().to_owned(),
+            message: self.user_message(lang),
+        }
+    }
+
     /// True when the hub could not be reached (the change stays queued and is retried).
     pub fn is_offline(&self) -> bool {
         matches!(self, CoreError::Offline(_))

@@ -44,3 +44,49 @@ pub fn one_line(lang: Lang, op_kind: &str, code: &str) -> String {
         ],
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CoreError;
+
+    /// Ids built at run time (`core-error-<code>`, `core-rejected-<kind>`) must exist in both languages.
+    #[test]
+    fn every_generated_message_id_exists() {
+        let errors = [
+            CoreError::NewerDatabase { found: 2, known: 1 },
+            CoreError::Corrupt(String::new()),
+            CoreError::NotJoined,
+            CoreError::AlreadyJoined,
+            CoreError::Offline(String::new()),
+            CoreError::Protocol(String::new()),
+            CoreError::BadHubUrl(String::new()),
+            CoreError::Io(std::io::Error::other("x")),
+            CoreError::Db(rusqlite::Error::InvalidQuery),
+        ];
+        let kinds = [
+            "create_report",
+            "comment_report",
+            "withdraw_report",
+            "rate_report",
+            "reopen_report",
+            "cast_vote",
+            "mark_notice_read",
+        ];
+        for lang in Lang::ALL {
+            for e in &errors {
+                let text = e.user_message(lang);
+                assert!(!text.starts_with("core-error-"), "{lang}: {text}");
+            }
+            for kind in kinds {
+                let title = rejected_title(lang, kind);
+                assert!(!title.starts_with("core-rejected-"), "{lang}: {title}");
+            }
+            assert_eq!(
+                one_line(Lang::ZhCn, "cast_vote", "consultation_closed"),
+                "您的投票没有计入：投票已截止，未计入"
+            );
+            assert!(!reason(lang, "no_such_code").is_empty());
+        }
+    }
+}

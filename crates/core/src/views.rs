@@ -215,3 +215,11 @@ pub struct NewReport {
     #[ts(type = "Array<string>")]
     pub photos: Vec<PathBuf>,
 }
+
+/// An error as the UI shows it: a stable code and a message in the profile's language.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ErrorView {
+    pub code: String,
+    pub message: String,
+}

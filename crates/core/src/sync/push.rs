@@ -15,7 +15,7 @@ pub(super) async fn push(
     outcome: &mut SyncOutcome,
 ) -> Result<(), CoreError> {
     loop {
-        let batch = store::outbox::pending(&profile.db(), PUSH_BATCH_MAX)?;
+        let batch = within_body_limit(store::outbox::pending(&profile.db(), PUSH_BATCH_MAX)?);
         if batch.is_empty() {
             return Ok(());
         }
@@ -71,10 +71,28 @@ pub(super) async fn push(
         }
         profile.emit_status();
         // Deferred ops wait for the next sync; an answer that settled nothing must not loop forever.
-        if deferred || progressed == 0 || batch.len() < PUSH_BATCH_MAX {
+        if deferred || progressed == 0 {
             return Ok(());
         }
     }
+}
+
+/// The hub takes JSON bodies up to 1 MiB; 500 long reports are more than that. Keep a batch (a prefix, so
+/// sequence order holds) under this many bytes; one op alone always fits.
+const PUSH_BODY_BUDGET: usize = 768 * 1024;
+
+fn within_body_limit(mut ops: Vec<Op>) -> Vec<Op> {
+    let mut bytes = 0;
+    let mut keep = 0;
+    for op in &ops {
+        bytes += serde_json::to_vec(op).map(|v| v.len()).unwrap_or(0) + 1;
+        if keep > 0 && bytes > PUSH_BODY_BUDGET {
+            break;
+        }
+        keep += 1;
+    }
+    ops.truncate(keep);
+    ops
 }
 
 async fn upload_photos(

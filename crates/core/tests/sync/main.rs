@@ -2,6 +2,7 @@
 //! port with real SQLite files in temp dirs (no HTTP mocks; a fault-injecting TCP proxy stands in for a bad
 //! network). Run inside a Secret Service session, see crates/core/README.md.
 mod attachments;
+mod backlog;
 mod histories;
 mod household;
 mod keychain;

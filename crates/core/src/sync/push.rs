@@ -123,7 +123,18 @@ async fn upload_photos(
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) => return Err(e.into()),
         };
-        client.put_blob(&sha, photos::MIME, bytes).await?;
+        match client.put_blob(&sha, photos::MIME, bytes).await {
+            Ok(()) => {}
+            // The hub refuses this photo for good: don't block the outbox on it. The report that needs it
+            // is then refused (`blob_missing`) and the resident is told.
+            Err(CoreError::Hub { status, code, .. })
+                if (400..500).contains(&status) && status != 401 && status != 429 =>
+            {
+                tracing::warn!(%code, "the hub refused a photo");
+                continue;
+            }
+            Err(e) => return Err(e),
+        }
         store::photos::mark_uploaded(&profile.db(), &sha)?;
         outcome.photos_uploaded += 1;
         profile.emit(CoreEvent::PhotoUploaded {

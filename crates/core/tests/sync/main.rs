@@ -11,5 +11,6 @@ mod offline;
 mod photos;
 mod proxy;
 mod rejected;
+mod screens;
 mod sync_loop;
 mod world;

@@ -27,6 +27,12 @@ async fn the_loop_pushes_local_changes_follows_nudges_and_retries() {
     let alice = w.join("alice", HOME_A).await;
     let mut events = alice.subscribe();
     let _loop = alice.spawn_sync_loop();
+    // The loop syncs once at start.
+    until(
+        &mut events,
+        |e| matches!(e, CoreEvent::Status(s) if s.state == SyncState::Idle),
+    )
+    .await;
 
     // A local change is pushed by the loop.
     let id = alice

@@ -158,13 +158,33 @@ pub fn reports(lang: Lang, rs: &[ReportView]) {
 pub fn report_detail(lang: Lang, r: &ReportView) {
     reports(lang, std::slice::from_ref(r));
     for e in &r.events {
-        let what = match (e.status, &e.text) {
-            (Some(s), Some(t)) => format!("{} — {t}", status_name(lang, s)),
-            (Some(s), None) => status_name(lang, s),
-            (None, Some(t)) => t.clone(),
-            (None, None) => String::new(),
-        };
-        println!("  {}  {:?}  {what}", when(e.at), e.kind);
+        let mut what: Vec<String> = Vec::new();
+        if let Some(s) = e.status {
+            what.push(status_name(lang, s));
+        }
+        if let Some(s) = e.satisfaction {
+            what.push(message(lang, &format!("cli-satisfaction-{}", s.as_str())));
+        }
+        if let Some(t) = &e.text {
+            what.push(t.clone());
+        }
+        println!(
+            "  {}  {}  {}",
+            when(e.at),
+            message(lang, &format!("cli-event-{}", event_kind(e.kind))),
+            what.join(" — ")
+        );
+    }
+}
+
+fn event_kind(k: ReportEventKind) -> &'static str {
+    match k {
+        ReportEventKind::Submitted => "submitted",
+        ReportEventKind::Status => "status",
+        ReportEventKind::Comment => "comment",
+        ReportEventKind::Withdrawn => "withdrawn",
+        ReportEventKind::Rated => "rated",
+        ReportEventKind::Reopened => "reopened",
     }
 }
 
@@ -267,6 +287,23 @@ mod tests {
                 .iter()
                 .map(|s| format!("core-state-{}", s.as_str())),
             );
+            for k in [
+                ReportEventKind::Submitted,
+                ReportEventKind::Status,
+                ReportEventKind::Comment,
+                ReportEventKind::Withdrawn,
+                ReportEventKind::Rated,
+                ReportEventKind::Reopened,
+            ] {
+                ids.push(format!("cli-event-{}", event_kind(k)));
+            }
+            for s in [
+                Satisfaction::Satisfied,
+                Satisfaction::Basic,
+                Satisfaction::Unsatisfied,
+            ] {
+                ids.push(format!("cli-satisfaction-{}", s.as_str()));
+            }
             for id in ids {
                 assert_ne!(message(lang, &id), id, "{lang}");
             }

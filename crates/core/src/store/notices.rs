@@ -53,10 +53,19 @@ pub fn get_replica(conn: &Connection, id: Uuid) -> Result<Option<Notice>, CoreEr
     Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
 }
 
-const SELECT: &str = "SELECT n.json,
+/// For the whole list: the read overlay as one join on the (small) set of queued mark-read ops, not a
+/// subquery per notice.
+const SELECT_ALL: &str = "SELECT n.json, n.read OR o.target IS NOT NULL, COALESCE(o.pending, 0)
+    FROM notices n LEFT JOIN (
+        SELECT target, MAX(state = 'pending') AS pending FROM outbox
+        WHERE kind = 'mark_notice_read' GROUP BY target
+    ) o ON o.target = n.id";
+
+/// For one notice: index lookups in the outbox.
+const SELECT_ONE: &str = "SELECT n.json,
         n.read OR EXISTS (SELECT 1 FROM outbox o WHERE o.target = n.id AND o.kind = 'mark_notice_read'),
         EXISTS (SELECT 1 FROM outbox o WHERE o.target = n.id AND o.kind = 'mark_notice_read' AND o.state = 'pending')
-    FROM notices n";
+    FROM notices n WHERE n.id = ?1";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, bool, bool)> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?))
@@ -73,14 +82,14 @@ fn decode((json, read, pending): (String, bool, bool)) -> Result<NoticeRow, Core
 /// All notices, pinned and urgent first, newest first within.
 pub fn list(conn: &Connection) -> Result<Vec<NoticeRow>, CoreError> {
     let mut stmt = conn.prepare_cached(&format!(
-        "{SELECT} ORDER BY n.rank DESC, n.published_at DESC"
+        "{SELECT_ALL} ORDER BY n.rank DESC, n.published_at DESC"
     ))?;
     let rows = stmt.query_map([], row)?;
     rows.map(|r| decode(r?)).collect()
 }
 
 pub fn get(conn: &Connection, id: Uuid) -> Result<Option<NoticeRow>, CoreError> {
-    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE n.id = ?1"))?;
+    let mut stmt = conn.prepare_cached(SELECT_ONE)?;
     let found = stmt.query_row([id.to_string()], row).optional()?;
     found.map(decode).transpose()
 }

@@ -1,0 +1,45 @@
+//! What the shell keeps while it runs: the open profile and where the hub probably is.
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use linli_core::Profile;
+
+pub struct AppState {
+    pub profile: Arc<Profile>,
+    /// Prefilled on the Join screen (`LINLI_HUB_URL`), so a resident rarely types it.
+    pub default_hub_url: String,
+}
+
+const DEFAULT_HUB_URL: &str = "http://127.0.0.1:8787";
+
+impl AppState {
+    pub fn open() -> Result<AppState, Box<dyn std::error::Error>> {
+        let dir = profile_dir()?;
+        let profile = Profile::open(&dir)?;
+        if !profile.is_joined() {
+            // A first start may choose the language from the environment (tests, kiosks).
+            if let Some(lang) = std::env::var("LINLI_LANG")
+                .ok()
+                .and_then(|l| linli_i18n::Lang::parse(&l))
+            {
+                profile.set_language(lang)?;
+            }
+        }
+        let default_hub_url =
+            std::env::var("LINLI_HUB_URL").unwrap_or_else(|_| DEFAULT_HUB_URL.to_owned());
+        Ok(AppState {
+            profile,
+            default_hub_url,
+        })
+    }
+}
+
+/// `LINLI_PROFILE_DIR`, or the per-user data directory.
+fn profile_dir() -> Result<PathBuf, Box<dyn std::error::Error>> {
+    if let Some(dir) = std::env::var_os("LINLI_PROFILE_DIR") {
+        return Ok(PathBuf::from(dir));
+    }
+    let dirs = directories::ProjectDirs::from("org", "linli", "Linli")
+        .ok_or("no home directory to keep the profile in")?;
+    Ok(dirs.data_dir().join("profile"))
+}

@@ -8,7 +8,8 @@ use linli_proto::{Op, OpBody};
 use rusqlite::Transaction;
 use uuid::Uuid;
 
-/// Adds `body` to the outbox inside `tx`. The caller commits.
+/// Adds `body` to the outbox inside `tx`. The caller commits. `tx` must be an IMMEDIATE transaction, so two
+/// processes on one profile (the app and the CLI) never draw the same sequence number.
 pub fn queue(tx: &Transaction<'_>, body: OpBody) -> Result<Op, CoreError> {
     let seq = settings::get_i64(tx, settings::NEXT_SEQ)?.unwrap_or(1);
     let op = Op {

@@ -148,7 +148,7 @@ impl Profile {
         *self.token.lock().unwrap_or_else(|p| p.into_inner()) = Some(resp.token.clone());
         {
             let mut db = self.db();
-            let tx = db.transaction()?;
+            let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             settings::set(&tx, settings::HUB_URL, client.base())?;
             settings::set(&tx, settings::RESIDENT_ID, &resp.resident_id.to_string())?;
             settings::set(&tx, settings::DEVICE_ID, &resp.device_id.to_string())?;
@@ -388,7 +388,7 @@ impl Profile {
         }
         let op = {
             let mut db = self.db();
-            let tx = db.transaction()?;
+            let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let op = outbox::queue(&tx, body)?;
             tx.commit()?;
             op
@@ -438,7 +438,7 @@ impl Profile {
         let report_id = Uuid::now_v7();
         {
             let mut db = self.db();
-            let tx = db.transaction()?;
+            let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             for p in &processed {
                 store::photos::insert(&tx, &p.sha256, p.jpeg.len())?;
             }
@@ -555,7 +555,7 @@ impl Profile {
         *self.token.lock().unwrap_or_else(|p| p.into_inner()) = None;
         {
             let mut db = self.db();
-            let tx = db.transaction()?;
+            let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             store::community::clear(&tx)?;
             store::notices::clear(&tx)?;
             store::consultations::clear(&tx)?;

@@ -21,7 +21,7 @@ pub(super) async fn pull(
         let mut notes = Vec::new();
         {
             let mut db = profile.db();
-            let tx = db.transaction()?;
+            let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             for change in &page.changes {
                 apply(&tx, &change.record, first_sync, &mut notes)?;
             }

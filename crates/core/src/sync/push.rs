@@ -28,7 +28,7 @@ pub(super) async fn push(
         let mut deferred = false;
         {
             let mut db = profile.db();
-            let tx = db.transaction()?;
+            let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             for result in &resp.results {
                 let Some(op) = by_id.get(&result.op_id) else {
                     continue;

@@ -423,6 +423,10 @@ impl Profile {
             return Err(CoreError::Refused(ErrorCode::UnknownCategory));
         }
         let address = clean_address(r.address)?;
+        let book = store::community::buildings(&self.db())?;
+        if !book.is_empty() && !address_in_book(&address, &book) {
+            return Err(CoreError::Refused(ErrorCode::UnknownAddress));
+        }
         if r.photos.len() > PHOTOS_MAX {
             return Err(CoreError::Refused(ErrorCode::TooManyPhotos));
         }
@@ -606,5 +610,22 @@ fn clean_address(a: linli_proto::Address) -> Result<linli_proto::Address, CoreEr
         unit: part(a.unit, ADDRESS_PART_MAX)?,
         room: part(a.room, ADDRESS_PART_MAX)?,
         text: part(a.text, ADDRESS_TEXT_MAX)?,
+    })
+}
+
+/// The hub's rule, checked before queueing: a unit or room only with a building, and the building / unit /
+/// room must name a household in the address book.
+fn address_in_book(a: &linli_proto::Address, book: &[linli_proto::Building]) -> bool {
+    let Some(building) = a.building.as_deref() else {
+        return a.unit.is_none() && a.room.is_none();
+    };
+    book.iter().filter(|b| b.name == building).any(|b| {
+        b.units.iter().any(|u| {
+            a.unit.as_deref().is_none_or(|name| u.name == name)
+                && match a.room.as_deref() {
+                    Some(room) => u.rooms.iter().any(|r| r == room),
+                    None => !u.rooms.is_empty(),
+                }
+        })
     })
 }

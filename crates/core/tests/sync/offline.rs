@@ -22,6 +22,16 @@ async fn offline_report_survives_restart_and_arrives_once_with_its_photo() {
         0,
         "nothing queued for a refused photo"
     );
+    let unknown_place = alice.new_report(NewReport {
+        category: "facilities".into(),
+        text: "楼道灯坏了".into(),
+        address: Address {
+            building: Some("9号楼".into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    });
+    assert_eq!(unknown_place.unwrap_err().code(), "unknown_address");
 
     let id = alice
         .new_report(NewReport {

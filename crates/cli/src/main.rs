@@ -297,7 +297,8 @@ fn sync(profile: &Arc<Profile>, lang: Lang, json: bool) -> anyhow::Result<()> {
             } else {
                 output::synced(lang, &outcome);
             }
-            for m in profile.messages()? {
+            // What this sync had refused (messages are newest first); `linli messages` lists them all.
+            for m in profile.messages()?.iter().take(outcome.rejected) {
                 eprintln!("{}: {}", m.title, m.text);
             }
             Ok(())

@@ -1,0 +1,184 @@
+# Text on the resident app's screens.
+app-title = Linli
+skip-to-content = Skip to content
+loading = Loading…
+back = Back
+next = Next
+cancel = Cancel
+pending = Waiting to sync
+nav-label = Main sections
+nav-home = Home
+nav-notices = Notices
+nav-report = Report
+nav-reports = My reports
+nav-consultations = Consultations
+nav-settings = Settings
+
+sync-unknown = Reading sync state
+sync-done = All synced
+sync-pending = { $count ->
+    [one] 1 change waiting
+   *[other] { $count } changes waiting
+}
+sync-syncing = Syncing
+sync-offline = { $count ->
+    [one] Offline, 1 change waiting
+   *[other] Offline, { $count } changes waiting
+}
+sync-error = { $count ->
+    [one] Sync problem, 1 change waiting
+   *[other] Sync problem, { $count } changes waiting
+}
+sync-now = Sync now
+
+time-closed = Closed
+time-left-days = { $count ->
+    [one] 1 day left
+   *[other] { $count } days left
+}
+time-left-hours = { $count ->
+    [one] 1 hour left
+   *[other] { $count } hours left
+}
+time-left-minutes = { $count ->
+    [one] 1 minute left
+   *[other] { $count } minutes left
+}
+
+messages-label = Messages for you
+message-dismiss = Got it
+
+join-title = Join your community
+join-intro = Enter the invitation code the community office gave you.
+join-code = Invitation code
+join-code-help = 8 letters, like ABCD-EFGH; upper or lower case.
+join-code-missing = Please enter the invitation code first
+join-hub = Community service address
+join-submit = Join
+join-busy = Joining…
+
+home-urgent = Urgent notices
+home-unread-before = You have
+home-unread-after = unread notices
+home-see-notices = See all notices
+home-open-consultations = Open consultations
+home-my-reports = My reports
+home-open-reports = Reports in progress: { $count }
+home-report-awaiting = Resolved, please rate: { $text }
+home-office = Community office
+home-office-hours = Office hours
+
+urgency-normal = Normal
+urgency-important = Important
+urgency-urgent = Urgent
+notice-pinned = Pinned
+notice-unread = Unread
+notices-empty = No notices yet.
+notice-attachments = Attachments
+
+report-title = Report an issue
+report-step = Step { $step } of { $total }
+report-q-category = What kind of problem is it?
+report-q-text = Tell us what happened
+report-q-address = Where is it?
+report-no-categories = No categories yet; please sync first.
+report-photos = Photos (optional, up to 9)
+report-photos-help = Photos are made smaller and lose their location and camera details before they are sent.
+report-photos-max = At most 9 photos
+report-photo-remove = Remove this photo
+report-photo-count = { $count ->
+    [one] 1 photo
+   *[other] { $count } photos
+}
+report-photo-alt = Photo of the report
+report-photo-loading = Loading photo
+report-need-category = Please choose a category first
+report-need-text = Please write a few words about it
+report-need-address = Please choose a building or describe the place
+address-building = Building
+address-unit = Unit
+address-room = Room
+address-choose = Choose
+address-text = Exact place (optional)
+report-review = Please check before sending
+report-review-category = Category
+report-review-text = What happened
+report-review-address = Place
+report-review-photos = Photos
+report-submit = Send
+report-saved = Sent. The office will look at it soon.
+report-saved-offline = Saved; it will be sent when you are online
+report-see-it = See this report
+report-another = Report another
+reports-empty = You have not reported anything yet.
+
+status-submitted = Submitted
+status-accepted = Accepted
+status-in_progress = In progress
+status-resolved = Resolved
+status-rejected = Declined
+status-withdrawn = Withdrawn
+actor-resident = Resident
+actor-staff = Community staff
+actor-proxy = Relative acting for you
+event-submitted = Report sent
+event-status = Status update
+event-comment = Comment
+event-withdrawn = Report withdrawn
+event-rated = Rating
+event-reopened = Reopened
+satisfaction-satisfied = Satisfied
+satisfaction-basic = Mostly satisfied
+satisfaction-unsatisfied = Not satisfied
+report-reply = Office reply
+report-timeline = Progress
+report-rate-q = Are you satisfied with the result?
+report-rate-comment = Anything to add (optional)
+report-rated = Thank you for your rating
+report-reopen = Reopen
+report-reopened = Reopened; the office will continue
+report-comment = Comment
+report-comment-send = Send comment
+report-commented = Comment saved
+report-withdraw = Withdraw this report
+report-withdrawn = Withdrawn
+
+consultations-empty = No consultations yet.
+consultations-none-open = No consultation is open right now.
+consultation-status-open = Open
+consultation-status-closed = Closed
+consultation-status-upcoming = Not open yet
+consultation-voted = Voted
+consultation-closes = Closes: { $when }
+vote-pick-one = Choose one
+vote-pick-many = Choose up to { $max }
+vote-submit = Vote
+vote-change = Change my vote
+vote-saved = Your vote is saved
+vote-mine = My choice
+vote-choose-first = Please choose first
+vote-too-many = You can choose at most { $max }
+results = Results
+results-total = { $count ->
+    [one] 1 vote in all
+   *[other] { $count } votes in all
+}
+results-votes = { $count ->
+    [one] 1 vote
+   *[other] { $count } votes
+}
+results-after-close = Results are shown when voting has closed.
+
+settings-language = Language
+settings-text-size = Text size
+text-size-1 = Small
+text-size-2 = Standard
+text-size-3 = Large
+text-size-4 = Extra large
+settings-device = This device
+settings-household = My home
+settings-community = Community
+settings-version = Version
+settings-sign-out = Sign out and clear this device
+settings-sign-out-confirm = Signing out deletes this device's data and sign-in, including changes not yet synced. Are you sure?
+settings-sign-out-yes = Yes, sign out

@@ -1,0 +1,73 @@
+// Typed calls into the Tauri shell (src-tauri/src/commands). Every type comes from the Rust types via ts-rs
+// (./generated); nothing here is copied by hand. Errors arrive as ErrorView {code, message}.
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { Address } from "./generated/Address";
+import type { Building } from "./generated/Building";
+import type { CategoryView } from "./generated/CategoryView";
+import type { ConsultationView } from "./generated/ConsultationView";
+import type { CoreEvent } from "./generated/CoreEvent";
+import type { ErrorView } from "./generated/ErrorView";
+import type { HomeSummary } from "./generated/HomeSummary";
+import type { JoinInfo } from "./generated/JoinInfo";
+import type { Lang } from "./generated/Lang";
+import type { NoticeView } from "./generated/NoticeView";
+import type { ReportView } from "./generated/ReportView";
+import type { ResidentMessage } from "./generated/ResidentMessage";
+import type { Satisfaction } from "./generated/Satisfaction";
+import type { SyncOutcome } from "./generated/SyncOutcome";
+import type { SyncStatus } from "./generated/SyncStatus";
+
+export type AppInfo = {
+  joined: boolean;
+  language: Lang;
+  default_hub_url: string;
+  version: string;
+  profile_dir: string;
+};
+
+export type ReportForm = { category: string; text: string; address: Address; photos: string[] };
+
+/** The message of a failed call, whatever shape the failure took. */
+export function errorText(e: unknown): string {
+  if (e && typeof e === "object" && "message" in e) return String((e as ErrorView).message);
+  return String(e);
+}
+
+export const api = {
+  appInfo: () => invoke<AppInfo>("app_info"),
+  join: (hubUrl: string, code: string) => invoke<JoinInfo>("join", { hubUrl, code }),
+  syncNow: () => invoke<SyncOutcome>("sync_now"),
+  syncStatus: () => invoke<SyncStatus>("sync_status"),
+  setLanguage: (language: Lang) => invoke<void>("set_language", { language }),
+  getSetting: (key: string) => invoke<string | null>("get_setting", { key }),
+  setSetting: (key: string, value: string) => invoke<void>("set_setting", { key, value }),
+  signOut: () => invoke<void>("sign_out"),
+  home: () => invoke<HomeSummary>("home"),
+  categories: () => invoke<CategoryView[]>("categories"),
+  addressBook: () => invoke<Building[]>("address_book"),
+  messages: () => invoke<ResidentMessage[]>("messages"),
+  dismissMessage: (id: number) => invoke<void>("dismiss_message", { id }),
+  notices: () => invoke<NoticeView[]>("notices"),
+  notice: (id: string) => invoke<NoticeView>("notice", { id }),
+  markNoticeRead: (id: string) => invoke<void>("mark_notice_read", { id }),
+  attachmentDataUrl: (sha256: string, mime: string) =>
+    invoke<string>("attachment_data_url", { sha256, mime }),
+  photoDataUrl: (sha256: string, thumbnail: boolean) =>
+    invoke<string>("photo_data_url", { sha256, thumbnail }),
+  stagePhoto: (name: string, dataBase64: string) =>
+    invoke<string>("stage_photo", { name, dataBase64 }),
+  newReport: (form: ReportForm) => invoke<string>("new_report", { form }),
+  reports: () => invoke<ReportView[]>("reports"),
+  report: (id: string) => invoke<ReportView>("report", { id }),
+  commentReport: (id: string, text: string) => invoke<void>("comment_report", { id, text }),
+  withdrawReport: (id: string) => invoke<void>("withdraw_report", { id }),
+  rateReport: (id: string, satisfaction: Satisfaction, comment: string | null) =>
+    invoke<void>("rate_report", { id, satisfaction, comment }),
+  reopenReport: (id: string, reason: string | null) => invoke<void>("reopen_report", { id, reason }),
+  consultations: () => invoke<ConsultationView[]>("consultations"),
+  consultation: (id: string) => invoke<ConsultationView>("consultation", { id }),
+  vote: (id: string, optionIds: string[]) => invoke<void>("vote", { id, optionIds }),
+  onCoreEvent: (handler: (e: CoreEvent) => void): Promise<UnlistenFn> =>
+    listen<CoreEvent>("core-event", (event) => handler(event.payload)),
+};

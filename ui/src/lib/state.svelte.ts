@@ -1,0 +1,22 @@
+// App-wide state shared by the screens: language, text size, sync status, and a counter that bumps whenever
+// the local data changed (a pull, a local change), so screens reload what they show.
+import type { Lang } from "./generated/Lang";
+import type { SyncStatus } from "./generated/SyncStatus";
+import { translate, type Args } from "./i18n";
+
+export const ui = $state({
+  lang: "zh-CN" as Lang,
+  textSize: 2,
+  joined: false,
+  ready: false,
+  defaultHubUrl: "http://127.0.0.1:8787",
+  profileDir: "",
+  version: "",
+  status: null as SyncStatus | null,
+  dataVersion: 0,
+});
+
+/** Reads `ui.lang`, so markup that calls it re-renders when the language changes. */
+export function t(id: string, args?: Args): string {
+  return translate(ui.lang, id, args);
+}

@@ -315,6 +315,19 @@ export class App {
     return el;
   }
 
+  /**
+   * Opens a list entry (notice-item, report-item, ...): the entry holds a link or button; clicking the entry's
+   * centre could miss it on a wide row, so this clicks the link itself.
+   */
+  async open(el) {
+    const target = await this.driver.executeScript(
+      "return arguments[0].matches('a,button') ? arguments[0] : arguments[0].querySelector('a,button') || arguments[0]",
+      el,
+    );
+    await this.scrollIntoView(target);
+    await target.click();
+  }
+
   async scrollIntoView(el) {
     await this.driver.executeScript('arguments[0].scrollIntoView({block: "center"})', el);
   }
@@ -435,4 +448,59 @@ export async function makeJpeg(dir, name = 'photo.jpg') {
   const file = path.join(dir, name);
   await run('convert', ['-size', '64x48', 'xc:orange', file]);
   return file;
+}
+
+/** Sets a `<select>`'s value the way a person choosing an option does (fires input and change). */
+export async function chooseOption(app, testId, value) {
+  const el = await app.byTestId(testId, { visible: true });
+  await waitFor(
+    async () =>
+      app.driver.executeScript(
+        'return Array.from(arguments[0].options).some((o) => o.value === arguments[1])',
+        el,
+        value,
+      ),
+    { message: `option ${value} in ${testId}` },
+  );
+  await app.driver.executeScript(
+    `const s = arguments[0]; s.value = arguments[1];
+     s.dispatchEvent(new Event('input', {bubbles: true})); s.dispatchEvent(new Event('change', {bubbles: true}));`,
+    el,
+    value,
+  );
+}
+
+/** Switches the language on the Settings screen and waits for `<html lang>` to follow. */
+export async function setLanguage(app, lang) {
+  await app.click('nav-settings');
+  await chooseOption(app, 'settings-language', lang);
+  await waitFor(async () => (await app.htmlLang()) === lang, { message: `<html lang> = ${lang}` });
+}
+
+/** The main screens reachable from the navigation, with an element that shows each one has rendered. */
+export const MAIN_SCREENS = [
+  { name: 'home', nav: 'nav-home', ready: 'home-unread-count' },
+  { name: 'notices', nav: 'nav-notices', ready: 'notice-item' },
+  { name: 'report', nav: 'nav-report', ready: 'report-next' },
+  { name: 'reports', nav: 'nav-reports', ready: null },
+  { name: 'consultations', nav: 'nav-consultations', ready: 'consultation-item' },
+  { name: 'settings', nav: 'nav-settings', ready: 'settings-language' },
+];
+
+/**
+ * Visits every main screen, saves a screenshot `<prefix>-<screen>.png` of each, and returns the screens that scroll
+ * sideways ([{ name, scrollWidth, innerWidth }]).
+ */
+export async function visitMainScreens(app, prefix) {
+  const overflowing = [];
+  for (const s of MAIN_SCREENS) {
+    await app.click(s.nav);
+    if (s.ready) await app.byTestId(s.ready, { visible: true });
+    await app.driver.executeScript('window.scrollTo(0, 0)');
+    await sleep(300); // let transitions and fonts settle before the picture
+    const { scrollWidth, innerWidth } = await app.horizontalOverflow();
+    if (scrollWidth > innerWidth) overflowing.push({ name: s.name, scrollWidth, innerWidth });
+    await app.screenshot(`${prefix}-${s.name}`);
+  }
+  return overflowing;
 }

@@ -504,3 +504,47 @@ export async function visitMainScreens(app, prefix) {
   }
   return overflowing;
 }
+
+export const LANGS = ['zh-CN', 'en-US'];
+export const SIZES = { phone: PHONE, desktop: DESKTOP };
+
+/**
+ * Every main screen in both languages at both sizes, with screenshots named `<lang>-<size>-<screen>.png`.
+ * Returns what scrolls sideways at phone width ([{ lang, name, scrollWidth, innerWidth }]). Leaves the app in
+ * Chinese at desktop size.
+ */
+export async function tourAllScreens(app) {
+  const overflow = [];
+  for (const lang of LANGS) {
+    await setLanguage(app, lang);
+    for (const [sizeName, size] of Object.entries(SIZES)) {
+      await app.setSize(size);
+      const found = await visitMainScreens(app, `${lang}-${sizeName}`);
+      if (sizeName === 'phone') overflow.push(...found.map((f) => ({ lang, ...f })));
+    }
+  }
+  await setLanguage(app, 'zh-CN');
+  await app.setSize(DESKTOP);
+  return overflow;
+}
+
+/** Screenshots of the Join screen in both languages at both sizes (`<lang>-<size>-join.png`); ends in Chinese. */
+export async function tourJoinScreen(app) {
+  const overflow = [];
+  for (const lang of LANGS) {
+    await app.click(lang === 'zh-CN' ? 'lang-zh' : 'lang-en');
+    await waitFor(async () => (await app.htmlLang()) === lang, { message: `<html lang> = ${lang} on Join` });
+    for (const [sizeName, size] of Object.entries(SIZES)) {
+      await app.setSize(size);
+      await app.byTestId('join-code', { visible: true });
+      await sleep(300);
+      const { scrollWidth, innerWidth } = await app.horizontalOverflow();
+      if (sizeName === 'phone' && scrollWidth > innerWidth) overflow.push({ lang, name: 'join', scrollWidth, innerWidth });
+      await app.screenshot(`${lang}-${sizeName}-join`);
+    }
+  }
+  await app.click('lang-zh');
+  await waitFor(async () => (await app.htmlLang()) === 'zh-CN', { message: '<html lang> = zh-CN on Join' });
+  await app.setSize(DESKTOP);
+  return overflow;
+}

@@ -74,3 +74,36 @@ cli-no-items = (nothing here)
 cli-bad-id = "{ $id }" is not a valid id
 cli-bad-lang = Unsupported language "{ $lang }"; use zh-CN or en-US
 cli-error = Error: { $message }
+
+## Read aloud (what is said to the resident: whole sentences, no symbols or abbreviations)
+read-notice = { $urgency ->
+    [urgent] Urgent notice.
+    [important] Important notice.
+   *[normal] Notice.
+  } { $title }. { $body }. Published on { $month }/{ $day }.
+read-report = Your report: { $category }. { $text }. It is now { $status }.
+read-report-event = On { $month }/{ $day }, { $who } { $what }{ $text }
+read-who-resident = you
+read-who-staff = the community office
+read-who-proxy = your relative
+read-event-submitted = sent the report.
+read-event-status = changed the status to { $status }.
+read-event-comment = left a comment.
+read-event-withdrawn = withdrew the report.
+read-event-rated = rated the result.
+read-event-reopened = reopened the report.
+read-event-said = They said: { $text }.
+read-status-submitted = sent, waiting for the office to accept it
+read-status-accepted = accepted by the office
+read-status-in_progress = being worked on
+read-status-resolved = resolved
+read-status-rejected = not accepted by the office
+read-status-withdrawn = withdrawn
+read-consultation = Consultation: { $title }. { $description }.
+read-consultation-open = Voting is open until { $month }/{ $day }.
+read-consultation-upcoming = Voting has not started yet.
+read-consultation-closed = Voting has closed.
+read-consultation-options = The choices are: { $options }.
+read-consultation-my-vote = You chose: { $options }.
+read-consultation-result = { $option }, { $count } votes.
+read-list-separator = ;{" "}

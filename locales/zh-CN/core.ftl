@@ -71,3 +71,36 @@ cli-no-items = （没有内容）
 cli-bad-id = “{ $id }”不是有效的编号
 cli-bad-lang = 不支持的语言“{ $lang }”，可用 zh-CN 或 en-US
 cli-error = 错误：{ $message }
+
+## 朗读（读给居民听的话：完整的句子，不用符号和缩写）
+read-notice = { $urgency ->
+    [urgent] 紧急通知。
+    [important] 重要通知。
+   *[normal] 通知。
+  }{ $title }。{ $body }。发布时间：{ $month }月{ $day }日。
+read-report = 您反映的问题：{ $category }。{ $text }。现在的状态：{ $status }。
+read-report-event = { $month }月{ $day }日，{ $who }{ $what }{ $text }
+read-who-resident = 您
+read-who-staff = 社区工作人员
+read-who-proxy = 您的家人
+read-event-submitted = 提交了反映。
+read-event-status = 把状态改为{ $status }。
+read-event-comment = 留言。
+read-event-withdrawn = 撤回了反映。
+read-event-rated = 作了评价。
+read-event-reopened = 重新打开了反映。
+read-event-said = 说：{ $text }。
+read-status-submitted = 已提交，等待社区受理
+read-status-accepted = 社区已受理
+read-status-in_progress = 正在处理
+read-status-resolved = 已经办结
+read-status-rejected = 社区不予受理
+read-status-withdrawn = 已撤回
+read-consultation = 议事协商：{ $title }。{ $description }。
+read-consultation-open = 投票进行中，{ $month }月{ $day }日截止。
+read-consultation-upcoming = 投票还没有开始。
+read-consultation-closed = 投票已经结束。
+read-consultation-options = 可以选择的有：{ $options }。
+read-consultation-my-vote = 您选择了：{ $options }。
+read-consultation-result = { $option }，{ $count } 票。
+read-list-separator = ；

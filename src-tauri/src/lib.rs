@@ -61,6 +61,9 @@ pub fn run() {
             commands::consultations::consultations,
             commands::consultations::consultation,
             commands::consultations::vote,
+            commands::read_aloud::read_aloud_available,
+            commands::read_aloud::read_aloud,
+            commands::read_aloud::stop_reading,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

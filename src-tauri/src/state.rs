@@ -3,11 +3,16 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use linli_core::Profile;
+use linli_speech::Speaker;
+use tokio::sync::OnceCell;
 
 pub struct AppState {
     pub profile: Arc<Profile>,
     /// Prefilled on the Join screen (`LINLI_HUB_URL`), so a resident rarely types it.
     pub default_hub_url: String,
+    /// The platform's speech engine, connected on first use (it may take a moment, and most sessions never
+    /// read aloud); `None` when the platform has none.
+    speaker: OnceCell<Option<Arc<Speaker>>>,
 }
 
 const DEFAULT_HUB_URL: &str = "http://127.0.0.1:8787";
@@ -30,7 +35,27 @@ impl AppState {
         Ok(AppState {
             profile,
             default_hub_url,
+            speaker: OnceCell::new(),
         })
+    }
+
+    pub async fn speaker(&self) -> Option<Arc<Speaker>> {
+        self.speaker
+            .get_or_init(|| async {
+                match tokio::task::spawn_blocking(Speaker::system).await {
+                    Ok(Ok(s)) => Some(Arc::new(s)),
+                    Ok(Err(e)) => {
+                        tracing::info!("read-aloud is off: {e}");
+                        None
+                    }
+                    Err(e) => {
+                        tracing::warn!("read-aloud is off: {e}");
+                        None
+                    }
+                }
+            })
+            .await
+            .clone()
     }
 }
 

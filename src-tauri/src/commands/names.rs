@@ -30,4 +30,7 @@ pub const NAMES: &[&str] = &[
     "dismiss_message",
     "photo_data_url",
     "sign_out",
+    "read_aloud_available",
+    "read_aloud",
+    "stop_reading",
 ];

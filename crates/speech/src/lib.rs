@@ -69,7 +69,7 @@ impl Speaker {
             .voices()
             .map_err(|e| SpeechError::Engine(e.to_string()))?
             .into_iter()
-            .find(|v| voice_speaks(&v.language().to_string(), lang))
+            .find(|v| voice_speaks(&v.language(), lang))
             .ok_or(SpeechError::NoVoice(lang.tag()))?;
         tts.set_voice(&voice)
             .map_err(|e| SpeechError::Engine(e.to_string()))?;

@@ -182,3 +182,43 @@ settings-version = Version
 settings-sign-out = Sign out and clear this device
 settings-sign-out-confirm = Signing out deletes this device's data and sign-in, including changes not yet synced. Are you sure?
 settings-sign-out-yes = Yes, sign out
+
+## Care mode (large text, big buttons, fewer choices, read aloud)
+care-choice-title = Welcome to Linli
+care-choice-question = How would you like Linli to look? You can change this at any time on the home screen or in settings.
+care-choice-on = Large text (care mode)
+care-choice-on-help = Large text, big buttons, fewer choices, read aloud
+care-choice-off = Standard
+care-choice-off-help = Every feature, regular text size
+care-mode = Care mode
+care-mode-help = Larger text, bigger buttons, fewer choices; notices and progress can be read aloud.
+care-switch-on = Switch to large text (care mode)
+care-switch-off = Leave care mode
+care-nav-reports = My reports
+care-action-notices = Read notices
+care-action-report = Report a problem
+care-action-report-note = Take a photo and tell the office
+care-action-vote = Vote
+care-action-call = Call the community office
+care-unread-count = { $count ->
+    [0] No unread notices
+    [one] 1 notice not read yet
+   *[other] { $count } notices not read yet
+  }
+care-urgent-count = { $count ->
+    [one] 1 urgent notice
+   *[other] { $count } urgent notices
+  }
+care-open-count = { $count ->
+    [0] No vote at the moment
+    [one] 1 vote open
+   *[other] { $count } votes open
+  }
+read-aloud = Read aloud
+read-aloud-stop = Stop reading
+vote-confirm-question = You chose: { $choice }. Cast this vote?
+vote-confirm-yes = Yes, cast my vote
+vote-confirm-no = Go back and change
+report-q-photos = Would you like to add a photo? You don't have to: just press "Next".
+report-place-home = At my home
+report-place-elsewhere = Somewhere else

@@ -155,3 +155,38 @@ settings-version = 版本
 settings-sign-out = 退出并清除本机数据
 settings-sign-out-confirm = 退出后，本机上的数据和登录凭证都会删除，尚未同步的内容也会丢失。确定吗？
 settings-sign-out-yes = 确定退出
+
+## 关怀模式（大字、大按钮、选项少、可朗读）
+care-choice-title = 欢迎使用邻里
+care-choice-question = 您想用哪种样子？以后随时可以在首页和设置里改。
+care-choice-on = 大字关怀模式
+care-choice-on-help = 字大、按钮大、选项少，可以朗读
+care-choice-off = 标准模式
+care-choice-off-help = 功能齐全，字号适中
+care-mode = 关怀模式
+care-mode-help = 字更大、按钮更大、选项更少，通知和进度可以朗读。
+care-switch-on = 切换到大字关怀模式
+care-switch-off = 退出关怀模式
+care-nav-reports = 我反映的问题
+care-action-notices = 看通知
+care-action-report = 随手拍
+care-action-report-note = 拍照反映问题
+care-action-vote = 去投票
+care-action-call = 打电话给社区
+care-unread-count = { $count ->
+    [0] 没有未读通知
+   *[other] { $count } 条没看过
+  }
+care-urgent-count = { $count } 条紧急通知
+care-open-count = { $count ->
+    [0] 现在没有投票
+   *[other] { $count } 项正在投票
+  }
+read-aloud = 朗读
+read-aloud-stop = 停止朗读
+vote-confirm-question = 您选择的是：{ $choice }。确定投这一票吗？
+vote-confirm-yes = 确定投票
+vote-confirm-no = 返回修改
+report-q-photos = 要不要拍张照片？不拍也可以，直接点“下一步”。
+report-place-home = 在我家
+report-place-elsewhere = 在别的地方

@@ -16,6 +16,7 @@ pub struct AppState {
 }
 
 const DEFAULT_HUB_URL: &str = "http://127.0.0.1:8787";
+const SPEECH_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
 
 impl AppState {
     pub fn open() -> Result<AppState, Box<dyn std::error::Error>> {
@@ -42,14 +43,20 @@ impl AppState {
     pub async fn speaker(&self) -> Option<Arc<Speaker>> {
         self.speaker
             .get_or_init(|| async {
-                match tokio::task::spawn_blocking(Speaker::system).await {
-                    Ok(Ok(s)) => Some(Arc::new(s)),
-                    Ok(Err(e)) => {
+                // A wedged speech service must not hang the screen that asked: after a while, read-aloud is off.
+                let connect = tokio::task::spawn_blocking(Speaker::system);
+                match tokio::time::timeout(SPEECH_CONNECT_TIMEOUT, connect).await {
+                    Ok(Ok(Ok(s))) => Some(Arc::new(s)),
+                    Ok(Ok(Err(e))) => {
                         tracing::info!("read-aloud is off: {e}");
                         None
                     }
-                    Err(e) => {
+                    Ok(Err(e)) => {
                         tracing::warn!("read-aloud is off: {e}");
+                        None
+                    }
+                    Err(_) => {
+                        tracing::warn!("read-aloud is off: the speech service did not answer");
                         None
                     }
                 }

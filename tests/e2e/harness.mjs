@@ -27,7 +27,7 @@ export const DEFAULT_TIMEOUT = 20_000;
 export const PHONE = { width: 360, height: 780 };
 export const DESKTOP = { width: 1280, height: 800 };
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------------------------------------------
 // Processes: every child is remembered so an interrupted run still stops it.
@@ -208,12 +208,12 @@ export class App {
   }
 
   /** Starts tauri-driver (which starts the app as its child, with our env) and opens a WebDriver session. */
-  static async launch({ profileDir, hubUrl, lang, logPath }) {
+  static async launch({ profileDir, hubUrl, lang, logPath, env: extraEnv = {} }) {
     if (!existsSync(APP_BIN)) throw new Error(`app binary missing: ${APP_BIN} (cargo build -p linli-app)`);
     const port = await freePort();
     let nativePort = await freePort();
     while (nativePort === port) nativePort = await freePort();
-    const env = { ...process.env, LINLI_PROFILE_DIR: profileDir, LINLI_HUB_URL: hubUrl };
+    const env = { ...process.env, LINLI_PROFILE_DIR: profileDir, LINLI_HUB_URL: hubUrl, ...extraEnv };
     if (lang) env.LINLI_LANG = lang;
     const log = createWriteStream(logPath, { flags: 'a' });
     const td = track(
@@ -410,13 +410,19 @@ export class World {
     this.codes = [];
   }
 
-  async launchApp({ lang } = {}) {
+  /**
+   * Starts the app on this world's profile. On a first launch the app asks standard or care mode (关怀模式):
+   * `display` answers it ('standard' or 'care'), or 'ask' leaves the question on screen for the test.
+   */
+  async launchApp({ lang, env, display = 'standard' } = {}) {
     this.app = await App.launch({
       profileDir: this.profileDir,
       hubUrl: this.hub.url,
       lang,
+      env,
       logPath: path.join(this.dir, 'tauri-driver.log'),
     });
+    if (display !== 'ask') await answerFirstLaunch(this.app, display);
     return this.app;
   }
 
@@ -428,6 +434,21 @@ export class World {
     if (!process.env.LINLI_E2E_KEEP) await rm(this.dir, { recursive: true, force: true }).catch(() => {});
     else console.log(`kept ${this.dir}`);
     if (errors.length) throw errors[0];
+  }
+}
+
+/** Answers the first-launch display question if the app asks it (a profile that answered before is not asked). */
+export async function answerFirstLaunch(app, display) {
+  const shown = await waitFor(
+    async () => {
+      for (const id of ['care-choice-off', 'join-code', 'nav-home']) if (await app.exists(id)) return id;
+      return null;
+    },
+    { timeout: 30_000, message: 'the first screen' },
+  );
+  if (shown === 'care-choice-off') {
+    await app.click(display === 'care' ? 'care-choice-on' : 'care-choice-off');
+    await waitFor(async () => !(await app.exists('care-choice-off')), { message: 'the display choice to be taken' });
   }
 }
 

@@ -41,7 +41,7 @@ test('with the hub stopped, a report with a photo is saved and shown as pending'
   await app.screenshot('zh-report-review');
   await app.click('report-submit');
   const saved = await app.byTestId('report-saved', { visible: true });
-  assert.match(await app.text(saved), /已保存|已提交/);
+  assert.match(await app.text(saved), /已保存，联网后自动发送/, 'offline, the resident is told it is kept and sends itself');
 
   await app.click('nav-reports');
   const item = await app.byTestId('report-item', { visible: true });

@@ -45,6 +45,23 @@ async function choose(index) {
   return options[index].getAttribute('data-option-id');
 }
 
+/** Presses vote, checks the confirmation repeats the choice in words, and confirms. */
+async function castVote(optionId) {
+  await app.click('vote-submit');
+  const label = (await app.text(await optionLabel(optionId))).trim();
+  const question = await app.text(await app.byTestId('vote-confirm-text', { visible: true }));
+  assert.ok(question.includes(label), `the confirmation "${question}" names the choice "${label}"`);
+  assert.equal(await app.exists('vote-submit'), false, 'nothing is sent before the resident confirms');
+  await app.click('vote-confirm');
+}
+
+async function optionLabel(optionId) {
+  for (const input of await app.all('vote-option')) {
+    if ((await input.getAttribute('data-option-id')) === optionId) return input.findElement({ xpath: './..' });
+  }
+  throw new Error(`option ${optionId} not shown`);
+}
+
 async function votesFor(optionId) {
   for (const bar of await app.all('result-bar')) {
     if ((await bar.getAttribute('data-option-id')) === optionId) return Number(await bar.getAttribute('data-votes'));
@@ -62,7 +79,12 @@ test('vote, see it counted in the results, change it', async () => {
   await openConsultation();
   const first = await choose(0);
   const hubBefore = await hubVotes(first);
+  // Changing one's mind at the confirmation sends nothing.
   await app.click('vote-submit');
+  await app.click('vote-confirm-cancel');
+  await app.byTestId('vote-submit', { visible: true });
+  assert.equal((await app.syncStatus()).pending, 0, 'a cancelled confirmation queues nothing');
+  await castVote(first);
   await waitFor(async () => (await app.exists('my-vote')), { message: 'my vote shown' });
   await waitFor(async () => (await hubVotes(first)) === hubBefore + 1, { message: 'the hub to count the vote', timeout: 60_000 });
   await waitFor(async () => (await votesFor(first)) === hubBefore + 1, { message: 'the result bar to count my vote', timeout: 60_000 });
@@ -70,7 +92,7 @@ test('vote, see it counted in the results, change it', async () => {
 
   const second = await choose(1);
   const secondBefore = await hubVotes(second);
-  await app.click('vote-submit');
+  await castVote(second);
   await waitFor(async () => (await hubVotes(second)) === secondBefore + 1, { message: 'the changed vote on the hub', timeout: 60_000 });
   assert.equal(await hubVotes(first), hubBefore, 'the first choice is no longer counted');
   await waitFor(async () => (await votesFor(second)) === secondBefore + 1 && (await votesFor(first)) === hubBefore, {
@@ -84,7 +106,7 @@ test('a vote cast offline on a consultation that closed meanwhile is shown as re
   await world.hub.stop();
   await openConsultation();
   const option = await choose(0);
-  await app.click('vote-submit');
+  await castVote(option);
   await waitFor(async () => (await app.syncStatus()).pending >= 1, { message: 'the vote to wait offline' });
   await world.hub.admin('consultation', 'close', openId);
   const counted = await hubVotes(option);

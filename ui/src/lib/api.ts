@@ -68,6 +68,9 @@ export const api = {
   consultations: () => invoke<ConsultationView[]>("consultations"),
   consultation: (id: string) => invoke<ConsultationView>("consultation", { id }),
   vote: (id: string, optionIds: string[]) => invoke<void>("vote", { id, optionIds }),
+  readAloudAvailable: () => invoke<boolean>("read_aloud_available"),
+  readAloud: (kind: "notice" | "report" | "consultation", id: string) => invoke<void>("read_aloud", { kind, id }),
+  stopReading: () => invoke<void>("stop_reading"),
   onCoreEvent: (handler: (e: CoreEvent) => void): Promise<UnlistenFn> =>
     listen<CoreEvent>("core-event", (event) => handler(event.payload)),
 };

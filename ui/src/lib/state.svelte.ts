@@ -1,4 +1,4 @@
-// App-wide state shared by the screens: language, text size, sync status, and a counter that bumps whenever
+// App-wide state shared by the screens: language, text size, care mode, read-aloud, sync status, and a counter that bumps whenever
 // the local data changed (a pull, a local change), so screens reload what they show.
 import type { Lang } from "./generated/Lang";
 import type { SyncStatus } from "./generated/SyncStatus";
@@ -7,6 +7,10 @@ import { translate, type Args } from "./i18n";
 export const ui = $state({
   lang: "zh-CN" as Lang,
   textSize: 2,
+  /** 关怀模式 (care mode) for older residents; `null` until the first-launch choice is made. */
+  care: null as boolean | null,
+  /** Whether this device can read the current language aloud; `null` until asked. */
+  speech: null as boolean | null,
   joined: false,
   ready: false,
   defaultHubUrl: "http://127.0.0.1:8787",

@@ -18,6 +18,7 @@ pub mod clock;
 pub mod domain;
 pub mod error;
 mod hub;
+pub mod log_key;
 mod server;
 pub mod store;
 

@@ -1,0 +1,245 @@
+//! The transparency log over HTTP: receipts in push answers and records, the signed checkpoint under
+//! the key given at join, proofs that verify with linli-tlog, leaves that recompute the signed root.
+use chrono::Duration;
+use linli_hub::admin;
+use linli_hub::store::NewConsultation;
+use linli_proto::{
+    ConsistencyProof, InclusionProof, LogLeaves, LogReceipt, OpBody, OpStatus, ReportStatus,
+    ResultsVisibility, VoteScope,
+};
+use linli_tlog::{
+    commit, proof_from_base64, verify_consistency, verify_inclusion, Checkpoint, Leaf, LeafKind,
+    MemoryLog, NoteVerifier, Record, Salt,
+};
+use reqwest::StatusCode;
+use uuid::Uuid;
+
+use crate::helpers::{report_body, start, TestHub};
+
+async fn text(t: &TestHub, path: &str) -> String {
+    let resp = t.http.get(t.url(path)).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK, "{path}");
+    resp.text().await.unwrap()
+}
+
+async fn json<T: serde::de::DeserializeOwned>(t: &TestHub, path: &str) -> T {
+    let resp = t.http.get(t.url(path)).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK, "{path}");
+    resp.json().await.unwrap()
+}
+
+fn leaf_of(r: &LogReceipt) -> Leaf {
+    let salt = Salt::from_hex(&r.salt).unwrap();
+    let kind: LeafKind = serde_json::from_value(serde_json::Value::String(r.kind.clone())).unwrap();
+    Leaf {
+        kind,
+        time_ms: r.time_ms,
+        commitment: commit(r.record.as_bytes(), &salt),
+    }
+}
+
+async fn checkpoint(t: &TestHub, key: &NoteVerifier) -> Checkpoint {
+    Checkpoint::open(&text(t, "/v1/log/checkpoint").await, key).unwrap()
+}
+
+async fn assert_included(t: &TestHub, cp: &Checkpoint, r: &LogReceipt) {
+    let p: InclusionProof = json(
+        t,
+        &format!("/v1/log/inclusion?index={}&size={}", r.index, cp.size),
+    )
+    .await;
+    let proof = proof_from_base64(&p.proof).unwrap();
+    verify_inclusion(&leaf_of(r).hash(), r.index, cp.size, &proof, &cp.root).unwrap();
+}
+
+#[tokio::test]
+async fn votes_reports_and_tallies_are_logged_with_receipts_that_verify() {
+    let t = start().await;
+    // The key shown at join is the key the log is signed with.
+    let code = t.invite_code("1号楼", "1单元", "101").await;
+    let (_, body) = t.join_raw(&code).await;
+    let vkey = body["log_key"].as_str().unwrap().to_owned();
+    assert_eq!(text(&t, "/v1/log/key").await.trim(), vkey);
+    let key = NoteVerifier::from_vkey(&vkey).unwrap();
+    let a = t.join("1号楼", "1单元", "102").await;
+
+    let now = t.hub().now();
+    let c = admin::consultations::create(
+        t.hub(),
+        &NewConsultation {
+            title: "加装电梯".into(),
+            description: String::new(),
+            options: vec!["同意".into(), "不同意".into()],
+            max_choices: 1,
+            opens_at: now - Duration::minutes(1),
+            closes_at: now + Duration::days(1),
+            vote_scope: VoteScope::PerResident,
+            results_visibility: ResultsVisibility::Live,
+            buildings: vec![],
+        },
+    )
+    .unwrap();
+    let o: Vec<Uuid> = admin::consultations::results(t.hub(), c)
+        .unwrap()
+        .options
+        .iter()
+        .map(|o| o.id)
+        .collect();
+    // The demo community's history is logged already.
+    let empty = checkpoint(&t, &key).await;
+    let base = empty.size;
+    assert!(base > 0);
+
+    // A vote answers with its receipt; the record opens the leaf and says what was voted.
+    let vote = |opt: Uuid| OpBody::CastVote {
+        consultation_id: c,
+        option_ids: vec![opt],
+    };
+    let first = t.push1(&a, vote(o[0])).await;
+    assert_eq!(first.status, OpStatus::Applied);
+    let r0 = first.receipt.clone().unwrap();
+    assert_eq!((r0.index, r0.kind.as_str()), (base, "vote_cast"));
+    let Record::Vote {
+        options, replaces, ..
+    } = Record::parse(r0.record.as_bytes()).unwrap()
+    else {
+        panic!("not a vote record: {}", r0.record);
+    };
+    assert_eq!((options, replaces), (vec![o[0].to_string()], None));
+
+    // Changing the vote logs a replacement pointing at the first; a retry answers the same receipt.
+    let op = a.op(vote(o[1]));
+    let second = t.push(&a, std::slice::from_ref(&op)).await.remove(0);
+    let r1 = second.receipt.clone().unwrap();
+    assert_eq!((r1.index, r1.kind.as_str()), (base + 1, "vote_replaced"));
+    assert!(
+        r1.record.contains(&format!("\"replaces\":{base}")),
+        "{}",
+        r1.record
+    );
+    let retried = t.push(&a, &[op]).await.remove(0);
+    assert_eq!(retried.receipt, Some(r1.clone()));
+
+    let cp2 = checkpoint(&t, &key).await;
+    assert_eq!(cp2.size, base + 2);
+    assert_included(&t, &cp2, &r0).await;
+    assert_included(&t, &cp2, &r1).await;
+
+    // A report accepted with a reply: a status leaf and a reply leaf, opened in the owner's record.
+    let rid = match report_body("facilities", "楼道灯不亮") {
+        OpBody::CreateReport { report_id, .. } => report_id,
+        _ => unreachable!(),
+    };
+    let body = OpBody::CreateReport {
+        report_id: rid,
+        category: "facilities".into(),
+        text: "楼道灯不亮".into(),
+        address: Default::default(),
+        location: None,
+        photos: vec![],
+    };
+    assert_eq!(t.push1(&a, body).await.status, OpStatus::Applied);
+    admin::reports::set_status(t.hub(), rid, ReportStatus::Accepted, Some("明天修")).unwrap();
+    let (_, rep) = t.get(&a, &format!("/v1/reports/{rid}")).await;
+    let rep: linli_proto::Report = serde_json::from_value(rep).unwrap();
+    let receipts: Vec<LogReceipt> = rep.events.iter().flat_map(|e| e.receipts.clone()).collect();
+    let kinds: Vec<&str> = receipts.iter().map(|r| r.kind.as_str()).collect();
+    assert_eq!(kinds, ["report_status", "report_reply"]);
+    assert!(receipts[1].record.contains("明天修"));
+
+    // Closing logs the tally, citing the ballot's latest leaf; everyone sees it opened.
+    admin::consultations::close(t.hub(), c).unwrap();
+    let (_, cons) = t.get(&a, &format!("/v1/consultations/{c}")).await;
+    let cons: linli_proto::Consultation = serde_json::from_value(cons).unwrap();
+    let tally = cons.tally_receipt.unwrap();
+    assert_eq!(tally.kind, "tally_final");
+    let Record::Tally {
+        ballots,
+        ballot_leaves,
+        options,
+        ..
+    } = Record::parse(tally.record.as_bytes()).unwrap()
+    else {
+        panic!("not a tally");
+    };
+    assert_eq!((ballots, ballot_leaves), (1, vec![base + 1]));
+    assert_eq!(options[1].votes, 1);
+    let tallies: Vec<LogReceipt> = json(&t, "/v1/log/tallies").await;
+    assert_eq!(tallies.last(), Some(&tally));
+
+    // The newest checkpoint extends the older ones and includes everything.
+    let cp = checkpoint(&t, &key).await;
+    assert_eq!(cp.size, base + 5);
+    assert_included(&t, &cp, &tally).await;
+    assert_included(&t, &cp, &receipts[1]).await;
+    for old in [&empty, &cp2] {
+        let p: ConsistencyProof = json(
+            &t,
+            &format!("/v1/log/consistency?old={}&new={}", old.size, cp.size),
+        )
+        .await;
+        let proof = proof_from_base64(&p.proof).unwrap();
+        verify_consistency(old.size, &old.root, cp.size, &cp.root, &proof).unwrap();
+    }
+
+    // The leaves recompute the signed root.
+    let page: LogLeaves = json(&t, "/v1/log/leaves?start=0&end=100").await;
+    assert_eq!((page.start, page.size), (0, cp.size));
+    assert_eq!(page.leaves.len() as u64, cp.size);
+    let bytes: Vec<Vec<u8>> = page
+        .leaves
+        .iter()
+        .map(|l| {
+            let v = serde_json::to_value(l).unwrap();
+            serde_json::from_value::<Leaf>(v)
+                .unwrap()
+                .to_bytes()
+                .to_vec()
+        })
+        .collect();
+    assert_eq!(
+        MemoryLog::from_leaves(&bytes).unwrap().root().unwrap(),
+        cp.root
+    );
+    assert_eq!(
+        Leaf::from_bytes(&bytes[tally.index as usize]).unwrap(),
+        leaf_of(&tally)
+    );
+
+    // Requests outside the log are errors, not panics.
+    let n = cp.size;
+    for (path, status) in [
+        (
+            format!("/v1/log/inclusion?index={n}&size={n}"),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            format!("/v1/log/inclusion?index=0&size={}", n + 1),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/v1/log/consistency?old=3&new=2".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            format!("/v1/log/consistency?old=1&new={}", n + 1),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/v1/log/leaves?start=3&end=1".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/v1/log/inclusion?index=x&size=1".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+    ] {
+        let resp = t.http.get(t.url(&path)).send().await.unwrap();
+        assert_eq!(resp.status(), status, "{path}");
+    }
+    // A checkpoint is signed once per size, not per request.
+    assert_eq!(
+        text(&t, "/v1/log/checkpoint").await,
+        text(&t, "/v1/log/checkpoint").await
+    );
+}

@@ -14,6 +14,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod auditor;
 pub mod clock;
 pub mod domain;
 pub mod error;

@@ -39,6 +39,26 @@ enum Command {
         #[arg(long, env = "LINLI_HUB_DATA_DIR")]
         data_dir: Option<PathBuf>,
     },
+    /// Audit a hub's transparency log from its public API: recompute the tree from every leaf, check
+    /// the latest checkpoint and the given ones, check each final tally. Exits non-zero on any failure.
+    Verify {
+        /// The hub's address, e.g. http://127.0.0.1:8787
+        #[arg(long)]
+        hub: String,
+        /// The hub's log key (shown at join, and by `linli-hub log-key`).
+        #[arg(long)]
+        key: String,
+        /// A signed checkpoint collected earlier, e.g. from a resident's `linli verify --save-checkpoint` (repeatable).
+        #[arg(long = "checkpoint")]
+        checkpoints: Vec<PathBuf>,
+        #[command(flatten)]
+        out: JsonFlag,
+    },
+    /// Print this hub's transparency-log key (creating it on first use).
+    LogKey {
+        #[arg(long, env = "LINLI_HUB_DATA_DIR")]
+        data_dir: Option<PathBuf>,
+    },
     /// Staff commands; safe while `serve` runs on the same data directory.
     Admin {
         #[arg(long, env = "LINLI_HUB_DATA_DIR")]
@@ -377,7 +397,91 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let hub = open(&data_dir(d)?)?;
             run_admin(&hub, command)
         }
+        Command::LogKey { data_dir: d } => {
+            let hub = open(&data_dir(d)?)?;
+            eprintln!("{}", msg("hub-log-key", &[("key", hub.log_key().into())]));
+            println!("{}", hub.log_key());
+            Ok(())
+        }
+        Command::Verify {
+            hub,
+            key,
+            checkpoints,
+            out,
+        } => verify(&hub, &key, &checkpoints, out.json),
     }
+}
+
+/// The auditor: prints what was checked, and fails loudly with what did not hold.
+fn verify(hub: &str, key: &str, files: &[PathBuf], json: bool) -> anyhow::Result<()> {
+    if linli_tlog::NoteVerifier::from_vkey(key.trim()).is_err() {
+        return Err(refused("hub-verify-bad-key", key));
+    }
+    let mut notes = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(f)
+            .map_err(|_| refused("hub-verify-bad-file", &f.display().to_string()))?;
+        notes.push(text);
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let report = rt
+        .block_on(linli_hub::auditor::audit_hub(hub, key, &notes))
+        .map_err(|e| {
+            Refusal(msg(
+                "hub-verify-failed",
+                &[("reason", e.to_string().into())],
+            ))
+        })?;
+    if json {
+        return print_json(&report);
+    }
+    let list = |v: &[u64]| v.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
+    println!(
+        "{}",
+        msg(
+            "hub-verify-ok",
+            &[
+                ("origin", report.origin.clone().into()),
+                ("size", (report.size as i64).into()),
+                ("checkpoints", (report.checkpoints.len() as i64).into()),
+                ("sizes", list(&report.checkpoints).into()),
+            ]
+        )
+    );
+    let kinds = report
+        .leaves_by_kind
+        .iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    println!("{}", msg("hub-verify-kinds", &[("kinds", kinds.into())]));
+    for t in &report.tallies {
+        println!(
+            "{}",
+            msg(
+                "hub-verify-tally",
+                &[
+                    ("consultation", t.consultation.clone().into()),
+                    ("leaf", (t.leaf as i64).into()),
+                    ("ballots", (t.ballots as i64).into()),
+                    ("votes", list(&t.votes_per_option).into()),
+                ]
+            )
+        );
+    }
+    if !report.tallies.is_empty() {
+        println!("{}", message(lang(), "hub-verify-not-recounted"));
+    }
+    println!(
+        "{}",
+        msg(
+            "hub-verify-uncounted",
+            &[("count", (report.uncounted_vote_leaves as i64).into())]
+        )
+    );
+    Ok(())
 }
 
 fn run_admin(hub: &Hub, command: AdminCommand) -> anyhow::Result<()> {

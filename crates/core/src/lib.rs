@@ -16,6 +16,7 @@ pub mod photos;
 pub mod profile;
 pub mod store;
 pub mod sync;
+pub mod transparency;
 pub mod views;
 
 pub use error::CoreError;

@@ -243,3 +243,89 @@ async fn votes_reports_and_tallies_are_logged_with_receipts_that_verify() {
         text(&t, "/v1/log/checkpoint").await
     );
 }
+
+/// Runs `linli-hub` off the runtime's threads (the hub under test serves on this runtime).
+async fn hub_bin(args: Vec<String>) -> std::process::Output {
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_linli-hub"))
+            .args(&args)
+            .env("LANG", "en_US.UTF-8")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_auditor_command_passes_an_honest_hub_and_fails_an_edited_one() {
+    let t = start().await;
+    let dir = t.dir.path().to_str().unwrap().to_owned();
+    let out = hub_bin(vec!["log-key".into(), "--data-dir".into(), dir.clone()]).await;
+    let key = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert_eq!(key, t.hub().log_key());
+    let seen = t.dir.path().join("seen.checkpoint");
+    std::fs::write(&seen, text(&t, "/v1/log/checkpoint").await).unwrap();
+    let verify = || {
+        hub_bin(vec![
+            "verify".into(),
+            "--hub".into(),
+            t.running.url(),
+            "--key".into(),
+            key.clone(),
+            "--checkpoint".into(),
+            seen.to_str().unwrap().into(),
+        ])
+    };
+    let ok = verify().await;
+    let stdout = String::from_utf8_lossy(&ok.stdout).into_owned();
+    assert!(
+        ok.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(stdout.contains("verified"), "{stdout}");
+    // The demo has a closed consultation: its tally is checked, and the output says what was not.
+    assert!(stdout.contains("ballots counted"), "{stdout}");
+    assert!(stdout.contains("Not recounted"), "{stdout}");
+
+    // A vote leaf edited in the database file (the hub's stored hashes untouched).
+    let conn = rusqlite::Connection::open(t.dir.path().join("hub.db")).unwrap();
+    let (idx, leaf): (i64, Vec<u8>) = conn
+        .query_row(
+            "SELECT idx, leaf FROM tlog_leaves WHERE substr(leaf, 2, 1) = X'01' LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let mut edited = leaf.clone();
+    edited[41] ^= 1;
+    conn.execute(
+        "UPDATE tlog_leaves SET leaf = ?1 WHERE idx = ?2",
+        rusqlite::params![edited, idx],
+    )
+    .unwrap();
+    let failed = verify().await;
+    let stderr = String::from_utf8_lossy(&failed.stderr).into_owned();
+    assert!(!failed.status.success());
+    assert!(stderr.contains("VERIFICATION FAILED"), "{stderr}");
+    assert!(
+        stderr.contains("does not match the served leaves"),
+        "{stderr}"
+    );
+
+    // A key that is not the hub's is refused before anything is trusted.
+    let other = linli_tlog::NoteSigner::generate(key.split('+').next().unwrap())
+        .unwrap()
+        .verifier()
+        .to_vkey();
+    let wrong = hub_bin(vec![
+        "verify".into(),
+        "--hub".into(),
+        t.running.url(),
+        "--key".into(),
+        other,
+    ])
+    .await;
+    assert!(!wrong.status.success());
+}

@@ -7,9 +7,10 @@
 //! their openings nobody outside the hub can tell which option a vote leaf chose. For each tally the
 //! auditor checks that the ballots it counted are distinct vote leaves present in the log before the
 //! tally, cited by no other tally, that their number is the tally's ballot count, and that the
-//! per-option counts are possible for that many ballots. Recounting the per-option numbers needs the
-//! vote openings, which the hub hands only to each voter (their own receipt); an auditor role that
-//! receives all openings is not built yet.
+//! per-option counts are possible for that many ballots. The auditor the office appoints also gets the
+//! vote openings (`linli-hub admin log openings`, never served over the API): each must open its leaf,
+//! and then every tally is recounted option by option from the latest opened vote of each ballot, and
+//! a ballot left out or counted though replaced is found.
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
@@ -43,6 +44,8 @@ pub struct TallyCheck {
     pub leaf: u64,
     pub ballots: u64,
     pub votes_per_option: Vec<u64>,
+    /// Recounted option by option from opened votes (only with the vote openings).
+    pub recounted: bool,
 }
 
 /// What a passed audit established.
@@ -81,11 +84,13 @@ fn kind_name(kind: LeafKind) -> String {
         .unwrap_or_default()
 }
 
-/// Audits the hub at `hub_url` under the log key `vkey`, also checking `checkpoints` (signed notes).
+/// Audits the hub at `hub_url` under the log key `vkey`, also checking `checkpoints` (signed notes)
+/// and, when the office handed them over, recounting the tallies from the vote `openings`.
 pub async fn audit_hub(
     hub_url: &str,
     vkey: &str,
     checkpoints: &[String],
+    openings: &[LogReceipt],
 ) -> Result<AuditReport, AuditorError> {
     let key =
         NoteVerifier::from_vkey(vkey.trim()).map_err(|e| AuditorError::BadKey(e.to_string()))?;
@@ -142,7 +147,13 @@ pub async fn audit_hub(
         .json()
         .await
         .map_err(http_err)?;
-    let (checks, cited, problems) = check_tallies(&leaves, &tallies);
+    let (mut checks, cited, mut problems) = check_tallies(&leaves, &tallies);
+    if !openings.is_empty() {
+        problems.extend(recount(&leaves, &tallies, openings));
+        for c in &mut checks {
+            c.recounted = true;
+        }
+    }
     if !problems.is_empty() {
         return Err(AuditorError::Tallies(problems));
     }
@@ -236,9 +247,116 @@ fn check_tallies(leaves: &[Leaf], tallies: &[LogReceipt]) -> (Vec<TallyCheck>, u
             leaf: at,
             ballots,
             votes_per_option: options.iter().map(|o| o.votes).collect(),
+            recounted: false,
         });
     }
     (checks, cited_by.len(), problems)
+}
+
+/// An opened vote: consultation, ballot tag, options.
+struct OpenedVote {
+    consultation: String,
+    ballot: String,
+    options: Vec<String>,
+}
+
+/// Recounts every tally from the vote openings: each opening must open its leaf; a tally must count
+/// exactly the latest vote (before it) of every ballot of its consultation, and its per-option
+/// numbers must be what those votes say.
+fn recount(leaves: &[Leaf], tallies: &[LogReceipt], openings: &[LogReceipt]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut votes: BTreeMap<u64, OpenedVote> = BTreeMap::new();
+    for o in openings {
+        let leaf = usize::try_from(o.index).ok().and_then(|i| leaves.get(i));
+        let opened = leaf.is_some_and(|l| {
+            l.time_ms == o.time_ms
+                && Salt::from_hex(&o.salt)
+                    .is_ok_and(|s| verify_opening(&l.commitment, o.record.as_bytes(), &s))
+        });
+        let record = Record::parse(o.record.as_bytes());
+        let fits = matches!((&record, leaf), (Some(r), Some(l)) if r.fits(l.kind));
+        match record {
+            Some(Record::Vote {
+                consultation,
+                ballot,
+                options,
+                ..
+            }) if opened && fits => {
+                votes.insert(
+                    o.index,
+                    OpenedVote {
+                        consultation,
+                        ballot,
+                        options,
+                    },
+                );
+            }
+            _ => problems.push(format!(
+                "the opening given for leaf {} does not open it as a vote",
+                o.index
+            )),
+        }
+    }
+    for t in tallies {
+        let Some(Record::Tally {
+            consultation,
+            options,
+            ballot_leaves,
+            ..
+        }) = Record::parse(t.record.as_bytes())
+        else {
+            continue; // already reported by check_tallies
+        };
+        // The latest opened vote of each ballot of this consultation, logged before the tally.
+        let mut latest: BTreeMap<&str, u64> = BTreeMap::new();
+        for (i, v) in votes.range(..t.index) {
+            if v.consultation == consultation {
+                latest.insert(v.ballot.as_str(), *i);
+            }
+        }
+        let expected: std::collections::BTreeSet<u64> = latest.values().copied().collect();
+        let cited: std::collections::BTreeSet<u64> = ballot_leaves.iter().copied().collect();
+        for left_out in expected.difference(&cited) {
+            problems.push(format!(
+                "tally leaf {}: the ballot whose latest vote is leaf {left_out} was not counted",
+                t.index
+            ));
+        }
+        let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+        for b in &ballot_leaves {
+            match votes.get(b) {
+                Some(v) if expected.contains(b) => {
+                    for o in &v.options {
+                        *counts.entry(o.as_str()).or_insert(0) += 1;
+                    }
+                }
+                Some(_) => problems.push(format!(
+                    "tally leaf {}: leaf {b} is counted but is not its ballot's latest vote in this consultation",
+                    t.index
+                )),
+                None => problems.push(format!(
+                    "tally leaf {}: no opening was given for the counted leaf {b}",
+                    t.index
+                )),
+            }
+        }
+        for o in &options {
+            let recounted = counts.remove(o.option.as_str()).unwrap_or(0);
+            if recounted != o.votes {
+                problems.push(format!(
+                    "tally leaf {}: option {} has {} votes, the opened votes give {recounted}",
+                    t.index, o.option, o.votes
+                ));
+            }
+        }
+        for (o, n) in counts {
+            problems.push(format!(
+                "tally leaf {}: {n} votes for option {o}, which the tally does not list",
+                t.index
+            ));
+        }
+    }
+    problems
 }
 
 #[cfg(test)]
@@ -281,6 +399,89 @@ mod tests {
             record: String::from_utf8(bytes).unwrap(),
         };
         (leaf, receipt)
+    }
+
+    fn opened_vote(index: u64, ballot: &str, option: &str) -> (Leaf, LogReceipt) {
+        let record = Record::Vote {
+            v: 1,
+            consultation: "c2".into(),
+            ballot: ballot.into(),
+            options: vec![option.into()],
+            replaces: None,
+        };
+        let salt = Salt([index as u8; 32]);
+        let bytes = record.to_bytes();
+        let leaf = Leaf {
+            kind: LeafKind::VoteCast,
+            time_ms: 1,
+            commitment: commit(&bytes, &salt),
+        };
+        let receipt = LogReceipt {
+            index,
+            kind: "vote_cast".into(),
+            time_ms: 1,
+            salt: salt.to_hex(),
+            record: String::from_utf8(bytes).unwrap(),
+        };
+        (leaf, receipt)
+    }
+
+    #[test]
+    fn with_the_openings_every_tally_is_recounted_option_by_option() {
+        // Ballot x votes twice (leaves 0 and 1), ballot y once (leaf 2); the tally (leaf 3) counts 1 and 2.
+        let (l0, o0) = opened_vote(0, "x", "o");
+        let (l1, o1) = opened_vote(1, "x", "o");
+        let (l2, o2) = opened_vote(2, "y", "o");
+        let (t3, r3) = tally(3, vec![1, 2], 2);
+        let r3 = LogReceipt {
+            record: r3
+                .record
+                .replace("\"consultation\":\"c3\"", "\"consultation\":\"c2\""),
+            ..r3
+        };
+        let t3 = Leaf {
+            commitment: commit(r3.record.as_bytes(), &Salt([9; 32])),
+            ..t3
+        };
+        let leaves = vec![l0, l1, l2, t3];
+        let openings = vec![o0.clone(), o1.clone(), o2.clone()];
+        assert_eq!(
+            recount(&leaves, std::slice::from_ref(&r3), &openings),
+            Vec::<String>::new()
+        );
+
+        // A tally that counts a replaced vote and leaves a ballot out, or misstates a count.
+        let (t3b, r3b) = tally(3, vec![0, 1], 2);
+        let r3b = LogReceipt {
+            record: r3b
+                .record
+                .replace("\"consultation\":\"c3\"", "\"consultation\":\"c2\""),
+            ..r3b
+        };
+        let leaves_b = vec![leaves[0], leaves[1], leaves[2], t3b];
+        let all = recount(&leaves_b, &[r3b], &openings).join("\n");
+        assert!(
+            all.contains("latest vote is leaf 2 was not counted"),
+            "{all}"
+        );
+        assert!(
+            all.contains("leaf 0 is counted but is not its ballot's latest vote"),
+            "{all}"
+        );
+        let wrong = LogReceipt {
+            record: r3.record.replace("\"votes\":2", "\"votes\":1"),
+            ..r3.clone()
+        };
+        let all = recount(&leaves, &[wrong], &openings).join("\n");
+        assert!(
+            all.contains("has 1 votes, the opened votes give 2"),
+            "{all}"
+        );
+        // An opening that does not open its leaf.
+        let mut bad = o2;
+        bad.record = bad.record.replace("\"y\"", "\"z\"");
+        let all = recount(&leaves, &[r3], &[o0, o1, bad]).join("\n");
+        assert!(all.contains("leaf 2 does not open it"), "{all}");
     }
 
     #[test]

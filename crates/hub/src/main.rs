@@ -51,6 +51,9 @@ enum Command {
         /// A signed checkpoint collected earlier, e.g. from a resident's `linli verify --save-checkpoint` (repeatable).
         #[arg(long = "checkpoint")]
         checkpoints: Vec<PathBuf>,
+        /// The vote openings the office handed to its auditor (`admin log openings`): recount every tally.
+        #[arg(long)]
+        openings: Option<PathBuf>,
         #[command(flatten)]
         out: JsonFlag,
     },
@@ -100,6 +103,16 @@ enum AdminCommand {
     /// Switch a device off.
     #[command(subcommand)]
     Device(DeviceCommand),
+    /// The transparency log.
+    #[command(subcommand)]
+    Log(LogCommand),
+}
+
+#[derive(Subcommand)]
+enum LogCommand {
+    /// Print the openings of every vote leaf (JSON) for the auditor the office appoints: with them,
+    /// `linli-hub verify --openings FILE` recounts every tally. They show how each ballot voted.
+    Openings,
 }
 
 #[derive(Subcommand)]
@@ -407,13 +420,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             hub,
             key,
             checkpoints,
+            openings,
             out,
-        } => verify(&hub, &key, &checkpoints, out.json),
+        } => verify(&hub, &key, &checkpoints, openings.as_deref(), out.json),
     }
 }
 
 /// The auditor: prints what was checked, and fails loudly with what did not hold.
-fn verify(hub: &str, key: &str, files: &[PathBuf], json: bool) -> anyhow::Result<()> {
+fn verify(
+    hub: &str,
+    key: &str,
+    files: &[PathBuf],
+    openings: Option<&Path>,
+    json: bool,
+) -> anyhow::Result<()> {
     if linli_tlog::NoteVerifier::from_vkey(key.trim()).is_err() {
         return Err(refused("hub-verify-bad-key", key));
     }
@@ -423,11 +443,18 @@ fn verify(hub: &str, key: &str, files: &[PathBuf], json: bool) -> anyhow::Result
             .map_err(|_| refused("hub-verify-bad-file", &f.display().to_string()))?;
         notes.push(text);
     }
+    let openings: Vec<linli_proto::LogReceipt> = match openings {
+        Some(path) => std::fs::read(path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .ok_or_else(|| refused("hub-verify-bad-file", &path.display().to_string()))?,
+        None => Vec::new(),
+    };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let report = rt
-        .block_on(linli_hub::auditor::audit_hub(hub, key, &notes))
+        .block_on(linli_hub::auditor::audit_hub(hub, key, &notes, &openings))
         .map_err(|e| {
             Refusal(msg(
                 "hub-verify-failed",
@@ -471,7 +498,15 @@ fn verify(hub: &str, key: &str, files: &[PathBuf], json: bool) -> anyhow::Result
             )
         );
     }
-    if !report.tallies.is_empty() {
+    if !openings.is_empty() {
+        println!(
+            "{}",
+            msg(
+                "hub-verify-recounted",
+                &[("openings", (openings.len() as i64).into())]
+            )
+        );
+    } else if !report.tallies.is_empty() {
         println!("{}", message(lang(), "hub-verify-not-recounted"));
     }
     println!(
@@ -763,6 +798,9 @@ fn run_admin(hub: &Hub, command: AdminCommand) -> anyhow::Result<()> {
                     );
                 }
             }
+        }
+        AdminCommand::Log(LogCommand::Openings) => {
+            print_json(&admin::log::vote_openings(hub).map_err(hub_err)?)?;
         }
         AdminCommand::Device(DeviceCommand::Revoke { id }) => {
             let id = parse_id(&id)?;

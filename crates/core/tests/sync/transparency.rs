@@ -117,7 +117,7 @@ async fn a_vote_changed_behind_the_hubs_back_is_caught_by_the_device_and_the_aud
 
     let key = world.hub().log_key();
     let url = world.proxy.url();
-    let err = audit_hub(&url, &key, std::slice::from_ref(&seen))
+    let err = audit_hub(&url, &key, std::slice::from_ref(&seen), &[])
         .await
         .unwrap_err();
     assert!(
@@ -125,7 +125,7 @@ async fn a_vote_changed_behind_the_hubs_back_is_caught_by_the_device_and_the_aud
         "{err}"
     );
     // Honest limit: with no earlier checkpoint, a rewritten log is self-consistent to an auditor.
-    assert!(audit_hub(&url, &key, &[]).await.is_ok());
+    assert!(audit_hub(&url, &key, &[], &[]).await.is_ok());
 }
 
 #[tokio::test]
@@ -137,7 +137,7 @@ async fn a_deleted_leaf_is_caught_as_a_rollback() {
         leaves.pop();
     });
     assert_warned(&a, a.sync().await, LogProblem::Rollback);
-    let err = audit_hub(&world.proxy.url(), &world.hub().log_key(), &[seen])
+    let err = audit_hub(&world.proxy.url(), &world.hub().log_key(), &[seen], &[])
         .await
         .unwrap_err();
     assert!(
@@ -183,7 +183,7 @@ async fn history_rewritten_and_re_signed_with_the_stolen_key_is_caught() {
     )
     .unwrap();
     assert_warned(&a, a.sync().await, LogProblem::Rewritten);
-    let err = audit_hub(&world.proxy.url(), &world.hub().log_key(), &[seen])
+    let err = audit_hub(&world.proxy.url(), &world.hub().log_key(), &[seen], &[])
         .await
         .unwrap_err();
     assert!(

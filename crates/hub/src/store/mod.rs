@@ -340,4 +340,6 @@ pub trait Store: Send + Sync + 'static {
     fn log_receipt(&self, index: u64) -> StoreResult<Option<LogReceipt>>;
     /// Every final tally, opened.
     fn log_tallies(&self) -> StoreResult<Vec<LogReceipt>>;
+    /// Every vote leaf, opened: for the auditor the office appoints, never served over the API.
+    fn log_vote_openings(&self) -> StoreResult<Vec<LogReceipt>>;
 }

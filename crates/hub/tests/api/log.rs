@@ -289,6 +289,35 @@ async fn the_auditor_command_passes_an_honest_hub_and_fails_an_edited_one() {
     assert!(stdout.contains("ballots counted"), "{stdout}");
     assert!(stdout.contains("Not recounted"), "{stdout}");
 
+    // The auditor the office appoints gets the vote openings and recounts every tally.
+    let out = hub_bin(vec![
+        "admin".into(),
+        "--data-dir".into(),
+        dir.clone(),
+        "log".into(),
+        "openings".into(),
+    ])
+    .await;
+    assert!(out.status.success());
+    let openings: Vec<LogReceipt> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(openings.iter().all(|o| o.kind.starts_with("vote_")));
+    assert!(!openings.is_empty());
+    let file = t.dir.path().join("openings.json");
+    std::fs::write(&file, &out.stdout).unwrap();
+    let recounted = hub_bin(vec![
+        "verify".into(),
+        "--hub".into(),
+        t.running.url(),
+        "--key".into(),
+        key.clone(),
+        "--openings".into(),
+        file.to_str().unwrap().into(),
+    ])
+    .await;
+    let stdout = String::from_utf8_lossy(&recounted.stdout).into_owned();
+    assert!(recounted.status.success(), "{stdout}");
+    assert!(stdout.contains("Recounted option by option"), "{stdout}");
+
     // A vote leaf edited in the database file (the hub's stored hashes untouched).
     let conn = rusqlite::Connection::open(t.dir.path().join("hub.db")).unwrap();
     let (idx, leaf): (i64, Vec<u8>) = conn

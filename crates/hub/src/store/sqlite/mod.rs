@@ -408,6 +408,10 @@ impl Store for SqliteStore {
     fn log_tallies(&self) -> StoreResult<Vec<linli_proto::LogReceipt>> {
         self.read(tlog::tallies)
     }
+
+    fn log_vote_openings(&self) -> StoreResult<Vec<linli_proto::LogReceipt>> {
+        self.read(tlog::vote_openings)
+    }
 }
 
 impl SqliteStore {

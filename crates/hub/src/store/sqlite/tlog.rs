@@ -182,6 +182,17 @@ pub fn tallies(conn: &Connection) -> StoreResult<Vec<LogReceipt>> {
     rows.into_iter().map(to_receipt).collect()
 }
 
+/// Every vote leaf, opened, oldest first.
+pub fn vote_openings(conn: &Connection) -> StoreResult<Vec<LogReceipt>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{RECEIPT_SELECT} WHERE o.kind IN ('vote_cast', 'vote_replaced') ORDER BY o.idx"
+    ))?;
+    let rows = stmt
+        .query_map([], receipt_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter().map(to_receipt).collect()
+}
+
 /// Leaf bytes of `start..end` (clamped to the log).
 pub fn leaves(conn: &Connection, start: u64, end: u64) -> StoreResult<Vec<Vec<u8>>> {
     let mut stmt = conn

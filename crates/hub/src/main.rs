@@ -379,6 +379,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         ]
                     )
                 );
+                // Post this where residents can compare it with what their device shows at join.
+                eprintln!("{}", msg("hub-log-key", &[("key", hub.log_key().into())]));
                 hub.serve(listener, shutdown_signal())
                     .await
                     .map_err(anyhow::Error::new)

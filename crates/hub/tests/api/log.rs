@@ -358,3 +358,63 @@ async fn the_auditor_command_passes_an_honest_hub_and_fails_an_edited_one() {
     .await;
     assert!(!wrong.status.success());
 }
+
+/// The checkpoint a running hub serves reads with an independent implementation of the C2SP formats
+/// (`crates/tlog/tests/c2sp_check.py`, on PyPI's `cryptography`). Skipped with a message when python3
+/// or `cryptography` is missing, unless LINLI_REQUIRE_PYTHON_CHECK=1.
+#[tokio::test]
+async fn the_served_checkpoint_reads_with_an_independent_c2sp_implementation() {
+    use std::io::Write;
+    let t = start().await;
+    let note = text(&t, "/v1/log/checkpoint").await;
+    let key = t.hub().log_key();
+    let cp = Checkpoint::open(&note, &NoteVerifier::from_vkey(&key).unwrap()).unwrap();
+    let required = std::env::var("LINLI_REQUIRE_PYTHON_CHECK").is_ok_and(|v| v == "1");
+    let probe = std::process::Command::new("python3")
+        .args(["-c", "import cryptography"])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        assert!(!required, "python3 with PyPI's `cryptography` is required");
+        eprintln!("SKIPPED independent C2SP check: python3 or `cryptography` missing");
+        return;
+    }
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../tlog/tests/c2sp_check.py");
+    let run = |note: String| {
+        let key = key.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut child = std::process::Command::new("python3")
+                .arg(script)
+                .arg(key)
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(note.as_bytes())
+                .unwrap();
+            child.wait_with_output().unwrap()
+        })
+    };
+    let out = run(note.clone()).await.unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stdout.trim(),
+        format!("{} {} {}", cp.origin, cp.size, hex::encode(cp.root))
+    );
+    // And it refuses the same note with the size changed.
+    let forged = note.replacen(
+        &format!("\n{}\n", cp.size),
+        &format!("\n{}\n", cp.size + 1),
+        1,
+    );
+    assert!(!run(forged).await.unwrap().status.success());
+}

@@ -226,7 +226,8 @@ impl Profile {
     }
 
     /// Fetches the hub's latest checkpoint and checks it and every receipt not yet verified; see
-    /// the module comment. Nothing to do for a hub that had no log when this device joined.
+    /// the module comment. A device that joined before its hub kept a log pins the key on the first
+    /// check that finds one; nothing to do for a hub without a log.
     pub(crate) async fn check_log(&self, client: &crate::http::HubClient) -> Result<(), CoreError> {
         let (vkey, saved) = {
             let db = self.db();
@@ -235,8 +236,18 @@ impl Profile {
                 settings::get(&db, settings::LOG_CHECKPOINT)?,
             )
         };
-        let Some(vkey) = vkey else {
-            return Ok(());
+        let vkey = match vkey {
+            Some(k) => k,
+            // Joined before the hub kept a log: pin its key now (trust on first use, as at join).
+            None => match client.log_key().await {
+                Ok(k) if NoteVerifier::from_vkey(&k).is_ok() => {
+                    settings::set(&self.db(), settings::LOG_KEY, &k)?;
+                    k
+                }
+                Ok(_) => return Err(CoreError::Protocol("malformed log key".into())),
+                Err(CoreError::Hub { status: 404, .. }) => return Ok(()),
+                Err(e) => return Err(e),
+            },
         };
         let key = NoteVerifier::from_vkey(&vkey)
             .map_err(|e| CoreError::Corrupt(format!("pinned log key: {e}")))?;

@@ -321,3 +321,21 @@ async fn a_device_offline_for_a_week_catches_up_and_verifies_every_receipt() {
     assert_eq!(view.status, ConsultationStatus::Closed);
     assert_eq!(view.verified_at_checkpoint, Some(new_size));
 }
+
+#[tokio::test]
+async fn a_device_that_joined_before_the_hub_kept_a_log_pins_its_key_on_the_next_sync() {
+    let world = World::start().await;
+    let a = world.join("a", HOME_A).await;
+    // As a profile from before the log: no key, no checkpoint.
+    let conn = rusqlite::Connection::open(world.profile_dir("a").join("linli.db")).unwrap();
+    conn.execute(
+        "DELETE FROM settings WHERE key IN ('log_key', 'log_checkpoint')",
+        [],
+    )
+    .unwrap();
+    assert!(a.transparency().unwrap().log_key.is_none());
+    a.sync().await.unwrap();
+    let t = a.transparency().unwrap();
+    assert_eq!(t.log_key.as_deref(), Some(world.hub().log_key().as_str()));
+    assert!(t.checkpoint_size.is_some() && t.failure.is_none());
+}

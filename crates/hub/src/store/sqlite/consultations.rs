@@ -347,6 +347,53 @@ pub fn close(
     Ok(true)
 }
 
+/// Logs the ballots of open consultations that were cast before the hub had a transparency log (a
+/// hub upgraded mid-vote), so their final tallies count logged ballots only. Their leaves carry the
+/// time of the upgrade, not of the vote. Returns how many were logged.
+pub fn log_unlogged_ballots(conn: &Connection, now: DateTime<Utc>) -> StoreResult<usize> {
+    let mut stmt = conn.prepare(
+        "SELECT b.consultation_id, b.ballot_key, b.option_ids FROM ballots b
+         JOIN consultations c ON c.id = b.consultation_id
+         WHERE b.log_index IS NULL AND c.closed_at IS NULL
+         ORDER BY b.cast_at, b.ballot_key",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    for (consultation, key, options) in &rows {
+        let options: Vec<Uuid> =
+            serde_json::from_str(options).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let record = Record::Vote {
+            v: linli_tlog::records::RECORD_VERSION,
+            consultation: consultation.clone(),
+            ballot: ballot_tag(consultation, key),
+            options: options.iter().map(Uuid::to_string).collect(),
+            replaces: None,
+        };
+        let index = tlog::append(
+            conn,
+            &tlog::Entry {
+                kind: LeafKind::VoteCast,
+                record: &record,
+                record_id: consultation.clone(),
+                op_id: None,
+            },
+            now,
+        )?;
+        conn.execute(
+            "UPDATE ballots SET log_index = ?1 WHERE consultation_id = ?2 AND ballot_key = ?3",
+            params![index as i64, consultation, key],
+        )?;
+    }
+    Ok(rows.len())
+}
+
 /// The final tally's leaf: votes per option, ballots, and the leaf of each ballot counted.
 fn log_tally(
     conn: &Connection,

@@ -60,6 +60,11 @@ impl SqliteStore {
         let mut writer = Connection::open(path)?;
         configure(&writer)?;
         migrations::migrate(&mut writer)?;
+        {
+            let tx = writer.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            consultations::log_unlogged_ballots(&tx, Utc::now())?;
+            tx.commit()?;
+        }
         let reader = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,

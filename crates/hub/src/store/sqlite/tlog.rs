@@ -260,6 +260,48 @@ mod tests {
     use super::*;
 
     #[test]
+    fn ballots_cast_before_the_log_existed_are_logged_once_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hub.db");
+        {
+            // A database at schema 2 with a ballot in an open consultation and one in a closed one.
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
+            for sql in &super::super::migrations::MIGRATIONS[..2] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 2).unwrap();
+            conn.execute_batch(
+                "INSERT INTO consultations (id, community_id, title, description, max_choices, opens_at,
+                     closes_at, vote_scope, results_visibility, closed_at, created_at)
+                 VALUES ('c-open', 'x', 't', '', 1, '2026-01-01T00:00:00.000000Z', '2099-01-01T00:00:00.000000Z',
+                         'per_resident', 'live', NULL, '2026-01-01T00:00:00.000000Z'),
+                        ('c-closed', 'x', 't', '', 1, '2026-01-01T00:00:00.000000Z', '2026-02-01T00:00:00.000000Z',
+                         'per_resident', 'live', '2026-02-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z');
+                 INSERT INTO ballots (consultation_id, ballot_key, resident_id, household_id, option_ids, cast_at)
+                 VALUES ('c-open', 'resident:r1', 'r1', 'h1', '[\"0195c0de-0000-7000-8000-000000000002\"]', '2026-01-02T00:00:00.000000Z'),
+                        ('c-closed', 'resident:r1', 'r1', 'h1', '[\"0195c0de-0000-7000-8000-000000000002\"]', '2026-01-02T00:00:00.000000Z');",
+            )
+            .unwrap();
+        }
+        for _ in 0..2 {
+            drop(super::super::SqliteStore::open(&path).unwrap());
+        }
+        let conn = Connection::open(&path).unwrap();
+        assert_eq!(size(&conn).unwrap(), 1);
+        let idx: Option<i64> = conn
+            .query_row(
+                "SELECT log_index FROM ballots WHERE consultation_id = 'c-open'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(idx, Some(0));
+        let r = receipt(&conn, 0).unwrap().unwrap();
+        assert!(r.record.contains("c-open"), "{}", r.record);
+    }
+
+    #[test]
     fn sqlite_store_matches_the_reference_log() {
         let mut conn = Connection::open_in_memory().unwrap();
         super::super::migrations::migrate(&mut conn).unwrap();

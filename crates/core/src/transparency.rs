@@ -422,6 +422,58 @@ mod tests {
     }
 
     #[test]
+    fn a_tally_must_match_the_results_shown() {
+        let c = Consultation {
+            id: Uuid::now_v7(),
+            title: "t".into(),
+            description: String::new(),
+            options: vec![
+                linli_proto::ConsultationOption {
+                    id: Uuid::now_v7(),
+                    label: "a".into(),
+                    votes: Some(2),
+                },
+                linli_proto::ConsultationOption {
+                    id: Uuid::now_v7(),
+                    label: "b".into(),
+                    votes: Some(1),
+                },
+            ],
+            max_choices: 1,
+            opens_at: Utc::now(),
+            closes_at: Utc::now(),
+            vote_scope: linli_proto::VoteScope::PerResident,
+            results_visibility: linli_proto::ResultsVisibility::Live,
+            closed_at: Some(Utc::now()),
+            my_vote: None,
+            total_votes: Some(3),
+            tally_receipt: None,
+        };
+        let tally = |a: u64, b: u64| Record::Tally {
+            v: RECORD_VERSION,
+            consultation: c.id.to_string(),
+            closed_at_ms: 1,
+            options: vec![
+                linli_tlog::OptionCount {
+                    option: c.options[0].id.to_string(),
+                    votes: a,
+                },
+                linli_tlog::OptionCount {
+                    option: c.options[1].id.to_string(),
+                    votes: b,
+                },
+            ],
+            ballots: a + b,
+            ballot_leaves: (0..a + b).collect(),
+        };
+        assert!(open_receipt(&receipt(&tally(2, 1), "tally_final"), &Expect::Tally(&c)).is_ok());
+        assert_eq!(
+            open_receipt(&receipt(&tally(1, 2), "tally_final"), &Expect::Tally(&c)),
+            Err(LogProblem::TallyMismatch)
+        );
+    }
+
+    #[test]
     fn every_problem_has_a_message_in_both_languages() {
         for p in LogProblem::ALL {
             assert_eq!(LogProblem::parse(p.code()), Some(p));

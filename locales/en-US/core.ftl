@@ -107,3 +107,20 @@ read-consultation-options = The choices are: { $options }.
 read-consultation-my-vote = You chose: { $options }.
 read-consultation-result = { $option }, { $count } votes.
 read-list-separator = ;{" "}
+
+# Transparency log checks (shown loudly in the app, error exit in the CLI)
+core-log-warning-title = Warning: the community hub's public record failed a check
+core-log-key-changed = The hub now signs its public record with a different key than the one this device noted when you joined. Its records cannot be trusted; tell the community office and your neighbours.
+core-log-bad-checkpoint = The hub's public record carries an invalid signature. Its records cannot be trusted right now.
+core-log-rollback = The hub's public record is shorter than when this device last checked it: records were deleted.
+core-log-rewritten = The hub's public record no longer matches what this device checked before: past records were changed.
+core-log-receipt-missing = One of your records (a vote or a change to your report) is missing from the hub's public record.
+core-log-receipt-invalid = The hub's receipt for one of your records does not match what you did.
+core-log-tally-mismatch = A consultation's published result does not match its tally in the public record.
+cli-log-key-pinned = The hub's public-record key, now pinned on this device: { $key }
+cli-log-none = This hub keeps no public record (it had no log key when this device joined).
+cli-log-key = Public-record key (pinned at join): { $key }
+cli-log-checkpoint = Last verified: { $size } records, at { $at }
+cli-log-never-checked = Not verified yet.
+cli-log-receipts = Your receipts found in the public record: { $verified } of { $total }
+cli-verify-failed = Verification failed: { $reason }

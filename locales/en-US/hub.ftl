@@ -18,3 +18,14 @@ hub-list-empty = (none)
 hub-votes = { $votes } votes
 hub-reads = read { $reads } / { $audience }
 hub-revoked = switched off
+# linli-hub verify: the auditor
+hub-log-key = Transparency log key (residents see it when they join): { $key }
+hub-verify-ok = Log “{ $origin }” verified: { $size } leaves downloaded and the tree recomputed; { $checkpoints } signed checkpoint(s) match it (sizes { $sizes }).
+hub-verify-kinds = Leaves by kind: { $kinds }
+hub-verify-tally = Consultation { $consultation } (tally leaf { $leaf }): { $ballots } ballots counted, each a distinct vote leaf logged before the close and counted by no other tally; votes per option as published: { $votes }.
+hub-verify-not-recounted = Not recounted: which option each vote chose is sealed in its commitment, opened only for the voter, so the votes per option are the hub's word, checked only for being possible.
+hub-verify-recounted = Recounted option by option from { $openings } opened votes: every tally counts the latest vote of every ballot, and every number matches.
+hub-verify-uncounted = { $count } vote leaves are counted by no tally (votes of consultations still open, or votes replaced later).
+hub-verify-failed = VERIFICATION FAILED: { $reason }
+hub-verify-bad-key = “{ $value }” is not a log key (expected name+keyid+base64).
+hub-verify-bad-file = Cannot read checkpoint file { $value }

@@ -104,3 +104,20 @@ read-consultation-options = 可以选择的有：{ $options }。
 read-consultation-my-vote = 您选择了：{ $options }。
 read-consultation-result = { $option }，{ $count } 票。
 read-list-separator = ；
+
+# 公开记录核验（应用中醒目提示，命令行以错误退出）
+core-log-warning-title = 警告：社区服务的公开记录未通过核验
+core-log-key-changed = 社区服务现在用来签名公开记录的公钥，与您加入时本机记下的不一致。其记录不可信，请告知社区办公室和邻居。
+core-log-bad-checkpoint = 社区服务公开记录的签名无效，目前其记录不可信。
+core-log-rollback = 社区服务的公开记录比本机上次核验时少了：有记录被删除。
+core-log-rewritten = 社区服务的公开记录与本机之前核验的不一致：过去的记录被改动了。
+core-log-receipt-missing = 您的一条记录（投票或诉求的变更）不在社区服务的公开记录中。
+core-log-receipt-invalid = 社区服务为您的一条记录给出的回执与您的操作不符。
+core-log-tally-mismatch = 有一项议事公布的结果与公开记录中的计票不一致。
+cli-log-key-pinned = 社区服务公开记录的公钥，已记在本机：{ $key }
+cli-log-none = 该社区服务没有公开记录（本机加入时它没有提供公钥）。
+cli-log-key = 公开记录公钥（加入时记下）：{ $key }
+cli-log-checkpoint = 上次核验：共 { $size } 条记录，时间 { $at }
+cli-log-never-checked = 尚未核验。
+cli-log-receipts = 您的回执在公开记录中找到：{ $verified } / { $total }
+cli-verify-failed = 核验失败：{ $reason }

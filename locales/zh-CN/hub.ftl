@@ -18,3 +18,14 @@ hub-list-empty = （无）
 hub-votes = { $votes } 票
 hub-reads = 已读 { $reads } / { $audience }
 hub-revoked = 已停用
+# linli-hub verify：审计
+hub-log-key = 公开记录的公钥（居民加入时可见）：{ $key }
+hub-verify-ok = 公开记录“{ $origin }”核验通过：已下载 { $size } 条记录并重新计算；{ $checkpoints } 个签名检查点与之一致（大小 { $sizes }）。
+hub-verify-kinds = 各类记录条数：{ $kinds }
+hub-verify-tally = 议事 { $consultation }（计票记录 { $leaf }）：计入 { $ballots } 张选票，每张都是截止前记入的不同投票记录，且未被其他计票重复计入；公布的各选项票数：{ $votes }。
+hub-verify-not-recounted = 未重新计票：每张票选了哪一项封存在承诺中，只向投票人本人公开，因此各选项票数以社区服务的公布为准，只检查了是否可能成立。
+hub-verify-recounted = 已用 { $openings } 张打开的选票逐项重新计票：每次计票都计入了每张选票的最后一次投票，各项票数全部一致。
+hub-verify-uncounted = 有 { $count } 条投票记录未被任何计票计入（仍在进行的议事，或后来被改过的票）。
+hub-verify-failed = 核验失败：{ $reason }
+hub-verify-bad-key = “{ $value }”不是有效的公钥（应为 名称+编号+base64）。
+hub-verify-bad-file = 无法读取检查点文件 { $value }

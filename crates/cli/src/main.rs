@@ -92,6 +92,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check the hub's public record (transparency log) now: the checkpoint must be signed by the key
+    /// pinned at join and extend the last one checked, and every receipt must be in it. Exits non-zero
+    /// when a check fails.
+    Verify {
+        #[arg(long)]
+        json: bool,
+        /// Also write the verified checkpoint (a signed note) here, for an auditor's `linli-hub verify --checkpoint`.
+        #[arg(long)]
+        save_checkpoint: Option<PathBuf>,
+    },
     /// Dismiss a message
     Dismiss { id: i64 },
     /// Forget this profile's token and community data
@@ -277,6 +287,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Messages { json } => {
             output::json_or(&profile.messages()?, json, |ms| output::messages(lang, ms))?
         }
+        Command::Verify {
+            json,
+            save_checkpoint,
+        } => verify(&profile, lang, json, save_checkpoint)?,
         Command::Dismiss { id } => profile.dismiss_message(id).map_err(shown)?,
         Command::SignOut => profile.sign_out().map_err(shown)?,
     }
@@ -320,6 +334,34 @@ fn sync(profile: &Arc<Profile>, lang: Lang, json: bool) -> anyhow::Result<()> {
             }
             Err(Shown(text).into())
         }
+    }
+}
+
+fn verify(
+    profile: &Arc<Profile>,
+    lang: Lang,
+    json: bool,
+    save_checkpoint: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    let checked = runtime()?.block_on(profile.verify_log());
+    let view = profile.transparency()?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&view)?);
+    } else {
+        output::transparency(lang, &view);
+    }
+    if let (Some(path), Some(note)) = (&save_checkpoint, &view.checkpoint_note) {
+        std::fs::write(path, note).with_context(|| format!("writing {}", path.display()))?;
+    }
+    match checked {
+        Ok(_) => Ok(()),
+        // A failed log check was printed above as a warning too; offline means nothing was checked.
+        Err(e) => Err(Shown(linli_i18n::message_args(
+            lang,
+            "cli-verify-failed",
+            &[("reason", e.user_message(lang).into())],
+        ))
+        .into()),
     }
 }
 

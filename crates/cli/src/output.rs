@@ -33,6 +33,50 @@ pub fn joined(lang: Lang, info: &JoinInfo) {
             ],
         )
     );
+    if let Some(key) = &info.log_key {
+        println!(
+            "{}",
+            message_args(lang, "cli-log-key-pinned", &[("key", key.clone().into())])
+        );
+    }
+}
+
+/// `linli verify`: what this device has verified of the hub's public record.
+pub fn transparency(lang: Lang, t: &TransparencyView) {
+    let Some(key) = &t.log_key else {
+        println!("{}", message(lang, "cli-log-none"));
+        return;
+    };
+    if let Some(f) = &t.failure {
+        println!("{}", message(lang, "core-log-warning-title"));
+        println!("{f}");
+    }
+    println!(
+        "{}",
+        message_args(lang, "cli-log-key", &[("key", key.clone().into())])
+    );
+    match (t.checkpoint_size, t.checked_at) {
+        (Some(size), Some(at)) => println!(
+            "{}",
+            message_args(
+                lang,
+                "cli-log-checkpoint",
+                &[("size", (size as i64).into()), ("at", when(at).into())]
+            )
+        ),
+        _ => println!("{}", message(lang, "cli-log-never-checked")),
+    }
+    println!(
+        "{}",
+        message_args(
+            lang,
+            "cli-log-receipts",
+            &[
+                ("verified", t.receipts_verified.into()),
+                ("total", t.receipts.into())
+            ]
+        )
+    );
 }
 
 pub fn synced(lang: Lang, o: &SyncOutcome) {

@@ -340,3 +340,64 @@ async fn without_a_keychain_join_fails_clearly_and_keeps_the_code() {
     ok(&p, &["sign-out"]);
     hub.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verify_shows_the_pinned_key_and_exits_non_zero_when_the_hub_changes_its_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub_dir = dir.path().join("hub");
+    let hub = linli_hub::spawn_for_tests(&hub_dir).await;
+    admin::community::create(hub.hub(), &seed()).unwrap();
+    let code = admin::invites::invite(hub.hub(), "1号楼", "1单元", "101", 7)
+        .unwrap()
+        .code;
+    let p = dir.path().join("alice");
+    let key = hub.hub().log_key();
+    let joined = ok(
+        &p,
+        &[
+            "--lang",
+            "en-US",
+            "join",
+            "--hub",
+            &hub.url(),
+            "--code",
+            &code,
+        ],
+    );
+    assert!(joined.contains(&key), "the key is shown at join: {joined}");
+    let saved = dir.path().join("seen.checkpoint");
+    let out = ok(
+        &p,
+        &["verify", "--save-checkpoint", saved.to_str().unwrap()],
+    );
+    assert!(out.contains(&key), "{out}");
+    let view = json(&p, &["verify", "--json"]);
+    assert_eq!(view["log_key"], key.as_str());
+    assert!(view["failure"].is_null());
+    assert!(std::fs::read_to_string(&saved)
+        .unwrap()
+        .starts_with(key.split('+').next().unwrap()));
+
+    // The hub comes back with another key: loud, and a failing exit status.
+    let addr = hub.addr;
+    hub.shutdown().await;
+    std::fs::remove_file(hub_dir.join("log-signing-key")).unwrap();
+    let _hub = linli_hub::spawn_on(&hub_dir, addr).await;
+    let failed = linli(&p, &["verify"]);
+    assert!(!failed.status.success());
+    let stdout = String::from_utf8_lossy(&failed.stdout);
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(stdout.contains("different key"), "{stdout}");
+    assert!(stderr.contains("Verification failed"), "{stderr}");
+    // A sync says so too, and the warning is kept in the messages.
+    assert!(!linli(&p, &["sync"]).status.success());
+    let messages = json(&p, &["messages", "--json"]);
+    assert!(
+        messages
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["code"] == "log_key_changed"),
+        "{messages}"
+    );
+}

@@ -43,6 +43,10 @@ pub enum CoreError {
     PhotoTooLarge { path: PathBuf, bytes: u64 },
     #[error("invalid hub address: {0}")]
     BadHubUrl(String),
+    /// The hub's transparency log failed a check: its records may have been changed behind
+    /// residents' backs. Never silent: a message is kept and the CLI exits non-zero.
+    #[error("transparency log check failed: {}", .0.code())]
+    Log(crate::transparency::LogProblem),
 }
 
 impl CoreError {
@@ -64,6 +68,7 @@ impl CoreError {
             CoreError::PhotoNotImage { .. } => "photo_not_image",
             CoreError::PhotoTooLarge { .. } => "photo_too_large",
             CoreError::BadHubUrl(_) => "bad_hub_url",
+            CoreError::Log(p) => p.code(),
         }
     }
 
@@ -88,6 +93,7 @@ impl CoreError {
                     ("mb", ((*bytes as f64 / 1048576.0).ceil() as i64).into()),
                 ],
             ),
+            CoreError::Log(p) => p.message(lang),
             CoreError::Keychain(detail) => message_args(
                 lang,
                 "core-error-keychain",

@@ -4,7 +4,8 @@
 use crate::CoreError;
 use linli_i18n::Lang;
 use linli_proto::{
-    ErrorBody, ErrorCode, JoinRequest, JoinResponse, Me, PullPage, PushRequest, PushResponse,
+    ConsistencyProof, ErrorBody, ErrorCode, InclusionProof, JoinRequest, JoinResponse, Me,
+    PullPage, PushRequest, PushResponse,
 };
 use reqwest::{Client, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
@@ -140,6 +141,40 @@ impl HubClient {
             .send(self.http.get(format!("{}/v1/blobs/{sha256}", self.base)))
             .await?;
         Ok(resp.bytes().await.map_err(transport)?.to_vec())
+    }
+
+    /// The transparency log's latest signed checkpoint (note text).
+    pub async fn log_checkpoint(&self) -> Result<String, CoreError> {
+        let resp = self
+            .send(self.http.get(format!("{}/v1/log/checkpoint", self.base)))
+            .await?;
+        resp.text().await.map_err(transport)
+    }
+
+    /// The key the hub signs its log with now.
+    pub async fn log_key(&self) -> Result<String, CoreError> {
+        let resp = self
+            .send(self.http.get(format!("{}/v1/log/key", self.base)))
+            .await?;
+        Ok(resp.text().await.map_err(transport)?.trim().to_owned())
+    }
+
+    pub async fn log_consistency(&self, old: u64, new: u64) -> Result<ConsistencyProof, CoreError> {
+        self.json(
+            self.http
+                .get(format!("{}/v1/log/consistency", self.base))
+                .query(&[("old", old), ("new", new)]),
+        )
+        .await
+    }
+
+    pub async fn log_inclusion(&self, index: u64, size: u64) -> Result<InclusionProof, CoreError> {
+        self.json(
+            self.http
+                .get(format!("{}/v1/log/inclusion", self.base))
+                .query(&[("index", index), ("size", size)]),
+        )
+        .await
     }
 
     /// Opens the server-sent event stream (`GET /v1/events`).

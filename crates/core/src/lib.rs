@@ -17,6 +17,7 @@ pub mod profile;
 pub mod read_aloud;
 pub mod store;
 pub mod sync;
+pub mod transparency;
 pub mod views;
 
 pub use error::CoreError;

@@ -22,6 +22,19 @@ pub fn reason(lang: Lang, code: &str) -> String {
 }
 
 pub fn render(lang: Lang, row: MessageRow) -> ResidentMessage {
+    if row.op_kind == crate::transparency::MESSAGE_KIND {
+        return ResidentMessage {
+            id: row.id,
+            at: row.at,
+            title: linli_i18n::message(lang, "core-log-warning-title"),
+            text: crate::transparency::LogProblem::parse(&row.code)
+                .map(|p| p.message(lang))
+                .unwrap_or_else(|| reason(lang, &row.code)),
+            code: row.code,
+            op_kind: row.op_kind,
+            target: row.target.filter(|t| !t.is_empty()),
+        };
+    }
     ResidentMessage {
         id: row.id,
         at: row.at,

@@ -61,6 +61,7 @@ fn local_event(op_id: Uuid, at: DateTime<Utc>, kind: ReportEventKind) -> ReportE
         text: None,
         satisfaction: None,
         at,
+        receipts: Vec::new(),
     }
 }
 
@@ -286,7 +287,19 @@ fn consultation_view(c: Consultation, ops: &[&OutboxRow], now: DateTime<Utc>) ->
         my_vote,
         total_votes: c.total_votes,
         pending,
+        verified_at_checkpoint: None,
     }
+}
+
+/// Marks a closed consultation whose final tally this device verified in the hub's log.
+fn with_verification(
+    conn: &Connection,
+    mut v: ConsultationView,
+) -> Result<ConsultationView, CoreError> {
+    if v.status == ConsultationStatus::Closed {
+        v.verified_at_checkpoint = store::receipts::tally_verified_at(conn, &v.id.to_string())?;
+    }
+    Ok(v)
 }
 
 pub fn consultations(conn: &Connection) -> Result<Vec<ConsultationView>, CoreError> {
@@ -303,9 +316,9 @@ pub fn consultations(conn: &Connection) -> Result<Vec<ConsultationView>, CoreErr
         .into_iter()
         .map(|c| {
             let ops = by_id.get(&c.id.to_string()).cloned().unwrap_or_default();
-            consultation_view(c, &ops, now)
+            with_verification(conn, consultation_view(c, &ops, now))
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     // Open first, then upcoming, then closed; newest first within (list order is kept by a stable sort).
     out.sort_by_key(|c| match c.status {
         ConsultationStatus::Open => 0,
@@ -321,7 +334,10 @@ pub fn consultation(conn: &Connection, id: Uuid) -> Result<Option<ConsultationVi
     };
     let ops = store::outbox::for_target(conn, &id.to_string())?;
     let ops: Vec<&OutboxRow> = ops.iter().collect();
-    Ok(Some(consultation_view(c, &ops, Utc::now())))
+    Ok(Some(with_verification(
+        conn,
+        consultation_view(c, &ops, Utc::now()),
+    )?))
 }
 
 pub fn categories(conn: &Connection, lang: Lang) -> Result<Vec<CategoryView>, CoreError> {

@@ -156,6 +156,10 @@ impl Profile {
             settings::set(&tx, settings::NEXT_SEQ, "1")?;
             store::community::put_community(&tx, &resp.community)?;
             store::community::put_household(&tx, &resp.household)?;
+            // Pinned: every checkpoint this device accepts from now on must be signed by this key.
+            if let Some(key) = &resp.log_key {
+                settings::set(&tx, settings::LOG_KEY, key)?;
+            }
             tx.commit()?;
         }
         self.emit(CoreEvent::DataChanged);
@@ -167,6 +171,7 @@ impl Profile {
             device_id: resp.device_id,
             community: resp.community,
             household: resp.household,
+            log_key: resp.log_key,
         })
     }
 
@@ -567,6 +572,7 @@ impl Profile {
             store::outbox::clear(&tx)?;
             store::photos::clear(&tx)?;
             store::messages::clear(&tx)?;
+            store::receipts::clear(&tx)?;
             settings::clear_membership(&tx)?;
             tx.commit()?;
         }

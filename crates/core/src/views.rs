@@ -18,6 +18,9 @@ pub struct JoinInfo {
     pub device_id: Uuid,
     pub community: Community,
     pub household: Household,
+    /// The hub's transparency-log key, pinned by this device: show it so the resident can compare it
+    /// with the one the office posts.
+    pub log_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -79,6 +82,9 @@ pub enum CoreEvent {
     UrgentNotice { id: Uuid, title: String },
     /// The hub refused a queued change; the message is in the profile's language.
     OpRejected { message: String },
+    /// A check of the hub's transparency log failed (message in the profile's language): show it
+    /// loudly; it is also kept in the messages.
+    LogCheckFailed { message: String },
     /// A photo of a report reached the hub: `done` of `total` in this sync.
     PhotoUploaded {
         sha256: String,
@@ -165,6 +171,10 @@ pub struct ConsultationView {
     pub total_votes: Option<i64>,
     /// A vote is waiting to be synced.
     pub pending: bool,
+    /// For a closed consultation whose final tally this device found in the hub's transparency log
+    /// (matching the results shown): the size of the checkpoint it was verified at (可验证).
+    #[ts(type = "number | null")]
+    pub verified_at_checkpoint: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -214,6 +224,29 @@ pub struct NewReport {
     #[serde(default)]
     #[ts(type = "Array<string>")]
     pub photos: Vec<PathBuf>,
+}
+
+/// What this device checked of the hub's transparency log (the "verifiable records" panel).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct TransparencyView {
+    /// The hub's log key pinned at join; `None` for a hub without a log.
+    pub log_key: Option<String>,
+    /// Size (number of records) of the latest checkpoint verified.
+    #[ts(type = "number | null")]
+    pub checkpoint_size: Option<u64>,
+    /// That checkpoint as the hub signed it, for handing to an auditor.
+    pub checkpoint_note: Option<String>,
+    /// When the log was last checked successfully.
+    pub checked_at: Option<DateTime<Utc>>,
+    /// Receipts held (own votes, own reports' status changes, final tallies seen).
+    pub receipts: i64,
+    /// Of those, found in the log.
+    pub receipts_verified: i64,
+    /// The failed check, in the profile's language, until a check passes again.
+    pub failure: Option<String>,
+    /// Its stable code, e.g. `log_rewritten`.
+    pub failure_code: Option<String>,
 }
 
 /// An error as the UI shows it: a stable code and a message in the profile's language.

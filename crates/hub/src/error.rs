@@ -18,6 +18,8 @@ pub enum HubError {
     Io(#[from] std::io::Error),
     #[error("seed file: {0}")]
     Seed(String),
+    #[error("transparency-log key: {0}")]
+    LogKey(String),
 }
 
 impl From<StoreError> for HubError {

@@ -1,9 +1,10 @@
-//! The running hub's shared state: the store, the clock, the blob directory and the head of the
-//! change log that live nudges follow.
+//! The running hub's shared state: the store, the clock, the blob directory, the transparency-log
+//! signing key and the head of the change log that live nudges follow.
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use linli_tlog::NoteSigner;
 use tokio::sync::watch;
 
 use crate::api::rate_limit::FailedAttempts;
@@ -24,6 +25,7 @@ struct Inner {
     blob_dir: PathBuf,
     head: watch::Sender<i64>,
     join_failures: FailedAttempts,
+    log_signer: NoteSigner,
 }
 
 impl Hub {
@@ -38,6 +40,7 @@ impl Hub {
         let blob_dir = data_dir.join("blobs");
         std::fs::create_dir_all(&blob_dir)?;
         let store = SqliteStore::open(&data_dir.join("hub.db"))?;
+        let log_signer = crate::log_key::load_or_create(data_dir)?;
         let head = store.head()?;
         Ok(Hub {
             inner: Arc::new(Inner {
@@ -46,6 +49,7 @@ impl Hub {
                 blob_dir,
                 head: watch::Sender::new(head),
                 join_failures: FailedAttempts::default(),
+                log_signer,
             }),
         })
     }
@@ -66,6 +70,24 @@ impl Hub {
 
     pub fn blob_dir(&self) -> &Path {
         &self.inner.blob_dir
+    }
+
+    /// The key that signs the transparency log's checkpoints.
+    pub fn log_signer(&self) -> &NoteSigner {
+        &self.inner.log_signer
+    }
+
+    /// The log's public key as C2SP verifier key text (what devices pin at join).
+    pub fn log_key(&self) -> String {
+        self.inner.log_signer.verifier().to_vkey()
+    }
+
+    /// The latest signed checkpoint of the whole log (signed now when the log grew since the last).
+    pub fn log_checkpoint(&self) -> Result<String, HubError> {
+        Ok(self
+            .inner
+            .store
+            .log_checkpoint(&self.inner.log_signer, self.now())?)
     }
 
     pub(crate) fn join_failures(&self) -> &FailedAttempts {

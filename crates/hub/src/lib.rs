@@ -14,10 +14,12 @@
 
 pub mod admin;
 pub mod api;
+pub mod auditor;
 pub mod clock;
 pub mod domain;
 pub mod error;
 mod hub;
+pub mod log_key;
 mod server;
 pub mod store;
 

@@ -39,6 +39,29 @@ enum Command {
         #[arg(long, env = "LINLI_HUB_DATA_DIR")]
         data_dir: Option<PathBuf>,
     },
+    /// Audit a hub's transparency log from its public API: recompute the tree from every leaf, check
+    /// the latest checkpoint and the given ones, check each final tally. Exits non-zero on any failure.
+    Verify {
+        /// The hub's address, e.g. http://127.0.0.1:8787
+        #[arg(long)]
+        hub: String,
+        /// The hub's log key (shown at join, and by `linli-hub log-key`).
+        #[arg(long)]
+        key: String,
+        /// A signed checkpoint collected earlier, e.g. from a resident's `linli verify --save-checkpoint` (repeatable).
+        #[arg(long = "checkpoint")]
+        checkpoints: Vec<PathBuf>,
+        /// The vote openings the office handed to its auditor (`admin log openings`): recount every tally.
+        #[arg(long)]
+        openings: Option<PathBuf>,
+        #[command(flatten)]
+        out: JsonFlag,
+    },
+    /// Print this hub's transparency-log key (creating it on first use).
+    LogKey {
+        #[arg(long, env = "LINLI_HUB_DATA_DIR")]
+        data_dir: Option<PathBuf>,
+    },
     /// Staff commands; safe while `serve` runs on the same data directory.
     Admin {
         #[arg(long, env = "LINLI_HUB_DATA_DIR")]
@@ -80,6 +103,16 @@ enum AdminCommand {
     /// Switch a device off.
     #[command(subcommand)]
     Device(DeviceCommand),
+    /// The transparency log.
+    #[command(subcommand)]
+    Log(LogCommand),
+}
+
+#[derive(Subcommand)]
+enum LogCommand {
+    /// Print the openings of every vote leaf (JSON) for the auditor the office appoints: with them,
+    /// `linli-hub verify --openings FILE` recounts every tally. They show how each ballot voted.
+    Openings,
 }
 
 #[derive(Subcommand)]
@@ -346,6 +379,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         ]
                     )
                 );
+                // Post this where residents can compare it with what their device shows at join.
+                eprintln!("{}", msg("hub-log-key", &[("key", hub.log_key().into())]));
                 hub.serve(listener, shutdown_signal())
                     .await
                     .map_err(anyhow::Error::new)
@@ -377,7 +412,113 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let hub = open(&data_dir(d)?)?;
             run_admin(&hub, command)
         }
+        Command::LogKey { data_dir: d } => {
+            let hub = open(&data_dir(d)?)?;
+            eprintln!("{}", msg("hub-log-key", &[("key", hub.log_key().into())]));
+            println!("{}", hub.log_key());
+            Ok(())
+        }
+        Command::Verify {
+            hub,
+            key,
+            checkpoints,
+            openings,
+            out,
+        } => verify(&hub, &key, &checkpoints, openings.as_deref(), out.json),
     }
+}
+
+/// The auditor: prints what was checked, and fails loudly with what did not hold.
+fn verify(
+    hub: &str,
+    key: &str,
+    files: &[PathBuf],
+    openings: Option<&Path>,
+    json: bool,
+) -> anyhow::Result<()> {
+    if linli_tlog::NoteVerifier::from_vkey(key.trim()).is_err() {
+        return Err(refused("hub-verify-bad-key", key));
+    }
+    let mut notes = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(f)
+            .map_err(|_| refused("hub-verify-bad-file", &f.display().to_string()))?;
+        notes.push(text);
+    }
+    let openings: Vec<linli_proto::LogReceipt> = match openings {
+        Some(path) => std::fs::read(path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .ok_or_else(|| refused("hub-verify-bad-file", &path.display().to_string()))?,
+        None => Vec::new(),
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let report = rt
+        .block_on(linli_hub::auditor::audit_hub(hub, key, &notes, &openings))
+        .map_err(|e| {
+            Refusal(msg(
+                "hub-verify-failed",
+                &[("reason", e.to_string().into())],
+            ))
+        })?;
+    if json {
+        return print_json(&report);
+    }
+    let list = |v: &[u64]| v.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
+    println!(
+        "{}",
+        msg(
+            "hub-verify-ok",
+            &[
+                ("origin", report.origin.clone().into()),
+                ("size", (report.size as i64).into()),
+                ("checkpoints", (report.checkpoints.len() as i64).into()),
+                ("sizes", list(&report.checkpoints).into()),
+            ]
+        )
+    );
+    let kinds = report
+        .leaves_by_kind
+        .iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    println!("{}", msg("hub-verify-kinds", &[("kinds", kinds.into())]));
+    for t in &report.tallies {
+        println!(
+            "{}",
+            msg(
+                "hub-verify-tally",
+                &[
+                    ("consultation", t.consultation.clone().into()),
+                    ("leaf", (t.leaf as i64).into()),
+                    ("ballots", (t.ballots as i64).into()),
+                    ("votes", list(&t.votes_per_option).into()),
+                ]
+            )
+        );
+    }
+    if !openings.is_empty() {
+        println!(
+            "{}",
+            msg(
+                "hub-verify-recounted",
+                &[("openings", (openings.len() as i64).into())]
+            )
+        );
+    } else if !report.tallies.is_empty() {
+        println!("{}", message(lang(), "hub-verify-not-recounted"));
+    }
+    println!(
+        "{}",
+        msg(
+            "hub-verify-uncounted",
+            &[("count", (report.uncounted_vote_leaves as i64).into())]
+        )
+    );
+    Ok(())
 }
 
 fn run_admin(hub: &Hub, command: AdminCommand) -> anyhow::Result<()> {
@@ -659,6 +800,9 @@ fn run_admin(hub: &Hub, command: AdminCommand) -> anyhow::Result<()> {
                     );
                 }
             }
+        }
+        AdminCommand::Log(LogCommand::Openings) => {
+            print_json(&admin::log::vote_openings(hub).map_err(hub_err)?)?;
         }
         AdminCommand::Device(DeviceCommand::Revoke { id }) => {
             let id = parse_id(&id)?;

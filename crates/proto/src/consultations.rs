@@ -57,6 +57,10 @@ pub struct Consultation {
     /// Total ballots counted, when results are visible.
     #[serde(default)]
     pub total_votes: Option<i64>,
+    /// For a closed consultation: the final tally's leaf in the transparency log, opened (tallies are
+    /// public to those the consultation is addressed to), so devices can check the result is logged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tally_receipt: Option<crate::LogReceipt>,
 }
 
 impl Consultation {

@@ -24,6 +24,10 @@ pub struct JoinResponse {
     pub token: String,
     pub community: Community,
     pub household: Household,
+    /// The hub's transparency-log key (C2SP signed-note verifier key), shown at join and pinned by the
+    /// device: every later checkpoint must be signed by it. Absent from hubs without a log.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_key: Option<String>,
 }
 
 impl std::fmt::Debug for JoinResponse {
@@ -34,6 +38,7 @@ impl std::fmt::Debug for JoinResponse {
             .field("token", &"<redacted>")
             .field("community", &self.community)
             .field("household", &self.household)
+            .field("log_key", &self.log_key)
             .finish()
     }
 }

@@ -118,6 +118,10 @@ pub struct OpResult {
     /// The affected record's version after an `applied` op, when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
+    /// For an `applied` op the hub wrote to the transparency log (a vote, a withdrawal, a reopening):
+    /// the leaf and what opens it, so the device can later check the log still holds it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<crate::LogReceipt>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]

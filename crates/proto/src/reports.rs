@@ -116,6 +116,10 @@ pub struct ReportEvent {
     #[serde(default)]
     pub satisfaction: Option<Satisfaction>,
     pub at: DateTime<Utc>,
+    /// Transparency-log leaves of this event (a status change, a staff reply), opened for the report's
+    /// owner so their device can check the log holds them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub receipts: Vec<crate::LogReceipt>,
 }
 
 /// A report rendered for its owner (the resident who made it, their household, or a proxy with `report`).

@@ -18,6 +18,7 @@ pub mod leaf;
 pub mod memory_log;
 pub mod merkle;
 pub mod note;
+pub mod records;
 pub mod verifier;
 pub mod wire;
 
@@ -32,6 +33,7 @@ pub use merkle::{
     EMPTY_ROOT,
 };
 pub use note::{NoteError, NoteSigner, NoteVerifier};
+pub use records::{ballot_tag, OptionCount, Record};
 pub use verifier::{Verifier, VerifyError};
 pub use wire::{
     hash_from_base64, hash_to_base64, proof_from_base64, proof_to_base64, HashTextError,

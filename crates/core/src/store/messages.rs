@@ -55,6 +55,16 @@ pub fn list(conn: &Connection) -> Result<Vec<MessageRow>, CoreError> {
     Ok(out)
 }
 
+/// Whether a message of this kind and code is kept and not dismissed (so a repeated failure is not
+/// repeated as a new message each sync).
+pub fn has_open(conn: &Connection, op_kind: &str, code: &str) -> Result<bool, CoreError> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM messages WHERE op_kind = ?1 AND code = ?2 AND dismissed = 0",
+        [op_kind, code],
+        |r| r.get::<_, i64>(0),
+    )? > 0)
+}
+
 pub fn dismiss(conn: &Connection, id: i64) -> Result<bool, CoreError> {
     Ok(conn.execute("UPDATE messages SET dismissed = 1 WHERE id = ?1", [id])? > 0)
 }

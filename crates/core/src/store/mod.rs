@@ -11,6 +11,7 @@ pub mod messages;
 pub mod notices;
 pub mod outbox;
 pub mod photos;
+pub mod receipts;
 pub mod reports;
 pub mod settings;
 
@@ -46,6 +47,13 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TABLE messages (
         id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, op_kind TEXT NOT NULL,
         target TEXT, code TEXT NOT NULL, hub_text TEXT, dismissed INTEGER NOT NULL DEFAULT 0);
+    "#,
+    // 2: receipts from the hub's transparency log (store/receipts.rs)
+    r#"
+    CREATE TABLE log_receipts (
+        idx INTEGER PRIMARY KEY, kind TEXT NOT NULL, target TEXT NOT NULL, leaf BLOB NOT NULL,
+        record TEXT NOT NULL, verified_size INTEGER, verified_at TEXT);
+    CREATE INDEX log_receipts_target ON log_receipts (target);
     "#,
 ];
 

@@ -14,6 +14,13 @@ pub const LAST_SYNCED_AT: &str = "last_synced_at";
 /// How the last sync ended (idle / offline / error) and why, so a new process (the CLI) shows it too.
 pub const LAST_SYNC_STATE: &str = "last_sync_state";
 pub const LAST_SYNC_ERROR: &str = "last_sync_error";
+/// The hub's transparency-log key, pinned at join (C2SP verifier key text).
+pub const LOG_KEY: &str = "log_key";
+/// The latest checkpoint this device verified (signed note): every later one must extend it.
+pub const LOG_CHECKPOINT: &str = "log_checkpoint";
+pub const LOG_CHECKED_AT: &str = "log_checked_at";
+/// The code of the last failed log check, until a check passes again.
+pub const LOG_FAILURE: &str = "log_failure";
 
 pub fn get(conn: &Connection, key: &str) -> Result<Option<String>, CoreError> {
     Ok(conn

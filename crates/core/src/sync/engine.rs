@@ -51,11 +51,18 @@ impl Profile {
         let client = self.client()?;
         self.set_state(SyncState::Syncing, None);
         let mut outcome = SyncOutcome::default();
+        let mut problems = Vec::new();
         let result = async {
-            push::push(self, &client, &mut outcome).await?;
+            push::push(self, &client, &mut outcome, &mut problems).await?;
             let applied_before_pull = store::outbox::max_applied_seq(&self.db())?;
-            pull::pull(self, &client, &mut outcome).await?;
+            pull::pull(self, &client, &mut outcome, &mut problems).await?;
             self.caught_up(applied_before_pull)?;
+            // A receipt that did not open is reported before the log is checked; the data synced
+            // stays (it is what the hub says), the warning is what matters.
+            if let Some(p) = problems.first() {
+                return Err(self.log_problem(*p, None));
+            }
+            self.check_log(&client).await?;
             self.fetch_missing_photos(&client).await;
             Ok::<(), CoreError>(())
         }

@@ -3,6 +3,7 @@
 //! repeated one changes nothing. Pulls touch only the replica, never the outbox's pending effects.
 use crate::http::HubClient;
 use crate::store::{self, settings};
+use crate::transparency::{self, Expect, LogProblem};
 use crate::views::{CoreEvent, SyncOutcome};
 use crate::{CoreError, Profile};
 use linli_proto::limits::PULL_PAGE_MAX;
@@ -13,7 +14,9 @@ pub(super) async fn pull(
     profile: &Profile,
     client: &HubClient,
     outcome: &mut SyncOutcome,
+    problems: &mut Vec<LogProblem>,
 ) -> Result<(), CoreError> {
+    let log_pinned = settings::get(&profile.db(), settings::LOG_KEY)?.is_some();
     let first_sync = settings::get_i64(&profile.db(), settings::CURSOR)?.unwrap_or(0) == 0;
     loop {
         let cursor = settings::get_i64(&profile.db(), settings::CURSOR)?.unwrap_or(0);
@@ -24,6 +27,9 @@ pub(super) async fn pull(
             let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             for change in &page.changes {
                 apply(&tx, &change.record, first_sync, &mut notes)?;
+                if log_pinned {
+                    keep_receipts(&tx, &change.record, problems)?;
+                }
             }
             settings::set(&tx, settings::CURSOR, &page.next_cursor.to_string())?;
             tx.commit()?;
@@ -44,6 +50,41 @@ pub(super) async fn pull(
             )));
         }
     }
+}
+
+/// Keeps the log receipts a record carries: the resident's report's status changes and replies, a
+/// closed consultation's final tally (which must match the results shown).
+fn keep_receipts(
+    conn: &Connection,
+    record: &Record,
+    problems: &mut Vec<LogProblem>,
+) -> Result<(), CoreError> {
+    match record {
+        Record::Report(r) => {
+            for e in &r.events {
+                for receipt in &e.receipts {
+                    let expect = Expect::ReportEvent {
+                        report: r.id,
+                        event: e.id,
+                    };
+                    transparency::keep(conn, receipt, &expect, &r.id.to_string(), problems)?;
+                }
+            }
+        }
+        Record::Consultation(c) => {
+            if let Some(receipt) = &c.tally_receipt {
+                transparency::keep(
+                    conn,
+                    receipt,
+                    &Expect::Tally(c),
+                    &c.id.to_string(),
+                    problems,
+                )?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Applies one change to the replica; collects notifications (none on the very first sync: a new device

@@ -3,17 +3,20 @@
 //! sends the same op ids and the hub answers its stored results.
 use crate::http::HubClient;
 use crate::store;
+use crate::transparency::{self, Expect, LogProblem};
 use crate::views::{CoreEvent, SyncOutcome};
 use crate::{messages, photos, CoreError, Profile};
 use linli_proto::limits::PUSH_BATCH_MAX;
-use linli_proto::{Op, OpBody, OpStatus, PushRequest};
+use linli_proto::{LogReceipt, Op, OpBody, OpStatus, PushRequest};
 use std::collections::HashMap;
 
 pub(super) async fn push(
     profile: &Profile,
     client: &HubClient,
     outcome: &mut SyncOutcome,
+    problems: &mut Vec<LogProblem>,
 ) -> Result<(), CoreError> {
+    let log_pinned = store::settings::get(&profile.db(), store::settings::LOG_KEY)?.is_some();
     loop {
         let batch = within_body_limit(store::outbox::pending(&profile.db(), PUSH_BATCH_MAX)?);
         if batch.is_empty() {
@@ -37,6 +40,9 @@ pub(super) async fn push(
                 match result.status {
                     OpStatus::Applied => {
                         store::outbox::mark_applied(&tx, &op_id, result.version)?;
+                        if log_pinned {
+                            keep_receipt(&tx, op, result.receipt.as_ref(), problems)?;
+                        }
                         outcome.applied += 1;
                         progressed += 1;
                     }
@@ -73,6 +79,39 @@ pub(super) async fn push(
         // Deferred ops wait for the next sync; an answer that settled nothing must not loop forever.
         if deferred || progressed == 0 {
             return Ok(());
+        }
+    }
+}
+
+/// Keeps the receipt of an applied op the hub logs (votes, withdrawals, reopenings); one that is
+/// missing or does not say what the resident did is a problem.
+fn keep_receipt(
+    conn: &rusqlite::Connection,
+    op: &Op,
+    receipt: Option<&LogReceipt>,
+    problems: &mut Vec<LogProblem>,
+) -> Result<(), CoreError> {
+    let (expect, target) = match &op.body {
+        OpBody::CastVote {
+            consultation_id,
+            option_ids,
+        } => (
+            Expect::Vote {
+                consultation: *consultation_id,
+                options: option_ids,
+            },
+            consultation_id,
+        ),
+        OpBody::WithdrawReport { report_id } | OpBody::ReopenReport { report_id, .. } => {
+            (Expect::OwnReportStatus { report: *report_id }, report_id)
+        }
+        _ => return Ok(()),
+    };
+    match receipt {
+        Some(r) => transparency::keep(conn, r, &expect, &target.to_string(), problems),
+        None => {
+            problems.push(LogProblem::ReceiptMissing);
+            Ok(())
         }
     }
 }

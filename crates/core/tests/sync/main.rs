@@ -13,4 +13,5 @@ mod proxy;
 mod rejected;
 mod screens;
 mod sync_loop;
+mod transparency;
 mod world;

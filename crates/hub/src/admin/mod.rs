@@ -6,5 +6,6 @@ pub mod consultations;
 pub mod demo;
 pub mod devices;
 pub mod invites;
+pub mod log;
 pub mod notices;
 pub mod reports;

@@ -53,6 +53,7 @@ pub async fn join(
                 token,
                 community: j.community,
                 household: j.household,
+                log_key: Some(state.hub.log_key()),
             }))
         }
         Err(e) => {

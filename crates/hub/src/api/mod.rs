@@ -4,6 +4,7 @@ pub mod blobs;
 pub mod events;
 pub mod join;
 pub mod lang;
+pub mod log;
 pub mod openapi;
 pub mod rate_limit;
 pub mod records;
@@ -87,6 +88,12 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/reports/{id}", get(records::report))
         .route("/v1/notices/{id}", get(records::notice))
         .route("/v1/consultations/{id}", get(records::consultation))
+        .route("/v1/log/key", get(log::key))
+        .route("/v1/log/checkpoint", get(log::checkpoint))
+        .route("/v1/log/inclusion", get(log::inclusion))
+        .route("/v1/log/consistency", get(log::consistency))
+        .route("/v1/log/leaves", get(log::leaves))
+        .route("/v1/log/tallies", get(log::tallies))
         .layer(DefaultBodyLimit::max(JSON_BODY_MAX))
         .merge(blob_routes)
         .fallback(not_found)

@@ -29,6 +29,12 @@ impl Modify for BearerAuth {
         super::records::report,
         super::records::notice,
         super::records::consultation,
+        super::log::key,
+        super::log::checkpoint,
+        super::log::inclusion,
+        super::log::consistency,
+        super::log::leaves,
+        super::log::tallies,
     ),
     components(schemas(linli_proto::ErrorCode, linli_proto::Record, linli_proto::Nudge)),
     modifiers(&BearerAuth)

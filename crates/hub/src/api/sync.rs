@@ -68,7 +68,13 @@ pub async fn push(
         order.sort_by_key(|i| req.ops[*i].device_seq);
         let mut outcomes = vec![None; req.ops.len()];
         for i in order {
-            outcomes[i] = Some((req.ops[i].id, s.push_op(&viewer, &req.ops[i], now)?));
+            let outcome = s.push_op(&viewer, &req.ops[i], now)?;
+            let receipt = outcome
+                .log_index
+                .map(|i| s.log_receipt(i))
+                .transpose()?
+                .flatten();
+            outcomes[i] = Some((req.ops[i].id, outcome, receipt));
         }
         Ok(outcomes)
     })
@@ -77,7 +83,7 @@ pub async fn push(
     let results = outcomes
         .into_iter()
         .flatten()
-        .map(|(op_id, o)| {
+        .map(|(op_id, o, receipt)| {
             any_applied |= o.status == OpStatus::Applied;
             OpResult {
                 op_id,
@@ -88,6 +94,7 @@ pub async fn push(
                     _ => None,
                 },
                 version: o.version,
+                receipt,
             }
         })
         .collect();

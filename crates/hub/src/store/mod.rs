@@ -4,9 +4,11 @@ pub mod sqlite;
 
 use chrono::{DateTime, Utc};
 use linli_proto::{
-    Attachment, Category, Change, Community, Consultation, ErrorCode, Household, Notice, Op,
-    OpStatus, Report, ReportStatus, ResultsVisibility, Satisfaction, Urgency, VoteScope,
+    Attachment, Category, Change, Community, Consultation, ErrorCode, Household, LogReceipt,
+    Notice, Op, OpStatus, Report, ReportStatus, ResultsVisibility, Satisfaction, Urgency,
+    VoteScope,
 };
+use linli_tlog::{Hash, NoteSigner};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -106,6 +108,8 @@ pub struct OpOutcome {
     pub status: OpStatus,
     pub code: Option<ErrorCode>,
     pub version: Option<i64>,
+    /// The transparency-log leaf the op wrote (votes, report withdrawals and reopenings).
+    pub log_index: Option<u64>,
 }
 
 impl OpOutcome {
@@ -114,6 +118,7 @@ impl OpOutcome {
             status: OpStatus::Applied,
             code: None,
             version,
+            log_index: None,
         }
     }
     pub fn rejected(code: ErrorCode) -> Self {
@@ -121,6 +126,7 @@ impl OpOutcome {
             status: OpStatus::Rejected,
             code: Some(code),
             version: None,
+            log_index: None,
         }
     }
     pub fn deferred(code: ErrorCode) -> Self {
@@ -128,6 +134,7 @@ impl OpOutcome {
             status: OpStatus::Deferred,
             code: Some(code),
             version: None,
+            log_index: None,
         }
     }
 }
@@ -318,4 +325,21 @@ pub trait Store: Send + Sync + 'static {
         reply: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<Report>;
+
+    // -- transparency log (leaves are appended by the writes above, in their transactions)
+    /// The signed checkpoint of the whole log. Signed lazily: a stored checkpoint is reused while the
+    /// log has not grown (and `signer` signed it), so reading it costs no signature.
+    fn log_checkpoint(&self, signer: &NoteSigner, now: DateTime<Utc>) -> StoreResult<String>;
+    /// Inclusion proof of leaf `index` in the tree of `size` leaves.
+    fn log_inclusion(&self, size: u64, index: u64) -> StoreResult<Vec<Hash>>;
+    /// Consistency proof from the tree of `old` leaves to the tree of `new` leaves.
+    fn log_consistency(&self, old: u64, new: u64) -> StoreResult<Vec<Hash>>;
+    /// The log's size and the leaf bytes of `start..end` (clamped to the log).
+    fn log_leaves(&self, start: u64, end: u64) -> StoreResult<(u64, Vec<Vec<u8>>)>;
+    /// The receipt (leaf and opening) of leaf `index`; for the record's owner only.
+    fn log_receipt(&self, index: u64) -> StoreResult<Option<LogReceipt>>;
+    /// Every final tally, opened.
+    fn log_tallies(&self) -> StoreResult<Vec<LogReceipt>>;
+    /// Every vote leaf, opened: for the auditor the office appoints, never served over the API.
+    fn log_vote_openings(&self) -> StoreResult<Vec<LogReceipt>>;
 }

@@ -24,6 +24,12 @@ async fn openapi_lists_the_routes() {
         "/v1/reports/{id}",
         "/v1/notices/{id}",
         "/v1/consultations/{id}",
+        "/v1/log/key",
+        "/v1/log/checkpoint",
+        "/v1/log/inclusion",
+        "/v1/log/consistency",
+        "/v1/log/leaves",
+        "/v1/log/tallies",
     ] {
         assert!(doc["paths"].get(path).is_some(), "missing {path}");
     }
@@ -33,6 +39,9 @@ async fn openapi_lists_the_routes() {
         "Record",
         "ErrorBody",
         "ErrorCode",
+        "LogReceipt",
+        "InclusionProof",
+        "LogLeaves",
     ] {
         assert!(
             doc["components"]["schemas"].get(schema).is_some(),

@@ -16,4 +16,9 @@ my_vote: Array<string> | null, total_votes: bigint | null,
 /**
  * A vote is waiting to be synced.
  */
-pending: boolean, };
+pending: boolean, 
+/**
+ * For a closed consultation whose final tally this device found in the hub's transparency log
+ * (matching the results shown): the size of the checkpoint it was verified at (可验证).
+ */
+verified_at_checkpoint: number | null, };

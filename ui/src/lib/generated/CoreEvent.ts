@@ -2,4 +2,4 @@
 import type { ReportStatus } from "./ReportStatus";
 import type { SyncStatus } from "./SyncStatus";
 
-export type CoreEvent = { "type": "status" } & SyncStatus | { "type": "data_changed" } | { "type": "report_status_changed", id: string, status: ReportStatus, } | { "type": "urgent_notice", id: string, title: string, } | { "type": "op_rejected", message: string, } | { "type": "photo_uploaded", sha256: string, done: number, total: number, };
+export type CoreEvent = { "type": "status" } & SyncStatus | { "type": "data_changed" } | { "type": "report_status_changed", id: string, status: ReportStatus, } | { "type": "urgent_notice", id: string, title: string, } | { "type": "op_rejected", message: string, } | { "type": "log_check_failed", message: string, } | { "type": "photo_uploaded", sha256: string, done: number, total: number, };

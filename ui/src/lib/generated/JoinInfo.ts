@@ -5,4 +5,9 @@ import type { Household } from "./Household";
 /**
  * What joining gave this profile.
  */
-export type JoinInfo = { resident_id: string, device_id: string, community: Community, household: Household, };
+export type JoinInfo = { resident_id: string, device_id: string, community: Community, household: Household, 
+/**
+ * The hub's transparency-log key, pinned by this device: show it so the resident can compare it
+ * with the one the office posts.
+ */
+log_key: string | null, };

@@ -7,11 +7,12 @@ use uuid::Uuid;
 
 use super::changes::{self, Kind};
 use super::columns::{get_opt_ts, get_ts, get_uuid, ts};
-use super::community;
+use super::{community, tlog};
 use crate::domain::votes::{self, BallotWindow};
 use crate::store::{
     ConsultationResults, NewConsultation, OptionTally, StoreError, StoreResult, Viewer,
 };
+use linli_tlog::{ballot_tag, LeafKind, OptionCount, Record};
 
 fn scope_str(s: VoteScope) -> &'static str {
     match s {
@@ -239,32 +240,72 @@ pub fn render_for(
         closed_at: row.closed_at,
         my_vote,
         total_votes: total,
+        tally_receipt: tally_receipt(conn, id)?,
     }))
 }
 
-/// Stores the viewer's (or household's) ballot, replacing an earlier one, and logs the change for
-/// everyone the consultation is addressed to (tallies moved).
+/// The opened final-tally leaf of a closed consultation.
+fn tally_receipt(conn: &Connection, id: Uuid) -> StoreResult<Option<linli_proto::LogReceipt>> {
+    Ok(tlog::receipts_for(conn, &id.to_string())?
+        .into_iter()
+        .find(|r| r.kind == "tally_final"))
+}
+
+/// Stores the viewer's (or household's) ballot, replacing an earlier one, appends its leaf to the
+/// transparency log, and logs the change for everyone the consultation is addressed to (tallies moved).
 pub fn cast(
     conn: &Connection,
     viewer: &Viewer,
     row: &Row,
     option_ids: &[Uuid],
+    op_id: Uuid,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     let json = serde_json::to_string(option_ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let key = ballot_key(row.vote_scope, viewer);
+    let replaces: Option<i64> = conn
+        .prepare_cached(
+            "SELECT log_index FROM ballots WHERE consultation_id = ?1 AND ballot_key = ?2",
+        )?
+        .query_row(params![row.id.to_string(), key], |r| r.get(0))
+        .optional()?
+        .flatten();
+    let record = Record::Vote {
+        v: linli_tlog::records::RECORD_VERSION,
+        consultation: row.id.to_string(),
+        ballot: ballot_tag(&row.id.to_string(), &key),
+        options: option_ids.iter().map(Uuid::to_string).collect(),
+        replaces: replaces.map(|i| i as u64),
+    };
+    let log_index = tlog::append(
+        conn,
+        &tlog::Entry {
+            kind: if replaces.is_some() {
+                LeafKind::VoteReplaced
+            } else {
+                LeafKind::VoteCast
+            },
+            record: &record,
+            record_id: row.id.to_string(),
+            op_id: Some(op_id),
+        },
+        now,
+    )?;
     conn.prepare_cached(
-        "INSERT INTO ballots (consultation_id, ballot_key, resident_id, household_id, option_ids, cast_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO ballots (consultation_id, ballot_key, resident_id, household_id, option_ids, cast_at, log_index)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (consultation_id, ballot_key) DO UPDATE SET
-             resident_id = excluded.resident_id, option_ids = excluded.option_ids, cast_at = excluded.cast_at",
+             resident_id = excluded.resident_id, option_ids = excluded.option_ids, cast_at = excluded.cast_at,
+             log_index = excluded.log_index",
     )?
     .execute(params![
         row.id.to_string(),
-        ballot_key(row.vote_scope, viewer),
+        key,
         viewer.resident_id.to_string(),
         viewer.household_id.to_string(),
         json,
-        ts(now)
+        ts(now),
+        log_index as i64
     ])?;
     changes::append_for_buildings(
         conn,
@@ -277,7 +318,8 @@ pub fn cast(
     Ok(())
 }
 
-/// Sets `closed_at` (no-op when already closed) and logs the change.
+/// Sets `closed_at` (no-op when already closed), appends the final tally to the transparency log
+/// and logs the change.
 pub fn close(
     conn: &Connection,
     id: Uuid,
@@ -292,6 +334,7 @@ pub fn close(
             "UPDATE consultations SET closed_at = ?1 WHERE id = ?2",
             params![ts(at), id.to_string()],
         )?;
+        log_tally(conn, &row, at, now)?;
         changes::append_for_buildings(
             conn,
             row.community_id,
@@ -302,6 +345,97 @@ pub fn close(
         )?;
     }
     Ok(true)
+}
+
+/// Logs the ballots of open consultations that were cast before the hub had a transparency log (a
+/// hub upgraded mid-vote), so their final tallies count logged ballots only. Their leaves carry the
+/// time of the upgrade, not of the vote. Returns how many were logged.
+pub fn log_unlogged_ballots(conn: &Connection, now: DateTime<Utc>) -> StoreResult<usize> {
+    let mut stmt = conn.prepare(
+        "SELECT b.consultation_id, b.ballot_key, b.option_ids FROM ballots b
+         JOIN consultations c ON c.id = b.consultation_id
+         WHERE b.log_index IS NULL AND c.closed_at IS NULL
+         ORDER BY b.cast_at, b.ballot_key",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    for (consultation, key, options) in &rows {
+        let options: Vec<Uuid> =
+            serde_json::from_str(options).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let record = Record::Vote {
+            v: linli_tlog::records::RECORD_VERSION,
+            consultation: consultation.clone(),
+            ballot: ballot_tag(consultation, key),
+            options: options.iter().map(Uuid::to_string).collect(),
+            replaces: None,
+        };
+        let index = tlog::append(
+            conn,
+            &tlog::Entry {
+                kind: LeafKind::VoteCast,
+                record: &record,
+                record_id: consultation.clone(),
+                op_id: None,
+            },
+            now,
+        )?;
+        conn.execute(
+            "UPDATE ballots SET log_index = ?1 WHERE consultation_id = ?2 AND ballot_key = ?3",
+            params![index as i64, consultation, key],
+        )?;
+    }
+    Ok(rows.len())
+}
+
+/// The final tally's leaf: votes per option, ballots, and the leaf of each ballot counted.
+fn log_tally(
+    conn: &Connection,
+    row: &Row,
+    closed_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> StoreResult<u64> {
+    let (counts, total) = tally(conn, row)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT log_index FROM ballots WHERE consultation_id = ?1 AND log_index IS NOT NULL
+         ORDER BY log_index",
+    )?;
+    let ballot_leaves = stmt
+        .query_map([row.id.to_string()], |r| r.get::<_, i64>(0))?
+        .map(|r| r.map(|i| i as u64))
+        .collect::<Result<Vec<_>, _>>()?;
+    let record = Record::Tally {
+        v: linli_tlog::records::RECORD_VERSION,
+        consultation: row.id.to_string(),
+        closed_at_ms: closed_at.timestamp_millis(),
+        options: row
+            .options
+            .iter()
+            .zip(counts)
+            .map(|((oid, _), votes)| OptionCount {
+                option: oid.to_string(),
+                votes: votes as u64,
+            })
+            .collect(),
+        ballots: total as u64,
+        ballot_leaves,
+    };
+    tlog::append(
+        conn,
+        &tlog::Entry {
+            kind: LeafKind::TallyFinal,
+            record: &record,
+            record_id: row.id.to_string(),
+            op_id: None,
+        },
+        now,
+    )
 }
 
 /// Consultations past `closes_at` that nobody marked closed yet.

@@ -199,6 +199,34 @@ CREATE TABLE notice_attachments (
 );
 CREATE INDEX notice_attachments_sha ON notice_attachments(sha256);
 "#,
+    // 3: the transparency log (see store/sqlite/tlog.rs): public leaves and tree hashes, the private
+    // openings of each leaf's commitment, signed checkpoints; the ballot leaf a tally counts.
+    r#"
+CREATE TABLE tlog_leaves (
+    idx INTEGER PRIMARY KEY,
+    leaf BLOB NOT NULL
+);
+CREATE TABLE tlog_hashes (
+    idx INTEGER PRIMARY KEY,
+    hash BLOB NOT NULL
+);
+CREATE TABLE tlog_openings (
+    idx INTEGER PRIMARY KEY REFERENCES tlog_leaves(idx),
+    kind TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    op_id TEXT,
+    salt BLOB NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE INDEX tlog_openings_record ON tlog_openings(record_id);
+CREATE INDEX tlog_openings_op ON tlog_openings(op_id);
+CREATE TABLE tlog_checkpoints (
+    size INTEGER PRIMARY KEY,
+    note TEXT NOT NULL,
+    signed_at TEXT NOT NULL
+);
+ALTER TABLE ballots ADD COLUMN log_index INTEGER;
+"#,
 ];
 
 /// Brings the database up to date, refusing one written by a newer hub.

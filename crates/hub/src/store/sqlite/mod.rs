@@ -11,6 +11,7 @@ pub mod migrations;
 mod notices;
 mod ops;
 mod reports;
+pub mod tlog;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -59,6 +60,11 @@ impl SqliteStore {
         let mut writer = Connection::open(path)?;
         configure(&writer)?;
         migrations::migrate(&mut writer)?;
+        {
+            let tx = writer.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            consultations::log_unlogged_ballots(&tx, Utc::now())?;
+            tx.commit()?;
+        }
         let reader = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -361,7 +367,8 @@ impl Store for SqliteStore {
                 reports::Event::new(ReportEventKind::Status, linli_proto::ActorRole::Staff, now);
             e.status = Some(status);
             e.text = reply.filter(|r| !r.trim().is_empty());
-            reports::add_event(c, id, &e)?;
+            let event_id = reports::add_event(c, id, &e)?;
+            reports::log_event(c, id, event_id, &e, None, now)?;
             let resolved_at = if status == ReportStatus::Resolved {
                 Some(now)
             } else {
@@ -376,6 +383,68 @@ impl Store for SqliteStore {
             reports::render(c, id)?
                 .map(|(r, _)| r)
                 .ok_or(StoreError::Refused(ErrorCode::ReportNotFound))
+        })
+    }
+
+    fn log_checkpoint(
+        &self,
+        signer: &linli_tlog::NoteSigner,
+        now: DateTime<Utc>,
+    ) -> StoreResult<String> {
+        self.checkpoint(signer, now)
+    }
+
+    fn log_inclusion(&self, size: u64, index: u64) -> StoreResult<Vec<linli_tlog::Hash>> {
+        self.read(|c| tlog::inclusion(c, size, index))
+    }
+
+    fn log_consistency(&self, old: u64, new: u64) -> StoreResult<Vec<linli_tlog::Hash>> {
+        self.read(|c| tlog::consistency(c, old, new))
+    }
+
+    fn log_leaves(&self, start: u64, end: u64) -> StoreResult<(u64, Vec<Vec<u8>>)> {
+        self.read(|c| Ok((tlog::size(c)?, tlog::leaves(c, start, end)?)))
+    }
+
+    fn log_receipt(&self, index: u64) -> StoreResult<Option<linli_proto::LogReceipt>> {
+        self.read(|c| tlog::receipt(c, index))
+    }
+
+    fn log_tallies(&self) -> StoreResult<Vec<linli_proto::LogReceipt>> {
+        self.read(tlog::tallies)
+    }
+
+    fn log_vote_openings(&self) -> StoreResult<Vec<linli_proto::LogReceipt>> {
+        self.read(tlog::vote_openings)
+    }
+}
+
+impl SqliteStore {
+    fn stored_checkpoint(
+        &self,
+        signer: &linli_tlog::NoteSigner,
+        c: &Connection,
+    ) -> StoreResult<Option<String>> {
+        let size = tlog::size(c)?;
+        Ok(tlog::latest_checkpoint(c)?
+            .filter(|(s, note)| *s == size && signer.verifier().open(note).is_ok())
+            .map(|(_, note)| note))
+    }
+}
+
+impl SqliteStore {
+    /// See [`Store::log_checkpoint`].
+    fn checkpoint(
+        &self,
+        signer: &linli_tlog::NoteSigner,
+        now: DateTime<Utc>,
+    ) -> StoreResult<String> {
+        if let Some(note) = self.read(|c| self.stored_checkpoint(signer, c))? {
+            return Ok(note);
+        }
+        self.write(|c| match self.stored_checkpoint(signer, c)? {
+            Some(note) => Ok(note),
+            None => tlog::sign_head(c, signer, now),
         })
     }
 }

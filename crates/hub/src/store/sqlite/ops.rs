@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::columns::ts;
 use super::reports::{self, Event, NewReport, RowUpdate};
-use super::{access, blobs, community, consultations, notices};
+use super::{access, blobs, community, consultations, notices, tlog};
 use crate::domain::{report_rules, validate, votes};
 use crate::store::{OpOutcome, StoreError, StoreResult, Viewer};
 
@@ -29,7 +29,10 @@ fn stored(conn: &Connection, op_id: Uuid) -> StoreResult<Option<OpOutcome>> {
             ))
         })
         .optional()?;
-    Ok(row.map(|(status, code, version)| OpOutcome {
+    let Some((status, code, version)) = row else {
+        return Ok(None);
+    };
+    Ok(Some(OpOutcome {
         status: if status == "applied" {
             OpStatus::Applied
         } else {
@@ -37,6 +40,7 @@ fn stored(conn: &Connection, op_id: Uuid) -> StoreResult<Option<OpOutcome>> {
         },
         code: code.as_deref().and_then(ErrorCode::parse),
         version,
+        log_index: tlog::index_for_op(conn, op_id)?,
     }))
 }
 
@@ -64,8 +68,12 @@ pub fn push(
         let sp = tx.savepoint()?;
         match apply(&sp, viewer, op, now) {
             Ok(version) => {
+                let log_index = tlog::index_for_op(&sp, op.id)?;
                 sp.commit()?;
-                OpOutcome::applied(version)
+                OpOutcome {
+                    log_index,
+                    ..OpOutcome::applied(version)
+                }
             }
             Err(StoreError::Refused(code)) => OpOutcome::rejected(code),
             Err(e) => return Err(e),
@@ -168,11 +176,14 @@ fn apply(
         OpBody::WithdrawReport { report_id } => {
             let st = own_report(conn, viewer, *report_id)?;
             report_rules::withdraw(st.status)?;
-            reports::add_event(
-                conn,
-                *report_id,
-                &Event::new(ReportEventKind::Withdrawn, ActorRole::Resident, now),
-            )?;
+            let e = Event::new(ReportEventKind::Withdrawn, ActorRole::Resident, now);
+            let event_id = reports::add_event(conn, *report_id, &e)?;
+            // The timeline event carries no status; its leaf records the status it moved to.
+            let logged = Event {
+                status: Some(ReportStatus::Withdrawn),
+                ..e
+            };
+            reports::log_event(conn, *report_id, event_id, &logged, Some(op.id), now)?;
             let u = RowUpdate {
                 status: ReportStatus::Withdrawn,
                 resolved_at: None,
@@ -204,7 +215,8 @@ fn apply(
             let mut e = Event::new(ReportEventKind::Reopened, ActorRole::Resident, now);
             e.status = Some(ReportStatus::InProgress);
             e.text = reason.as_deref();
-            reports::add_event(conn, *report_id, &e)?;
+            let event_id = reports::add_event(conn, *report_id, &e)?;
+            reports::log_event(conn, *report_id, event_id, &e, Some(op.id), now)?;
             let u = RowUpdate {
                 status: ReportStatus::InProgress,
                 resolved_at: None,
@@ -225,7 +237,7 @@ fn apply(
             votes::window(&row.window(), now)?;
             let option_list: Vec<Uuid> = row.options.iter().map(|(id, _)| *id).collect();
             votes::choices(option_ids, &option_list, row.max_choices)?;
-            consultations::cast(conn, viewer, &row, option_ids, now)?;
+            consultations::cast(conn, viewer, &row, option_ids, op.id, now)?;
             Ok(None)
         }
         OpBody::MarkNoticeRead { notice_id } => {

@@ -8,7 +8,10 @@ use uuid::Uuid;
 
 use super::changes::{self, Audience, Kind};
 use super::columns::{get_enum, get_opt_enum, get_opt_ts, get_ts, get_uuid, ts};
+use super::tlog;
 use crate::store::{ReportFilter, StoreResult};
+use linli_tlog::records::RECORD_VERSION;
+use linli_tlog::{LeafKind, Record};
 
 /// What the rules need to know about a stored report.
 #[derive(Debug, Clone)]
@@ -165,14 +168,16 @@ fn actor_parse(s: &str) -> Option<ActorRole> {
     })
 }
 
-pub fn add_event(conn: &Connection, report_id: Uuid, e: &Event<'_>) -> StoreResult<()> {
+/// Appends a timeline event; returns its id.
+pub fn add_event(conn: &Connection, report_id: Uuid, e: &Event<'_>) -> StoreResult<Uuid> {
+    let id = Uuid::now_v7();
     conn.prepare_cached(
         "INSERT INTO report_events (id, report_id, ord, kind, actor, status, text, satisfaction, at)
          VALUES (?1, ?2, (SELECT COALESCE(MAX(ord), 0) + 1 FROM report_events WHERE report_id = ?2),
                  ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
-        Uuid::now_v7().to_string(),
+        id.to_string(),
         report_id.to_string(),
         kind_str(e.kind),
         actor_str(e.actor),
@@ -181,6 +186,56 @@ pub fn add_event(conn: &Connection, report_id: Uuid, e: &Event<'_>) -> StoreResu
         e.satisfaction.map(|s| s.as_str()),
         ts(e.at),
     ])?;
+    Ok(id)
+}
+
+/// Appends the transparency-log leaves of a timeline event: one `report_status` leaf when it
+/// changed the status, one `report_reply` leaf when staff wrote a reply.
+pub fn log_event(
+    conn: &Connection,
+    report_id: Uuid,
+    event_id: Uuid,
+    e: &Event<'_>,
+    op_id: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    if let Some(status) = e.status {
+        let record = Record::ReportStatus {
+            v: RECORD_VERSION,
+            report: report_id.to_string(),
+            event: event_id.to_string(),
+            status: status.as_str().to_owned(),
+            actor: actor_str(e.actor).to_owned(),
+        };
+        tlog::append(
+            conn,
+            &tlog::Entry {
+                kind: LeafKind::ReportStatus,
+                record: &record,
+                record_id: event_id.to_string(),
+                op_id,
+            },
+            now,
+        )?;
+    }
+    if let (ActorRole::Staff, Some(text)) = (e.actor, e.text) {
+        let record = Record::ReportReply {
+            v: RECORD_VERSION,
+            report: report_id.to_string(),
+            event: event_id.to_string(),
+            text: text.to_owned(),
+        };
+        tlog::append(
+            conn,
+            &tlog::Entry {
+                kind: LeafKind::ReportReply,
+                record: &record,
+                record_id: event_id.to_string(),
+                op_id,
+            },
+            now,
+        )?;
+    }
     Ok(())
 }
 
@@ -277,9 +332,13 @@ pub fn render(conn: &Connection, id: Uuid) -> StoreResult<Option<(Report, Uuid)>
                 text: r.get(5)?,
                 satisfaction: get_opt_enum(r, 6, Satisfaction::parse)?,
                 at: get_ts(r, 7)?,
+                receipts: Vec::new(),
             })
         })?
         .collect::<Result<_, _>>()?;
+    for e in &mut report.events {
+        e.receipts = tlog::receipts_for(conn, &e.id.to_string())?;
+    }
     Ok(Some((report, household)))
 }
 

@@ -1,0 +1,486 @@
+//! Checking the hub's transparency log from the device: the key pinned at join, receipts for the
+//! resident's own records, and on every sync the hub's latest checkpoint, which must be signed by
+//! the pinned key and extend the last checkpoint this device verified, and must include every
+//! receipt. A failed check is never silent: it becomes a [`LogProblem`], kept as a message for the
+//! resident, broadcast as [`CoreEvent::LogCheckFailed`] and returned as [`CoreError::Log`] (the CLI
+//! exits non-zero).
+use crate::store::{self, settings};
+use crate::views::{CoreEvent, TransparencyView};
+use crate::{CoreError, Profile};
+use chrono::Utc;
+use linli_i18n::Lang;
+use linli_proto::{Consultation, LogReceipt};
+use linli_tlog::{
+    commit, proof_from_base64, Checkpoint, Leaf, LeafKind, NoteVerifier, Record, Salt, Verifier,
+    VerifyError,
+};
+use rusqlite::Connection;
+use uuid::Uuid;
+
+/// What a failed check found. The codes are stable (messages `core-log-…`, the CLI, the UI).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogProblem {
+    /// The hub signs with another key than the one pinned at join.
+    KeyChanged,
+    /// The checkpoint is not validly signed by the pinned key, or is malformed.
+    BadCheckpoint,
+    /// The log is smaller than a checkpoint this device verified: records were deleted.
+    Rollback,
+    /// The log does not extend the last checkpoint this device verified: history was rewritten.
+    Rewritten,
+    /// One of this resident's records is not in the log where its receipt says.
+    ReceiptMissing,
+    /// A receipt does not open, or does not say what the resident did.
+    ReceiptInvalid,
+    /// A consultation's shown result differs from its final tally in the log.
+    TallyMismatch,
+}
+
+impl LogProblem {
+    pub const ALL: [LogProblem; 7] = [
+        LogProblem::KeyChanged,
+        LogProblem::BadCheckpoint,
+        LogProblem::Rollback,
+        LogProblem::Rewritten,
+        LogProblem::ReceiptMissing,
+        LogProblem::ReceiptInvalid,
+        LogProblem::TallyMismatch,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            LogProblem::KeyChanged => "log_key_changed",
+            LogProblem::BadCheckpoint => "log_bad_checkpoint",
+            LogProblem::Rollback => "log_rollback",
+            LogProblem::Rewritten => "log_rewritten",
+            LogProblem::ReceiptMissing => "log_receipt_missing",
+            LogProblem::ReceiptInvalid => "log_receipt_invalid",
+            LogProblem::TallyMismatch => "log_tally_mismatch",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.code() == code)
+    }
+
+    /// The plain warning for the resident.
+    pub fn message(self, lang: Lang) -> String {
+        linli_i18n::message(lang, &format!("core-{}", self.code().replace('_', "-")))
+    }
+}
+
+/// `op_kind` of the messages a failed check leaves.
+pub const MESSAGE_KIND: &str = "transparency_log";
+
+/// What a receipt must say, from what the device knows on its own.
+pub enum Expect<'a> {
+    /// The resident's vote: this consultation, these options.
+    Vote {
+        consultation: Uuid,
+        options: &'a [Uuid],
+    },
+    /// A status change the resident made on their report.
+    OwnReportStatus { report: Uuid },
+    /// A timeline event of the resident's report (staff status change or reply).
+    ReportEvent { report: Uuid, event: Uuid },
+    /// The final tally of a consultation, which must match the results shown.
+    Tally(&'a Consultation),
+}
+
+fn leaf_kind(kind: &str) -> Option<LeafKind> {
+    serde_json::from_value(serde_json::Value::String(kind.to_owned())).ok()
+}
+
+/// Opens a receipt (its record and salt must make the leaf's commitment) and checks it says what
+/// the device expects. Returns the leaf.
+pub fn open_receipt(r: &LogReceipt, expect: &Expect<'_>) -> Result<Leaf, LogProblem> {
+    let kind = leaf_kind(&r.kind).ok_or(LogProblem::ReceiptInvalid)?;
+    let salt = Salt::from_hex(&r.salt).map_err(|_| LogProblem::ReceiptInvalid)?;
+    let record = Record::parse(r.record.as_bytes()).ok_or(LogProblem::ReceiptInvalid)?;
+    if !record.fits(kind) {
+        return Err(LogProblem::ReceiptInvalid);
+    }
+    let says_it = match (expect, &record) {
+        (
+            Expect::Vote {
+                consultation,
+                options,
+            },
+            Record::Vote {
+                consultation: c,
+                options: o,
+                ..
+            },
+        ) => {
+            *c == consultation.to_string()
+                && o.len() == options.len()
+                && o.iter()
+                    .zip(options.iter())
+                    .all(|(a, b)| *a == b.to_string())
+        }
+        (Expect::OwnReportStatus { report }, Record::ReportStatus { report: r, .. }) => {
+            *r == report.to_string()
+        }
+        (
+            Expect::ReportEvent { report, event },
+            Record::ReportStatus {
+                report: r,
+                event: e,
+                ..
+            },
+        )
+        | (
+            Expect::ReportEvent { report, event },
+            Record::ReportReply {
+                report: r,
+                event: e,
+                ..
+            },
+        ) => *r == report.to_string() && *e == event.to_string(),
+        (Expect::Tally(c), Record::Tally { .. }) => {
+            if !tally_matches(c, &record) {
+                return Err(LogProblem::TallyMismatch);
+            }
+            true
+        }
+        _ => false,
+    };
+    if !says_it {
+        return Err(LogProblem::ReceiptInvalid);
+    }
+    Ok(Leaf {
+        kind,
+        time_ms: r.time_ms,
+        commitment: commit(r.record.as_bytes(), &salt),
+    })
+}
+
+/// The tally record names this consultation, its options in order, and the counts shown (where
+/// results are visible).
+fn tally_matches(c: &Consultation, record: &Record) -> bool {
+    let Record::Tally {
+        consultation,
+        options,
+        ballots,
+        ..
+    } = record
+    else {
+        return false;
+    };
+    *consultation == c.id.to_string()
+        && options.len() == c.options.len()
+        && options.iter().zip(&c.options).all(|(t, o)| {
+            t.option == o.id.to_string() && o.votes.is_none_or(|v| v >= 0 && v as u64 == t.votes)
+        })
+        && c.total_votes.is_none_or(|t| t >= 0 && t as u64 == *ballots)
+}
+
+/// Opens and keeps a receipt in the caller's transaction; a receipt that fails is a problem.
+pub fn keep(
+    conn: &Connection,
+    r: &LogReceipt,
+    expect: &Expect<'_>,
+    target: &str,
+    problems: &mut Vec<LogProblem>,
+) -> Result<(), CoreError> {
+    match open_receipt(r, expect) {
+        Ok(leaf) => {
+            store::receipts::insert(conn, r.index, &r.kind, target, &leaf.to_bytes(), &r.record)
+        }
+        Err(p) => {
+            problems.push(p);
+            Ok(())
+        }
+    }
+}
+
+fn rejected_checkpoint(e: VerifyError) -> LogProblem {
+    match e {
+        VerifyError::Rollback { .. } => LogProblem::Rollback,
+        VerifyError::Fork { .. } | VerifyError::Inconsistent { .. } => LogProblem::Rewritten,
+        _ => LogProblem::BadCheckpoint,
+    }
+}
+
+impl Profile {
+    /// Records a failed check: a kept message (once while it is not dismissed), the failure state,
+    /// and an event for the app. Returns the error to give back.
+    pub(crate) fn log_problem(&self, p: LogProblem, target: Option<&str>) -> CoreError {
+        tracing::warn!(code = p.code(), "transparency log check failed");
+        let recorded = (|| {
+            let db = self.db();
+            settings::set(&db, settings::LOG_FAILURE, p.code())?;
+            if !store::messages::has_open(&db, MESSAGE_KIND, p.code())? {
+                store::messages::insert(&db, MESSAGE_KIND, target.unwrap_or(""), p.code(), None)?;
+            }
+            Ok::<(), CoreError>(())
+        })();
+        if let Err(e) = recorded {
+            tracing::warn!(code = e.code(), "could not record a failed log check");
+        }
+        self.emit(CoreEvent::LogCheckFailed {
+            message: p.message(self.language()),
+        });
+        self.emit(CoreEvent::DataChanged);
+        CoreError::Log(p)
+    }
+
+    /// Fetches the hub's latest checkpoint and checks it and every receipt not yet verified; see
+    /// the module comment. A device that joined before its hub kept a log pins the key on the first
+    /// check that finds one; nothing to do for a hub without a log.
+    pub(crate) async fn check_log(&self, client: &crate::http::HubClient) -> Result<(), CoreError> {
+        let (vkey, saved) = {
+            let db = self.db();
+            (
+                settings::get(&db, settings::LOG_KEY)?,
+                settings::get(&db, settings::LOG_CHECKPOINT)?,
+            )
+        };
+        let vkey = match vkey {
+            Some(k) => k,
+            // Joined before the hub kept a log: pin its key now (trust on first use, as at join).
+            None => match client.log_key().await {
+                Ok(k) if NoteVerifier::from_vkey(&k).is_ok() => {
+                    settings::set(&self.db(), settings::LOG_KEY, &k)?;
+                    k
+                }
+                Ok(_) => return Err(CoreError::Protocol("malformed log key".into())),
+                Err(CoreError::Hub { status: 404, .. }) => return Ok(()),
+                Err(e) => return Err(e),
+            },
+        };
+        let key = NoteVerifier::from_vkey(&vkey)
+            .map_err(|e| CoreError::Corrupt(format!("pinned log key: {e}")))?;
+        let note = client.log_checkpoint().await?;
+        let new = match Checkpoint::open(&note, &key) {
+            Ok(c) => c,
+            Err(_) => {
+                let now_key = client.log_key().await?;
+                let p = if now_key != vkey {
+                    LogProblem::KeyChanged
+                } else {
+                    LogProblem::BadCheckpoint
+                };
+                return Err(self.log_problem(p, None));
+            }
+        };
+        let mut verifier = match &saved {
+            Some(n) => Verifier::resume(key.clone(), key.name(), n)
+                .map_err(|e| CoreError::Corrupt(format!("saved checkpoint: {e}")))?,
+            None => Verifier::new(key.clone(), key.name()),
+        };
+        let proof = match verifier.latest() {
+            Some(old) if old.size > 0 && new.size > old.size => {
+                let p = client.log_consistency(old.size, new.size).await?;
+                proof_from_base64(&p.proof).map_err(|e| CoreError::Protocol(e.to_string()))?
+            }
+            _ => Vec::new(),
+        };
+        if let Err(e) = verifier.accept_checkpoint(&note, &proof) {
+            return Err(self.log_problem(rejected_checkpoint(e), None));
+        }
+        settings::set(&self.db(), settings::LOG_CHECKPOINT, &note)?;
+        let latest = new;
+        let pending = store::receipts::unverified(&self.db())?;
+        for r in pending {
+            // Every receipt came from a write the hub had committed before this checkpoint was signed.
+            if r.index >= latest.size {
+                return Err(self.log_problem(LogProblem::ReceiptMissing, Some(&r.target)));
+            }
+            let leaf = Leaf::from_bytes(&r.leaf)
+                .map_err(|e| CoreError::Corrupt(format!("receipt {}: {e}", r.index)))?;
+            let proof = match client.log_inclusion(r.index, latest.size).await {
+                Ok(p) => {
+                    proof_from_base64(&p.proof).map_err(|e| CoreError::Protocol(e.to_string()))?
+                }
+                Err(CoreError::Hub { .. }) => {
+                    return Err(self.log_problem(LogProblem::ReceiptMissing, Some(&r.target)))
+                }
+                Err(e) => return Err(e),
+            };
+            if verifier
+                .verify_inclusion(&leaf, r.index, &proof, &latest)
+                .is_err()
+            {
+                return Err(self.log_problem(LogProblem::ReceiptMissing, Some(&r.target)));
+            }
+            store::receipts::mark_verified(&self.db(), r.index, latest.size, Utc::now())?;
+        }
+        {
+            let db = self.db();
+            settings::set(&db, settings::LOG_CHECKED_AT, &store::ts(Utc::now()))?;
+            settings::remove(&db, settings::LOG_FAILURE)?;
+        }
+        self.emit(CoreEvent::DataChanged);
+        Ok(())
+    }
+
+    /// Checks the hub's log now (without a full sync) and returns what this device has verified.
+    /// A failed check is an error (and a kept message).
+    pub async fn verify_log(&self) -> Result<TransparencyView, CoreError> {
+        let client = self.client()?;
+        self.check_log(&client).await?;
+        self.transparency()
+    }
+
+    /// What this device has verified of the hub's transparency log.
+    pub fn transparency(&self) -> Result<TransparencyView, CoreError> {
+        let lang = self.language();
+        let db = self.db();
+        let note = settings::get(&db, settings::LOG_CHECKPOINT)?;
+        let size = note
+            .as_deref()
+            .and_then(|n| n.split('\n').nth(1))
+            .and_then(|s| s.parse::<u64>().ok());
+        let (receipts, receipts_verified) = store::receipts::counts(&db)?;
+        let failure_code = settings::get(&db, settings::LOG_FAILURE)?;
+        Ok(TransparencyView {
+            log_key: settings::get(&db, settings::LOG_KEY)?,
+            checkpoint_size: size,
+            checkpoint_note: note,
+            checked_at: settings::get(&db, settings::LOG_CHECKED_AT)?
+                .map(|s| store::parse_ts(&s))
+                .transpose()?,
+            receipts,
+            receipts_verified,
+            failure: failure_code
+                .as_deref()
+                .and_then(LogProblem::parse)
+                .map(|p| p.message(lang)),
+            failure_code,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use linli_tlog::records::RECORD_VERSION;
+
+    fn receipt(record: &Record, kind: &str) -> LogReceipt {
+        LogReceipt {
+            index: 3,
+            kind: kind.into(),
+            time_ms: 7,
+            salt: Salt([5; 32]).to_hex(),
+            record: String::from_utf8(record.to_bytes()).unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_receipt_must_open_and_say_what_the_resident_did() {
+        let c = Uuid::now_v7();
+        let o = [Uuid::now_v7()];
+        let vote = Record::Vote {
+            v: RECORD_VERSION,
+            consultation: c.to_string(),
+            ballot: "b".into(),
+            options: vec![o[0].to_string()],
+            replaces: None,
+        };
+        let r = receipt(&vote, "vote_cast");
+        let expect = Expect::Vote {
+            consultation: c,
+            options: &o,
+        };
+        let leaf = open_receipt(&r, &expect).unwrap();
+        assert_eq!(leaf.commitment, commit(r.record.as_bytes(), &Salt([5; 32])));
+        // Another option, another kind, a bad salt, an edited record: refused.
+        let other = [Uuid::now_v7()];
+        let wrong_vote = Expect::Vote {
+            consultation: c,
+            options: &other,
+        };
+        assert_eq!(
+            open_receipt(&r, &wrong_vote),
+            Err(LogProblem::ReceiptInvalid)
+        );
+        let replaced = LogReceipt {
+            kind: "vote_replaced".into(),
+            ..r.clone()
+        };
+        assert_eq!(
+            open_receipt(&replaced, &expect),
+            Err(LogProblem::ReceiptInvalid)
+        );
+        let bad_salt = LogReceipt {
+            salt: "zz".into(),
+            ..r.clone()
+        };
+        assert_eq!(
+            open_receipt(&bad_salt, &expect),
+            Err(LogProblem::ReceiptInvalid)
+        );
+        let edited = LogReceipt {
+            record: r.record.replace("\"b\"", "\"c\" "),
+            ..r
+        };
+        assert_eq!(
+            open_receipt(&edited, &expect),
+            Err(LogProblem::ReceiptInvalid)
+        );
+    }
+
+    #[test]
+    fn a_tally_must_match_the_results_shown() {
+        let c = Consultation {
+            id: Uuid::now_v7(),
+            title: "t".into(),
+            description: String::new(),
+            options: vec![
+                linli_proto::ConsultationOption {
+                    id: Uuid::now_v7(),
+                    label: "a".into(),
+                    votes: Some(2),
+                },
+                linli_proto::ConsultationOption {
+                    id: Uuid::now_v7(),
+                    label: "b".into(),
+                    votes: Some(1),
+                },
+            ],
+            max_choices: 1,
+            opens_at: Utc::now(),
+            closes_at: Utc::now(),
+            vote_scope: linli_proto::VoteScope::PerResident,
+            results_visibility: linli_proto::ResultsVisibility::Live,
+            closed_at: Some(Utc::now()),
+            my_vote: None,
+            total_votes: Some(3),
+            tally_receipt: None,
+        };
+        let tally = |a: u64, b: u64| Record::Tally {
+            v: RECORD_VERSION,
+            consultation: c.id.to_string(),
+            closed_at_ms: 1,
+            options: vec![
+                linli_tlog::OptionCount {
+                    option: c.options[0].id.to_string(),
+                    votes: a,
+                },
+                linli_tlog::OptionCount {
+                    option: c.options[1].id.to_string(),
+                    votes: b,
+                },
+            ],
+            ballots: a + b,
+            ballot_leaves: (0..a + b).collect(),
+        };
+        assert!(open_receipt(&receipt(&tally(2, 1), "tally_final"), &Expect::Tally(&c)).is_ok());
+        assert_eq!(
+            open_receipt(&receipt(&tally(1, 2), "tally_final"), &Expect::Tally(&c)),
+            Err(LogProblem::TallyMismatch)
+        );
+    }
+
+    #[test]
+    fn every_problem_has_a_message_in_both_languages() {
+        for p in LogProblem::ALL {
+            assert_eq!(LogProblem::parse(p.code()), Some(p));
+            for lang in Lang::ALL {
+                let m = p.message(lang);
+                assert!(!m.starts_with("core-log"), "{lang}: {m}");
+            }
+        }
+    }
+}

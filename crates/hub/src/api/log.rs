@@ -1,0 +1,141 @@
+//! The transparency log under `/v1/log/…`: the public key, the latest signed checkpoint, inclusion and
+//! consistency proofs, the leaves (for auditors who recompute the tree) and the opened final tallies.
+//! No token needed: leaves hold only salted commitments, so the log reveals no personal data, and an
+//! auditor needs nothing but the URL and the public key.
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::Json;
+use linli_proto::{
+    ConsistencyProof, ErrorBody, ErrorCode, InclusionProof, LogLeaf, LogLeaves, LogReceipt,
+    LOG_LEAVES_PAGE_MAX,
+};
+use linli_tlog::{proof_to_base64, Leaf};
+use serde::Deserialize;
+
+use super::{blocking, AppState};
+use crate::error::ApiError;
+
+const TEXT: [(header::HeaderName, &str); 1] = [(header::CONTENT_TYPE, "text/plain; charset=utf-8")];
+
+/// The hub's log key: C2SP signed-note verifier key text (`<name>+<key id>+<base64 key>`).
+#[utoipa::path(get, path = "/v1/log/key",
+    responses((status = 200, content_type = "text/plain", body = String)))]
+pub async fn key(State(state): State<AppState>) -> impl IntoResponse {
+    (TEXT, state.hub.log_key() + "\n")
+}
+
+/// The latest checkpoint of the whole log: a C2SP `tlog-checkpoint` signed note (origin, size,
+/// base64 root, blank line, signature).
+#[utoipa::path(get, path = "/v1/log/checkpoint",
+    responses((status = 200, content_type = "text/plain", body = String)))]
+pub async fn checkpoint(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+    let hub = state.hub.clone();
+    let note = match tokio::task::spawn_blocking(move || hub.log_checkpoint()).await {
+        Ok(r) => r?,
+        Err(_) => return Err(ApiError(ErrorCode::Internal)),
+    };
+    Ok((TEXT, note))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct InclusionQuery {
+    /// The leaf's index.
+    pub index: u64,
+    /// Tree size of the checkpoint to prove against.
+    pub size: u64,
+}
+
+/// Inclusion proof of one leaf in the tree of `size` leaves.
+#[utoipa::path(get, path = "/v1/log/inclusion", params(InclusionQuery),
+    responses((status = 200, body = InclusionProof), (status = 400, body = ErrorBody),
+        (status = 404, description = "size beyond the log", body = ErrorBody)))]
+pub async fn inclusion(
+    State(state): State<AppState>,
+    query: Result<Query<InclusionQuery>, QueryRejection>,
+) -> Result<Json<InclusionProof>, ApiError> {
+    let Query(q) = query.map_err(|_| ApiError(ErrorCode::BadRequest))?;
+    let (index, size) = (q.index, q.size);
+    let proof = blocking(&state.hub, move |s| s.log_inclusion(size, index)).await?;
+    Ok(Json(InclusionProof {
+        index,
+        size,
+        proof: proof_to_base64(&proof),
+    }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ConsistencyQuery {
+    /// Size of the older tree (the device's last checkpoint).
+    pub old: u64,
+    /// Size of the newer tree.
+    pub new: u64,
+}
+
+/// Consistency proof that the tree of `old` leaves is a prefix of the tree of `new` leaves.
+#[utoipa::path(get, path = "/v1/log/consistency", params(ConsistencyQuery),
+    responses((status = 200, body = ConsistencyProof), (status = 400, body = ErrorBody),
+        (status = 404, description = "size beyond the log", body = ErrorBody)))]
+pub async fn consistency(
+    State(state): State<AppState>,
+    query: Result<Query<ConsistencyQuery>, QueryRejection>,
+) -> Result<Json<ConsistencyProof>, ApiError> {
+    let Query(q) = query.map_err(|_| ApiError(ErrorCode::BadRequest))?;
+    let (old, new) = (q.old, q.new);
+    let proof = blocking(&state.hub, move |s| s.log_consistency(old, new)).await?;
+    Ok(Json(ConsistencyProof {
+        old,
+        new,
+        proof: proof_to_base64(&proof),
+    }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct LeavesQuery {
+    /// First leaf index.
+    pub start: u64,
+    /// One past the last; at most 1000 leaves per request.
+    pub end: u64,
+}
+
+/// Leaves `start..end` in their JSON form.
+#[utoipa::path(get, path = "/v1/log/leaves", params(LeavesQuery),
+    responses((status = 200, body = LogLeaves), (status = 400, body = ErrorBody)))]
+pub async fn leaves(
+    State(state): State<AppState>,
+    query: Result<Query<LeavesQuery>, QueryRejection>,
+) -> Result<Json<LogLeaves>, ApiError> {
+    let Query(q) = query.map_err(|_| ApiError(ErrorCode::BadRequest))?;
+    if q.end < q.start {
+        return Err(ApiError(ErrorCode::BadRequest));
+    }
+    let start = q.start;
+    let end = q.end.min(start.saturating_add(LOG_LEAVES_PAGE_MAX));
+    let (size, raw) = blocking(&state.hub, move |s| s.log_leaves(start, end)).await?;
+    let mut leaves = Vec::with_capacity(raw.len());
+    for bytes in raw {
+        // A stored leaf that does not parse is a broken database: say so rather than hide it.
+        let leaf = Leaf::from_bytes(&bytes).map_err(|e| {
+            tracing::error!(error = %e, "unreadable log leaf");
+            ApiError(ErrorCode::Internal)
+        })?;
+        let json = serde_json::to_value(leaf).map_err(|_| ApiError(ErrorCode::Internal))?;
+        leaves.push(
+            serde_json::from_value::<LogLeaf>(json).map_err(|_| ApiError(ErrorCode::Internal))?,
+        );
+    }
+    Ok(Json(LogLeaves {
+        start,
+        size,
+        leaves,
+    }))
+}
+
+/// Every consultation's final tally, opened (salt and record), oldest first. Tallies are results,
+/// not ballots: what each counted is a list of ballot leaf indexes.
+#[utoipa::path(get, path = "/v1/log/tallies",
+    responses((status = 200, body = Vec<LogReceipt>)))]
+pub async fn tallies(State(state): State<AppState>) -> Result<Json<Vec<LogReceipt>>, ApiError> {
+    Ok(Json(blocking(&state.hub, |s| s.log_tallies()).await?))
+}

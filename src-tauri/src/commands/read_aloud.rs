@@ -39,15 +39,36 @@ pub async fn read_aloud(state: State<'_, AppState>, kind: String, id: String) ->
         .speaker()
         .await
         .ok_or_else(|| speech_failed(&state, "no speech engine"))?;
-    speaker
-        .speak(&text, lang)
-        .map_err(|e| speech_failed(&state, e))
+    // The engine's client blocks on its socket: keep it off the async runtime, and give up on a wedged service.
+    let spoken = tokio::time::timeout(
+        SPEECH_CALL_TIMEOUT,
+        tokio::task::spawn_blocking(move || speaker.speak(&text, lang)),
+    )
+    .await;
+    match spoken {
+        Ok(Ok(Ok(()))) => Ok(()),
+        Ok(Ok(Err(e))) => Err(speech_failed(&state, e)),
+        Ok(Err(e)) => Err(speech_failed(&state, e)),
+        Err(_) => Err(speech_failed(&state, "the speech service did not answer")),
+    }
 }
+
+const SPEECH_CALL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[tauri::command]
 pub async fn stop_reading(state: State<'_, AppState>) -> CmdResult<()> {
-    if let Some(speaker) = state.speaker().await {
-        speaker.stop().map_err(|e| speech_failed(&state, e))?;
+    let Some(speaker) = state.speaker().await else {
+        return Ok(());
+    };
+    match tokio::time::timeout(
+        SPEECH_CALL_TIMEOUT,
+        tokio::task::spawn_blocking(move || speaker.stop()),
+    )
+    .await
+    {
+        Ok(Ok(Ok(()))) => Ok(()),
+        Ok(Ok(Err(e))) => Err(speech_failed(&state, e)),
+        Ok(Err(e)) => Err(speech_failed(&state, e)),
+        Err(_) => Err(speech_failed(&state, "the speech service did not answer")),
     }
-    Ok(())
 }

@@ -222,3 +222,15 @@ vote-confirm-no = Go back and change
 report-q-photos = Would you like to add a photo? You don't have to: just press "Next".
 report-place-home = At my home
 report-place-elsewhere = Somewhere else
+
+## Verifiable records (transparency log)
+results-verified = Verifiable
+results-verified-at = This result is in the community's public record (checked at record { $size }) and can't be changed quietly afterwards.
+log-title = Verifiable records
+log-help = Your votes and the progress of your reports are kept in the community's public record. This device checks it at every sync; nobody can quietly change or delete them afterwards.
+log-failed = The check failed; please contact the office:
+log-receipts = Receipts checked
+log-receipts-count = { $verified } of { $held } receipts checked
+log-checkpoint = Latest record checked
+log-checkpoint-size = { $size } records in all
+log-key = The community record's public key

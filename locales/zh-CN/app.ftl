@@ -190,3 +190,15 @@ vote-confirm-no = 返回修改
 report-q-photos = 要不要拍张照片？不拍也可以，直接点“下一步”。
 report-place-home = 在我家
 report-place-elsewhere = 在别的地方
+
+## 可验证记录（透明日志）
+results-verified = 可验证
+results-verified-at = 这个结果记在社区的公开记录里（第 { $size } 条记录时核对过），事后无法悄悄改动。
+log-title = 可验证记录
+log-help = 您的投票和反映的处理进度都记在社区的公开记录里，本机每次同步都会核对，任何人事后都无法悄悄修改或删除。
+log-failed = 核对失败，请联系社区：
+log-receipts = 已核对的凭证
+log-receipts-count = { $held } 张凭证中已核对 { $verified } 张
+log-checkpoint = 最近核对的记录
+log-checkpoint-size = 共 { $size } 条记录
+log-key = 社区记录的公钥

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod commands;
+mod detached;
 mod events;
 mod state;
 
@@ -64,6 +65,7 @@ pub fn run() {
             commands::read_aloud::read_aloud_available,
             commands::read_aloud::read_aloud,
             commands::read_aloud::stop_reading,
+            commands::transparency::transparency,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -44,18 +44,13 @@ impl AppState {
         self.speaker
             .get_or_init(|| async {
                 // A wedged speech service must not hang the screen that asked: after a while, read-aloud is off.
-                let connect = tokio::task::spawn_blocking(Speaker::system);
-                match tokio::time::timeout(SPEECH_CONNECT_TIMEOUT, connect).await {
-                    Ok(Ok(Ok(s))) => Some(Arc::new(s)),
-                    Ok(Ok(Err(e))) => {
+                match crate::detached::call(SPEECH_CONNECT_TIMEOUT, Speaker::system).await {
+                    Some(Ok(s)) => Some(Arc::new(s)),
+                    Some(Err(e)) => {
                         tracing::info!("read-aloud is off: {e}");
                         None
                     }
-                    Ok(Err(e)) => {
-                        tracing::warn!("read-aloud is off: {e}");
-                        None
-                    }
-                    Err(_) => {
+                    None => {
                         tracing::warn!("read-aloud is off: the speech service did not answer");
                         None
                     }

@@ -8,6 +8,7 @@ pub mod notices;
 pub mod read_aloud;
 pub mod reports;
 pub mod session;
+pub mod transparency;
 
 use linli_core::{CoreError, ErrorView, Profile};
 use uuid::Uuid;

@@ -33,4 +33,5 @@ pub const NAMES: &[&str] = &[
     "read_aloud_available",
     "read_aloud",
     "stop_reading",
+    "transparency",
 ];

@@ -40,16 +40,10 @@ pub async fn read_aloud(state: State<'_, AppState>, kind: String, id: String) ->
         .await
         .ok_or_else(|| speech_failed(&state, "no speech engine"))?;
     // The engine's client blocks on its socket: keep it off the async runtime, and give up on a wedged service.
-    let spoken = tokio::time::timeout(
-        SPEECH_CALL_TIMEOUT,
-        tokio::task::spawn_blocking(move || speaker.speak(&text, lang)),
-    )
-    .await;
-    match spoken {
-        Ok(Ok(Ok(()))) => Ok(()),
-        Ok(Ok(Err(e))) => Err(speech_failed(&state, e)),
-        Ok(Err(e)) => Err(speech_failed(&state, e)),
-        Err(_) => Err(speech_failed(&state, "the speech service did not answer")),
+    match crate::detached::call(SPEECH_CALL_TIMEOUT, move || speaker.speak(&text, lang)).await {
+        Some(Ok(())) => Ok(()),
+        Some(Err(e)) => Err(speech_failed(&state, e)),
+        None => Err(speech_failed(&state, "the speech service did not answer")),
     }
 }
 
@@ -60,15 +54,9 @@ pub async fn stop_reading(state: State<'_, AppState>) -> CmdResult<()> {
     let Some(speaker) = state.speaker().await else {
         return Ok(());
     };
-    match tokio::time::timeout(
-        SPEECH_CALL_TIMEOUT,
-        tokio::task::spawn_blocking(move || speaker.stop()),
-    )
-    .await
-    {
-        Ok(Ok(Ok(()))) => Ok(()),
-        Ok(Ok(Err(e))) => Err(speech_failed(&state, e)),
-        Ok(Err(e)) => Err(speech_failed(&state, e)),
-        Err(_) => Err(speech_failed(&state, "the speech service did not answer")),
+    match crate::detached::call(SPEECH_CALL_TIMEOUT, move || speaker.stop()).await {
+        Some(Ok(())) => Ok(()),
+        Some(Err(e)) => Err(speech_failed(&state, e)),
+        None => Err(speech_failed(&state, "the speech service did not answer")),
     }
 }

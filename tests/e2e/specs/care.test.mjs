@@ -9,6 +9,7 @@
 // - read-aloud is offered where the platform has a voice and is absent where it has no speech engine.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { World, DESKTOP, PHONE, chooseOption, setLanguage, sleep, waitFor } from '../harness.mjs';
@@ -29,6 +30,11 @@ before(async () => {
 });
 after(async () => {
   await world?.cleanup();
+  // The speech service that read-aloud started for this session goes with it. Without a sound card it can wedge
+  // when it shuts itself down, and later apps would wait for it (they give up after a while and hide the button).
+  if (process.env.XDG_RUNTIME_DIR) {
+    spawnSync('pkill', ['-KILL', '-f', `--socket-path ${process.env.XDG_RUNTIME_DIR}/`]);
+  }
 });
 
 async function axe() {

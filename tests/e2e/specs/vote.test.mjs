@@ -117,3 +117,26 @@ test('a vote cast offline on a consultation that closed meanwhile is shown as re
   assert.equal(await hubVotes(option), counted, 'the late vote is not counted');
   await app.screenshot('zh-consultation-late-vote');
 });
+
+test("a closed consultation's result is marked verifiable, and settings shows the device's checked receipts", async () => {
+  await waitFor(async () => (await app.syncStatus()).state === 'idle', { message: 'caught up', timeout: 60_000 });
+  const list = await world.hub.adminJson('consultation', 'list');
+  const closed = list.find((c) => c.closed_at && c.id !== openId);
+  assert.ok(closed, 'the demo has a closed consultation');
+  await app.click('nav-consultations');
+  const item = await waitFor(async () => {
+    for (const i of await app.all('consultation-item')) if ((await i.getAttribute('data-id')) === closed.id) return i;
+    return null;
+  }, { message: 'the closed consultation listed' });
+  await app.open(item);
+  const mark = await app.byTestId('results-verified', { visible: true, timeout: 60_000 });
+  assert.ok(Number(await mark.getAttribute('data-checkpoint')) > 0);
+  assert.match(await app.text(mark), /可验证/);
+  await app.click('nav-settings');
+  const receipts = await app.byTestId('settings-log-receipts', { visible: true });
+  await waitFor(async () => Number(await receipts.getAttribute('data-verified')) >= 1, {
+    message: 'receipts verified by the device', timeout: 60_000,
+  });
+  assert.equal(await app.exists('settings-log-failure'), false, 'an honest hub passes the check');
+  await app.screenshot('zh-settings-verifiable');
+});

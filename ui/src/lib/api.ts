@@ -17,6 +17,7 @@ import type { ResidentMessage } from "./generated/ResidentMessage";
 import type { Satisfaction } from "./generated/Satisfaction";
 import type { SyncOutcome } from "./generated/SyncOutcome";
 import type { SyncStatus } from "./generated/SyncStatus";
+import type { TransparencyView } from "./generated/TransparencyView";
 
 export type AppInfo = {
   joined: boolean;
@@ -70,6 +71,7 @@ export const api = {
   vote: (id: string, optionIds: string[]) => invoke<void>("vote", { id, optionIds }),
   readAloudAvailable: () => invoke<boolean>("read_aloud_available"),
   readAloud: (kind: "notice" | "report" | "consultation", id: string) => invoke<void>("read_aloud", { kind, id }),
+  transparency: () => invoke<TransparencyView>("transparency"),
   stopReading: () => invoke<void>("stop_reading"),
   onCoreEvent: (handler: (e: CoreEvent) => void): Promise<UnlistenFn> =>
     listen<CoreEvent>("core-event", (event) => handler(event.payload)),

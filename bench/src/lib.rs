@@ -41,6 +41,14 @@ pub struct Config {
     pub linli_bin: PathBuf,
     /// bench/pouchdb (PouchDB scenarios are skipped, and said so, when its node_modules is missing).
     pub pouch_dir: PathBuf,
+    /// Which stacks to run: `linli`, `pouchdb`, `ingest` (all by default; fewer while profiling).
+    pub parts: Vec<String>,
+}
+
+impl Config {
+    fn wants(&self, part: &str) -> bool {
+        self.parts.iter().any(|p| p == part)
+    }
 }
 
 impl Config {
@@ -59,6 +67,7 @@ impl Config {
             pouch_batches: vec![0, 500],
             linli_bin,
             pouch_dir: pouch::default_dir(),
+            parts: vec!["linli".into(), "pouchdb".into(), "ingest".into()],
         }
     }
 
@@ -100,7 +109,7 @@ pub async fn run(cfg: &Config) -> anyhow::Result<Report> {
     sizes.sort_unstable();
 
     // Linli: scenarios 1, 2, 3, 5 at the main size and 6 at every size.
-    for &n in &sizes {
+    for &n in sizes.iter().filter(|_| cfg.wants("linli")) {
         let main = n == cfg.notices;
         let consultations = if main { cfg.consultations } else { n / 20 };
         let dir = tempfile::tempdir()?;
@@ -129,7 +138,8 @@ pub async fn run(cfg: &Config) -> anyhow::Result<Report> {
     }
 
     // PouchDB: the same documents.
-    if pouch::installed(&cfg.pouch_dir) {
+    if !cfg.wants("pouchdb") {
+    } else if pouch::installed(&cfg.pouch_dir) {
         let server = pouch::PouchServer::start(&cfg.pouch_dir)?;
         let proxy = proxy::CountingProxy::start(server.addr).await?;
         let mut best_batch = *cfg.pouch_batches.first().unwrap_or(&0);
@@ -147,6 +157,7 @@ pub async fn run(cfg: &Config) -> anyhow::Result<Report> {
                 vec![best_batch]
             };
             let mut best_rate = 0.0;
+            let mut best_runs = Vec::new();
             for &b in &batches {
                 let mut runs = Vec::new();
                 for r in 0..cfg.runs {
@@ -163,10 +174,12 @@ pub async fn run(cfg: &Config) -> anyhow::Result<Report> {
                 if main && rate > best_rate {
                     best_rate = rate;
                     best_batch = b;
+                    best_runs = runs;
                 }
             }
             if main {
                 report.pouch_best_batch(best_batch);
+                report.pouch_scale(n, best_batch, &best_runs);
                 for &b in &cfg.pouch_batches {
                     let mut runs = Vec::new();
                     for r in 0..cfg.runs {
@@ -193,7 +206,9 @@ pub async fn run(cfg: &Config) -> anyhow::Result<Report> {
     }
 
     // Scenario 4: hub ingest and the machine's limits.
-    ingest_scenario(cfg, &mut report).await?;
+    if cfg.wants("ingest") {
+        ingest_scenario(cfg, &mut report).await?;
+    }
     report.finish();
     Ok(report)
 }

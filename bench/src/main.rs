@@ -22,6 +22,9 @@ struct Args {
     /// bench/pouchdb with node_modules installed.
     #[arg(long)]
     pouchdb: Option<PathBuf>,
+    /// Only these parts: linli, pouchdb, ingest (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    only: Option<Vec<String>>,
     /// Where the JSON goes.
     #[arg(long, default_value = "target/bench/results.json")]
     out: PathBuf,
@@ -45,6 +48,9 @@ async fn main() -> anyhow::Result<()> {
     cfg.runs = args.runs;
     if let Some(s) = args.scale {
         cfg.scale = s;
+    }
+    if let Some(parts) = args.only {
+        cfg.parts = parts;
     }
     if let Some(p) = args.pouchdb {
         cfg.pouch_dir = p;

@@ -266,6 +266,17 @@ impl Report {
                 col(&|r| r.process.cpu_secs),
             );
         }
+        if !main {
+            self.pouch_scale(n, batch, runs);
+        }
+        Summary::of(&col(&|r| r.docs as f64 / r.secs)).median
+    }
+
+    /// Scenario 6's figures from the runs at PouchDB's best batch size.
+    pub fn pouch_scale(&mut self, n: usize, batch: usize, runs: &[PouchPull]) {
+        let col = |f: &dyn Fn(&PouchPull) -> f64| runs.iter().map(f).collect::<Vec<_>>();
+        let docs = runs.first().map(|r| r.docs).unwrap_or(0);
+        let b = batch_name(batch);
         self.add(
             format!("s6.pouch.{n}.rate"),
             6,
@@ -287,7 +298,6 @@ impl Report {
             "MiB",
             col(&|r| r.process.peak_rss_mib),
         );
-        Summary::of(&col(&|r| r.docs as f64 / r.secs)).median
     }
 
     pub fn pouch_best_batch(&mut self, batch: usize) {

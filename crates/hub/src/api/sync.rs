@@ -3,7 +3,7 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::Json;
 use linli_proto::{
-    limits, ErrorBody, ErrorCode, OpResult, OpStatus, PullPage, PushRequest, PushResponse,
+    limits, ErrorBody, ErrorCode, Op, OpResult, OpStatus, PullPage, PushRequest, PushResponse,
 };
 use serde::Deserialize;
 
@@ -63,36 +63,36 @@ pub async fn push(
         return Err(ApiError(ErrorCode::PayloadTooLarge));
     }
     let now = state.hub.now();
+    let hub = state.hub.clone();
     let outcomes = blocking(&state.hub, move |s| {
         let mut order: Vec<usize> = (0..req.ops.len()).collect();
         order.sort_by_key(|i| req.ops[*i].device_seq);
+        let in_order: Vec<&Op> = order.iter().map(|i| &req.ops[*i]).collect();
+        let applied = s.push_ops(&viewer, &in_order, now)?;
+        if applied.iter().any(|o| o.status == OpStatus::Applied) {
+            // Reads the head of the change log: on this blocking thread, not the async one.
+            hub.notify();
+        }
         let mut outcomes = vec![None; req.ops.len()];
-        for i in order {
-            outcomes[i] = Some((req.ops[i].id, s.push_op(&viewer, &req.ops[i], now)?));
+        for (i, o) in order.into_iter().zip(applied) {
+            outcomes[i] = Some((req.ops[i].id, o));
         }
         Ok(outcomes)
     })
     .await?;
-    let mut any_applied = false;
     let results = outcomes
         .into_iter()
         .flatten()
-        .map(|(op_id, o)| {
-            any_applied |= o.status == OpStatus::Applied;
-            OpResult {
-                op_id,
-                status: o.status,
-                code: o.code,
-                message: match (o.status, o.code) {
-                    (OpStatus::Rejected, Some(code)) => Some(linli_i18n::error_message(lang, code)),
-                    _ => None,
-                },
-                version: o.version,
-            }
+        .map(|(op_id, o)| OpResult {
+            op_id,
+            status: o.status,
+            code: o.code,
+            message: match (o.status, o.code) {
+                (OpStatus::Rejected, Some(code)) => Some(linli_i18n::error_message(lang, code)),
+                _ => None,
+            },
+            version: o.version,
         })
         .collect();
-    if any_applied {
-        state.hub.notify();
-    }
     Ok(Json(PushResponse { results }))
 }

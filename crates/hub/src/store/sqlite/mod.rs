@@ -230,8 +230,25 @@ impl Store for SqliteStore {
     }
 
     fn push_op(&self, viewer: &Viewer, op: &Op, now: DateTime<Utc>) -> StoreResult<OpOutcome> {
+        self.push_ops(viewer, &[op], now)?
+            .pop()
+            .ok_or_else(|| StoreError::Corrupt("no outcome for a pushed op".into()))
+    }
+
+    fn push_ops(
+        &self,
+        viewer: &Viewer,
+        ops: &[&Op],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<OpOutcome>> {
         let mut conn = lock(&self.writer);
-        ops::push(&mut conn, viewer, op, now)
+        let mut tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut out = Vec::with_capacity(ops.len());
+        for op in ops {
+            out.push(ops::push(&mut tx, viewer, op, now)?);
+        }
+        tx.commit()?;
+        Ok(out)
     }
 
     fn report_for(&self, viewer: &Viewer, id: Uuid) -> StoreResult<Option<Report>> {

@@ -1,7 +1,7 @@
 //! SQL for `ops` (the dedup record of every pushed op) and the application of each op kind.
 use chrono::{DateTime, Utc};
 use linli_proto::{ActorRole, ErrorCode, Op, OpBody, OpStatus, ReportEventKind, ReportStatus};
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use uuid::Uuid;
 
 use super::columns::ts;
@@ -41,19 +41,19 @@ fn stored(conn: &Connection, op_id: Uuid) -> StoreResult<Option<OpOutcome>> {
 }
 
 /// Exactly-once, in-order application of one op: dedup lookup, sequence check, the op's effect, its
-/// dedup row and the device's `last_seq`, all in one transaction. A refused op still records its
-/// answer (and advances `last_seq`) so a retry answers the same.
+/// dedup row and the device's `last_seq`, all in the caller's transaction (one per pushed batch, so a
+/// batch pays one commit). A refused op still records its answer (and advances `last_seq`) so a retry
+/// answers the same; its effect alone is rolled back, through a savepoint.
 pub fn push(
-    conn: &mut Connection,
+    tx: &mut Transaction<'_>,
     viewer: &Viewer,
     op: &Op,
     now: DateTime<Utc>,
 ) -> StoreResult<OpOutcome> {
-    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if let Some(answer) = stored(&tx, op.id)? {
+    if let Some(answer) = stored(tx, op.id)? {
         return Ok(answer);
     }
-    let last = access::last_seq(&tx, viewer.device_id)?;
+    let last = access::last_seq(tx, viewer.device_id)?;
     if op.device_seq <= last {
         return Ok(OpOutcome::rejected(ErrorCode::OpConflict));
     }
@@ -85,8 +85,7 @@ pub fn push(
         outcome.version,
         ts(now)
     ])?;
-    access::advance(&tx, viewer.device_id, op.device_seq, now)?;
-    tx.commit()?;
+    access::advance(tx, viewer.device_id, op.device_seq, now)?;
     Ok(outcome)
 }
 

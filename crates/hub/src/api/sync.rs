@@ -65,17 +65,19 @@ pub async fn push(
     let now = state.hub.now();
     let hub = state.hub.clone();
     let outcomes = blocking(&state.hub, move |s| {
+        let ids: Vec<_> = req.ops.iter().map(|op| op.id).collect();
         let mut order: Vec<usize> = (0..req.ops.len()).collect();
         order.sort_by_key(|i| req.ops[*i].device_seq);
-        let in_order: Vec<&Op> = order.iter().map(|i| &req.ops[*i]).collect();
-        let applied = s.push_ops(&viewer, &in_order, now)?;
+        let mut slots: Vec<Option<Op>> = req.ops.into_iter().map(Some).collect();
+        let in_order: Vec<Op> = order.iter().filter_map(|i| slots[*i].take()).collect();
+        let applied = s.push_ops(&viewer, in_order, now)?;
         if applied.iter().any(|o| o.status == OpStatus::Applied) {
             // Reads the head of the change log: on this blocking thread, not the async one.
             hub.notify();
         }
-        let mut outcomes = vec![None; req.ops.len()];
+        let mut outcomes = vec![None; ids.len()];
         for (i, o) in order.into_iter().zip(applied) {
-            outcomes[i] = Some((req.ops[i].id, o));
+            outcomes[i] = Some((ids[i], o));
         }
         Ok(outcomes)
     })

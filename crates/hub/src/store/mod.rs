@@ -270,13 +270,14 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<FeedPage>;
     /// Applies one op exactly once, in device order (see `api::push`).
     fn push_op(&self, viewer: &Viewer, op: &Op, now: DateTime<Utc>) -> StoreResult<OpOutcome>;
-    /// Applies a device's ops in the order given, each exactly once, all in one write transaction: a
-    /// batch costs one commit instead of one per op. An error rolls the whole batch back (the device gets
-    /// no answers and sends the same ops again).
+    /// Applies a device's ops in the order given, each exactly once. The whole request shares one write
+    /// transaction, and requests from several devices that arrive together share one commit (see
+    /// `sqlite::group`); an error leaves none of this request's ops applied (the device gets no answers
+    /// and sends the same ops again).
     fn push_ops(
         &self,
         viewer: &Viewer,
-        ops: &[&Op],
+        ops: Vec<Op>,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<OpOutcome>>;
     fn report_for(&self, viewer: &Viewer, id: Uuid) -> StoreResult<Option<Report>>;

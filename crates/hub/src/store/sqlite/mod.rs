@@ -7,6 +7,7 @@ mod changes;
 mod columns;
 mod community;
 mod consultations;
+mod group;
 pub mod migrations;
 mod notices;
 mod ops;
@@ -36,6 +37,8 @@ use crate::domain::report_rules;
 pub struct SqliteStore {
     writer: Mutex<Connection>,
     reader: Mutex<Connection>,
+    /// Pushes waiting for the writer; whoever gets it commits them all (see [`group`]).
+    pushes: group::Queue,
 }
 
 fn configure(conn: &Connection) -> StoreResult<()> {
@@ -48,7 +51,7 @@ fn configure(conn: &Connection) -> StoreResult<()> {
     Ok(())
 }
 
-fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding the lock leaves the connection usable (transactions roll back on drop).
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
@@ -67,6 +70,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             writer: Mutex::new(writer),
             reader: Mutex::new(reader),
+            pushes: group::Queue::default(),
         })
     }
 
@@ -86,6 +90,25 @@ impl SqliteStore {
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
+    }
+}
+
+/// Runs `f` inside a savepoint of the current transaction: kept when `f` succeeds, rolled back when it
+/// fails. (rusqlite's `Savepoint` needs `&mut Connection`; pushes run on a shared `&Connection`.)
+fn savepoint<T>(
+    conn: &Connection,
+    f: impl FnOnce(&Connection) -> StoreResult<T>,
+) -> StoreResult<T> {
+    conn.execute_batch("SAVEPOINT sp")?;
+    match f(conn) {
+        Ok(v) => {
+            conn.execute_batch("RELEASE sp")?;
+            Ok(v)
+        }
+        Err(e) => {
+            conn.execute_batch("ROLLBACK TO sp; RELEASE sp")?;
+            Err(e)
+        }
     }
 }
 
@@ -230,7 +253,7 @@ impl Store for SqliteStore {
     }
 
     fn push_op(&self, viewer: &Viewer, op: &Op, now: DateTime<Utc>) -> StoreResult<OpOutcome> {
-        self.push_ops(viewer, &[op], now)?
+        self.push_ops(viewer, vec![op.clone()], now)?
             .pop()
             .ok_or_else(|| StoreError::Corrupt("no outcome for a pushed op".into()))
     }
@@ -238,17 +261,10 @@ impl Store for SqliteStore {
     fn push_ops(
         &self,
         viewer: &Viewer,
-        ops: &[&Op],
+        ops: Vec<Op>,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<OpOutcome>> {
-        let mut conn = lock(&self.writer);
-        let mut tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut out = Vec::with_capacity(ops.len());
-        for op in ops {
-            out.push(ops::push(&mut tx, viewer, op, now)?);
-        }
-        tx.commit()?;
-        Ok(out)
+        group::push(&self.pushes, &self.writer, viewer, ops, now)
     }
 
     fn report_for(&self, viewer: &Viewer, id: Uuid) -> StoreResult<Option<Report>> {

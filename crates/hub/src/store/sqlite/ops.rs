@@ -1,7 +1,7 @@
 //! SQL for `ops` (the dedup record of every pushed op) and the application of each op kind.
 use chrono::{DateTime, Utc};
 use linli_proto::{ActorRole, ErrorCode, Op, OpBody, OpStatus, ReportEventKind, ReportStatus};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 use uuid::Uuid;
 
 use super::columns::ts;
@@ -41,11 +41,11 @@ fn stored(conn: &Connection, op_id: Uuid) -> StoreResult<Option<OpOutcome>> {
 }
 
 /// Exactly-once, in-order application of one op: dedup lookup, sequence check, the op's effect, its
-/// dedup row and the device's `last_seq`, all in the caller's transaction (one per pushed batch, so a
-/// batch pays one commit). A refused op still records its answer (and advances `last_seq`) so a retry
-/// answers the same; its effect alone is rolled back, through a savepoint.
+/// dedup row and the device's `last_seq`, all in the caller's transaction (shared by a whole push, and
+/// by pushes committed together). A refused op still records its answer (and advances `last_seq`) so a
+/// retry answers the same; its effect alone is rolled back, through a savepoint.
 pub fn push(
-    tx: &mut Transaction<'_>,
+    tx: &Connection,
     viewer: &Viewer,
     op: &Op,
     now: DateTime<Utc>,
@@ -60,16 +60,10 @@ pub fn push(
     if op.device_seq > last + 1 {
         return Ok(OpOutcome::deferred(ErrorCode::SequenceGap));
     }
-    let outcome = {
-        let sp = tx.savepoint()?;
-        match apply(&sp, viewer, op, now) {
-            Ok(version) => {
-                sp.commit()?;
-                OpOutcome::applied(version)
-            }
-            Err(StoreError::Refused(code)) => OpOutcome::rejected(code),
-            Err(e) => return Err(e),
-        }
+    let outcome = match super::savepoint(tx, |sp| apply(sp, viewer, op, now)) {
+        Ok(version) => OpOutcome::applied(version),
+        Err(StoreError::Refused(code)) => OpOutcome::rejected(code),
+        Err(e) => return Err(e),
     };
     tx.prepare_cached(
         "INSERT INTO ops (op_id, device_id, device_seq, kind, status, code, version, received_at)

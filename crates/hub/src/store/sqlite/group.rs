@@ -1,19 +1,20 @@
-//! Group commit for pushes. Many devices pushing at once all wait for the one writer connection; instead
-//! of one transaction (and one WAL commit) each, a push joins a queue and then takes the writer. Whoever
-//! gets it first applies every queued push in one transaction, each inside its own savepoint, commits
-//! once and leaves each push its answer; the others find their answer waiting when they get the writer.
-//! Alone on the hub, a push is simply its own transaction.
+//! Group commit for pushes. Many devices pushing at once would each wait for the one writer connection
+//! and pay one transaction (and one WAL commit) each. Instead a push joins a queue; when no push is being
+//! committed, it becomes the leader: it takes every queued push, applies them in one transaction, each
+//! inside its own savepoint, commits once and wakes the others, who find their answers waiting (a condvar,
+//! not the writer mutex, so they don't file through the writer one by one). Alone on the hub, a push is
+//! simply its own transaction.
 //!
 //! Exactly-once holds as before: each op's effect, its dedup row and the device's `last_seq` commit
 //! together, and pushes are applied in arrival order, so two pushes of one device see each other.
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use chrono::{DateTime, Utc};
 use linli_proto::Op;
 use rusqlite::{Connection, TransactionBehavior};
 
 use super::{lock, ops, savepoint};
-use crate::store::{OpOutcome, StoreError, StoreResult, Viewer};
+use crate::store::{OpOutcome, StoreResult, Viewer};
 
 type Answer = StoreResult<Vec<OpOutcome>>;
 
@@ -24,18 +25,26 @@ struct Job {
     answer: Mutex<Option<Answer>>,
 }
 
-/// Pushes waiting for the writer.
+#[derive(Default)]
+struct State {
+    waiting: Vec<Arc<Job>>,
+    /// A leader is committing a group right now.
+    committing: bool,
+}
+
+/// Pushes waiting to be committed.
 #[derive(Default)]
 pub struct Queue {
-    waiting: Mutex<Vec<Arc<Job>>>,
+    state: Mutex<State>,
+    done: Condvar,
 }
 
 fn take_answer(job: &Job) -> Option<Answer> {
-    job.answer.lock().unwrap_or_else(|p| p.into_inner()).take()
+    lock(&job.answer).take()
 }
 
 fn set_answer(job: &Job, answer: Answer) {
-    *job.answer.lock().unwrap_or_else(|p| p.into_inner()) = Some(answer);
+    *lock(&job.answer) = Some(answer);
 }
 
 /// Applies `ops` (in order) for `viewer`, committed together with whatever other pushes are waiting.
@@ -52,27 +61,35 @@ pub fn push(
         now,
         answer: Mutex::new(None),
     });
-    lock(&queue.waiting).push(Arc::clone(&me));
-    let mut conn = lock(writer);
-    // Committed by the push that held the writer before us.
-    if let Some(answer) = take_answer(&me) {
-        return answer;
-    }
-    let jobs = std::mem::take(&mut *lock(&queue.waiting));
-    match commit_all(&mut conn, &jobs) {
-        Ok(()) => {}
-        Err(e) => {
-            // Nothing was committed. The others go back in line and try again when they get the writer;
-            // this push reports the error.
-            let mut waiting = lock(&queue.waiting);
+    let mut state = lock(&queue.state);
+    state.waiting.push(Arc::clone(&me));
+    loop {
+        if let Some(answer) = take_answer(&me) {
+            return answer;
+        }
+        if state.committing {
+            state = queue.done.wait(state).unwrap_or_else(|p| p.into_inner());
+            continue;
+        }
+        // Lead: commit everything queued so far, this push included.
+        state.committing = true;
+        let jobs = std::mem::take(&mut state.waiting);
+        drop(state);
+        let result = commit_all(&mut lock(writer), &jobs);
+        state = lock(&queue.state);
+        state.committing = false;
+        if let Err(e) = result {
+            // Nothing was committed. The others go back in line (one of them leads next); this push
+            // reports the error.
             for job in jobs.iter().filter(|j| !Arc::ptr_eq(j, &me)) {
                 take_answer(job);
-                waiting.push(Arc::clone(job));
+                state.waiting.push(Arc::clone(job));
             }
+            queue.done.notify_all();
             return Err(e);
         }
+        queue.done.notify_all();
     }
-    take_answer(&me).unwrap_or_else(|| Err(StoreError::Corrupt("a push was not applied".into())))
 }
 
 /// One transaction for all `jobs`; each job's answer is set (a job that fails rolls back alone, through

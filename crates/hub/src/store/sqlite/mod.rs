@@ -94,19 +94,21 @@ impl SqliteStore {
 }
 
 /// Runs `f` inside a savepoint of the current transaction: kept when `f` succeeds, rolled back when it
-/// fails. (rusqlite's `Savepoint` needs `&mut Connection`; pushes run on a shared `&Connection`.)
+/// fails. (rusqlite's `Savepoint` needs `&mut Connection`; pushes run on a shared `&Connection`.) The
+/// statements are cached: a push runs a few of these per op.
 fn savepoint<T>(
     conn: &Connection,
     f: impl FnOnce(&Connection) -> StoreResult<T>,
 ) -> StoreResult<T> {
-    conn.execute_batch("SAVEPOINT sp")?;
+    conn.prepare_cached("SAVEPOINT sp")?.execute([])?;
     match f(conn) {
         Ok(v) => {
-            conn.execute_batch("RELEASE sp")?;
+            conn.prepare_cached("RELEASE sp")?.execute([])?;
             Ok(v)
         }
         Err(e) => {
-            conn.execute_batch("ROLLBACK TO sp; RELEASE sp")?;
+            conn.prepare_cached("ROLLBACK TO sp")?.execute([])?;
+            conn.prepare_cached("RELEASE sp")?.execute([])?;
             Err(e)
         }
     }

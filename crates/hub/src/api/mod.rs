@@ -16,6 +16,7 @@ use axum::routing::{get, post, put};
 use axum::{middleware, Json, Router};
 use linli_proto::{limits, ErrorCode};
 use tokio::sync::watch;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 use crate::error::ApiError;
 use crate::hub::Hub;
@@ -88,6 +89,11 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/notices/{id}", get(records::notice))
         .route("/v1/consultations/{id}", get(records::consultation))
         .layer(DefaultBodyLimit::max(JSON_BODY_MAX))
+        // JSON answers (pull pages above all: ~0.6 kB per change, very repetitive) go compressed when the
+        // device accepts it. tower-http's default predicate leaves SSE, images and tiny bodies alone;
+        // blobs are outside this layer. Fastest level: on a phone the bytes cost more than the CPU, and
+        // zstd's fastest level costs the hub little.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .merge(blob_routes)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -54,6 +54,19 @@ async fn every_bad_report_answers_its_code_and_writes_nothing() {
         ),
         (
             report_with(|b| {
+                if let OpBody::CreateReport { address, .. } = b {
+                    *address = Address {
+                        building: Some("1号楼".into()),
+                        unit: Some("1单元".into()),
+                        room: Some("999".into()),
+                        text: None,
+                    }
+                }
+            }),
+            ErrorCode::UnknownAddress,
+        ),
+        (
+            report_with(|b| {
                 if let OpBody::CreateReport { photos, .. } = b {
                     *photos = vec!["a".repeat(64); 10]
                 }

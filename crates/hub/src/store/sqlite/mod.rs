@@ -46,6 +46,8 @@ fn configure(conn: &Connection) -> StoreResult<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Savepoints (one per pushed op) keep their statement journal in memory rather than a temp file.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     // A push touches more distinct statements than rusqlite's default cache of 16 holds.
     conn.set_prepared_statement_cache_capacity(128);
     Ok(())

@@ -7,10 +7,11 @@ use linli_proto::{
 };
 use serde::Deserialize;
 
-use super::auth::Caller;
+use super::auth::{self, Caller, TokenHash};
 use super::lang::RequestLang;
 use super::{blocking, json_body, AppState};
 use crate::error::ApiError;
+use crate::store::StoreError;
 
 /// Page size when the device doesn't ask for one.
 pub const PULL_PAGE_DEFAULT: u32 = 500;
@@ -54,17 +55,20 @@ pub async fn pull(
         (status = 413, body = ErrorBody)))]
 pub async fn push(
     State(state): State<AppState>,
-    Caller(viewer): Caller,
+    TokenHash(token): TokenHash,
     RequestLang(lang): RequestLang,
     body: Result<Json<PushRequest>, JsonRejection>,
 ) -> Result<Json<PushResponse>, ApiError> {
-    let req = json_body(body)?;
-    if req.ops.len() > limits::PUSH_BATCH_MAX {
-        return Err(ApiError(ErrorCode::PayloadTooLarge));
-    }
     let now = state.hub.now();
     let hub = state.hub.clone();
+    // The token is looked up in the same blocking call as the push (one thread hop per request, not
+    // two), and before the body is judged, so an unknown device learns nothing about its body.
     let outcomes = blocking(&state.hub, move |s| {
+        let viewer = auth::viewer(s, &token, now)?;
+        let req = json_body(body).map_err(|ApiError(code)| StoreError::Refused(code))?;
+        if req.ops.len() > limits::PUSH_BATCH_MAX {
+            return Err(ErrorCode::PayloadTooLarge.into());
+        }
         let ids: Vec<_> = req.ops.iter().map(|op| op.id).collect();
         let mut order: Vec<usize> = (0..req.ops.len()).collect();
         order.sort_by_key(|i| req.ops[*i].device_seq);

@@ -85,6 +85,13 @@ impl SqliteStore {
         Ok(out)
     }
 
+    /// Runs one statement `f` on the reader without a surrounding transaction: a single statement is its
+    /// own consistent snapshot, and the two that run on every push (token lookup, change-log head) skip
+    /// a BEGIN and a COMMIT each.
+    fn read_one<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
+        f(&lock(&self.reader))
+    }
+
     /// Runs `f` on a consistent snapshot.
     fn read<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
         let mut conn = lock(&self.reader);
@@ -200,7 +207,7 @@ impl Store for SqliteStore {
     }
 
     fn authenticate(&self, token_hash: &str, _now: DateTime<Utc>) -> StoreResult<Option<Viewer>> {
-        self.read(|c| access::authenticate(c, token_hash))
+        self.read_one(|c| access::authenticate(c, token_hash))
     }
 
     fn me(&self, viewer: &Viewer) -> StoreResult<(Community, Household)> {
@@ -221,7 +228,7 @@ impl Store for SqliteStore {
     }
 
     fn head(&self) -> StoreResult<i64> {
-        self.read(changes::head)
+        self.read_one(changes::head)
     }
 
     fn pull(

@@ -143,7 +143,10 @@ pub async fn run(cfg: &Config) -> anyhow::Result<Report> {
         let server = pouch::PouchServer::start(&cfg.pouch_dir)?;
         let proxy = proxy::CountingProxy::start(server.addr).await?;
         let mut best_batch = *cfg.pouch_batches.first().unwrap_or(&0);
-        for &n in &sizes {
+        // The main size first: it finds the best batch size, which the other sizes then use.
+        let mut order = sizes.clone();
+        order.sort_by_key(|n| *n != cfg.notices);
+        for &n in &order {
             let main = n == cfg.notices;
             let consultations = if main { cfg.consultations } else { n / 20 };
             let db = format!("community-{n}");

@@ -97,12 +97,7 @@ pub fn push(
 fn commit_all(conn: &mut Connection, jobs: &[Arc<Job>]) -> StoreResult<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     for job in jobs {
-        let answer = savepoint(&tx, |c| {
-            job.ops
-                .iter()
-                .map(|op| ops::push(c, &job.viewer, op, job.now))
-                .collect::<StoreResult<Vec<_>>>()
-        });
+        let answer = savepoint(&tx, |c| ops::push_all(c, &job.viewer, &job.ops, job.now));
         set_answer(job, answer);
     }
     tx.commit()?;

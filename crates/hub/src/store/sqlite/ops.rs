@@ -40,20 +40,41 @@ fn stored(conn: &Connection, op_id: Uuid) -> StoreResult<Option<OpOutcome>> {
     }))
 }
 
-/// Exactly-once, in-order application of one op: dedup lookup, sequence check, the op's effect, its
-/// dedup row and the device's `last_seq`, all in the caller's transaction (shared by a whole push, and
-/// by pushes committed together). A refused op still records its answer (and advances `last_seq`) so a
-/// retry answers the same; its effect alone is rolled back, through a savepoint.
-pub fn push(
+/// Exactly-once, in-order application of a device's ops: each op's dedup lookup, sequence check, effect
+/// and dedup row, then the device's `last_seq` once for the whole batch, all in the caller's transaction
+/// (shared by pushes committed together), so they commit together. A refused op still records its
+/// answer (and advances `last_seq`) so a retry answers the same; its effect alone is rolled back,
+/// through a savepoint.
+pub fn push_all(
+    tx: &Connection,
+    viewer: &Viewer,
+    ops: &[Op],
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<OpOutcome>> {
+    let before = access::last_seq(tx, viewer.device_id)?;
+    let mut last = before;
+    let out = ops
+        .iter()
+        .map(|op| push(tx, viewer, op, now, &mut last))
+        .collect::<StoreResult<Vec<_>>>()?;
+    if last != before {
+        access::advance(tx, viewer.device_id, last, now)?;
+    }
+    Ok(out)
+}
+
+/// One op; `last_seq` is the device's sequence so far in this batch, advanced here.
+fn push(
     tx: &Connection,
     viewer: &Viewer,
     op: &Op,
     now: DateTime<Utc>,
+    last_seq: &mut i64,
 ) -> StoreResult<OpOutcome> {
     if let Some(answer) = stored(tx, op.id)? {
         return Ok(answer);
     }
-    let last = access::last_seq(tx, viewer.device_id)?;
+    let last = *last_seq;
     if op.device_seq <= last {
         return Ok(OpOutcome::rejected(ErrorCode::OpConflict));
     }
@@ -79,7 +100,7 @@ pub fn push(
         outcome.version,
         ts(now)
     ])?;
-    access::advance(tx, viewer.device_id, op.device_seq, now)?;
+    *last_seq = op.device_seq;
     Ok(outcome)
 }
 

@@ -76,8 +76,11 @@ pub async fn push(
         let in_order: Vec<Op> = order.iter().filter_map(|i| slots[*i].take()).collect();
         let applied = s.push_ops(&viewer, in_order, now)?;
         if applied.iter().any(|o| o.status == OpStatus::Applied) {
-            // Reads the head of the change log: on this blocking thread, not the async one.
-            hub.notify();
+            match s.pushed_head() {
+                Some(head) => hub.notify_head(head),
+                // Reads the head of the change log: on this blocking thread, not the async one.
+                None => hub.notify(),
+            }
         }
         let mut outcomes = vec![None; ids.len()];
         for (i, o) in order.into_iter().zip(applied) {

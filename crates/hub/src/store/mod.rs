@@ -261,6 +261,11 @@ pub trait Store: Send + Sync + 'static {
     // -- sync
     /// The newest position in the change log (0 when empty).
     fn head(&self) -> StoreResult<i64>;
+    /// The change-log head as of the newest push this process committed, known without a query (a
+    /// push nudges devices with it instead of reading [`Store::head`] again); `None` if unknown.
+    fn pushed_head(&self) -> Option<i64> {
+        None
+    }
     fn pull(
         &self,
         viewer: &Viewer,

@@ -7,13 +7,14 @@
 //!
 //! Exactly-once holds as before: each op's effect, its dedup row and the device's `last_seq` commit
 //! together, and pushes are applied in arrival order, so two pushes of one device see each other.
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
 use chrono::{DateTime, Utc};
 use linli_proto::Op;
 use rusqlite::{Connection, TransactionBehavior};
 
-use super::{lock, ops, savepoint};
+use super::{changes, lock, ops, savepoint};
 use crate::store::{OpOutcome, StoreResult, Viewer};
 
 type Answer = StoreResult<Vec<OpOutcome>>;
@@ -37,6 +38,14 @@ struct State {
 pub struct Queue {
     state: Mutex<State>,
     done: Condvar,
+    /// The change-log head as of the newest group this process committed (0 before the first).
+    head: AtomicI64,
+}
+
+impl Queue {
+    pub fn head(&self) -> i64 {
+        self.head.load(Ordering::SeqCst)
+    }
 }
 
 fn take_answer(job: &Job) -> Option<Answer> {
@@ -75,7 +84,7 @@ pub fn push(
         state.committing = true;
         let jobs = std::mem::take(&mut state.waiting);
         drop(state);
-        let result = commit_all(&mut lock(writer), &jobs);
+        let result = commit_all(queue, &mut lock(writer), &jobs);
         state = lock(&queue.state);
         state.committing = false;
         if let Err(e) = result {
@@ -94,12 +103,14 @@ pub fn push(
 
 /// One transaction for all `jobs`; each job's answer is set (a job that fails rolls back alone, through
 /// its savepoint). Errors only when the transaction itself can't begin or commit.
-fn commit_all(conn: &mut Connection, jobs: &[Arc<Job>]) -> StoreResult<()> {
+fn commit_all(queue: &Queue, conn: &mut Connection, jobs: &[Arc<Job>]) -> StoreResult<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     for job in jobs {
         let answer = savepoint(&tx, |c| ops::push_all(c, &job.viewer, &job.ops, job.now));
         set_answer(job, answer);
     }
+    let head = changes::head(&tx)?;
     tx.commit()?;
+    queue.head.fetch_max(head, Ordering::SeqCst);
     Ok(())
 }

@@ -231,6 +231,10 @@ impl Store for SqliteStore {
         self.read_one(changes::head)
     }
 
+    fn pushed_head(&self) -> Option<i64> {
+        Some(self.pushes.head())
+    }
+
     fn pull(
         &self,
         viewer: &Viewer,

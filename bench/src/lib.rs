@@ -138,8 +138,8 @@ pub async fn run(cfg: &Config) -> anyhow::Result<Report> {
     }
 
     // PouchDB: the same documents.
-    if !cfg.wants("pouchdb") {
-    } else if pouch::installed(&cfg.pouch_dir) {
+    let pouch_wanted = cfg.wants("pouchdb");
+    if pouch_wanted && pouch::installed(&cfg.pouch_dir) {
         let server = pouch::PouchServer::start(&cfg.pouch_dir)?;
         let proxy = proxy::CountingProxy::start(server.addr).await?;
         let mut best_batch = *cfg.pouch_batches.first().unwrap_or(&0);
@@ -199,7 +199,7 @@ pub async fn run(cfg: &Config) -> anyhow::Result<Report> {
                 }
             }
         }
-    } else {
+    } else if pouch_wanted {
         let msg = format!(
             "PouchDB SKIPPED: {} has no node_modules (run `npm ci` there, or `./dev bench-compare`)",
             cfg.pouch_dir.display()

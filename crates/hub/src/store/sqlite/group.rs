@@ -101,16 +101,20 @@ pub fn push(
     }
 }
 
-/// One transaction for all `jobs`; each job's answer is set (a job that fails rolls back alone, through
-/// its savepoint). Errors only when the transaction itself can't begin or commit.
+/// One transaction for all `jobs`; each job's answer is set once the commit has succeeded (a waiter that
+/// wakes early must not see an answer that could still be rolled back). A job that fails rolls back alone,
+/// through its savepoint. Errors only when the transaction itself can't begin or commit.
 fn commit_all(queue: &Queue, conn: &mut Connection, jobs: &[Arc<Job>]) -> StoreResult<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    for job in jobs {
-        let answer = savepoint(&tx, |c| ops::push_all(c, &job.viewer, &job.ops, job.now));
-        set_answer(job, answer);
-    }
+    let answers: Vec<Answer> = jobs
+        .iter()
+        .map(|job| savepoint(&tx, |c| ops::push_all(c, &job.viewer, &job.ops, job.now)))
+        .collect();
     let head = changes::head(&tx)?;
     tx.commit()?;
     queue.head.fetch_max(head, Ordering::SeqCst);
+    for (job, answer) in jobs.iter().zip(answers) {
+        set_answer(job, answer);
+    }
     Ok(())
 }

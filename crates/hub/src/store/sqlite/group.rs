@@ -56,6 +56,25 @@ fn set_answer(job: &Job, answer: Answer) {
     *lock(&job.answer) = Some(answer);
 }
 
+/// Should the leader panic while committing, this hands the others back to the queue and lets the next
+/// push lead, instead of leaving every later push waiting for a commit that never ends.
+struct Leading<'a> {
+    queue: &'a Queue,
+    jobs: &'a [Arc<Job>],
+    me: &'a Arc<Job>,
+}
+
+impl Drop for Leading<'_> {
+    fn drop(&mut self) {
+        let mut state = lock(&self.queue.state);
+        state.committing = false;
+        for job in self.jobs.iter().filter(|j| !Arc::ptr_eq(j, self.me)) {
+            state.waiting.push(Arc::clone(job));
+        }
+        self.queue.done.notify_all();
+    }
+}
+
 /// Applies `ops` (in order) for `viewer`, committed together with whatever other pushes are waiting.
 pub fn push(
     queue: &Queue,
@@ -84,7 +103,13 @@ pub fn push(
         state.committing = true;
         let jobs = std::mem::take(&mut state.waiting);
         drop(state);
+        let guard = Leading {
+            queue,
+            jobs: &jobs,
+            me: &me,
+        };
         let result = commit_all(queue, &mut lock(writer), &jobs);
+        std::mem::forget(guard);
         state = lock(&queue.state);
         state.committing = false;
         if let Err(e) = result {

@@ -112,6 +112,19 @@ impl Hub {
         }
     }
 
+    /// Nudges subscribers with a head the caller already knows (a push's commit), without re-reading
+    /// the database. Only ever moves the head forward.
+    pub fn notify_head(&self, head: i64) {
+        self.inner.head.send_if_modified(|h| {
+            if head > *h {
+                *h = head;
+                true
+            } else {
+                false
+            }
+        });
+    }
+
     /// Follows the head of the change log.
     pub fn subscribe(&self) -> watch::Receiver<i64> {
         self.inner.head.subscribe()

@@ -17,6 +17,8 @@ use axum::routing::{get, post, put};
 use axum::{middleware, Json, Router};
 use linli_proto::{limits, ErrorCode};
 use tokio::sync::watch;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 use crate::error::ApiError;
 use crate::hub::Hub;
@@ -70,6 +72,9 @@ async fn not_found() -> ApiError {
     ApiError(ErrorCode::NotFound)
 }
 
+/// Answers smaller than this go uncompressed.
+const COMPRESS_ABOVE: u16 = 2048;
+
 pub fn router(state: AppState) -> Router {
     let blob_routes = Router::new()
         .route(
@@ -95,6 +100,20 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/log/leaves", get(log::leaves))
         .route("/v1/log/tallies", get(log::tallies))
         .layer(DefaultBodyLimit::max(JSON_BODY_MAX))
+        // JSON answers (pull pages above all: ~0.6 kB per change, very repetitive) go compressed when the
+        // device accepts it; SSE, images and small answers (a push answer, "nothing new") stay plain: a
+        // zstd context costs more than a few hundred bytes save. Blobs are outside this layer. Fastest
+        // level: on a phone the bytes cost more than the CPU, and zstd's fastest level costs the hub little.
+        .layer(
+            CompressionLayer::new()
+                .quality(CompressionLevel::Fastest)
+                .compress_when(
+                    SizeAbove::new(COMPRESS_ABOVE)
+                        .and(NotForContentType::GRPC)
+                        .and(NotForContentType::IMAGES)
+                        .and(NotForContentType::SSE),
+                ),
+        )
         .merge(blob_routes)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

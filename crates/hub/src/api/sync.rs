@@ -3,14 +3,15 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::Json;
 use linli_proto::{
-    limits, ErrorBody, ErrorCode, OpResult, OpStatus, PullPage, PushRequest, PushResponse,
+    limits, ErrorBody, ErrorCode, Op, OpResult, OpStatus, PullPage, PushRequest, PushResponse,
 };
 use serde::Deserialize;
 
-use super::auth::Caller;
+use super::auth::{self, Caller, TokenHash};
 use super::lang::RequestLang;
 use super::{blocking, json_body, AppState};
 use crate::error::ApiError;
+use crate::store::StoreError;
 
 /// Page size when the device doesn't ask for one.
 pub const PULL_PAGE_DEFAULT: u32 = 500;
@@ -54,52 +55,60 @@ pub async fn pull(
         (status = 413, body = ErrorBody)))]
 pub async fn push(
     State(state): State<AppState>,
-    Caller(viewer): Caller,
+    TokenHash(token): TokenHash,
     RequestLang(lang): RequestLang,
     body: Result<Json<PushRequest>, JsonRejection>,
 ) -> Result<Json<PushResponse>, ApiError> {
-    let req = json_body(body)?;
-    if req.ops.len() > limits::PUSH_BATCH_MAX {
-        return Err(ApiError(ErrorCode::PayloadTooLarge));
-    }
     let now = state.hub.now();
+    let hub = state.hub.clone();
+    // The token is looked up in the same blocking call as the push (one thread hop per request, not
+    // two), and before the body is judged, so an unknown device learns nothing about its body.
     let outcomes = blocking(&state.hub, move |s| {
+        let viewer = auth::viewer(s, &token, now)?;
+        let req = json_body(body).map_err(|ApiError(code)| StoreError::Refused(code))?;
+        if req.ops.len() > limits::PUSH_BATCH_MAX {
+            return Err(ErrorCode::PayloadTooLarge.into());
+        }
+        let ids: Vec<_> = req.ops.iter().map(|op| op.id).collect();
         let mut order: Vec<usize> = (0..req.ops.len()).collect();
         order.sort_by_key(|i| req.ops[*i].device_seq);
-        let mut outcomes = vec![None; req.ops.len()];
-        for i in order {
-            let outcome = s.push_op(&viewer, &req.ops[i], now)?;
-            let receipt = outcome
+        let mut slots: Vec<Option<Op>> = req.ops.into_iter().map(Some).collect();
+        let in_order: Vec<Op> = order.iter().filter_map(|i| slots[*i].take()).collect();
+        let applied = s.push_ops(&viewer, in_order, now)?;
+        if applied.iter().any(|o| o.status == OpStatus::Applied) {
+            match s.pushed_head() {
+                Some(head) => hub.notify_head(head),
+                // Reads the head of the change log: on this blocking thread, not the async one.
+                None => hub.notify(),
+            }
+        }
+        let mut outcomes = vec![None; ids.len()];
+        for (i, o) in order.into_iter().zip(applied) {
+            // The device keeps a receipt for what the log recorded (its vote, its report's change).
+            let receipt = o
                 .log_index
-                .map(|i| s.log_receipt(i))
+                .map(|li| s.log_receipt(li))
                 .transpose()?
                 .flatten();
-            outcomes[i] = Some((req.ops[i].id, outcome, receipt));
+            outcomes[i] = Some((ids[i], o, receipt));
         }
         Ok(outcomes)
     })
     .await?;
-    let mut any_applied = false;
     let results = outcomes
         .into_iter()
         .flatten()
-        .map(|(op_id, o, receipt)| {
-            any_applied |= o.status == OpStatus::Applied;
-            OpResult {
-                op_id,
-                status: o.status,
-                code: o.code,
-                message: match (o.status, o.code) {
-                    (OpStatus::Rejected, Some(code)) => Some(linli_i18n::error_message(lang, code)),
-                    _ => None,
-                },
-                version: o.version,
-                receipt,
-            }
+        .map(|(op_id, o, receipt)| OpResult {
+            op_id,
+            status: o.status,
+            code: o.code,
+            message: match (o.status, o.code) {
+                (OpStatus::Rejected, Some(code)) => Some(linli_i18n::error_message(lang, code)),
+                _ => None,
+            },
+            version: o.version,
+            receipt,
         })
         .collect();
-    if any_applied {
-        state.hub.notify();
-    }
     Ok(Json(PushResponse { results }))
 }

@@ -268,6 +268,11 @@ pub trait Store: Send + Sync + 'static {
     // -- sync
     /// The newest position in the change log (0 when empty).
     fn head(&self) -> StoreResult<i64>;
+    /// The change-log head as of the newest push this process committed, known without a query (a
+    /// push nudges devices with it instead of reading [`Store::head`] again); `None` if unknown.
+    fn pushed_head(&self) -> Option<i64> {
+        None
+    }
     fn pull(
         &self,
         viewer: &Viewer,
@@ -277,6 +282,16 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<FeedPage>;
     /// Applies one op exactly once, in device order (see `api::push`).
     fn push_op(&self, viewer: &Viewer, op: &Op, now: DateTime<Utc>) -> StoreResult<OpOutcome>;
+    /// Applies a device's ops in the order given, each exactly once. The whole request shares one write
+    /// transaction, and requests from several devices that arrive together share one commit (see
+    /// `sqlite::group`); an error leaves none of this request's ops applied (the device gets no answers
+    /// and sends the same ops again).
+    fn push_ops(
+        &self,
+        viewer: &Viewer,
+        ops: Vec<Op>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<OpOutcome>>;
     fn report_for(&self, viewer: &Viewer, id: Uuid) -> StoreResult<Option<Report>>;
     fn notice_for(&self, viewer: &Viewer, id: Uuid) -> StoreResult<Option<Notice>>;
     fn consultation_for(

@@ -54,6 +54,19 @@ async fn every_bad_report_answers_its_code_and_writes_nothing() {
         ),
         (
             report_with(|b| {
+                if let OpBody::CreateReport { address, .. } = b {
+                    *address = Address {
+                        building: Some("1号楼".into()),
+                        unit: Some("1单元".into()),
+                        room: Some("999".into()),
+                        text: None,
+                    }
+                }
+            }),
+            ErrorCode::UnknownAddress,
+        ),
+        (
+            report_with(|b| {
                 if let OpBody::CreateReport { photos, .. } = b {
                     *photos = vec!["a".repeat(64); 10]
                 }
@@ -153,4 +166,29 @@ async fn request_errors_are_json_in_the_callers_language() {
     assert_eq!(resp.status(), 404);
     let resp = t.http.get(t.url("/healthz")).send().await.unwrap();
     assert_eq!(resp.status(), 200);
+}
+
+/// A push is authenticated before its body is judged: unknown and revoked devices get 401 whatever
+/// they send, a device without a token too.
+#[tokio::test]
+async fn pushes_of_unknown_or_revoked_devices_are_unauthorized() {
+    let t = start().await;
+    let dev = t.join("1号楼", "1单元", "101").await;
+    let push = |token: Option<&str>, body: &'static str| {
+        let mut req = t
+            .http
+            .post(t.url("/v1/push"))
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        async move { req.send().await.unwrap().status() }
+    };
+    assert_eq!(push(Some("nope"), "{not json").await, 401);
+    assert_eq!(push(Some("nope"), r#"{"ops":[]}"#).await, 401);
+    assert_eq!(push(None, r#"{"ops":[]}"#).await, 401);
+    assert_eq!(push(Some(&dev.token), r#"{"ops":[]}"#).await, 200);
+    admin::devices::revoke(t.hub(), dev.device_id).unwrap();
+    assert_eq!(push(Some(&dev.token), r#"{"ops":[]}"#).await, 401);
 }

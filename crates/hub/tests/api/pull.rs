@@ -111,3 +111,48 @@ async fn retraction_is_a_tombstone_and_pages_keep_the_latest() {
     assert_eq!(status, 404);
     assert_eq!(body["code"], "notice_not_found");
 }
+
+/// Pull pages go compressed to devices that accept zstd or gzip, and plain to those that don't.
+#[tokio::test]
+async fn pull_pages_are_compressed_when_the_device_accepts_it() {
+    let t = start().await;
+    for i in 0..200 {
+        admin::notices::publish(t.hub(), &notice(i)).unwrap();
+    }
+    let dev = t.join("1号楼", "1单元", "101").await;
+    // A client that decodes nothing itself, so the wire form is visible.
+    let raw = reqwest::Client::builder()
+        .no_zstd()
+        .no_gzip()
+        .build()
+        .unwrap();
+    let fetch = |encoding: &'static str| {
+        let req = raw
+            .get(t.url("/v1/pull?cursor=0&limit=1000"))
+            .bearer_auth(&dev.token)
+            .header("accept-encoding", encoding);
+        async move {
+            let resp = req.send().await.unwrap();
+            assert!(resp.status().is_success());
+            let enc = resp
+                .headers()
+                .get("content-encoding")
+                .map(|v| v.to_str().unwrap().to_owned());
+            (enc, resp.bytes().await.unwrap().len())
+        }
+    };
+    let (plain_enc, plain_len) = fetch("identity").await;
+    let (zstd_enc, zstd_len) = fetch("zstd").await;
+    let (gzip_enc, gzip_len) = fetch("gzip").await;
+    assert_eq!(plain_enc, None);
+    assert_eq!(zstd_enc.as_deref(), Some("zstd"));
+    assert_eq!(gzip_enc.as_deref(), Some("gzip"));
+    assert!(
+        zstd_len * 4 < plain_len,
+        "zstd {zstd_len} vs plain {plain_len}"
+    );
+    assert!(
+        gzip_len * 4 < plain_len,
+        "gzip {gzip_len} vs plain {plain_len}"
+    );
+}

@@ -216,12 +216,19 @@ pub fn address_known(conn: &Connection, community_id: Uuid, a: &Address) -> Stor
     if b.is_none() {
         return Ok(u.is_none() && r.is_none());
     }
-    let n: i64 = conn
-        .prepare_cached(
-            "SELECT COUNT(*) FROM households h JOIN buildings b ON b.id = h.building_id
+    // A full address (what devices send) looks up the unique (building, unit, room) key; a partial one
+    // stops at the first household that matches. Either way no scan of the building's households, which
+    // every pushed report used to pay.
+    let sql = if u.is_some() && r.is_some() {
+        "SELECT EXISTS (SELECT 1 FROM households h JOIN buildings b ON b.id = h.building_id
+             WHERE b.community_id = ?1 AND b.name = ?2 AND h.unit = ?3 AND h.room = ?4)"
+    } else {
+        "SELECT EXISTS (SELECT 1 FROM households h JOIN buildings b ON b.id = h.building_id
              WHERE b.community_id = ?1 AND b.name = ?2
-               AND (?3 IS NULL OR h.unit = ?3) AND (?4 IS NULL OR h.room = ?4)",
-        )?
+               AND (?3 IS NULL OR h.unit = ?3) AND (?4 IS NULL OR h.room = ?4))"
+    };
+    let found: bool = conn
+        .prepare_cached(sql)?
         .query_row(params![community_id.to_string(), b, u, r], |r| r.get(0))?;
-    Ok(n > 0)
+    Ok(found)
 }

@@ -7,6 +7,7 @@ mod changes;
 mod columns;
 mod community;
 mod consultations;
+mod group;
 pub mod migrations;
 mod notices;
 mod ops;
@@ -37,6 +38,8 @@ use crate::domain::report_rules;
 pub struct SqliteStore {
     writer: Mutex<Connection>,
     reader: Mutex<Connection>,
+    /// Pushes waiting for the writer; whoever gets it commits them all (see [`group`]).
+    pushes: group::Queue,
 }
 
 fn configure(conn: &Connection) -> StoreResult<()> {
@@ -44,12 +47,14 @@ fn configure(conn: &Connection) -> StoreResult<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Savepoints (one per pushed op) keep their statement journal in memory rather than a temp file.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     // A push touches more distinct statements than rusqlite's default cache of 16 holds.
     conn.set_prepared_statement_cache_capacity(128);
     Ok(())
 }
 
-fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding the lock leaves the connection usable (transactions roll back on drop).
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
@@ -73,6 +78,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             writer: Mutex::new(writer),
             reader: Mutex::new(reader),
+            pushes: group::Queue::default(),
         })
     }
 
@@ -85,6 +91,13 @@ impl SqliteStore {
         Ok(out)
     }
 
+    /// Runs one statement `f` on the reader without a surrounding transaction: a single statement is its
+    /// own consistent snapshot, and the two that run on every push (token lookup, change-log head) skip
+    /// a BEGIN and a COMMIT each.
+    fn read_one<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
+        f(&lock(&self.reader))
+    }
+
     /// Runs `f` on a consistent snapshot.
     fn read<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
         let mut conn = lock(&self.reader);
@@ -92,6 +105,27 @@ impl SqliteStore {
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
+    }
+}
+
+/// Runs `f` inside a savepoint of the current transaction: kept when `f` succeeds, rolled back when it
+/// fails. (rusqlite's `Savepoint` needs `&mut Connection`; pushes run on a shared `&Connection`.) The
+/// statements are cached: a push runs a few of these per op.
+fn savepoint<T>(
+    conn: &Connection,
+    f: impl FnOnce(&Connection) -> StoreResult<T>,
+) -> StoreResult<T> {
+    conn.prepare_cached("SAVEPOINT sp")?.execute([])?;
+    match f(conn) {
+        Ok(v) => {
+            conn.prepare_cached("RELEASE sp")?.execute([])?;
+            Ok(v)
+        }
+        Err(e) => {
+            conn.prepare_cached("ROLLBACK TO sp")?.execute([])?;
+            conn.prepare_cached("RELEASE sp")?.execute([])?;
+            Err(e)
+        }
     }
 }
 
@@ -179,7 +213,7 @@ impl Store for SqliteStore {
     }
 
     fn authenticate(&self, token_hash: &str, _now: DateTime<Utc>) -> StoreResult<Option<Viewer>> {
-        self.read(|c| access::authenticate(c, token_hash))
+        self.read_one(|c| access::authenticate(c, token_hash))
     }
 
     fn me(&self, viewer: &Viewer) -> StoreResult<(Community, Household)> {
@@ -200,7 +234,11 @@ impl Store for SqliteStore {
     }
 
     fn head(&self) -> StoreResult<i64> {
-        self.read(changes::head)
+        self.read_one(changes::head)
+    }
+
+    fn pushed_head(&self) -> Option<i64> {
+        Some(self.pushes.head())
     }
 
     fn pull(
@@ -236,8 +274,18 @@ impl Store for SqliteStore {
     }
 
     fn push_op(&self, viewer: &Viewer, op: &Op, now: DateTime<Utc>) -> StoreResult<OpOutcome> {
-        let mut conn = lock(&self.writer);
-        ops::push(&mut conn, viewer, op, now)
+        self.push_ops(viewer, vec![op.clone()], now)?
+            .pop()
+            .ok_or_else(|| StoreError::Corrupt("no outcome for a pushed op".into()))
+    }
+
+    fn push_ops(
+        &self,
+        viewer: &Viewer,
+        ops: Vec<Op>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<OpOutcome>> {
+        group::push(&self.pushes, &self.writer, viewer, ops, now)
     }
 
     fn report_for(&self, viewer: &Viewer, id: Uuid) -> StoreResult<Option<Report>> {

@@ -1,7 +1,7 @@
 //! SQL for `ops` (the dedup record of every pushed op) and the application of each op kind.
 use chrono::{DateTime, Utc};
 use linli_proto::{ActorRole, ErrorCode, Op, OpBody, OpStatus, ReportEventKind, ReportStatus};
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension};
 use uuid::Uuid;
 
 use super::columns::ts;
@@ -44,40 +44,57 @@ fn stored(conn: &Connection, op_id: Uuid) -> StoreResult<Option<OpOutcome>> {
     }))
 }
 
-/// Exactly-once, in-order application of one op: dedup lookup, sequence check, the op's effect, its
-/// dedup row and the device's `last_seq`, all in one transaction. A refused op still records its
-/// answer (and advances `last_seq`) so a retry answers the same.
-pub fn push(
-    conn: &mut Connection,
+/// Exactly-once, in-order application of a device's ops: each op's dedup lookup, sequence check, effect
+/// and dedup row, then the device's `last_seq` once for the whole batch, all in the caller's transaction
+/// (shared by pushes committed together), so they commit together. A refused op still records its
+/// answer (and advances `last_seq`) so a retry answers the same; its effect alone is rolled back,
+/// through a savepoint.
+pub fn push_all(
+    tx: &Connection,
+    viewer: &Viewer,
+    ops: &[Op],
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<OpOutcome>> {
+    let before = access::last_seq(tx, viewer.device_id)?;
+    let mut last = before;
+    let out = ops
+        .iter()
+        .map(|op| push(tx, viewer, op, now, &mut last))
+        .collect::<StoreResult<Vec<_>>>()?;
+    if last != before {
+        access::advance(tx, viewer.device_id, last, now)?;
+    }
+    Ok(out)
+}
+
+/// One op; `last_seq` is the device's sequence so far in this batch, advanced here.
+fn push(
+    tx: &Connection,
     viewer: &Viewer,
     op: &Op,
     now: DateTime<Utc>,
+    last_seq: &mut i64,
 ) -> StoreResult<OpOutcome> {
-    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if let Some(answer) = stored(&tx, op.id)? {
+    if let Some(answer) = stored(tx, op.id)? {
         return Ok(answer);
     }
-    let last = access::last_seq(&tx, viewer.device_id)?;
+    let last = *last_seq;
     if op.device_seq <= last {
         return Ok(OpOutcome::rejected(ErrorCode::OpConflict));
     }
     if op.device_seq > last + 1 {
         return Ok(OpOutcome::deferred(ErrorCode::SequenceGap));
     }
-    let outcome = {
-        let sp = tx.savepoint()?;
-        match apply(&sp, viewer, op, now) {
-            Ok(version) => {
-                let log_index = tlog::index_for_op(&sp, op.id)?;
-                sp.commit()?;
-                OpOutcome {
-                    log_index,
-                    ..OpOutcome::applied(version)
-                }
-            }
-            Err(StoreError::Refused(code)) => OpOutcome::rejected(code),
-            Err(e) => return Err(e),
-        }
+    let outcome = match super::savepoint(tx, |sp| {
+        let version = apply(sp, viewer, op, now)?;
+        Ok((version, tlog::index_for_op(sp, op.id)?))
+    }) {
+        Ok((version, log_index)) => OpOutcome {
+            log_index,
+            ..OpOutcome::applied(version)
+        },
+        Err(StoreError::Refused(code)) => OpOutcome::rejected(code),
+        Err(e) => return Err(e),
     };
     tx.prepare_cached(
         "INSERT INTO ops (op_id, device_id, device_seq, kind, status, code, version, received_at)
@@ -93,8 +110,7 @@ pub fn push(
         outcome.version,
         ts(now)
     ])?;
-    access::advance(&tx, viewer.device_id, op.device_seq, now)?;
-    tx.commit()?;
+    *last_seq = op.device_seq;
     Ok(outcome)
 }
 
@@ -128,9 +144,8 @@ fn apply(
             location,
             photos,
         } => {
-            if reports::exists(conn, *report_id)? {
-                return Err(ErrorCode::ReportExists.into());
-            }
+            // A report id that exists already is refused by the insert below (`report_exists`), which
+            // saves every pushed report a lookup.
             if community::category(conn, viewer.community_id, category)?.is_none() {
                 return Err(ErrorCode::UnknownCategory.into());
             }

@@ -1,7 +1,8 @@
 //! SQL for `reports`, `report_photos` and `report_events`: reports (随手拍) and their timelines.
 use chrono::{DateTime, Utc};
 use linli_proto::{
-    ActorRole, Address, LatLon, Report, ReportEvent, ReportEventKind, ReportStatus, Satisfaction,
+    ActorRole, Address, ErrorCode, LatLon, Report, ReportEvent, ReportEventKind, ReportStatus,
+    Satisfaction,
 };
 use rusqlite::{params, Connection, OptionalExtension};
 use uuid::Uuid;
@@ -37,15 +38,10 @@ pub struct NewReport<'a> {
     pub created_at: DateTime<Utc>,
 }
 
-pub fn exists(conn: &Connection, id: Uuid) -> StoreResult<bool> {
-    Ok(conn
-        .prepare_cached("SELECT COUNT(*) FROM reports WHERE id = ?1")?
-        .query_row([id.to_string()], |r| r.get::<_, i64>(0))?
-        > 0)
-}
-
+/// Inserts a new report with its photos, first timeline event and change-log entry. An id that is
+/// taken answers `report_exists` (the primary key says so; no lookup first).
 pub fn insert(conn: &Connection, r: &NewReport<'_>, now: DateTime<Utc>) -> StoreResult<i64> {
-    conn.prepare_cached(
+    let inserted = conn.prepare_cached(
         "INSERT INTO reports (id, community_id, household_id, resident_id, category, text,
              addr_building, addr_unit, addr_room, addr_text, lat, lon, status, created_at, received_at, version)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'submitted', ?13, ?14, 1)",
@@ -65,7 +61,15 @@ pub fn insert(conn: &Connection, r: &NewReport<'_>, now: DateTime<Utc>) -> Store
         r.location.map(|l| l.lon),
         ts(r.created_at),
         ts(now),
-    ])?;
+    ]);
+    match inserted {
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+        {
+            return Err(ErrorCode::ReportExists.into());
+        }
+        other => other?,
+    };
     let mut stmt = conn
         .prepare_cached("INSERT INTO report_photos (report_id, idx, sha256) VALUES (?1, ?2, ?3)")?;
     for (i, sha) in r.photos.iter().enumerate() {

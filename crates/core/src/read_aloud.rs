@@ -208,6 +208,7 @@ mod tests {
             text: text.map(str::to_string),
             satisfaction: None,
             at: at(h),
+            receipts: vec![],
         };
         let r = ReportView {
             id: Uuid::nil(),
@@ -291,6 +292,7 @@ mod tests {
             my_vote: Some(vec![b]),
             total_votes: Some(15),
             pending: false,
+            verified_at_checkpoint: None,
         };
         let text = consultation(Lang::ZhCn, &c);
         for part in [

@@ -71,3 +71,34 @@ test('the check itself catches a violation (an image without alt text added to t
     await app.driver.executeScript("document.getElementById('axe-probe')?.remove()");
   }
 });
+
+test('every main screen reflows at 320 px and survives the WCAG 1.4.12 text-spacing overrides', async () => {
+  await app.setSize({ width: 320, height: 780 });
+  await app.driver.executeScript(`
+    const s = document.createElement('style'); s.id = 'spacing-probe';
+    s.textContent = '* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }';
+    document.head.appendChild(s);`);
+  const found = {};
+  try {
+    for (const screen of SCREENS) {
+      await app.click(`nav-${screen}`);
+      await app.driver.sleep(300);
+      const problems = await app.driver.executeScript(`
+        const out = [];
+        if (document.documentElement.scrollWidth > window.innerWidth) out.push('page ' + document.documentElement.scrollWidth + ' > ' + window.innerWidth);
+        for (const el of document.body.querySelectorAll('*')) {
+          const cs = getComputedStyle(el);
+          const clips = ['hidden', 'clip'];
+          if (!clips.includes(cs.overflowX) && !clips.includes(cs.overflowY)) continue;
+          if (el.closest('[aria-hidden="true"], .skip, .bar')) continue;
+          if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) out.push('clipped ' + el.tagName + '.' + el.className);
+        }
+        return out;`);
+      if (problems.length) found[screen] = problems;
+    }
+  } finally {
+    await app.driver.executeScript("document.getElementById('spacing-probe')?.remove()");
+    await app.setSize({ width: 1280, height: 800 });
+  }
+  assert.deepEqual(found, {}, JSON.stringify(found, null, 2));
+});

@@ -3,7 +3,7 @@
 // Every process started here is stopped again, also when a test fails or the run is interrupted.
 
 import { spawn, execFile } from 'node:child_process';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync, createWriteStream } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -75,6 +75,37 @@ async function terminate(child, { graceMs = 10_000, allowKill = true } = {}) {
   if (!done && allowKill) {
     child.kill('SIGKILL');
     await exited(child);
+  }
+}
+
+/** The app processes still running on `profileDir` (Linux: read from /proc). */
+async function appPids(profileDir) {
+  const pids = [];
+  for (const name of await readdir('/proc').catch(() => [])) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const env = await readFile(`/proc/${name}/environ`, 'utf8');
+      const cmd = await readFile(`/proc/${name}/cmdline`, 'utf8');
+      if (cmd.startsWith(APP_BIN) && env.split('\0').includes(`LINLI_PROFILE_DIR=${profileDir}`)) pids.push(Number(name));
+    } catch {
+      /* the process ended meanwhile, or is not ours to read */
+    }
+  }
+  return pids;
+}
+
+async function endOrphanedApp(profileDir) {
+  for (const signal of ['SIGTERM', 'SIGKILL']) {
+    const pids = await appPids(profileDir);
+    if (pids.length === 0) return;
+    for (const pid of pids) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        /* already gone */
+      }
+    }
+    await sleep(2000);
   }
 }
 
@@ -202,9 +233,10 @@ export function parseDemoCodes(stdout) {
 // The app through tauri-driver
 
 export class App {
-  constructor(driver, tauriDriver) {
+  constructor(driver, tauriDriver, profileDir) {
     this.driver = driver;
     this.tauriDriver = tauriDriver;
+    this.profileDir = profileDir;
   }
 
   /** Starts tauri-driver (which starts the app as its child, with our env) and opens a WebDriver session. */
@@ -247,7 +279,7 @@ export class App {
       await terminate(td, { allowKill: false });
       throw e;
     }
-    const app = new App(driver, td);
+    const app = new App(driver, td, profileDir);
     await app.waitForDocument();
     return app;
   }
@@ -268,6 +300,9 @@ export class App {
     this.driver = null;
     // SIGTERM only: SIGKILL would leave WebKitWebDriver (and the app) running.
     await terminate(this.tauriDriver, { graceMs: 15_000, allowKill: false });
+    // Closing the session normally ends the app. When it does not (seen now and then under Xvfb), the orphaned
+    // app would hold the log pipe open and keep the test process waiting for ever: end it here.
+    await endOrphanedApp(this.profileDir);
   }
 
   by(testId) {

@@ -24,6 +24,8 @@ struct Inner {
     blob_dir: PathBuf,
     head: watch::Sender<i64>,
     join_failures: FailedAttempts,
+    /// Wrong proxy authorization codes, limited like invitation codes.
+    proxy_code_failures: FailedAttempts,
 }
 
 impl Hub {
@@ -46,6 +48,7 @@ impl Hub {
                 blob_dir,
                 head: watch::Sender::new(head),
                 join_failures: FailedAttempts::default(),
+                proxy_code_failures: FailedAttempts::default(),
             }),
         })
     }
@@ -70,6 +73,10 @@ impl Hub {
 
     pub(crate) fn join_failures(&self) -> &FailedAttempts {
         &self.inner.join_failures
+    }
+
+    pub(crate) fn proxy_code_failures(&self) -> &FailedAttempts {
+        &self.inner.proxy_code_failures
     }
 
     /// Re-reads the head of the change log and nudges subscribers when it moved. Called after every

@@ -13,6 +13,7 @@ pub mod join;
 pub mod limits;
 pub mod notices;
 pub mod ops;
+pub mod proxy;
 pub mod pull;
 pub mod reports;
 
@@ -22,6 +23,7 @@ pub use errors::*;
 pub use join::*;
 pub use notices::*;
 pub use ops::*;
+pub use proxy::*;
 pub use pull::*;
 pub use reports::*;
 

@@ -7,4 +7,5 @@ pub mod demo;
 pub mod devices;
 pub mod invites;
 pub mod notices;
+pub mod proxy;
 pub mod reports;

@@ -5,6 +5,7 @@ pub mod events;
 pub mod join;
 pub mod lang;
 pub mod openapi;
+pub mod proxy;
 pub mod rate_limit;
 pub mod records;
 pub mod sync;
@@ -87,6 +88,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/reports/{id}", get(records::report))
         .route("/v1/notices/{id}", get(records::notice))
         .route("/v1/consultations/{id}", get(records::consultation))
+        .route("/v1/proxy/invites", post(proxy::create_invite))
+        .route("/v1/proxy/accept", post(proxy::accept))
+        .route("/v1/proxy/grants", get(proxy::grants))
+        .route("/v1/proxy/grants/{id}/revoke", post(proxy::revoke))
         .layer(DefaultBodyLimit::max(JSON_BODY_MAX))
         .merge(blob_routes)
         .fallback(not_found)

@@ -29,6 +29,10 @@ impl Modify for BearerAuth {
         super::records::report,
         super::records::notice,
         super::records::consultation,
+        super::proxy::create_invite,
+        super::proxy::accept,
+        super::proxy::grants,
+        super::proxy::revoke,
     ),
     components(schemas(linli_proto::ErrorCode, linli_proto::Record, linli_proto::Nudge)),
     modifiers(&BearerAuth)

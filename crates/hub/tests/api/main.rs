@@ -8,6 +8,7 @@ mod events;
 mod helpers;
 mod join;
 mod openapi;
+mod proxy;
 mod pull;
 mod push;
 mod reports;

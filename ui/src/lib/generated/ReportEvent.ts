@@ -8,4 +8,12 @@ export type ReportEvent = { id: string, kind: ReportEventKind, actor: ActorRole,
 /**
  * Display name of the actor, e.g. "社区工作人员" or the proxy's name.
  */
-actor_name: string | null, status: ReportStatus | null, text: string | null, satisfaction: Satisfaction | null, at: string, };
+actor_name: string | null, status: ReportStatus | null, text: string | null, satisfaction: Satisfaction | null, at: string, 
+/**
+ * For an act by a proxy: the proxy's resident id (`actor` is `proxy`).
+ */
+actor_id?: string | null, 
+/**
+ * For an act by a proxy: the resident it was done for.
+ */
+on_behalf_of?: string | null, };

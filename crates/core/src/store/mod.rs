@@ -11,6 +11,7 @@ pub mod messages;
 pub mod notices;
 pub mod outbox;
 pub mod photos;
+pub mod proxy;
 pub mod reports;
 pub mod settings;
 
@@ -46,6 +47,17 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TABLE messages (
         id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, op_kind TEXT NOT NULL,
         target TEXT, code TEXT NOT NULL, hub_text TEXT, dismissed INTEGER NOT NULL DEFAULT 0);
+    "#,
+    // 2: authorized proxies (亲友代办): the resident's grants and the acts done for them; what they read for
+    // each principal they act for, kept apart by principal; ops queued for a principal are marked with them.
+    r#"
+    ALTER TABLE outbox ADD COLUMN principal TEXT;
+    CREATE TABLE proxy_grants (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, json TEXT NOT NULL);
+    CREATE TABLE proxy_acts (id TEXT PRIMARY KEY, at TEXT NOT NULL, json TEXT NOT NULL);
+    CREATE TABLE proxy_records (
+        principal TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL,
+        PRIMARY KEY (principal, kind, id));
+    CREATE TABLE proxy_cursors (principal TEXT PRIMARY KEY, cursor INTEGER NOT NULL);
     "#,
 ];
 

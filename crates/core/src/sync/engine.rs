@@ -55,6 +55,10 @@ impl Profile {
             push::push(self, &client, &mut outcome).await?;
             let applied_before_pull = store::outbox::max_applied_seq(&self.db())?;
             pull::pull(self, &client, &mut outcome).await?;
+            for principal in self.active_principals()? {
+                pull::pull_for(self, &client, principal, &mut outcome).await?;
+            }
+            self.forget_ended_principals()?;
             self.caught_up(applied_before_pull)?;
             self.fetch_missing_photos(&client).await;
             Ok::<(), CoreError>(())

@@ -15,6 +15,7 @@ pub(super) async fn pull(
     outcome: &mut SyncOutcome,
 ) -> Result<(), CoreError> {
     let first_sync = settings::get_i64(&profile.db(), settings::CURSOR)?.unwrap_or(0) == 0;
+    let lang = profile.language();
     loop {
         let cursor = settings::get_i64(&profile.db(), settings::CURSOR)?.unwrap_or(0);
         let page = client.pull(cursor, PULL_PAGE_MAX).await?;
@@ -23,7 +24,7 @@ pub(super) async fn pull(
             let mut db = profile.db();
             let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             for change in &page.changes {
-                apply(&tx, &change.record, first_sync, &mut notes)?;
+                apply(&tx, &change.record, first_sync, lang, &mut notes)?;
             }
             settings::set(&tx, settings::CURSOR, &page.next_cursor.to_string())?;
             tx.commit()?;
@@ -52,6 +53,7 @@ fn apply(
     conn: &Connection,
     record: &Record,
     first_sync: bool,
+    lang: linli_i18n::Lang,
     notes: &mut Vec<CoreEvent>,
 ) -> Result<(), CoreError> {
     match record {
@@ -85,6 +87,101 @@ fn apply(
             }
         }
         Record::ReportRemoved { id } => store::reports::remove(conn, *id)?,
+        Record::ProxyGrant(g) => {
+            store::proxy::put_grant(conn, g)?;
+            if !first_sync {
+                notes.push(CoreEvent::ProxyGrantChanged {
+                    id: g.id,
+                    status: g.status,
+                });
+            }
+        }
+        Record::ProxyAct(a) => {
+            store::proxy::put_act(conn, a)?;
+            if !first_sync {
+                notes.push(CoreEvent::ProxyActed {
+                    id: a.id,
+                    kind: a.kind.clone(),
+                    text: crate::proxy::act_line(lang, a),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads the feed of one principal this resident acts for (亲友代办) into its own, separate tables. When the
+/// hub refuses because the grant ended, everything read for that principal is forgotten; the rest of the
+/// sync goes on.
+pub(super) async fn pull_for(
+    profile: &Profile,
+    client: &HubClient,
+    principal: uuid::Uuid,
+    outcome: &mut SyncOutcome,
+) -> Result<(), CoreError> {
+    loop {
+        let cursor = store::proxy::cursor(&profile.db(), principal)?;
+        let page = match client.pull_for(principal, cursor, PULL_PAGE_MAX).await {
+            Ok(p) => p,
+            Err(CoreError::Hub { code, .. }) if is_grant_refusal(code) => {
+                store::proxy::forget_principal(&profile.db(), principal)?;
+                profile.emit(CoreEvent::DataChanged);
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        };
+        {
+            let mut db = profile.db();
+            let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            for change in &page.changes {
+                apply_for(&tx, principal, &change.record)?;
+            }
+            store::proxy::set_cursor(&tx, principal, page.next_cursor)?;
+            tx.commit()?;
+        }
+        outcome.changes_pulled += page.changes.len();
+        if !page.changes.is_empty() {
+            profile.emit(CoreEvent::DataChanged);
+        }
+        if !page.has_more {
+            return Ok(());
+        }
+        if page.next_cursor <= cursor {
+            return Err(CoreError::Protocol(format!(
+                "pull for a principal did not advance past cursor {cursor}"
+            )));
+        }
+    }
+}
+
+/// The hub's answers that mean "this grant no longer lets you read".
+pub(crate) fn is_grant_refusal(code: linli_proto::ErrorCode) -> bool {
+    use linli_proto::ErrorCode::*;
+    matches!(
+        code,
+        ProxyNotGranted | ProxyGrantRevoked | ProxyGrantGivenUp | ProxyGrantExpired
+    )
+}
+
+fn apply_for(conn: &Connection, principal: uuid::Uuid, record: &Record) -> Result<(), CoreError> {
+    use store::proxy::{self as px, Kind};
+    match record {
+        Record::Community(c) => px::put(conn, principal, Kind::Community, "community", c)?,
+        Record::Household(h) => px::put(conn, principal, Kind::Household, "household", h)?,
+        Record::Category(c) => px::put(conn, principal, Kind::Category, &c.key, c)?,
+        Record::Building(b) => px::put(conn, principal, Kind::Building, &b.id.to_string(), b)?,
+        Record::Notice(n) => px::put(conn, principal, Kind::Notice, &n.id.to_string(), n)?,
+        Record::NoticeRemoved { id } => px::remove(conn, principal, Kind::Notice, &id.to_string())?,
+        Record::Consultation(c) => {
+            px::put(conn, principal, Kind::Consultation, &c.id.to_string(), c)?
+        }
+        Record::ConsultationRemoved { id } => {
+            px::remove(conn, principal, Kind::Consultation, &id.to_string())?
+        }
+        Record::Report(r) => px::put(conn, principal, Kind::Report, &r.id.to_string(), r)?,
+        Record::ReportRemoved { id } => px::remove(conn, principal, Kind::Report, &id.to_string())?,
+        // The hub keeps grant and act records to the principal's own feed.
+        Record::ProxyGrant(_) | Record::ProxyAct(_) => {}
     }
     Ok(())
 }

@@ -1,0 +1,286 @@
+//! Authorized proxies (亲友代办) on the resident's device: making and redeeming authorization codes, the
+//! grants on both sides, the principal's record of acts (代办记录), and acting for a principal — reading
+//! their notices, reports and consultations (kept apart from one's own) and queueing ops for them, which the
+//! hub checks again when they arrive.
+use crate::store::{self, settings};
+use crate::views::*;
+use crate::{overlay, CoreError, Profile};
+use chrono::Utc;
+use linli_i18n::Lang;
+use linli_proto::{
+    ErrorCode, GrantStatus, ProxyAcceptRequest, ProxyAct, ProxyGrant, ProxyInviteRequest,
+    ProxyScope,
+};
+use uuid::Uuid;
+
+/// What an act was, in the resident's language, e.g. "代您投票".
+pub fn act_title(lang: Lang, kind: &str) -> String {
+    linli_i18n::message(lang, &format!("core-proxy-act-{}", kind.replace('_', "-")))
+}
+
+/// One line for a notification: "王芳（女儿）代您投票".
+pub fn act_line(lang: Lang, a: &ProxyAct) -> String {
+    let name = a
+        .proxy_name
+        .clone()
+        .unwrap_or_else(|| linli_i18n::message(lang, "core-proxy-someone"));
+    linli_i18n::message_args(
+        lang,
+        "core-proxy-acted",
+        &[
+            ("name", name.into()),
+            ("what", act_title(lang, &a.kind).into()),
+        ],
+    )
+}
+
+fn grant_view(g: ProxyGrant, me: Option<Uuid>) -> ProxyGrantView {
+    let status = match g.status {
+        GrantStatus::Active if Utc::now() >= g.expires_at => GrantStatus::Expired,
+        s => s,
+    };
+    ProxyGrantView {
+        role: if Some(g.proxy) == me && Some(g.principal) != me {
+            ProxyRole::Proxy
+        } else {
+            ProxyRole::Principal
+        },
+        id: g.id,
+        principal: g.principal,
+        proxy: g.proxy,
+        proxy_name: g.proxy_name,
+        principal_address: g.principal_address,
+        scopes: g.scopes,
+        created_at: g.created_at,
+        created_by: g.created_by,
+        expires_at: g.expires_at,
+        status,
+        ended_at: g.ended_at,
+        ended_by: g.ended_by,
+    }
+}
+
+impl Profile {
+    fn resident_id(&self) -> Result<Option<Uuid>, CoreError> {
+        Ok(
+            settings::get(&self.db(), settings::RESIDENT_ID)?
+                .and_then(|s| Uuid::parse_str(&s).ok()),
+        )
+    }
+
+    /// A one-time code (valid 24 hours) for a relative to redeem with [`Profile::proxy_accept`]; the grant
+    /// lasts `days` (365 when `None`, at most 1096). Needs the hub.
+    pub async fn proxy_invite(
+        &self,
+        scopes: Vec<ProxyScope>,
+        days: Option<i64>,
+    ) -> Result<ProxyInviteView, CoreError> {
+        if scopes.is_empty() {
+            return Err(CoreError::Refused(ErrorCode::FieldRequired));
+        }
+        let inv = self
+            .client()?
+            .proxy_invite(&ProxyInviteRequest { scopes, days })
+            .await?;
+        Ok(ProxyInviteView {
+            code: inv.code,
+            code_expires_at: inv.code_expires_at,
+            scopes: inv.scopes,
+            days: inv.days,
+        })
+    }
+
+    /// Redeems a relative's code: this resident becomes their proxy. Needs the hub; the principal's data
+    /// arrives with the next sync.
+    pub async fn proxy_accept(
+        &self,
+        code: &str,
+        proxy_name: Option<String>,
+    ) -> Result<ProxyGrantView, CoreError> {
+        let g = self
+            .client()?
+            .proxy_accept(&ProxyAcceptRequest {
+                code: code.trim().to_owned(),
+                proxy_name,
+            })
+            .await?;
+        store::proxy::put_grant(&self.db(), &g)?;
+        self.local_change();
+        Ok(grant_view(g, self.resident_id()?))
+    }
+
+    /// Ends a grant at once: revokes it (as the principal) or gives it up (as the proxy). Needs the hub.
+    pub async fn proxy_revoke(&self, id: Uuid) -> Result<ProxyGrantView, CoreError> {
+        let g = self.client()?.proxy_revoke(id).await?;
+        {
+            let db = self.db();
+            store::proxy::put_grant(&db, &g)?;
+        }
+        self.forget_ended_principals()?;
+        self.local_change();
+        Ok(grant_view(g, self.resident_id()?))
+    }
+
+    /// Fetches the grants from the hub now (a sync does this too, through the change feed).
+    pub async fn refresh_proxy_grants(&self) -> Result<Vec<ProxyGrantView>, CoreError> {
+        let list = self.client()?.proxy_grants().await?;
+        {
+            let db = self.db();
+            for g in &list.grants {
+                store::proxy::put_grant(&db, g)?;
+            }
+        }
+        self.forget_ended_principals()?;
+        self.proxy_grants()
+    }
+
+    /// Grants where this resident is the principal or the proxy, newest first (from the device).
+    pub fn proxy_grants(&self) -> Result<Vec<ProxyGrantView>, CoreError> {
+        let me = self.resident_id()?;
+        Ok(store::proxy::grants(&self.db())?
+            .into_iter()
+            .map(|g| grant_view(g, me))
+            .collect())
+    }
+
+    /// The residents this one may act for now (the "acting for" switcher).
+    pub fn acting_for_choices(&self) -> Result<Vec<PrincipalChoice>, CoreError> {
+        Ok(self
+            .proxy_grants()?
+            .into_iter()
+            .filter(|g| g.role == ProxyRole::Proxy && g.status == GrantStatus::Active)
+            .map(|g| PrincipalChoice {
+                principal: g.principal,
+                grant_id: g.id,
+                principal_address: g.principal_address,
+                scopes: g.scopes,
+                expires_at: g.expires_at,
+            })
+            .collect())
+    }
+
+    /// The principal's 代办记录: every act proxies did for this resident, newest first.
+    pub fn proxy_activity(&self) -> Result<Vec<ProxyActView>, CoreError> {
+        let lang = self.language();
+        Ok(store::proxy::acts(&self.db())?
+            .into_iter()
+            .map(|a| ProxyActView {
+                title: act_title(lang, &a.kind),
+                id: a.id,
+                grant_id: a.grant_id,
+                principal: a.principal,
+                proxy: a.proxy,
+                proxy_name: a.proxy_name,
+                kind: a.kind,
+                target: a.target,
+                at: a.at,
+            })
+            .collect())
+    }
+
+    /// Principals with an active grant to this resident (the sync pulls for each).
+    pub(crate) fn active_principals(&self) -> Result<Vec<Uuid>, CoreError> {
+        let mut out: Vec<Uuid> = self
+            .acting_for_choices()?
+            .into_iter()
+            .map(|c| c.principal)
+            .collect();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// Forgets what was read for principals whose grant ended: it is theirs, not this resident's.
+    pub(crate) fn forget_ended_principals(&self) -> Result<(), CoreError> {
+        let active = self.active_principals()?;
+        let db = self.db();
+        for p in store::proxy::kept_principals(&db)? {
+            if !active.contains(&p) {
+                store::proxy::forget_principal(&db, p)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether this device may act for `principal` with `scope`, as far as it knows (the hub decides again
+    /// when the op arrives). `None` is the resident's own business and always allowed.
+    pub(crate) fn check_acting(
+        &self,
+        principal: Option<Uuid>,
+        scope: ProxyScope,
+    ) -> Result<(), CoreError> {
+        let Some(p) = principal else {
+            return Ok(());
+        };
+        let grants: Vec<ProxyGrantView> = self
+            .proxy_grants()?
+            .into_iter()
+            .filter(|g| g.role == ProxyRole::Proxy && g.principal == p)
+            .collect();
+        let g = grants
+            .iter()
+            .find(|g| g.status == GrantStatus::Active)
+            .or(grants.first())
+            .ok_or(CoreError::Refused(ErrorCode::ProxyNotGranted))?;
+        match g.status {
+            GrantStatus::Active if g.scopes.contains(&scope) => Ok(()),
+            GrantStatus::Active => Err(CoreError::Refused(ErrorCode::ProxyScopeMissing)),
+            GrantStatus::Revoked => Err(CoreError::Refused(ErrorCode::ProxyGrantRevoked)),
+            GrantStatus::GivenUp => Err(CoreError::Refused(ErrorCode::ProxyGrantGivenUp)),
+            GrantStatus::Expired => Err(CoreError::Refused(ErrorCode::ProxyGrantExpired)),
+        }
+    }
+
+    // ---- acting for a principal: `acting_for` None is the resident's own view
+
+    pub fn notices_as(&self, acting_for: Option<Uuid>) -> Result<Vec<NoticeView>, CoreError> {
+        let Some(p) = acting_for else {
+            return self.notices();
+        };
+        self.check_acting(Some(p), ProxyScope::ReadNotices)?;
+        Ok(store::proxy::notices(&self.db(), p)?
+            .into_iter()
+            .map(|n| {
+                let read = n.read_at.is_some();
+                overlay::notice_view(store::notices::NoticeRow {
+                    notice: n,
+                    read,
+                    pending: false,
+                })
+            })
+            .collect())
+    }
+
+    pub fn reports_as(&self, acting_for: Option<Uuid>) -> Result<Vec<ReportView>, CoreError> {
+        self.check_acting(acting_for, ProxyScope::Report)?;
+        overlay::reports(&self.db(), self.language(), acting_for)
+    }
+
+    pub fn report_as(&self, id: Uuid, acting_for: Option<Uuid>) -> Result<ReportView, CoreError> {
+        self.check_acting(acting_for, ProxyScope::Report)?;
+        overlay::report(&self.db(), self.language(), id, acting_for)?
+            .ok_or(CoreError::Refused(ErrorCode::ReportNotFound))
+    }
+
+    pub fn consultations_as(
+        &self,
+        acting_for: Option<Uuid>,
+    ) -> Result<Vec<ConsultationView>, CoreError> {
+        self.check_acting(acting_for, ProxyScope::Vote)?;
+        overlay::consultations(&self.db(), acting_for)
+    }
+
+    pub fn consultation_as(
+        &self,
+        id: Uuid,
+        acting_for: Option<Uuid>,
+    ) -> Result<ConsultationView, CoreError> {
+        self.check_acting(acting_for, ProxyScope::Vote)?;
+        overlay::consultation(&self.db(), id, acting_for)?
+            .ok_or(CoreError::Refused(ErrorCode::ConsultationNotFound))
+    }
+
+    /// The report categories of the resident's community, or of the principal's.
+    pub fn categories_as(&self, acting_for: Option<Uuid>) -> Result<Vec<CategoryView>, CoreError> {
+        overlay::categories(&self.db(), self.language(), acting_for)
+    }
+}

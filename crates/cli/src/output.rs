@@ -253,64 +253,6 @@ pub fn home(lang: Lang, h: &HomeSummary) {
     );
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Message ids built at run time exist in both languages.
-    #[test]
-    fn generated_ids_exist() {
-        for lang in Lang::ALL {
-            let mut ids: Vec<String> = [
-                ReportStatus::Submitted,
-                ReportStatus::Accepted,
-                ReportStatus::InProgress,
-                ReportStatus::Resolved,
-                ReportStatus::Rejected,
-                ReportStatus::Withdrawn,
-            ]
-            .iter()
-            .map(|s| format!("cli-status-{}", s.as_str()))
-            .collect();
-            ids.extend(
-                [Urgency::Normal, Urgency::Important, Urgency::Urgent]
-                    .iter()
-                    .map(|u| format!("cli-urgency-{}", u.as_str())),
-            );
-            ids.extend(
-                [
-                    SyncState::Idle,
-                    SyncState::Syncing,
-                    SyncState::Offline,
-                    SyncState::Error,
-                ]
-                .iter()
-                .map(|s| format!("core-state-{}", s.as_str())),
-            );
-            for k in [
-                ReportEventKind::Submitted,
-                ReportEventKind::Status,
-                ReportEventKind::Comment,
-                ReportEventKind::Withdrawn,
-                ReportEventKind::Rated,
-                ReportEventKind::Reopened,
-            ] {
-                ids.push(format!("cli-event-{}", event_kind(k)));
-            }
-            for s in [
-                Satisfaction::Satisfied,
-                Satisfaction::Basic,
-                Satisfaction::Unsatisfied,
-            ] {
-                ids.push(format!("cli-satisfaction-{}", s.as_str()));
-            }
-            for id in ids {
-                assert_ne!(message(lang, &id), id, "{lang}");
-            }
-        }
-    }
-}
-
 fn scopes(list: &[linli_proto::ProxyScope]) -> String {
     list.iter()
         .map(|s| s.as_str())
@@ -404,5 +346,63 @@ pub fn proxy_activity(lang: Lang, acts: &[ProxyActView]) {
             a.title,
             a.target.map(|t| t.to_string()).unwrap_or_default(),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Message ids built at run time exist in both languages.
+    #[test]
+    fn generated_ids_exist() {
+        for lang in Lang::ALL {
+            let mut ids: Vec<String> = [
+                ReportStatus::Submitted,
+                ReportStatus::Accepted,
+                ReportStatus::InProgress,
+                ReportStatus::Resolved,
+                ReportStatus::Rejected,
+                ReportStatus::Withdrawn,
+            ]
+            .iter()
+            .map(|s| format!("cli-status-{}", s.as_str()))
+            .collect();
+            ids.extend(
+                [Urgency::Normal, Urgency::Important, Urgency::Urgent]
+                    .iter()
+                    .map(|u| format!("cli-urgency-{}", u.as_str())),
+            );
+            ids.extend(
+                [
+                    SyncState::Idle,
+                    SyncState::Syncing,
+                    SyncState::Offline,
+                    SyncState::Error,
+                ]
+                .iter()
+                .map(|s| format!("core-state-{}", s.as_str())),
+            );
+            for k in [
+                ReportEventKind::Submitted,
+                ReportEventKind::Status,
+                ReportEventKind::Comment,
+                ReportEventKind::Withdrawn,
+                ReportEventKind::Rated,
+                ReportEventKind::Reopened,
+            ] {
+                ids.push(format!("cli-event-{}", event_kind(k)));
+            }
+            for s in [
+                Satisfaction::Satisfied,
+                Satisfaction::Basic,
+                Satisfaction::Unsatisfied,
+            ] {
+                ids.push(format!("cli-satisfaction-{}", s.as_str()));
+            }
+            for id in ids {
+                assert_ne!(message(lang, &id), id, "{lang}");
+            }
+        }
     }
 }

@@ -389,7 +389,12 @@ fn proxy(
             output::proxy_accepted(lang, &g);
         }
         ProxyAction::List { json } => {
-            let list = profile.proxy_grants()?;
+            // Fresh from the hub when it can be reached; what the device knows otherwise.
+            let list = match runtime()?.block_on(profile.refresh_proxy_grants()) {
+                Ok(list) => list,
+                Err(e) if e.is_offline() => profile.proxy_grants()?,
+                Err(e) => return Err(shown(e)),
+            };
             output::json_or(&list, json, |l| output::proxy_grants(lang, l))?
         }
         ProxyAction::Revoke { id: gid } => {

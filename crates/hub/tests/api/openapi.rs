@@ -24,6 +24,10 @@ async fn openapi_lists_the_routes() {
         "/v1/reports/{id}",
         "/v1/notices/{id}",
         "/v1/consultations/{id}",
+        "/v1/proxy/invites",
+        "/v1/proxy/accept",
+        "/v1/proxy/grants",
+        "/v1/proxy/grants/{id}/revoke",
     ] {
         assert!(doc["paths"].get(path).is_some(), "missing {path}");
     }
@@ -33,10 +37,15 @@ async fn openapi_lists_the_routes() {
         "Record",
         "ErrorBody",
         "ErrorCode",
+        "ProxyGrant",
+        "ProxyInvite",
+        "ProxyAct",
     ] {
         assert!(
             doc["components"]["schemas"].get(schema).is_some(),
             "missing {schema}"
         );
     }
+    let pull_params = doc["paths"]["/v1/pull"]["get"]["parameters"].to_string();
+    assert!(pull_params.contains("\"for\""), "{pull_params}");
 }

@@ -312,10 +312,13 @@ impl Profile {
 
     pub fn messages(&self) -> Result<Vec<ResidentMessage>, CoreError> {
         let lang = self.language();
-        Ok(store::messages::list(&self.db())?
+        let me = settings::get(&self.db(), settings::RESIDENT_ID)?
+            .and_then(|s| Uuid::parse_str(&s).ok());
+        let db = self.db();
+        store::messages::list(&db)?
             .into_iter()
-            .map(|m| crate::messages::render(lang, m))
-            .collect())
+            .map(|m| crate::proxy::render_message(&db, lang, me, m))
+            .collect()
     }
 
     pub fn dismiss_message(&self, id: i64) -> Result<(), CoreError> {

@@ -13,6 +13,110 @@ use linli_proto::{
 };
 use uuid::Uuid;
 
+/// `op_kind` of a kept message about a grant change (its `code` is the grant's new status).
+pub const GRANT_MESSAGE: &str = "proxy_grant";
+/// `code` of a kept message about an act a proxy did for the resident (its `op_kind` is the act's kind).
+pub const ACT_MESSAGE: &str = "proxy_act";
+
+fn scope_names(lang: Lang, scopes: &[ProxyScope]) -> String {
+    let sep = match lang {
+        Lang::ZhCn => "、",
+        Lang::EnUs => ", ",
+    };
+    scopes
+        .iter()
+        .map(|s| {
+            linli_i18n::message(
+                lang,
+                &format!("core-proxy-scope-{}", s.as_str().replace('_', "-")),
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+/// Renders a kept message: the proxy ones from the grant or act they are about (in the profile's language
+/// when read), the others as refused changes.
+pub(crate) fn render_message(
+    conn: &rusqlite::Connection,
+    lang: Lang,
+    me: Option<Uuid>,
+    m: store::messages::MessageRow,
+) -> Result<ResidentMessage, CoreError> {
+    let about = m.target.as_deref().and_then(|t| Uuid::parse_str(t).ok());
+    let text = if m.code == ACT_MESSAGE {
+        match about
+            .map(|id| store::proxy::act(conn, id))
+            .transpose()?
+            .flatten()
+        {
+            Some(a) => {
+                let what = a
+                    .target
+                    .map(|c| store::consultations::get(conn, c))
+                    .transpose()?
+                    .flatten()
+                    .map(|c| c.title);
+                let line = act_line(lang, &a);
+                Some(match what {
+                    Some(t) => linli_i18n::message_args(
+                        lang,
+                        "core-proxy-act-about",
+                        &[("line", line.into()), ("what", t.into())],
+                    ),
+                    None => line,
+                })
+            }
+            None => None,
+        }
+    } else if m.op_kind == GRANT_MESSAGE {
+        about
+            .map(|id| store::proxy::grant(conn, id))
+            .transpose()?
+            .flatten()
+            .map(|g| grant_line(lang, me, &g))
+    } else {
+        None
+    };
+    let Some(text) = text else {
+        return Ok(crate::messages::render(lang, m));
+    };
+    Ok(ResidentMessage {
+        id: m.id,
+        at: m.at,
+        title: linli_i18n::message(lang, "core-proxy-message-title"),
+        text,
+        code: m.code,
+        op_kind: m.op_kind,
+        target: m.target,
+    })
+}
+
+/// A grant change for one of its two residents, e.g. "王芳（女儿）现在可以为您代办：报事、投票，至 2027-11-28".
+fn grant_line(lang: Lang, me: Option<Uuid>, g: &ProxyGrant) -> String {
+    let as_proxy = Some(g.proxy) == me && Some(g.principal) != me;
+    let name = g
+        .proxy_name
+        .clone()
+        .unwrap_or_else(|| linli_i18n::message(lang, "core-proxy-someone"));
+    let address = g.principal_address.clone().unwrap_or_default();
+    let id = format!(
+        "core-proxy-grant-{}-{}",
+        if as_proxy { "proxy" } else { "principal" },
+        g.status.as_str().replace('_', "-")
+    );
+    linli_i18n::message_args(
+        lang,
+        &id,
+        &[
+            ("name", name.into()),
+            ("address", address.into()),
+            ("scopes", scope_names(lang, &g.scopes).into()),
+            ("until", g.expires_at.format("%Y-%m-%d").to_string().into()),
+        ],
+    )
+}
+
 /// What an act was, in the resident's language, e.g. "代您投票".
 pub fn act_title(lang: Lang, kind: &str) -> String {
     linli_i18n::message(lang, &format!("core-proxy-act-{}", kind.replace('_', "-")))

@@ -32,11 +32,28 @@ pub fn grants(conn: &Connection) -> Result<Vec<ProxyGrant>, CoreError> {
     rows.map(|j| Ok(serde_json::from_str(&j?)?)).collect()
 }
 
+/// Stores an act; `true` when it is new to this device.
 pub fn put_act(conn: &Connection, a: &ProxyAct) -> Result<bool, CoreError> {
     Ok(conn.execute(
-        "INSERT OR REPLACE INTO proxy_acts (id, at, json) VALUES (?1, ?2, ?3)",
+        "INSERT OR IGNORE INTO proxy_acts (id, at, json) VALUES (?1, ?2, ?3)",
         rusqlite::params![a.id.to_string(), ts(a.at), serde_json::to_string(a)?],
     )? > 0)
+}
+
+pub fn act(conn: &Connection, id: Uuid) -> Result<Option<ProxyAct>, CoreError> {
+    let json: Option<String> = conn
+        .prepare_cached("SELECT json FROM proxy_acts WHERE id = ?1")?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?;
+    Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
+}
+
+pub fn grant(conn: &Connection, id: Uuid) -> Result<Option<ProxyGrant>, CoreError> {
+    let json: Option<String> = conn
+        .prepare_cached("SELECT json FROM proxy_grants WHERE id = ?1")?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?;
+    Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
 }
 
 /// Newest first.

@@ -90,6 +90,14 @@ fn apply(
         Record::ProxyGrant(g) => {
             store::proxy::put_grant(conn, g)?;
             if !first_sync {
+                // Kept for both residents: "王芳（女儿）现在可以为您代办…", "…已收回您的代办授权".
+                store::messages::insert(
+                    conn,
+                    crate::proxy::GRANT_MESSAGE,
+                    &g.id.to_string(),
+                    g.status.as_str(),
+                    None,
+                )?;
                 notes.push(CoreEvent::ProxyGrantChanged {
                     id: g.id,
                     status: g.status,
@@ -97,8 +105,18 @@ fn apply(
             }
         }
         Record::ProxyAct(a) => {
-            store::proxy::put_act(conn, a)?;
-            if !first_sync {
+            let new = store::proxy::put_act(conn, a)?;
+            if new && !first_sync && a.kind == "cast_vote" {
+                // A vote cast for the principal is kept as a message too: "王芳（女儿）代您投票：…".
+                store::messages::insert(
+                    conn,
+                    &a.kind,
+                    &a.id.to_string(),
+                    crate::proxy::ACT_MESSAGE,
+                    None,
+                )?;
+            }
+            if new && !first_sync {
                 notes.push(CoreEvent::ProxyActed {
                     id: a.id,
                     kind: a.kind.clone(),

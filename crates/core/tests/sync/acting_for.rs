@@ -95,6 +95,23 @@ async fn a_daughter_acts_for_her_father_who_sees_every_act_and_can_take_it_back(
         father.consultation(cid).unwrap().my_vote,
         Some(vec![options[0]])
     );
+    // Kept as messages on his device: the grant, and the vote cast for him.
+    let texts: Vec<String> = father
+        .messages()
+        .unwrap()
+        .into_iter()
+        .map(|m| m.text)
+        .collect();
+    assert!(
+        texts.contains(&"王芳（女儿）代您投票：加装电梯".to_string()),
+        "{texts:?}"
+    );
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("王芳（女儿）现在可以为您代办：报事、投票，至 ")),
+        "{texts:?}"
+    );
 
     // His own vote replaces hers; hers can't replace his.
     father.vote(cid, vec![options[1]]).unwrap();
@@ -122,9 +139,19 @@ async fn a_daughter_acts_for_her_father_who_sees_every_act_and_can_take_it_back(
     assert_eq!(ended.status, GrantStatus::Revoked);
     let out = daughter.sync().await.unwrap();
     assert_eq!(out.rejected, 1);
-    let m = &daughter.messages().unwrap()[0];
-    assert_eq!(m.code, "proxy_grant_revoked");
+    let messages = daughter.messages().unwrap();
+    let m = messages
+        .iter()
+        .find(|m| m.code == "proxy_grant_revoked")
+        .expect("the refused comment is explained");
+    assert_eq!(m.op_kind, "comment_report");
     assert!(m.text.contains("收回"), "{}", m.text);
+    // She is also told the authorization ended.
+    assert!(
+        messages.iter().any(|m| m.title == "亲友代办"
+            && m.text == "1号楼 1单元 101 的代办授权已被收回，您不能再为其办理"),
+        "{messages:?}"
+    );
     assert_eq!(daughter.status().unwrap().pending, 0);
     assert!(daughter.acting_for_choices().unwrap().is_empty());
     assert!(matches!(

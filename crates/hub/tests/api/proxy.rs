@@ -156,10 +156,13 @@ enum Action {
     PushCommentReport,
     PushCastVote,
     PushMarkNoticeRead,
+    PushRateReport,
+    PushReopenReport,
+    PushWithdrawReport,
 }
 
 impl Action {
-    const ALL: [Action; 7] = [
+    const ALL: [Action; 10] = [
         Action::PullNotices,
         Action::PullReports,
         Action::PullConsultations,
@@ -167,13 +170,20 @@ impl Action {
         Action::PushCommentReport,
         Action::PushCastVote,
         Action::PushMarkNoticeRead,
+        // In this order: rate then reopen the resolved report; withdraw the submitted one last.
+        Action::PushRateReport,
+        Action::PushReopenReport,
+        Action::PushWithdrawReport,
     ];
     fn needs(self) -> ProxyScope {
         match self {
             Action::PullNotices | Action::PushMarkNoticeRead => ProxyScope::ReadNotices,
-            Action::PullReports | Action::PushCreateReport | Action::PushCommentReport => {
-                ProxyScope::Report
-            }
+            Action::PullReports
+            | Action::PushCreateReport
+            | Action::PushCommentReport
+            | Action::PushRateReport
+            | Action::PushReopenReport
+            | Action::PushWithdrawReport => ProxyScope::Report,
             Action::PullConsultations | Action::PushCastVote => ProxyScope::Vote,
         }
     }
@@ -185,6 +195,8 @@ struct Case {
     principal: Device,
     proxy: Device,
     report: Uuid,
+    /// Resolved by staff, so it can be rated and reopened.
+    resolved: Uuid,
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -213,6 +225,22 @@ async fn authorization_matrix_over_every_scope_action_and_grant_state() {
             };
             let r = t.push1(&principal, body).await;
             assert_eq!(r.status, OpStatus::Applied);
+            let body = report_body("facilities", "电梯坏了");
+            let OpBody::CreateReport {
+                report_id: resolved,
+                ..
+            } = body.clone()
+            else {
+                unreachable!()
+            };
+            assert_eq!(t.push1(&principal, body).await.status, OpStatus::Applied);
+            admin::reports::set_status(
+                t.hub(),
+                resolved,
+                linli_proto::ReportStatus::Resolved,
+                Some("已修好"),
+            )
+            .unwrap();
             let days = if state == State::Expired { 1 } else { 365 };
             if state != State::NeverGranted {
                 let g = t.grant(&principal, &proxy, &[scope], days).await;
@@ -236,6 +264,7 @@ async fn authorization_matrix_over_every_scope_action_and_grant_state() {
                 principal,
                 proxy,
                 report,
+                resolved,
             });
         }
     }
@@ -279,6 +308,18 @@ async fn authorization_matrix_over_every_scope_action_and_grant_state() {
                         Action::PushCastVote => OpBody::CastVote {
                             consultation_id: consultation,
                             option_ids: vec![options[0]],
+                        },
+                        Action::PushRateReport => OpBody::RateReport {
+                            report_id: case.resolved,
+                            satisfaction: linli_proto::Satisfaction::Unsatisfied,
+                            comment: None,
+                        },
+                        Action::PushReopenReport => OpBody::ReopenReport {
+                            report_id: case.resolved,
+                            reason: Some("还是坏的".into()),
+                        },
+                        Action::PushWithdrawReport => OpBody::WithdrawReport {
+                            report_id: case.report,
                         },
                         _ => OpBody::MarkNoticeRead { notice_id: notice },
                     };

@@ -382,6 +382,8 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
         now: DateTime<Utc>,
     ) -> StoreResult<FeedPage>;
+    /// Logs grants that expired since the last call as grant changes, for both residents' feeds.
+    fn log_expired_grants(&self, now: DateTime<Utc>) -> StoreResult<usize>;
     /// Every act proxies did for the principal, oldest first.
     fn proxy_acts(&self, principal: Uuid) -> StoreResult<Vec<ProxyAct>>;
     fn proxy_limits(&self) -> StoreResult<ProxyLimits>;

@@ -780,3 +780,49 @@ async fn only_the_two_parties_can_end_a_grant_and_staff_can_grant_and_revoke() {
         Err(linli_hub::HubError::AmbiguousResident(ids)) if ids.len() == 2
     ));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expiry_reaches_both_residents_feeds_once() {
+    let t = start().await;
+    let principal = t.join_at(PRINCIPAL_HOME).await;
+    let proxy = t.join_at(PROXY_HOME).await;
+    let g = t.grant(&principal, &proxy, &[ProxyScope::Vote], 1).await;
+    let status_seen = |records: Vec<Record>| {
+        records.into_iter().rev().find_map(|r| match r {
+            Record::ProxyGrant(x) if x.id == g.id => Some(x.status),
+            _ => None,
+        })
+    };
+    assert_eq!(
+        status_seen(t.replica(&principal).await),
+        Some(GrantStatus::Active)
+    );
+    let before = t.hub().store().head().unwrap();
+    t.clock.advance(Duration::days(1) + Duration::minutes(1));
+    // The server's poller logs the expiry (one entry per resident) within a poll interval or two.
+    let mut head = before;
+    for _ in 0..40 {
+        head = t.hub().store().head().unwrap();
+        if head == before + 2 {
+            break;
+        }
+        tokio::time::sleep(linli_hub::POLL_INTERVAL / 2).await;
+    }
+    assert_eq!(head, before + 2, "the expiry was logged for both");
+    let page = t.pull_page(&principal, before, 100).await;
+    assert!(matches!(
+        &page.changes[..],
+        [c] if matches!(&c.record, Record::ProxyGrant(x) if x.status == GrantStatus::Expired)
+    ));
+    assert_eq!(
+        status_seen(t.replica(&proxy).await),
+        Some(GrantStatus::Expired)
+    );
+    let head = t.hub().store().head().unwrap();
+    assert_eq!(
+        t.hub().store().log_expired_grants(t.hub().now()).unwrap(),
+        0,
+        "logged once"
+    );
+    assert_eq!(t.hub().store().head().unwrap(), head);
+}

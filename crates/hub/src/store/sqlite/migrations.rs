@@ -214,7 +214,8 @@ CREATE TABLE proxy_grants (
     expires_at TEXT NOT NULL,
     status TEXT NOT NULL,
     ended_at TEXT,
-    ended_by TEXT
+    ended_by TEXT,
+    expiry_logged INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX proxy_grants_principal ON proxy_grants(principal_id);
 CREATE INDEX proxy_grants_proxy ON proxy_grants(proxy_id);

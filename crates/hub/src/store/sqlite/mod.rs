@@ -494,6 +494,13 @@ impl Store for SqliteStore {
         })
     }
 
+    fn log_expired_grants(&self, now: DateTime<Utc>) -> StoreResult<usize> {
+        if !self.read(|c| proxies::any_expired_unlogged(c, now))? {
+            return Ok(0);
+        }
+        self.write(|c| proxies::log_expired(c, now))
+    }
+
     fn proxy_acts(&self, principal: Uuid) -> StoreResult<Vec<ProxyAct>> {
         self.read(|c| proxies::acts_for(c, principal))
     }

@@ -255,6 +255,36 @@ pub fn on_grant_change(
     Ok(())
 }
 
+/// Grants that passed `expires_at` while active and whose expiry nobody was told of yet: logs each as a
+/// grant change (so both residents learn it without waiting for their next refused act). Returns how many.
+pub fn log_expired(conn: &Connection, now: DateTime<Utc>) -> StoreResult<usize> {
+    let due: Vec<(Uuid, Uuid)> = conn
+        .prepare_cached(
+            "SELECT id, community_id FROM proxy_grants
+             WHERE status = 'active' AND expiry_logged = 0 AND expires_at <= ?1",
+        )?
+        .query_map([ts(now)], |r| Ok((get_uuid(r, 0)?, get_uuid(r, 1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (id, community_id) in &due {
+        conn.prepare_cached("UPDATE proxy_grants SET expiry_logged = 1 WHERE id = ?1")?
+            .execute([id.to_string()])?;
+        if let Some(g) = grant(conn, *id, now)? {
+            on_grant_change(conn, *community_id, &g, now)?;
+        }
+    }
+    Ok(due.len())
+}
+
+/// Whether some active grant passed its expiry unannounced (a cheap check before taking the writer).
+pub fn any_expired_unlogged(conn: &Connection, now: DateTime<Utc>) -> StoreResult<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM proxy_grants
+                WHERE status = 'active' AND expiry_logged = 0 AND expires_at <= ?1)",
+        )?
+        .query_row([ts(now)], |r| r.get(0))?)
+}
+
 /// Ends an active grant: `revoked` when the principal or staff end it, `given_up` when the proxy does.
 /// Ending one that already ended changes nothing.
 pub fn end_grant(

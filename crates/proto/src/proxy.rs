@@ -193,6 +193,40 @@ pub struct ProxyGrantList {
     pub grants: Vec<ProxyGrant>,
 }
 
+/// `POST /v1/proxy/visitors`: a relative who lives in another community (with no account on this hub)
+/// redeems the code and gets a visitor credential that can act only through their grants.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct ProxyVisitorRequest {
+    pub code: String,
+    /// How the proxy wants to be named to the principal, e.g. "王芳（女儿）".
+    #[serde(default)]
+    pub proxy_name: Option<String>,
+    /// Where the relative lives, as they say it (e.g. their own community's name), shown to staff.
+    #[serde(default)]
+    pub home: Option<String>,
+}
+
+/// The grant and the visitor credential (shown once; the hub keeps only its sha256).
+#[derive(Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ProxyVisitorAccepted {
+    pub grant: ProxyGrant,
+    /// The visitor's id on this hub: the grant's `proxy`.
+    pub visitor_id: Uuid,
+    /// Bearer token for the `/v1/proxy/visitor/*` routes only.
+    pub token: String,
+}
+
+impl std::fmt::Debug for ProxyVisitorAccepted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProxyVisitorAccepted")
+            .field("grant", &self.grant)
+            .field("visitor_id", &self.visitor_id)
+            .field("token", &"<redacted>")
+            .finish()
+    }
+}
+
 /// One act a proxy did for the principal, with both identities (the principal's 代办记录).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
 #[ts(export)]

@@ -6,6 +6,7 @@ pub mod join;
 pub mod lang;
 pub mod openapi;
 pub mod proxy;
+pub mod proxy_visitor;
 pub mod rate_limit;
 pub mod records;
 pub mod sync;
@@ -92,6 +93,14 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/proxy/accept", post(proxy::accept))
         .route("/v1/proxy/grants", get(proxy::grants))
         .route("/v1/proxy/grants/{id}/revoke", post(proxy::revoke))
+        .route("/v1/proxy/visitors", post(proxy_visitor::accept))
+        .route("/v1/proxy/visitor/pull", get(proxy_visitor::pull))
+        .route("/v1/proxy/visitor/push", post(proxy_visitor::push))
+        .route("/v1/proxy/visitor/grants", get(proxy_visitor::grants))
+        .route(
+            "/v1/proxy/visitor/grants/{id}/give-up",
+            post(proxy_visitor::give_up),
+        )
         .layer(DefaultBodyLimit::max(JSON_BODY_MAX))
         .merge(blob_routes)
         .fallback(not_found)

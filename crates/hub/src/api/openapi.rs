@@ -33,6 +33,11 @@ impl Modify for BearerAuth {
         super::proxy::accept,
         super::proxy::grants,
         super::proxy::revoke,
+        super::proxy_visitor::accept,
+        super::proxy_visitor::pull,
+        super::proxy_visitor::push,
+        super::proxy_visitor::grants,
+        super::proxy_visitor::give_up,
     ),
     components(schemas(linli_proto::ErrorCode, linli_proto::Record, linli_proto::Nudge)),
     modifiers(&BearerAuth)

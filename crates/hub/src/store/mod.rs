@@ -388,6 +388,25 @@ pub trait Store: Send + Sync + 'static {
     fn proxy_acts(&self, principal: Uuid) -> StoreResult<Vec<ProxyAct>>;
     fn proxy_limits(&self) -> StoreResult<ProxyLimits>;
     fn set_proxy_limits(&self, limits: ProxyLimits) -> StoreResult<()>;
+    /// Creates a visitor (a relative from another community) and redeems the code for it; answers the
+    /// grant and the visitor's id.
+    fn accept_proxy_code_as_visitor(
+        &self,
+        code_hash: &str,
+        token_hash: &str,
+        name: Option<&str>,
+        home: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(ProxyGrant, Uuid)>;
+    /// The visitor behind a visitor token, as a viewer without household.
+    fn authenticate_visitor(&self, token_hash: &str) -> StoreResult<Option<Viewer>>;
+    /// Applies one visitor op exactly once, in order; only ops for a principal are accepted.
+    fn push_visitor_op(
+        &self,
+        visitor: &Viewer,
+        op: &Op,
+        now: DateTime<Utc>,
+    ) -> StoreResult<OpOutcome>;
     /// The resident staff mean by a resident id or a device id.
     fn resident_by_id(&self, id: Uuid) -> StoreResult<Option<Uuid>>;
     /// Residents who joined for a household, oldest first.

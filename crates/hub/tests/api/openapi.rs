@@ -28,6 +28,11 @@ async fn openapi_lists_the_routes() {
         "/v1/proxy/accept",
         "/v1/proxy/grants",
         "/v1/proxy/grants/{id}/revoke",
+        "/v1/proxy/visitors",
+        "/v1/proxy/visitor/pull",
+        "/v1/proxy/visitor/push",
+        "/v1/proxy/visitor/grants",
+        "/v1/proxy/visitor/grants/{id}/give-up",
     ] {
         assert!(doc["paths"].get(path).is_some(), "missing {path}");
     }

@@ -826,3 +826,180 @@ async fn an_expiry_reaches_both_residents_feeds_once() {
     );
     assert_eq!(t.hub().store().head().unwrap(), head);
 }
+
+/// A relative who lives in another community has no account here: the code gets them a visitor
+/// credential that can only act through their grants.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relative_from_another_community_acts_through_a_visitor_credential() {
+    let t = start().await;
+    let (c, options) = t.consultation(VoteScope::PerResident);
+    let principal = t.join_at(PRINCIPAL_HOME).await;
+    let code = t
+        .code(
+            &principal,
+            &[ProxyScope::Vote, ProxyScope::Report],
+            Some(30),
+        )
+        .await;
+    let resp = t
+        .http
+        .post(t.url("/v1/proxy/visitors"))
+        .json(&json!({"code": code, "proxy_name": "王芳（女儿）", "home": "阳光社区"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let accepted: linli_proto::ProxyVisitorAccepted = resp.json().await.unwrap();
+    assert_eq!(accepted.grant.proxy, accepted.visitor_id);
+    assert_eq!(accepted.grant.principal, principal.resident_id);
+    let visitor = Device {
+        token: accepted.token.clone(),
+        resident_id: accepted.visitor_id,
+        device_id: accepted.visitor_id,
+        household_id: Uuid::nil(),
+        seq: std::cell::Cell::new(0),
+    };
+
+    // Nothing of the community's own: residents' routes refuse the visitor token.
+    for path in [
+        "/v1/pull",
+        "/v1/me",
+        &format!("/v1/pull?for={}", principal.resident_id),
+    ] {
+        assert_eq!(
+            t.get(&visitor, path).await.0,
+            StatusCode::UNAUTHORIZED,
+            "{path}"
+        );
+    }
+    let (s, b) = t
+        .get(
+            &visitor,
+            &format!("/v1/proxy/visitor/pull?for={}", principal.resident_id),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let page: linli_proto::PullPage = serde_json::from_value(b).unwrap();
+    assert!(page
+        .changes
+        .iter()
+        .any(|ch| matches!(&ch.record, Record::Consultation(x) if x.id == c)));
+    assert!(!page
+        .changes
+        .iter()
+        .any(|ch| matches!(&ch.record, Record::Notice(_))));
+
+    let visitor_push = |ops: Vec<linli_proto::Op>| {
+        let t = &t;
+        let token = accepted.token.clone();
+        async move {
+            let resp = t
+                .http
+                .post(t.url("/v1/proxy/visitor/push"))
+                .bearer_auth(token)
+                .json(&json!({ "ops": ops }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), StatusCode::OK);
+            resp.json::<linli_proto::PushResponse>()
+                .await
+                .unwrap()
+                .results
+        }
+    };
+    let vote = for_principal(
+        &visitor,
+        &principal,
+        OpBody::CastVote {
+            consultation_id: c,
+            option_ids: vec![options[0]],
+        },
+    );
+    let own = visitor.op(report_body("facilities", "我自己的"));
+    let r = visitor_push(vec![vote.clone(), own]).await;
+    assert_eq!(r[0].status, OpStatus::Applied);
+    assert_eq!(
+        r[1].code,
+        Some(ErrorCode::Forbidden),
+        "a visitor has nothing of its own"
+    );
+    assert_eq!(
+        visitor_push(vec![vote]).await[0].status,
+        OpStatus::Applied,
+        "exactly once"
+    );
+    let tally = admin::consultations::results(t.hub(), c).unwrap();
+    assert_eq!((tally.total_votes, tally.options[0].votes), (1, 1));
+    let acts = admin::proxy::activity(t.hub(), &principal.resident_id.to_string()).unwrap();
+    assert_eq!(acts[0].proxy, accepted.visitor_id);
+    assert_eq!(acts[0].proxy_name.as_deref(), Some("王芳（女儿）"));
+
+    // The principal takes it back: the visitor's next op and pull are refused with the reason.
+    let (s, _) = t.revoke(&principal, accepted.grant.id).await;
+    assert_eq!(s, StatusCode::OK);
+    let late = for_principal(
+        &visitor,
+        &principal,
+        report_body("facilities", "楼道灯坏了"),
+    );
+    assert_eq!(
+        visitor_push(vec![late]).await[0].code,
+        Some(ErrorCode::ProxyGrantRevoked)
+    );
+    let (s, b) = t
+        .get(
+            &visitor,
+            &format!("/v1/proxy/visitor/pull?for={}", principal.resident_id),
+        )
+        .await;
+    assert_eq!(
+        (s, b["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("proxy_grant_revoked"))
+    );
+    let (_, b) = t.get(&visitor, "/v1/proxy/visitor/grants").await;
+    assert_eq!(b["grants"][0]["status"], "revoked");
+
+    // A wrong code creates no visitor; a used one neither.
+    let resp = t
+        .http
+        .post(t.url("/v1/proxy/visitors"))
+        .json(&json!({ "code": code }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CONFLICT);
+    let db = rusqlite::Connection::open(t.dir.path().join("hub.db")).unwrap();
+    let visitors: i64 = db
+        .query_row("SELECT COUNT(*) FROM proxy_visitors", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(visitors, 1);
+
+    // Another visitor gives a grant up; a stranger visitor can't touch it.
+    let code = t.code(&principal, &[ProxyScope::Vote], None).await;
+    let second: linli_proto::ProxyVisitorAccepted = t
+        .http
+        .post(t.url("/v1/proxy/visitors"))
+        .json(&json!({ "code": code }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let path = format!("/v1/proxy/visitor/grants/{}/give-up", second.grant.id);
+    let (s, _) = t.post(&visitor, &path, json!({})).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let second_dev = Device {
+        token: second.token,
+        resident_id: second.visitor_id,
+        device_id: second.visitor_id,
+        household_id: Uuid::nil(),
+        seq: std::cell::Cell::new(0),
+    };
+    let (s, b) = t.post(&second_dev, &path, json!({})).await;
+    assert_eq!(
+        (s, b["status"].as_str()),
+        (StatusCode::OK, Some("given_up"))
+    );
+}

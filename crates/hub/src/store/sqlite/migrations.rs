@@ -244,6 +244,26 @@ CREATE TABLE proxy_acts (
     at TEXT NOT NULL
 );
 CREATE INDEX proxy_acts_principal ON proxy_acts(principal_id, at);
+CREATE TABLE proxy_visitors (
+    id TEXT PRIMARY KEY,
+    community_id TEXT NOT NULL REFERENCES communities(id),
+    token_hash TEXT NOT NULL UNIQUE,
+    name TEXT,
+    home TEXT,
+    created_at TEXT NOT NULL,
+    last_seq INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE proxy_visitor_ops (
+    op_id TEXT PRIMARY KEY,
+    visitor_id TEXT NOT NULL REFERENCES proxy_visitors(id),
+    device_seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    code TEXT,
+    version INTEGER,
+    received_at TEXT NOT NULL,
+    on_behalf_of TEXT
+);
 ALTER TABLE ops ADD COLUMN on_behalf_of TEXT;
 ALTER TABLE ballots ADD COLUMN proxy_id TEXT;
 ALTER TABLE report_events ADD COLUMN actor_id TEXT;

@@ -12,6 +12,7 @@ mod notices;
 mod ops;
 mod proxies;
 mod reports;
+mod visitors;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -524,6 +525,31 @@ impl Store for SqliteStore {
                 l.max_principals,
             )
         })
+    }
+
+    fn accept_proxy_code_as_visitor(
+        &self,
+        code_hash: &str,
+        token_hash: &str,
+        name: Option<&str>,
+        home: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(ProxyGrant, Uuid)> {
+        self.write(|c| visitors::accept(c, code_hash, token_hash, name, home, now))
+    }
+
+    fn authenticate_visitor(&self, token_hash: &str) -> StoreResult<Option<Viewer>> {
+        self.read(|c| visitors::authenticate(c, token_hash))
+    }
+
+    fn push_visitor_op(
+        &self,
+        visitor: &Viewer,
+        op: &Op,
+        now: DateTime<Utc>,
+    ) -> StoreResult<OpOutcome> {
+        let mut conn = lock(&self.writer);
+        visitors::push(&mut conn, visitor, op, now)
     }
 
     fn resident_by_id(&self, id: Uuid) -> StoreResult<Option<Uuid>> {

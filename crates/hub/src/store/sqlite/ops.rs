@@ -11,7 +11,7 @@ use super::{access, blobs, community, consultations, notices};
 use crate::domain::{report_rules, validate, votes};
 use crate::store::{OpOutcome, StoreError, StoreResult, Viewer};
 
-fn status_str(s: OpStatus) -> &'static str {
+pub(super) fn status_str(s: OpStatus) -> &'static str {
     match s {
         OpStatus::Applied => "applied",
         OpStatus::Rejected => "rejected",
@@ -103,7 +103,7 @@ fn own_report(conn: &Connection, viewer: &Viewer, id: Uuid) -> StoreResult<repor
 
 /// Applies an op as the caller's own, or, with `on_behalf_of`, as the principal's after the grant check
 /// (scope, expiry, revocation, at the hub's clock), recording the act with both identities.
-fn apply(
+pub(super) fn apply(
     conn: &Connection,
     viewer: &Viewer,
     op: &Op,

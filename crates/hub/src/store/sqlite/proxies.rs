@@ -14,6 +14,7 @@ use super::reports::ProxyStamp;
 use crate::domain::proxy_rules::{self, GrantFacts};
 use crate::store::{StoreError, StoreResult, Viewer};
 
+/// Grants name the proxy by resident id, or by visitor id for a relative from another community.
 const GRANT_SELECT: &str = "SELECT g.id, g.principal_id, g.proxy_id, g.proxy_name, g.scopes, g.created_at,
         g.created_by, g.expires_at, g.status, g.ended_at, g.ended_by, b.name, h.unit, h.room, g.community_id
     FROM proxy_grants g
@@ -188,7 +189,9 @@ pub fn insert_grant(
     let days = proxy_rules::grant_days(Some(g.days))?;
     let principal = access::viewer_of_resident(conn, g.principal, Uuid::nil())?
         .ok_or(StoreError::Refused(ErrorCode::NotFound))?;
-    if access::viewer_of_resident(conn, g.proxy, Uuid::nil())?.is_none() {
+    if access::viewer_of_resident(conn, g.proxy, Uuid::nil())?.is_none()
+        && !super::visitors::exists(conn, g.proxy)?
+    {
         return Err(ErrorCode::NotFound.into());
     }
     if between(conn, g.proxy, g.principal, now)?.is_some_and(|x| x.status == GrantStatus::Active) {

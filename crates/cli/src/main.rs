@@ -125,6 +125,9 @@ enum ProxyAction {
         /// How you are named to them, e.g. "王芳（女儿）"
         #[arg(long)]
         name: Option<String>,
+        /// Their community's hub, when they live in another community than yours
+        #[arg(long)]
+        hub: Option<String>,
     },
     /// Authorizations you gave or received
     List {
@@ -382,10 +385,14 @@ fn proxy(
             // The code alone on the last line, so scripts can take it.
             println!("{}", inv.code);
         }
-        ProxyAction::Accept { code, name } => {
-            let g = runtime()?
-                .block_on(profile.proxy_accept(&code, name))
-                .map_err(shown)?;
+        ProxyAction::Accept { code, name, hub } => {
+            let accepted = match hub {
+                Some(hub) => {
+                    runtime()?.block_on(profile.proxy_accept_remote(&hub, &code, name, None))
+                }
+                None => runtime()?.block_on(profile.proxy_accept(&code, name)),
+            };
+            let g = accepted.map_err(shown)?;
             output::proxy_accepted(lang, &g);
         }
         ProxyAction::List { json } => {

@@ -2,7 +2,7 @@
 //! Tauri shell and the CLI use for everything: reading screens, making changes, syncing, events.
 use crate::store::{self, settings};
 use crate::views::*;
-use crate::{keychain, outbox, overlay, photos, CoreError};
+use crate::{keychain, overlay, photos, CoreError};
 use chrono::Utc;
 use linli_i18n::Lang;
 use linli_proto::limits::{ADDRESS_PART_MAX, ADDRESS_TEXT_MAX, COMMENT_MAX, PHOTOS_MAX, TEXT_MAX};
@@ -88,6 +88,10 @@ impl Profile {
 
     pub(crate) fn hub_url(&self) -> Result<String, CoreError> {
         settings::get(&self.db(), settings::HUB_URL)?.ok_or(CoreError::NotJoined)
+    }
+
+    pub(crate) fn keychain_user_name(&self) -> Result<String, CoreError> {
+        self.keychain_user()
     }
 
     fn keychain_user(&self) -> Result<String, CoreError> {
@@ -401,7 +405,7 @@ impl Profile {
         let op = {
             let mut db = self.db();
             let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let op = outbox::queue_for(&tx, body, acting_for)?;
+            let op = self.queue_in(&tx, body, acting_for)?;
             tx.commit()?;
             op
         };
@@ -455,6 +459,14 @@ impl Profile {
         if !book.is_empty() && !address_in_book(&address, &book) {
             return Err(CoreError::Refused(ErrorCode::UnknownAddress));
         }
+        // Another community's hub takes no photos from visitors.
+        if !r.photos.is_empty() {
+            if let Some(p) = acting_for {
+                if crate::proxy::remote_for(&self.db(), p)?.is_some() {
+                    return Err(CoreError::Refused(ErrorCode::Forbidden));
+                }
+            }
+        }
         if r.photos.len() > PHOTOS_MAX {
             return Err(CoreError::Refused(ErrorCode::TooManyPhotos));
         }
@@ -474,7 +486,7 @@ impl Profile {
             for p in &processed {
                 store::photos::insert(&tx, &p.sha256, p.jpeg.len())?;
             }
-            outbox::queue_for(
+            self.queue_in(
                 &tx,
                 OpBody::CreateReport {
                     report_id,
@@ -640,6 +652,9 @@ impl Profile {
     pub fn sign_out(&self) -> Result<(), CoreError> {
         let user = self.keychain_user()?;
         keychain::forget(&user)?;
+        for r in store::remote::all(&self.db())? {
+            keychain::forget(&r.keychain_user)?;
+        }
         *self.token.lock().unwrap_or_else(|p| p.into_inner()) = None;
         {
             let mut db = self.db();
@@ -652,6 +667,7 @@ impl Profile {
             store::photos::clear(&tx)?;
             store::messages::clear(&tx)?;
             store::proxy::clear(&tx)?;
+            store::remote::clear(&tx)?;
             settings::clear_membership(&tx)?;
             tx.commit()?;
         }

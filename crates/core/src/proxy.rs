@@ -4,7 +4,7 @@
 //! hub checks again when they arrive.
 use crate::store::{self, settings};
 use crate::views::*;
-use crate::{overlay, CoreError, Profile};
+use crate::{keychain, overlay, CoreError, Profile};
 use chrono::Utc;
 use linli_i18n::Lang;
 use linli_proto::{
@@ -138,13 +138,29 @@ pub fn act_line(lang: Lang, a: &ProxyAct) -> String {
     )
 }
 
-fn grant_view(g: ProxyGrant, me: Option<Uuid>) -> ProxyGrantView {
+/// The visitor credential through which this resident acts for `principal`, when the principal lives in
+/// another community.
+pub(crate) fn remote_for(
+    conn: &rusqlite::Connection,
+    principal: Uuid,
+) -> Result<Option<store::remote::Remote>, CoreError> {
+    let remotes = store::remote::all(conn)?;
+    let grants = store::proxy::grants(conn)?;
+    Ok(remotes.into_iter().find(|r| {
+        grants
+            .iter()
+            .any(|g| g.principal == principal && g.proxy == r.visitor_id)
+    }))
+}
+
+/// `me`: this resident's id on their own hub and their visitor ids on other communities' hubs.
+fn grant_view(g: ProxyGrant, me: &[Uuid]) -> ProxyGrantView {
     let status = match g.status {
         GrantStatus::Active if Utc::now() >= g.expires_at => GrantStatus::Expired,
         s => s,
     };
     ProxyGrantView {
-        role: if Some(g.proxy) == me && Some(g.principal) != me {
+        role: if me.contains(&g.proxy) && !me.contains(&g.principal) {
             ProxyRole::Proxy
         } else {
             ProxyRole::Principal
@@ -170,6 +186,84 @@ impl Profile {
             settings::get(&self.db(), settings::RESIDENT_ID)?
                 .and_then(|s| Uuid::parse_str(&s).ok()),
         )
+    }
+
+    /// This resident's id and their visitor ids on other communities' hubs.
+    fn my_ids(&self) -> Result<Vec<Uuid>, CoreError> {
+        let mut ids: Vec<Uuid> = store::remote::all(&self.db())?
+            .into_iter()
+            .map(|r| r.visitor_id)
+            .collect();
+        ids.extend(self.resident_id()?);
+        Ok(ids)
+    }
+
+    /// Queues an op in the right outbox: the device's own (own ops, and ops for a principal of this
+    /// community), or the visitor's for a principal in another community.
+    pub(crate) fn queue_in(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        body: linli_proto::OpBody,
+        acting_for: Option<Uuid>,
+    ) -> Result<linli_proto::Op, CoreError> {
+        if let Some(p) = acting_for {
+            if let Some(r) = remote_for(tx, p)? {
+                let op = linli_proto::Op {
+                    id: Uuid::now_v7(),
+                    device_seq: 0,
+                    created_at: Utc::now(),
+                    on_behalf_of: Some(p),
+                    body,
+                };
+                return store::remote::queue(tx, r.visitor_id, op);
+            }
+        }
+        crate::outbox::queue_for(tx, body, acting_for)
+    }
+
+    /// Redeems a code from a relative who lives in **another community** (another hub): this resident gets
+    /// a visitor credential there (kept in the OS keychain) and can then act for them like for a neighbour.
+    pub async fn proxy_accept_remote(
+        &self,
+        hub_url: &str,
+        code: &str,
+        proxy_name: Option<String>,
+        home: Option<String>,
+    ) -> Result<ProxyGrantView, CoreError> {
+        if !self.is_joined() {
+            return Err(CoreError::NotJoined);
+        }
+        let user = format!("{}-visitor-{}", self.keychain_user_name()?, Uuid::now_v7());
+        keychain::check_reachable(&user)?;
+        let client = crate::http::HubClient::new(hub_url, None, self.language())?;
+        let home = match home {
+            Some(h) => Some(h),
+            None => self.community()?.map(|c| c.name),
+        };
+        let accepted = client
+            .visitor_accept(&linli_proto::ProxyVisitorRequest {
+                code: code.trim().to_owned(),
+                proxy_name,
+                home,
+            })
+            .await?;
+        keychain::store(&user, &accepted.token)?;
+        {
+            let mut db = self.db();
+            let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            store::remote::put(
+                &tx,
+                &store::remote::Remote {
+                    visitor_id: accepted.visitor_id,
+                    hub_url: client.base().to_owned(),
+                    keychain_user: user,
+                },
+            )?;
+            store::proxy::put_grant(&tx, &accepted.grant)?;
+            tx.commit()?;
+        }
+        self.local_change();
+        Ok(grant_view(accepted.grant, &self.my_ids()?))
     }
 
     /// A one-time code (valid 24 hours) for a relative to redeem with [`Profile::proxy_accept`]; the grant
@@ -210,27 +304,48 @@ impl Profile {
             .await?;
         store::proxy::put_grant(&self.db(), &g)?;
         self.local_change();
-        Ok(grant_view(g, self.resident_id()?))
+        Ok(grant_view(g, &self.my_ids()?))
     }
 
     /// Ends a grant at once: revokes it (as the principal) or gives it up (as the proxy). Needs the hub.
     pub async fn proxy_revoke(&self, id: Uuid) -> Result<ProxyGrantView, CoreError> {
-        let g = self.client()?.proxy_revoke(id).await?;
+        let known = store::proxy::grants(&self.db())?
+            .into_iter()
+            .find(|g| g.id == id);
+        let remote = store::remote::all(&self.db())?
+            .into_iter()
+            .find(|r| known.as_ref().is_some_and(|g| g.proxy == r.visitor_id));
+        let g = match remote {
+            Some(r) => {
+                crate::sync::remote_client(self, &r)?
+                    .visitor_give_up(id)
+                    .await?
+            }
+            None => self.client()?.proxy_revoke(id).await?,
+        };
         {
             let db = self.db();
             store::proxy::put_grant(&db, &g)?;
         }
         self.forget_ended_principals()?;
         self.local_change();
-        Ok(grant_view(g, self.resident_id()?))
+        Ok(grant_view(g, &self.my_ids()?))
     }
 
     /// Fetches the grants from the hub now (a sync does this too, through the change feed).
     pub async fn refresh_proxy_grants(&self) -> Result<Vec<ProxyGrantView>, CoreError> {
-        let list = self.client()?.proxy_grants().await?;
+        let mut list = self.client()?.proxy_grants().await?.grants;
+        let remotes = store::remote::all(&self.db())?;
+        for r in remotes {
+            match crate::sync::remote_client(self, &r)?.visitor_grants().await {
+                Ok(remote) => list.extend(remote.grants),
+                Err(e) if e.is_offline() => {}
+                Err(e) => return Err(e),
+            }
+        }
         {
             let db = self.db();
-            for g in &list.grants {
+            for g in &list {
                 store::proxy::put_grant(&db, g)?;
             }
         }
@@ -240,10 +355,10 @@ impl Profile {
 
     /// Grants where this resident is the principal or the proxy, newest first (from the device).
     pub fn proxy_grants(&self) -> Result<Vec<ProxyGrantView>, CoreError> {
-        let me = self.resident_id()?;
+        let me = self.my_ids()?;
         Ok(store::proxy::grants(&self.db())?
             .into_iter()
-            .map(|g| grant_view(g, me))
+            .map(|g| grant_view(g, &me))
             .collect())
     }
 
@@ -282,20 +397,30 @@ impl Profile {
             .collect())
     }
 
-    /// Principals with an active grant to this resident (the sync pulls for each).
+    /// Principals of this community with an active grant to this resident (the sync pulls for each from
+    /// the resident's own hub; principals elsewhere are pulled through their visitor credential).
     pub(crate) fn active_principals(&self) -> Result<Vec<Uuid>, CoreError> {
+        let me = self.resident_id()?;
         let mut out: Vec<Uuid> = self
-            .acting_for_choices()?
+            .proxy_grants()?
             .into_iter()
-            .map(|c| c.principal)
+            .filter(|g| {
+                g.role == ProxyRole::Proxy && g.status == GrantStatus::Active && Some(g.proxy) == me
+            })
+            .map(|g| g.principal)
             .collect();
+        out.sort();
         out.dedup();
         Ok(out)
     }
 
     /// Forgets what was read for principals whose grant ended: it is theirs, not this resident's.
     pub(crate) fn forget_ended_principals(&self) -> Result<(), CoreError> {
-        let active = self.active_principals()?;
+        let active: Vec<Uuid> = self
+            .acting_for_choices()?
+            .into_iter()
+            .map(|c| c.principal)
+            .collect();
         let db = self.db();
         for p in store::proxy::kept_principals(&db)? {
             if !active.contains(&p) {

@@ -12,6 +12,7 @@ pub mod notices;
 pub mod outbox;
 pub mod photos;
 pub mod proxy;
+pub mod remote;
 pub mod reports;
 pub mod settings;
 
@@ -58,6 +59,13 @@ pub const MIGRATIONS: &[&str] = &[
         principal TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL,
         PRIMARY KEY (principal, kind, id));
     CREATE TABLE proxy_cursors (principal TEXT PRIMARY KEY, cursor INTEGER NOT NULL);
+    CREATE TABLE proxy_remotes (
+        visitor_id TEXT PRIMARY KEY, hub_url TEXT NOT NULL, keychain_user TEXT NOT NULL,
+        next_seq INTEGER NOT NULL DEFAULT 1);
+    CREATE TABLE remote_outbox (
+        op_id TEXT PRIMARY KEY, visitor_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,
+        target TEXT NOT NULL, principal TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'pending',
+        applied_version INTEGER, op TEXT NOT NULL, UNIQUE (visitor_id, seq));
     "#,
 ];
 

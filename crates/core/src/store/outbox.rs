@@ -85,8 +85,12 @@ pub fn all_of_kinds(
     kinds: &[&str],
     principal: Option<Uuid>,
 ) -> Result<Vec<OutboxRow>, CoreError> {
+    // Ops for a principal on another community's hub wait in `remote_outbox`; a principal is on one hub.
     let mut stmt = conn.prepare_cached(
-        "SELECT op, state, applied_version, kind FROM outbox WHERE principal IS ?1 ORDER BY seq",
+        "SELECT op, state, applied_version, kind, seq FROM outbox WHERE principal IS ?1
+         UNION ALL
+         SELECT op, state, applied_version, kind, seq FROM remote_outbox WHERE principal = ?1
+         ORDER BY 5",
     )?;
     let rows = stmt.query_map([principal.map(|p| p.to_string())], |r| {
         Ok((decode(r)?, r.get::<_, String>(3)?))
@@ -108,7 +112,10 @@ pub fn for_target(
     principal: Option<Uuid>,
 ) -> Result<Vec<OutboxRow>, CoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT op, state, applied_version FROM outbox WHERE target = ?1 AND principal IS ?2 ORDER BY seq",
+        "SELECT op, state, applied_version, seq FROM outbox WHERE target = ?1 AND principal IS ?2
+         UNION ALL
+         SELECT op, state, applied_version, seq FROM remote_outbox WHERE target = ?1 AND principal = ?2
+         ORDER BY 4",
     )?;
     let rows = stmt.query_map(
         rusqlite::params![target, principal.map(|p| p.to_string())],
@@ -119,7 +126,8 @@ pub fn for_target(
 
 pub fn pending_count(conn: &Connection) -> Result<i64, CoreError> {
     Ok(conn.query_row(
-        "SELECT COUNT(*) FROM outbox WHERE state = 'pending'",
+        "SELECT (SELECT COUNT(*) FROM outbox WHERE state = 'pending')
+              + (SELECT COUNT(*) FROM remote_outbox WHERE state = 'pending')",
         [],
         |r| r.get(0),
     )?)

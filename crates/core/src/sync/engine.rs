@@ -56,8 +56,9 @@ impl Profile {
             let applied_before_pull = store::outbox::max_applied_seq(&self.db())?;
             pull::pull(self, &client, &mut outcome).await?;
             for principal in self.active_principals()? {
-                pull::pull_for(self, &client, principal, &mut outcome).await?;
+                pull::pull_for(self, &client, principal, false, &mut outcome).await?;
             }
+            super::remote::sync_remotes(self, &mut outcome).await?;
             self.forget_ended_principals()?;
             self.caught_up(applied_before_pull)?;
             self.fetch_missing_photos(&client).await;

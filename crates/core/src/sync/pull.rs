@@ -135,11 +135,17 @@ pub(super) async fn pull_for(
     profile: &Profile,
     client: &HubClient,
     principal: uuid::Uuid,
+    as_visitor: bool,
     outcome: &mut SyncOutcome,
 ) -> Result<(), CoreError> {
     loop {
         let cursor = store::proxy::cursor(&profile.db(), principal)?;
-        let page = match client.pull_for(principal, cursor, PULL_PAGE_MAX).await {
+        let fetched = if as_visitor {
+            client.visitor_pull(principal, cursor, PULL_PAGE_MAX).await
+        } else {
+            client.pull_for(principal, cursor, PULL_PAGE_MAX).await
+        };
+        let page = match fetched {
             Ok(p) => p,
             Err(CoreError::Hub { code, .. }) if is_grant_refusal(code) => {
                 store::proxy::forget_principal(&profile.db(), principal)?;

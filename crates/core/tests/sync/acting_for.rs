@@ -172,3 +172,86 @@ async fn a_daughter_acts_for_her_father_who_sees_every_act_and_can_take_it_back(
         GrantStatus::Revoked
     );
 }
+
+/// The daughter lives in another community (another hub): she redeems her father's code there as a
+/// visitor, reads and votes for him from her own profile, and loses it all when he takes it back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relative_in_another_community_acts_through_a_visitor_credential() {
+    let w = World::start().await;
+    let (cid, options) = w.open_consultation("加装电梯", VoteScope::PerResident);
+    let father = w.join("father", HOME_A).await;
+    // Her own community, on its own hub.
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = linli_hub::spawn_for_tests(other_dir.path()).await;
+    let mut seed = seed();
+    seed.name = "阳光社区".into();
+    linli_hub::admin::community::create(other.hub(), &seed).unwrap();
+    let code = linli_hub::admin::invites::invite(other.hub(), "1号楼", "1单元", "101", 7)
+        .unwrap()
+        .code;
+    let daughter = linli_core::Profile::open(&w.profile_dir("daughter")).unwrap();
+    daughter.join(&other.url(), &code, None).await.unwrap();
+    daughter.sync().await.unwrap();
+
+    let invite = father
+        .proxy_invite(vec![ProxyScope::Vote], None)
+        .await
+        .unwrap();
+    let grant = daughter
+        .proxy_accept_remote(
+            &w.proxy.url(),
+            &invite.code,
+            Some("王芳（女儿）".into()),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(grant.role, ProxyRole::Proxy);
+    let dad = grant.principal;
+    daughter.sync().await.unwrap();
+    assert_eq!(daughter.acting_for_choices().unwrap()[0].principal, dad);
+    let theirs = daughter.consultations_as(Some(dad)).unwrap();
+    assert_eq!(theirs.len(), 1);
+    assert_eq!(theirs[0].id, cid);
+    assert!(
+        daughter.consultations().unwrap().is_empty(),
+        "not her community's"
+    );
+
+    daughter.vote_as(cid, vec![options[1]], Some(dad)).unwrap();
+    assert_eq!(daughter.status().unwrap().pending, 1);
+    assert_eq!(
+        daughter.consultation_as(cid, Some(dad)).unwrap().my_vote,
+        Some(vec![options[1]])
+    );
+    let out = daughter.sync().await.unwrap();
+    assert_eq!(out.applied, 1);
+    assert_eq!(daughter.status().unwrap().pending, 0);
+    father.sync().await.unwrap();
+    assert_eq!(
+        father.consultation(cid).unwrap().my_vote,
+        Some(vec![options[1]])
+    );
+    let acts = father.proxy_activity().unwrap();
+    assert_eq!(acts[0].proxy, grant.proxy);
+    assert_eq!(acts[0].proxy_name.as_deref(), Some("王芳（女儿）"));
+
+    // He takes it back; her next vote for him is refused with the reason, and his data leaves her device.
+    father.proxy_revoke(grant.id).await.unwrap();
+    daughter.vote_as(cid, vec![options[0]], Some(dad)).unwrap();
+    let out = daughter.sync().await.unwrap();
+    assert_eq!(out.rejected, 1);
+    assert!(daughter
+        .messages()
+        .unwrap()
+        .iter()
+        .any(|m| m.code == "proxy_grant_revoked"));
+    assert!(daughter.acting_for_choices().unwrap().is_empty());
+    assert!(daughter.consultations_as(Some(dad)).is_err());
+    let tally = linli_hub::admin::consultations::results(w.hub(), cid).unwrap();
+    assert_eq!(
+        tally.options[1].votes, 1,
+        "the refused vote changed nothing"
+    );
+    other.shutdown().await;
+}

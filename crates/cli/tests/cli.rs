@@ -469,3 +469,80 @@ async fn proxy_commands_let_a_relative_act_for_a_resident_until_revoked() {
         .success());
     hub.shutdown().await;
 }
+
+/// `proxy accept --hub`: a relative whose own profile belongs to another community's hub.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proxy_accept_with_hub_acts_for_a_resident_of_another_community() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = linli_hub::spawn_for_tests(&dir.path().join("hub")).await;
+    admin::community::create(hub.hub(), &seed()).unwrap();
+    let other = linli_hub::spawn_for_tests(&dir.path().join("other")).await;
+    admin::community::create(other.hub(), &seed()).unwrap();
+    let now = Utc::now();
+    let cid = admin::consultations::create(
+        hub.hub(),
+        &NewConsultation {
+            title: "加装电梯".into(),
+            description: String::new(),
+            options: vec!["同意".into(), "不同意".into()],
+            max_choices: 1,
+            opens_at: now - Duration::hours(1),
+            closes_at: now + Duration::days(7),
+            vote_scope: VoteScope::PerResident,
+            results_visibility: ResultsVisibility::Live,
+            buildings: vec![],
+        },
+    )
+    .unwrap();
+    let option = admin::consultations::results(hub.hub(), cid)
+        .unwrap()
+        .options[0]
+        .id;
+    let father = dir.path().join("father");
+    let daughter = dir.path().join("daughter");
+    for (p, h) in [(&father, &hub), (&daughter, &other)] {
+        let code = admin::invites::invite(h.hub(), "1号楼", "1单元", "101", 7)
+            .unwrap()
+            .code;
+        ok(p, &["join", "--hub", &h.url(), "--code", &code]);
+    }
+    let out = ok(&father, &["proxy", "invite", "--scopes", "vote"]);
+    let code = out.lines().last().unwrap().trim().to_owned();
+    ok(
+        &daughter,
+        &[
+            "proxy",
+            "accept",
+            &code,
+            "--hub",
+            &hub.url(),
+            "--name",
+            "王芳（女儿）",
+        ],
+    );
+    let list = json(&daughter, &["proxy", "list", "--json"]);
+    assert_eq!(list[0]["role"], "proxy");
+    let principal = list[0]["principal"].as_str().unwrap().to_owned();
+    ok(&daughter, &["sync"]);
+    let cs = json(&daughter, &["consultations", "--as", &principal, "--json"]);
+    assert_eq!(cs[0]["id"], cid.to_string());
+    ok(
+        &daughter,
+        &[
+            "vote",
+            "--as",
+            &principal,
+            &cid.to_string(),
+            &option.to_string(),
+        ],
+    );
+    ok(&daughter, &["sync"]);
+    let tally = admin::consultations::results(hub.hub(), cid).unwrap();
+    assert_eq!(tally.options[0].votes, 1);
+    ok(&father, &["sync"]);
+    let acts = json(&father, &["proxy", "activity", "--json"]);
+    assert_eq!(acts[0]["kind"], "cast_vote");
+    assert_eq!(acts[0]["proxy_name"], "王芳（女儿）");
+    hub.shutdown().await;
+    other.shutdown().await;
+}

@@ -6,7 +6,8 @@ mod output;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use linli_core::{Address, CoreError, Lang, NewReport, Profile, Satisfaction};
+use linli_core::{Address, CoreError, Lang, NewReport, Profile, ProxyRole, Satisfaction};
+use linli_proto::ProxyScope;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -21,6 +22,10 @@ struct Cli {
     /// Language of messages (zh-CN or en-US); saved as the profile's language
     #[arg(long, global = true)]
     lang: Option<String>,
+    /// Act for another resident who authorized you (亲友代办): their resident id (or its first characters,
+    /// see `linli proxy list`). Applies to notices, reports, report, consultations and vote.
+    #[arg(long = "as", global = true, value_name = "PRINCIPAL")]
+    acting_for: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -106,6 +111,46 @@ enum Command {
     Dismiss { id: i64 },
     /// Forget this profile's token and community data
     SignOut,
+    /// Authorized proxies (亲友代办): let a relative act for you, or act for someone
+    Proxy {
+        #[command(subcommand)]
+        action: ProxyAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProxyAction {
+    /// Make a one-time code (valid 24 hours) for a relative; the code is the last line
+    Invite {
+        /// Comma-separated: read_notices, report, vote
+        #[arg(long)]
+        scopes: String,
+        /// How long the authorization lasts once redeemed (default 365, at most 1096)
+        #[arg(long)]
+        days: Option<i64>,
+    },
+    /// Redeem a relative's code: you can then act for them with --as
+    Accept {
+        code: String,
+        /// How you are named to them, e.g. "王芳（女儿）"
+        #[arg(long)]
+        name: Option<String>,
+        /// Their community's hub, when they live in another community than yours
+        #[arg(long)]
+        hub: Option<String>,
+    },
+    /// Authorizations you gave or received
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take back an authorization you gave, or give up one you received
+    Revoke { id: String },
+    /// What relatives did for you (代办记录)
+    Activity {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -217,6 +262,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         profile.set_language(lang)?;
     }
     let lang = profile.language();
+    let acting_for = match &cli.acting_for {
+        None => None,
+        Some(who) => Some(principal(&profile, lang, who)?),
+    };
     let shown = |e: CoreError| -> anyhow::Error {
         Shown(linli_i18n::message_args(
             lang,
@@ -255,7 +304,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             output::categories(lang, cs)
         })?,
         Command::Notices { json } => {
-            output::json_or(&profile.notices()?, json, |ns| output::notices(lang, ns))?
+            let ns = profile.notices_as(acting_for).map_err(shown)?;
+            output::json_or(&ns, json, |ns| output::notices(lang, ns))?
         }
         Command::Notice { action } => match action {
             NoticeAction::Read { id: nid } => {
@@ -268,20 +318,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         },
         Command::Reports { json } => {
-            output::json_or(&profile.reports()?, json, |rs| output::reports(lang, rs))?
+            let rs = profile.reports_as(acting_for).map_err(shown)?;
+            output::json_or(&rs, json, |rs| output::reports(lang, rs))?
         }
-        Command::Report { action } => report(&profile, lang, action, &shown, &id)?,
+        Command::Report { action } => report(&profile, lang, action, acting_for, &shown, &id)?,
         Command::Consultations { json } => {
-            output::json_or(&profile.consultations()?, json, |cs| {
-                output::consultations(lang, cs)
-            })?
+            let cs = profile.consultations_as(acting_for).map_err(shown)?;
+            output::json_or(&cs, json, |cs| output::consultations(lang, cs))?
         }
         Command::Vote {
             consultation,
             options,
         } => {
             let options = options.iter().map(|o| id(o)).collect::<Result<_, _>>()?;
-            profile.vote(id(&consultation)?, options).map_err(shown)?;
+            profile
+                .vote_as(id(&consultation)?, options, acting_for)
+                .map_err(shown)?;
             println!("{}", linli_i18n::message(lang, "cli-done"));
         }
         Command::Messages { json } => {
@@ -293,6 +345,89 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => verify(&profile, lang, json, save_checkpoint)?,
         Command::Dismiss { id } => profile.dismiss_message(id).map_err(shown)?,
         Command::SignOut => profile.sign_out().map_err(shown)?,
+        Command::Proxy { action } => proxy(&profile, lang, action, &shown, &id)?,
+    }
+    Ok(())
+}
+
+/// The principal `--as` names: a resident id, or the start of one, among those this resident may act for.
+fn principal(profile: &Profile, lang: Lang, who: &str) -> anyhow::Result<Uuid> {
+    let who = who.trim().to_ascii_lowercase();
+    let mut matches: Vec<Uuid> = profile
+        .proxy_grants()?
+        .into_iter()
+        .filter(|g| g.role == ProxyRole::Proxy)
+        .map(|g| g.principal)
+        .filter(|p| p.to_string().starts_with(&who))
+        .collect();
+    matches.sort();
+    matches.dedup();
+    match matches[..] {
+        [one] => Ok(one),
+        _ => Err(Shown(linli_i18n::message_args(
+            lang,
+            "cli-error",
+            &[(
+                "message",
+                linli_i18n::error_message(lang, linli_proto::ErrorCode::ProxyNotGranted).into(),
+            )],
+        ))
+        .into()),
+    }
+}
+
+fn proxy(
+    profile: &Profile,
+    lang: Lang,
+    action: ProxyAction,
+    shown: &dyn Fn(CoreError) -> anyhow::Error,
+    id: &dyn Fn(&str) -> anyhow::Result<Uuid>,
+) -> anyhow::Result<()> {
+    match action {
+        ProxyAction::Invite { scopes, days } => {
+            let parsed = ProxyScope::parse_list(&scopes).ok_or_else(|| {
+                Shown(linli_i18n::message_args(
+                    lang,
+                    "cli-bad-scopes",
+                    &[("scopes", scopes.clone().into())],
+                ))
+            })?;
+            let inv = runtime()?
+                .block_on(profile.proxy_invite(parsed, days))
+                .map_err(shown)?;
+            output::proxy_invite(lang, &inv);
+            // The code alone on the last line, so scripts can take it.
+            println!("{}", inv.code);
+        }
+        ProxyAction::Accept { code, name, hub } => {
+            let accepted = match hub {
+                Some(hub) => {
+                    runtime()?.block_on(profile.proxy_accept_remote(&hub, &code, name, None))
+                }
+                None => runtime()?.block_on(profile.proxy_accept(&code, name)),
+            };
+            let g = accepted.map_err(shown)?;
+            output::proxy_accepted(lang, &g);
+        }
+        ProxyAction::List { json } => {
+            // Fresh from the hub when it can be reached; what the device knows otherwise.
+            let list = match runtime()?.block_on(profile.refresh_proxy_grants()) {
+                Ok(list) => list,
+                Err(e) if e.is_offline() => profile.proxy_grants()?,
+                Err(e) => return Err(shown(e)),
+            };
+            output::json_or(&list, json, |l| output::proxy_grants(lang, l))?
+        }
+        ProxyAction::Revoke { id: gid } => {
+            let g = runtime()?
+                .block_on(profile.proxy_revoke(id(&gid)?))
+                .map_err(shown)?;
+            output::proxy_grants(lang, std::slice::from_ref(&g));
+        }
+        ProxyAction::Activity { json } => {
+            let acts = profile.proxy_activity()?;
+            output::json_or(&acts, json, |a| output::proxy_activity(lang, a))?
+        }
     }
     Ok(())
 }
@@ -369,6 +504,7 @@ fn report(
     profile: &Profile,
     lang: Lang,
     action: ReportAction,
+    acting_for: Option<Uuid>,
     shown: &dyn Fn(CoreError) -> anyhow::Error,
     id: &dyn Fn(&str) -> anyhow::Result<Uuid>,
 ) -> anyhow::Result<()> {
@@ -384,18 +520,21 @@ fn report(
             address,
         } => {
             let rid = profile
-                .new_report(NewReport {
-                    category,
-                    text,
-                    address: Address {
-                        building,
-                        unit,
-                        room,
-                        text: address,
+                .new_report_as(
+                    NewReport {
+                        category,
+                        text,
+                        address: Address {
+                            building,
+                            unit,
+                            room,
+                            text: address,
+                        },
+                        location: None,
+                        photos,
                     },
-                    location: None,
-                    photos,
-                })
+                    acting_for,
+                )
                 .map_err(shown)?;
             // The id alone on stdout, so scripts can capture it; the explanation on stderr.
             println!("{rid}");
@@ -409,15 +548,19 @@ fn report(
             );
         }
         ReportAction::Show { id: rid, json } => {
-            let r = profile.report(id(&rid)?).map_err(shown)?;
+            let r = profile.report_as(id(&rid)?, acting_for).map_err(shown)?;
             output::json_or(&r, json, |r| output::report_detail(lang, r))?
         }
         ReportAction::Comment { id: rid, text } => {
-            profile.comment_report(id(&rid)?, &text).map_err(shown)?;
+            profile
+                .comment_report_as(id(&rid)?, &text, acting_for)
+                .map_err(shown)?;
             done()
         }
         ReportAction::Withdraw { id: rid } => {
-            profile.withdraw_report(id(&rid)?).map_err(shown)?;
+            profile
+                .withdraw_report_as(id(&rid)?, acting_for)
+                .map_err(shown)?;
             done()
         }
         ReportAction::Rate {
@@ -426,11 +569,15 @@ fn report(
             comment,
         } => {
             let s = Satisfaction::parse(&satisfaction).context("satisfaction")?;
-            profile.rate_report(id(&rid)?, s, comment).map_err(shown)?;
+            profile
+                .rate_report_as(id(&rid)?, s, comment, acting_for)
+                .map_err(shown)?;
             done()
         }
         ReportAction::Reopen { id: rid, reason } => {
-            profile.reopen_report(id(&rid)?, reason).map_err(shown)?;
+            profile
+                .reopen_report_as(id(&rid)?, reason, acting_for)
+                .map_err(shown)?;
             done()
         }
     }

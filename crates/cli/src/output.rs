@@ -297,6 +297,102 @@ pub fn home(lang: Lang, h: &HomeSummary) {
     );
 }
 
+fn scopes(list: &[linli_proto::ProxyScope]) -> String {
+    list.iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+pub fn proxy_invite(lang: Lang, inv: &ProxyInviteView) {
+    println!(
+        "{}",
+        message_args(
+            lang,
+            "cli-proxy-invite",
+            &[
+                ("scopes", scopes(&inv.scopes).into()),
+                ("days", inv.days.into()),
+                ("until", when(inv.code_expires_at).into()),
+            ],
+        )
+    );
+}
+
+pub fn proxy_accepted(lang: Lang, g: &ProxyGrantView) {
+    println!(
+        "{}",
+        message_args(
+            lang,
+            "cli-proxy-accepted",
+            &[
+                (
+                    "address",
+                    g.principal_address.clone().unwrap_or_default().into()
+                ),
+                ("principal", g.principal.to_string().into()),
+                ("scopes", scopes(&g.scopes).into()),
+                ("until", when(g.expires_at).into()),
+            ],
+        )
+    );
+}
+
+pub fn proxy_grants(lang: Lang, list: &[ProxyGrantView]) {
+    if list.is_empty() {
+        println!("{}", message(lang, "cli-no-items"));
+    }
+    for g in list {
+        let role = match g.role {
+            ProxyRole::Principal => "cli-proxy-role-principal",
+            ProxyRole::Proxy => "cli-proxy-role-proxy",
+        };
+        println!(
+            "{}  {}  {}  {}  {}  {}",
+            g.id,
+            message(
+                lang,
+                &format!("cli-proxy-status-{}", g.status.as_str().replace('_', "-"))
+            ),
+            message_args(
+                lang,
+                role,
+                &[
+                    (
+                        "name",
+                        g.proxy_name
+                            .clone()
+                            .unwrap_or_else(|| g.proxy.to_string())
+                            .into()
+                    ),
+                    (
+                        "address",
+                        g.principal_address.clone().unwrap_or_default().into()
+                    ),
+                ],
+            ),
+            scopes(&g.scopes),
+            when(g.expires_at),
+            g.principal,
+        );
+    }
+}
+
+pub fn proxy_activity(lang: Lang, acts: &[ProxyActView]) {
+    if acts.is_empty() {
+        println!("{}", message(lang, "cli-no-items"));
+    }
+    for a in acts {
+        println!(
+            "{}  {} {}  {}",
+            when(a.at),
+            a.proxy_name.clone().unwrap_or_else(|| a.proxy.to_string()),
+            a.title,
+            a.target.map(|t| t.to_string()).unwrap_or_default(),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -401,3 +401,209 @@ async fn verify_shows_the_pinned_key_and_exits_non_zero_when_the_hub_changes_its
         "{messages}"
     );
 }
+
+/// The proxy (亲友代办) commands as outside checks call them: `proxy invite` (code on the last line),
+/// `proxy accept`, `proxy list --json`, `--as` on report, reports, consultations, vote and notices,
+/// `proxy activity`, `proxy revoke`; each a fresh process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proxy_commands_let_a_relative_act_for_a_resident_until_revoked() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = linli_hub::spawn_for_tests(&dir.path().join("hub")).await;
+    admin::community::create(hub.hub(), &seed()).unwrap();
+    let now = Utc::now();
+    let cid = admin::consultations::create(
+        hub.hub(),
+        &NewConsultation {
+            title: "加装电梯".into(),
+            description: String::new(),
+            options: vec!["同意".into(), "不同意".into()],
+            max_choices: 1,
+            opens_at: now - Duration::hours(1),
+            closes_at: now + Duration::days(7),
+            vote_scope: VoteScope::PerResident,
+            results_visibility: ResultsVisibility::Live,
+            buildings: vec![],
+        },
+    )
+    .unwrap();
+    let option = admin::consultations::results(hub.hub(), cid)
+        .unwrap()
+        .options[0]
+        .id;
+    let father = dir.path().join("father");
+    let daughter = dir.path().join("daughter");
+    for (p, room) in [(&father, "101"), (&daughter, "102")] {
+        let code = admin::invites::invite(hub.hub(), "1号楼", "1单元", room, 7)
+            .unwrap()
+            .code;
+        ok(p, &["join", "--hub", &hub.url(), "--code", &code]);
+    }
+
+    let out = ok(
+        &father,
+        &["proxy", "invite", "--scopes", "report,vote", "--days", "30"],
+    );
+    let code = out.lines().last().unwrap().trim().to_owned();
+    assert_eq!(code.len(), 11, "the code is the last line: {out}");
+    let wrong = linli(&daughter, &["proxy", "accept", "AAAAA-BBBBB"]);
+    assert!(!wrong.status.success());
+    ok(
+        &daughter,
+        &["proxy", "accept", &code, "--name", "王芳（女儿）"],
+    );
+    let list = json(&daughter, &["proxy", "list", "--json"]);
+    let g = &list[0];
+    for key in ["id", "principal", "proxy", "scopes", "expires_at", "status"] {
+        assert!(!g[key].is_null(), "{key} in {g}");
+    }
+    assert_eq!(g["status"], "active");
+    assert_eq!(g["scopes"], serde_json::json!(["report", "vote"]));
+    assert_eq!(g["role"], "proxy");
+    let principal = g["principal"].as_str().unwrap().to_owned();
+    let grant = g["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        json(&father, &["proxy", "list", "--json"])[0]["role"],
+        "principal"
+    );
+    ok(&daughter, &["sync"]);
+
+    let rid = ok(
+        &daughter,
+        &[
+            "--as",
+            &principal,
+            "report",
+            "new",
+            "--category",
+            "facilities",
+            "--text",
+            "楼梯灯坏了",
+        ],
+    );
+    let rid = rid.trim().to_owned();
+    // `--as` takes the first characters of the id too, and goes anywhere on the line.
+    let short = &principal[..8];
+    let theirs = json(&daughter, &["reports", "--json", "--as", short]);
+    assert_eq!(theirs[0]["id"], rid.as_str());
+    assert_eq!(
+        json(&daughter, &["reports", "--json"]),
+        serde_json::json!([])
+    );
+    let cs = json(&daughter, &["consultations", "--as", &principal, "--json"]);
+    assert_eq!(cs[0]["id"], cid.to_string());
+    ok(
+        &daughter,
+        &[
+            "vote",
+            "--as",
+            &principal,
+            &cid.to_string(),
+            &option.to_string(),
+        ],
+    );
+    let refused = linli(&daughter, &["notices", "--as", &principal]);
+    assert!(!refused.status.success(), "read_notices was not granted");
+    ok(&daughter, &["sync"]);
+
+    ok(&father, &["sync"]);
+    let acts = json(&father, &["proxy", "activity", "--json"]);
+    let kinds: Vec<&str> = acts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["cast_vote", "create_report"]);
+    assert_eq!(acts[0]["principal"], principal.as_str());
+    assert_eq!(acts[0]["proxy_name"], "王芳（女儿）");
+    let mine = json(&father, &["reports", "--json"]);
+    assert_eq!(mine[0]["events"][0]["actor"], "proxy");
+
+    ok(&father, &["proxy", "revoke", &grant]);
+    ok(&daughter, &["sync"]);
+    assert_eq!(
+        json(&daughter, &["proxy", "list", "--json"])[0]["status"],
+        "revoked"
+    );
+    assert!(!linli(&daughter, &["reports", "--as", &principal])
+        .status
+        .success());
+    hub.shutdown().await;
+}
+
+/// `proxy accept --hub`: a relative whose own profile belongs to another community's hub.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proxy_accept_with_hub_acts_for_a_resident_of_another_community() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = linli_hub::spawn_for_tests(&dir.path().join("hub")).await;
+    admin::community::create(hub.hub(), &seed()).unwrap();
+    let other = linli_hub::spawn_for_tests(&dir.path().join("other")).await;
+    admin::community::create(other.hub(), &seed()).unwrap();
+    let now = Utc::now();
+    let cid = admin::consultations::create(
+        hub.hub(),
+        &NewConsultation {
+            title: "加装电梯".into(),
+            description: String::new(),
+            options: vec!["同意".into(), "不同意".into()],
+            max_choices: 1,
+            opens_at: now - Duration::hours(1),
+            closes_at: now + Duration::days(7),
+            vote_scope: VoteScope::PerResident,
+            results_visibility: ResultsVisibility::Live,
+            buildings: vec![],
+        },
+    )
+    .unwrap();
+    let option = admin::consultations::results(hub.hub(), cid)
+        .unwrap()
+        .options[0]
+        .id;
+    let father = dir.path().join("father");
+    let daughter = dir.path().join("daughter");
+    for (p, h) in [(&father, &hub), (&daughter, &other)] {
+        let code = admin::invites::invite(h.hub(), "1号楼", "1单元", "101", 7)
+            .unwrap()
+            .code;
+        ok(p, &["join", "--hub", &h.url(), "--code", &code]);
+    }
+    let out = ok(&father, &["proxy", "invite", "--scopes", "vote"]);
+    let code = out.lines().last().unwrap().trim().to_owned();
+    ok(
+        &daughter,
+        &[
+            "proxy",
+            "accept",
+            &code,
+            "--hub",
+            &hub.url(),
+            "--name",
+            "王芳（女儿）",
+        ],
+    );
+    let list = json(&daughter, &["proxy", "list", "--json"]);
+    assert_eq!(list[0]["role"], "proxy");
+    let principal = list[0]["principal"].as_str().unwrap().to_owned();
+    ok(&daughter, &["sync"]);
+    let cs = json(&daughter, &["consultations", "--as", &principal, "--json"]);
+    assert_eq!(cs[0]["id"], cid.to_string());
+    ok(
+        &daughter,
+        &[
+            "vote",
+            "--as",
+            &principal,
+            &cid.to_string(),
+            &option.to_string(),
+        ],
+    );
+    ok(&daughter, &["sync"]);
+    let tally = admin::consultations::results(hub.hub(), cid).unwrap();
+    assert_eq!(tally.options[0].votes, 1);
+    ok(&father, &["sync"]);
+    let acts = json(&father, &["proxy", "activity", "--json"]);
+    assert_eq!(acts[0]["kind"], "cast_vote");
+    assert_eq!(acts[0]["proxy_name"], "王芳（女儿）");
+    hub.shutdown().await;
+    other.shutdown().await;
+}

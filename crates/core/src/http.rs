@@ -5,11 +5,13 @@ use crate::CoreError;
 use linli_i18n::Lang;
 use linli_proto::{
     ConsistencyProof, ErrorBody, ErrorCode, InclusionProof, JoinRequest, JoinResponse, Me,
-    PullPage, PushRequest, PushResponse,
+    ProxyAcceptRequest, ProxyGrant, ProxyGrantList, ProxyInvite, ProxyInviteRequest,
+    ProxyVisitorAccepted, ProxyVisitorRequest, PullPage, PushRequest, PushResponse,
 };
 use reqwest::{Client, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 use std::time::Duration;
+use uuid::Uuid;
 
 #[derive(Clone)]
 pub struct HubClient {
@@ -110,6 +112,113 @@ impl HubClient {
             self.http
                 .get(format!("{}/v1/pull", self.base))
                 .query(&[("cursor", cursor.to_string()), ("limit", limit.to_string())]),
+        )
+        .await
+    }
+
+    /// The feed of a resident this one acts for (亲友代办); refused once the grant ended.
+    pub async fn pull_for(
+        &self,
+        principal: Uuid,
+        cursor: i64,
+        limit: u32,
+    ) -> Result<PullPage, CoreError> {
+        self.json(self.http.get(format!("{}/v1/pull", self.base)).query(&[
+            ("for", principal.to_string()),
+            ("cursor", cursor.to_string()),
+            ("limit", limit.to_string()),
+        ]))
+        .await
+    }
+
+    pub async fn proxy_invite(&self, req: &ProxyInviteRequest) -> Result<ProxyInvite, CoreError> {
+        self.json(
+            self.http
+                .post(format!("{}/v1/proxy/invites", self.base))
+                .json(req),
+        )
+        .await
+    }
+
+    pub async fn proxy_accept(&self, req: &ProxyAcceptRequest) -> Result<ProxyGrant, CoreError> {
+        self.json(
+            self.http
+                .post(format!("{}/v1/proxy/accept", self.base))
+                .json(req),
+        )
+        .await
+    }
+
+    pub async fn proxy_grants(&self) -> Result<ProxyGrantList, CoreError> {
+        self.json(self.http.get(format!("{}/v1/proxy/grants", self.base)))
+            .await
+    }
+
+    pub async fn proxy_revoke(&self, id: Uuid) -> Result<ProxyGrant, CoreError> {
+        self.json(
+            self.http
+                .post(format!("{}/v1/proxy/grants/{id}/revoke", self.base))
+                .json(&serde_json::json!({})),
+        )
+        .await
+    }
+
+    /// On another community's hub: redeems a code as a visitor (no token needed).
+    pub async fn visitor_accept(
+        &self,
+        req: &ProxyVisitorRequest,
+    ) -> Result<ProxyVisitorAccepted, CoreError> {
+        self.json(
+            self.http
+                .post(format!("{}/v1/proxy/visitors", self.base))
+                .json(req),
+        )
+        .await
+    }
+
+    pub async fn visitor_pull(
+        &self,
+        principal: Uuid,
+        cursor: i64,
+        limit: u32,
+    ) -> Result<PullPage, CoreError> {
+        self.json(
+            self.http
+                .get(format!("{}/v1/proxy/visitor/pull", self.base))
+                .query(&[
+                    ("for", principal.to_string()),
+                    ("cursor", cursor.to_string()),
+                    ("limit", limit.to_string()),
+                ]),
+        )
+        .await
+    }
+
+    pub async fn visitor_push(&self, req: &PushRequest) -> Result<PushResponse, CoreError> {
+        self.json(
+            self.http
+                .post(format!("{}/v1/proxy/visitor/push", self.base))
+                .json(req),
+        )
+        .await
+    }
+
+    pub async fn visitor_grants(&self) -> Result<ProxyGrantList, CoreError> {
+        self.json(
+            self.http
+                .get(format!("{}/v1/proxy/visitor/grants", self.base)),
+        )
+        .await
+    }
+
+    pub async fn visitor_give_up(&self, id: Uuid) -> Result<ProxyGrant, CoreError> {
+        self.json(
+            self.http
+                .post(format!(
+                    "{}/v1/proxy/visitor/grants/{id}/give-up",
+                    self.base
+                ))
+                .json(&serde_json::json!({})),
         )
         .await
     }

@@ -14,6 +14,7 @@ pub mod outbox;
 pub mod overlay;
 pub mod photos;
 pub mod profile;
+pub mod proxy;
 pub mod read_aloud;
 pub mod store;
 pub mod sync;

@@ -11,12 +11,22 @@ use uuid::Uuid;
 /// Adds `body` to the outbox inside `tx`. The caller commits. `tx` must be an IMMEDIATE transaction, so two
 /// processes on one profile (the app and the CLI) never draw the same sequence number.
 pub fn queue(tx: &Transaction<'_>, body: OpBody) -> Result<Op, CoreError> {
+    queue_for(tx, body, None)
+}
+
+/// Like [`queue`]; with `principal`, the op is done as that resident's proxy (亲友代办). It shares the device's
+/// one sequence, so the hub applies own and proxy ops in the order they were made.
+pub fn queue_for(
+    tx: &Transaction<'_>,
+    body: OpBody,
+    principal: Option<Uuid>,
+) -> Result<Op, CoreError> {
     let seq = settings::get_i64(tx, settings::NEXT_SEQ)?.unwrap_or(1);
     let op = Op {
         id: Uuid::now_v7(),
         device_seq: seq,
         created_at: Utc::now(),
-        on_behalf_of: None,
+        on_behalf_of: principal,
         body,
     };
     store::outbox::insert(tx, &op)?;

@@ -8,8 +8,8 @@ use crate::CoreError;
 use chrono::{DateTime, Utc};
 use linli_i18n::Lang;
 use linli_proto::{
-    ActorRole, Consultation, Notice, OpBody, Report, ReportEvent, ReportEventKind, ReportStatus,
-    Satisfaction,
+    ActorRole, Category, Consultation, Notice, Op, OpBody, Report, ReportEvent, ReportEventKind,
+    ReportStatus, Satisfaction,
 };
 use rusqlite::Connection;
 use std::collections::HashMap;
@@ -51,17 +51,24 @@ fn still_shows(row: &OutboxRow, replica_version: Option<i64>) -> bool {
     }
 }
 
-fn local_event(op_id: Uuid, at: DateTime<Utc>, kind: ReportEventKind) -> ReportEvent {
+/// A timeline entry for a queued op; one queued for a principal shows as a proxy's act for them.
+fn local_event(op: &Op, kind: ReportEventKind) -> ReportEvent {
     ReportEvent {
-        id: op_id,
+        id: op.id,
         kind,
-        actor: ActorRole::Resident,
+        actor: if op.on_behalf_of.is_some() {
+            ActorRole::Proxy
+        } else {
+            ActorRole::Resident
+        },
         actor_name: None,
         status: None,
         text: None,
         satisfaction: None,
-        at,
+        at: op.created_at,
         receipts: Vec::new(),
+        actor_id: None,
+        on_behalf_of: op.on_behalf_of,
     }
 }
 
@@ -103,18 +110,14 @@ fn apply_report_ops(
                         status: ReportStatus::Submitted,
                         created_at: op.created_at,
                         received_at: op.created_at,
-                        events: vec![local_event(
-                            op.id,
-                            op.created_at,
-                            ReportEventKind::Submitted,
-                        )],
+                        events: vec![local_event(op, ReportEventKind::Submitted)],
                         version: 0,
                     });
                 }
             }
             OpBody::CommentReport { text, .. } => {
                 if let Some(r) = report.as_mut() {
-                    let mut e = local_event(op.id, op.created_at, ReportEventKind::Comment);
+                    let mut e = local_event(op, ReportEventKind::Comment);
                     e.text = Some(text.clone());
                     r.events.push(e);
                 }
@@ -122,11 +125,7 @@ fn apply_report_ops(
             OpBody::WithdrawReport { .. } => {
                 if let Some(r) = report.as_mut() {
                     r.status = ReportStatus::Withdrawn;
-                    r.events.push(local_event(
-                        op.id,
-                        op.created_at,
-                        ReportEventKind::Withdrawn,
-                    ));
+                    r.events.push(local_event(op, ReportEventKind::Withdrawn));
                 }
             }
             OpBody::RateReport {
@@ -135,7 +134,7 @@ fn apply_report_ops(
                 ..
             } => {
                 if let Some(r) = report.as_mut() {
-                    let mut e = local_event(op.id, op.created_at, ReportEventKind::Rated);
+                    let mut e = local_event(op, ReportEventKind::Rated);
                     e.satisfaction = Some(*satisfaction);
                     e.text = comment.clone();
                     r.events.push(e);
@@ -144,7 +143,7 @@ fn apply_report_ops(
             OpBody::ReopenReport { reason, .. } => {
                 if let Some(r) = report.as_mut() {
                     r.status = ReportStatus::InProgress;
-                    let mut e = local_event(op.id, op.created_at, ReportEventKind::Reopened);
+                    let mut e = local_event(op, ReportEventKind::Reopened);
                     e.text = reason.clone();
                     r.events.push(e);
                 }
@@ -202,8 +201,20 @@ fn report_view(
     }
 }
 
-fn category_names(conn: &Connection, lang: Lang) -> Result<HashMap<String, String>, CoreError> {
-    Ok(store::community::categories(conn)?
+/// The categories of the resident's community, or of the principal's when acting for one.
+fn category_list(conn: &Connection, principal: Option<Uuid>) -> Result<Vec<Category>, CoreError> {
+    match principal {
+        None => store::community::categories(conn),
+        Some(p) => store::proxy::categories(conn, p),
+    }
+}
+
+fn category_names(
+    conn: &Connection,
+    lang: Lang,
+    principal: Option<Uuid>,
+) -> Result<HashMap<String, String>, CoreError> {
+    Ok(category_list(conn, principal)?
         .into_iter()
         .map(|c| {
             let name = match lang {
@@ -215,11 +226,16 @@ fn category_names(conn: &Connection, lang: Lang) -> Result<HashMap<String, Strin
         .collect())
 }
 
-/// Every report the resident sees, newest first, with pending local changes applied.
-pub fn reports(conn: &Connection, lang: Lang) -> Result<Vec<ReportView>, CoreError> {
-    let names = category_names(conn, lang)?;
+/// Every report the resident sees (or, acting for `principal`, the principal's), newest first, with
+/// pending local changes applied.
+pub fn reports(
+    conn: &Connection,
+    lang: Lang,
+    principal: Option<Uuid>,
+) -> Result<Vec<ReportView>, CoreError> {
+    let names = category_names(conn, lang, principal)?;
     let now = Utc::now();
-    let ops = store::outbox::all_of_kinds(conn, REPORT_KINDS)?;
+    let ops = store::outbox::all_of_kinds(conn, REPORT_KINDS, principal)?;
     let mut by_report: HashMap<String, Vec<&OutboxRow>> = HashMap::new();
     for row in &ops {
         by_report
@@ -228,7 +244,11 @@ pub fn reports(conn: &Connection, lang: Lang) -> Result<Vec<ReportView>, CoreErr
             .push(row);
     }
     let mut out = Vec::new();
-    for r in store::reports::list(conn)? {
+    let replica = match principal {
+        None => store::reports::list(conn)?,
+        Some(p) => store::proxy::reports(conn, p)?,
+    };
+    for r in replica {
         let key = r.id.to_string();
         let ops = by_report.remove(&key).unwrap_or_default();
         let (r, pending, received) = apply_report_ops(Some(r), &ops);
@@ -246,11 +266,20 @@ pub fn reports(conn: &Connection, lang: Lang) -> Result<Vec<ReportView>, CoreErr
     Ok(out)
 }
 
-pub fn report(conn: &Connection, lang: Lang, id: Uuid) -> Result<Option<ReportView>, CoreError> {
-    let names = category_names(conn, lang)?;
-    let ops = store::outbox::for_target(conn, &id.to_string())?;
+pub fn report(
+    conn: &Connection,
+    lang: Lang,
+    id: Uuid,
+    principal: Option<Uuid>,
+) -> Result<Option<ReportView>, CoreError> {
+    let names = category_names(conn, lang, principal)?;
+    let ops = store::outbox::for_target(conn, &id.to_string(), principal)?;
     let ops: Vec<&OutboxRow> = ops.iter().collect();
-    let (r, pending, received) = apply_report_ops(store::reports::get(conn, id)?, &ops);
+    let replica = match principal {
+        None => store::reports::get(conn, id)?,
+        Some(p) => store::proxy::report(conn, p, id)?,
+    };
+    let (r, pending, received) = apply_report_ops(replica, &ops);
     Ok(r.map(|r| report_view(r, pending, received, &names, Utc::now())))
 }
 
@@ -302,9 +331,12 @@ fn with_verification(
     Ok(v)
 }
 
-pub fn consultations(conn: &Connection) -> Result<Vec<ConsultationView>, CoreError> {
+pub fn consultations(
+    conn: &Connection,
+    principal: Option<Uuid>,
+) -> Result<Vec<ConsultationView>, CoreError> {
     let now = Utc::now();
-    let ops = store::outbox::all_of_kinds(conn, &["cast_vote"])?;
+    let ops = store::outbox::all_of_kinds(conn, &["cast_vote"], principal)?;
     let mut by_id: HashMap<String, Vec<&OutboxRow>> = HashMap::new();
     for row in &ops {
         by_id
@@ -312,7 +344,11 @@ pub fn consultations(conn: &Connection) -> Result<Vec<ConsultationView>, CoreErr
             .or_default()
             .push(row);
     }
-    let mut out: Vec<ConsultationView> = store::consultations::list(conn)?
+    let replica = match principal {
+        None => store::consultations::list(conn)?,
+        Some(p) => store::proxy::consultations(conn, p)?,
+    };
+    let mut out: Vec<ConsultationView> = replica
         .into_iter()
         .map(|c| {
             let ops = by_id.get(&c.id.to_string()).cloned().unwrap_or_default();
@@ -328,11 +364,19 @@ pub fn consultations(conn: &Connection) -> Result<Vec<ConsultationView>, CoreErr
     Ok(out)
 }
 
-pub fn consultation(conn: &Connection, id: Uuid) -> Result<Option<ConsultationView>, CoreError> {
-    let Some(c) = store::consultations::get(conn, id)? else {
+pub fn consultation(
+    conn: &Connection,
+    id: Uuid,
+    principal: Option<Uuid>,
+) -> Result<Option<ConsultationView>, CoreError> {
+    let replica = match principal {
+        None => store::consultations::get(conn, id)?,
+        Some(p) => store::proxy::consultation(conn, p, id)?,
+    };
+    let Some(c) = replica else {
         return Ok(None);
     };
-    let ops = store::outbox::for_target(conn, &id.to_string())?;
+    let ops = store::outbox::for_target(conn, &id.to_string(), principal)?;
     let ops: Vec<&OutboxRow> = ops.iter().collect();
     Ok(Some(with_verification(
         conn,
@@ -340,8 +384,12 @@ pub fn consultation(conn: &Connection, id: Uuid) -> Result<Option<ConsultationVi
     )?))
 }
 
-pub fn categories(conn: &Connection, lang: Lang) -> Result<Vec<CategoryView>, CoreError> {
-    Ok(store::community::categories(conn)?
+pub fn categories(
+    conn: &Connection,
+    lang: Lang,
+    principal: Option<Uuid>,
+) -> Result<Vec<CategoryView>, CoreError> {
+    Ok(category_list(conn, principal)?
         .into_iter()
         .map(|c| CategoryView {
             name: match lang {

@@ -2,7 +2,7 @@
 //! Tauri shell and the CLI use for everything: reading screens, making changes, syncing, events.
 use crate::store::{self, settings};
 use crate::views::*;
-use crate::{keychain, outbox, overlay, photos, CoreError};
+use crate::{keychain, overlay, photos, CoreError};
 use chrono::Utc;
 use linli_i18n::Lang;
 use linli_proto::limits::{ADDRESS_PART_MAX, ADDRESS_TEXT_MAX, COMMENT_MAX, PHOTOS_MAX, TEXT_MAX};
@@ -88,6 +88,10 @@ impl Profile {
 
     pub(crate) fn hub_url(&self) -> Result<String, CoreError> {
         settings::get(&self.db(), settings::HUB_URL)?.ok_or(CoreError::NotJoined)
+    }
+
+    pub(crate) fn keychain_user_name(&self) -> Result<String, CoreError> {
+        self.keychain_user()
     }
 
     fn keychain_user(&self) -> Result<String, CoreError> {
@@ -243,7 +247,7 @@ impl Profile {
             .collect::<Vec<_>>();
         let mut urgent_notices = urgent_notices;
         urgent_notices.sort_by_key(|n| n.read);
-        let reports = overlay::reports(&db, lang)?;
+        let reports = overlay::reports(&db, lang, None)?;
         let open_reports = reports
             .iter()
             .filter(|r| {
@@ -258,7 +262,7 @@ impl Profile {
             household: store::community::household(&db)?,
             unread_notices: store::notices::unread_count(&db)?,
             urgent_notices,
-            open_consultations: overlay::consultations(&db)?
+            open_consultations: overlay::consultations(&db, None)?
                 .into_iter()
                 .filter(|c| c.status == ConsultationStatus::Open)
                 .collect(),
@@ -277,7 +281,7 @@ impl Profile {
     }
 
     pub fn categories(&self) -> Result<Vec<CategoryView>, CoreError> {
-        overlay::categories(&self.db(), self.language())
+        overlay::categories(&self.db(), self.language(), None)
     }
 
     pub fn address_book(&self) -> Result<Vec<linli_proto::Building>, CoreError> {
@@ -298,29 +302,32 @@ impl Profile {
     }
 
     pub fn reports(&self) -> Result<Vec<ReportView>, CoreError> {
-        overlay::reports(&self.db(), self.language())
+        overlay::reports(&self.db(), self.language(), None)
     }
 
     pub fn report(&self, id: Uuid) -> Result<ReportView, CoreError> {
-        overlay::report(&self.db(), self.language(), id)?
+        overlay::report(&self.db(), self.language(), id, None)?
             .ok_or(CoreError::Refused(ErrorCode::ReportNotFound))
     }
 
     pub fn consultations(&self) -> Result<Vec<ConsultationView>, CoreError> {
-        overlay::consultations(&self.db())
+        overlay::consultations(&self.db(), None)
     }
 
     pub fn consultation(&self, id: Uuid) -> Result<ConsultationView, CoreError> {
-        overlay::consultation(&self.db(), id)?
+        overlay::consultation(&self.db(), id, None)?
             .ok_or(CoreError::Refused(ErrorCode::ConsultationNotFound))
     }
 
     pub fn messages(&self) -> Result<Vec<ResidentMessage>, CoreError> {
         let lang = self.language();
-        Ok(store::messages::list(&self.db())?
+        let me = settings::get(&self.db(), settings::RESIDENT_ID)?
+            .and_then(|s| Uuid::parse_str(&s).ok());
+        let db = self.db();
+        store::messages::list(&db)?
             .into_iter()
-            .map(|m| crate::messages::render(lang, m))
-            .collect())
+            .map(|m| crate::proxy::render_message(&db, lang, me, m))
+            .collect()
     }
 
     pub fn dismiss_message(&self, id: i64) -> Result<(), CoreError> {
@@ -388,13 +395,22 @@ impl Profile {
     // ---- changing (each queued in one transaction with its effect; works offline)
 
     fn queue(&self, body: OpBody) -> Result<linli_proto::Op, CoreError> {
+        self.queue_as(body, None)
+    }
+
+    /// Queues an op as the resident's own, or as `acting_for`'s proxy.
+    fn queue_as(
+        &self,
+        body: OpBody,
+        acting_for: Option<Uuid>,
+    ) -> Result<linli_proto::Op, CoreError> {
         if !self.is_joined() {
             return Err(CoreError::NotJoined);
         }
         let op = {
             let mut db = self.db();
             let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let op = outbox::queue(&tx, body)?;
+            let op = self.queue_in(&tx, body, acting_for)?;
             tx.commit()?;
             op
         };
@@ -419,18 +435,42 @@ impl Profile {
 
     /// Checks the report, processes its photos (≤1600 px, metadata stripped) and queues it; returns its id.
     pub fn new_report(&self, r: NewReport) -> Result<Uuid, CoreError> {
+        self.new_report_as(r, None)
+    }
+
+    /// [`Profile::new_report`], or, with `acting_for`, a report for that resident as their proxy (checked
+    /// against the principal's categories and address book).
+    pub fn new_report_as(&self, r: NewReport, acting_for: Option<Uuid>) -> Result<Uuid, CoreError> {
         if !self.is_joined() {
             return Err(CoreError::NotJoined);
         }
+        self.check_acting(acting_for, linli_proto::ProxyScope::Report)?;
         let text = r.text.trim().to_owned();
         require_text(&text, TEXT_MAX)?;
-        if !store::community::category_exists(&self.db(), &r.category)? {
+        let known = match acting_for {
+            None => store::community::category_exists(&self.db(), &r.category)?,
+            Some(p) => store::proxy::categories(&self.db(), p)?
+                .iter()
+                .any(|c| c.key == r.category),
+        };
+        if !known {
             return Err(CoreError::Refused(ErrorCode::UnknownCategory));
         }
         let address = clean_address(r.address)?;
-        let book = store::community::buildings(&self.db())?;
+        let book = match acting_for {
+            None => store::community::buildings(&self.db())?,
+            Some(p) => store::proxy::buildings(&self.db(), p)?,
+        };
         if !book.is_empty() && !address_in_book(&address, &book) {
             return Err(CoreError::Refused(ErrorCode::UnknownAddress));
+        }
+        // Another community's hub takes no photos from visitors.
+        if !r.photos.is_empty() {
+            if let Some(p) = acting_for {
+                if crate::proxy::remote_for(&self.db(), p)?.is_some() {
+                    return Err(CoreError::Refused(ErrorCode::Forbidden));
+                }
+            }
         }
         if r.photos.len() > PHOTOS_MAX {
             return Err(CoreError::Refused(ErrorCode::TooManyPhotos));
@@ -451,7 +491,7 @@ impl Profile {
             for p in &processed {
                 store::photos::insert(&tx, &p.sha256, p.jpeg.len())?;
             }
-            outbox::queue(
+            self.queue_in(
                 &tx,
                 OpBody::CreateReport {
                     report_id,
@@ -461,6 +501,7 @@ impl Profile {
                     location: r.location,
                     photos: processed.iter().map(|p| p.sha256.clone()).collect(),
                 },
+                acting_for,
             )?;
             tx.commit()?;
         }
@@ -469,23 +510,39 @@ impl Profile {
     }
 
     pub fn comment_report(&self, id: Uuid, text: &str) -> Result<(), CoreError> {
+        self.comment_report_as(id, text, None)
+    }
+
+    pub fn comment_report_as(
+        &self,
+        id: Uuid,
+        text: &str,
+        acting_for: Option<Uuid>,
+    ) -> Result<(), CoreError> {
         let text = text.trim();
         require_text(text, COMMENT_MAX)?;
-        if self.report(id)?.status == ReportStatus::Withdrawn {
+        if self.report_as(id, acting_for)?.status == ReportStatus::Withdrawn {
             return Err(CoreError::Refused(ErrorCode::InvalidTransition));
         }
-        self.queue(OpBody::CommentReport {
-            report_id: id,
-            text: text.to_owned(),
-        })?;
+        self.queue_as(
+            OpBody::CommentReport {
+                report_id: id,
+                text: text.to_owned(),
+            },
+            acting_for,
+        )?;
         Ok(())
     }
 
     pub fn withdraw_report(&self, id: Uuid) -> Result<(), CoreError> {
-        if !self.report(id)?.can_withdraw {
+        self.withdraw_report_as(id, None)
+    }
+
+    pub fn withdraw_report_as(&self, id: Uuid, acting_for: Option<Uuid>) -> Result<(), CoreError> {
+        if !self.report_as(id, acting_for)?.can_withdraw {
             return Err(CoreError::Refused(ErrorCode::ReportNotWithdrawable));
         }
-        self.queue(OpBody::WithdrawReport { report_id: id })?;
+        self.queue_as(OpBody::WithdrawReport { report_id: id }, acting_for)?;
         Ok(())
     }
 
@@ -495,42 +552,78 @@ impl Profile {
         s: Satisfaction,
         comment: Option<String>,
     ) -> Result<(), CoreError> {
+        self.rate_report_as(id, s, comment, None)
+    }
+
+    pub fn rate_report_as(
+        &self,
+        id: Uuid,
+        s: Satisfaction,
+        comment: Option<String>,
+        acting_for: Option<Uuid>,
+    ) -> Result<(), CoreError> {
         let comment = comment
             .map(|c| c.trim().to_owned())
             .filter(|c| !c.is_empty());
         if let Some(c) = &comment {
             require_text(c, COMMENT_MAX)?;
         }
-        if self.report(id)?.status != ReportStatus::Resolved {
+        if self.report_as(id, acting_for)?.status != ReportStatus::Resolved {
             return Err(CoreError::Refused(ErrorCode::ReportNotRatable));
         }
-        self.queue(OpBody::RateReport {
-            report_id: id,
-            satisfaction: s,
-            comment,
-        })?;
+        self.queue_as(
+            OpBody::RateReport {
+                report_id: id,
+                satisfaction: s,
+                comment,
+            },
+            acting_for,
+        )?;
         Ok(())
     }
 
     pub fn reopen_report(&self, id: Uuid, reason: Option<String>) -> Result<(), CoreError> {
+        self.reopen_report_as(id, reason, None)
+    }
+
+    pub fn reopen_report_as(
+        &self,
+        id: Uuid,
+        reason: Option<String>,
+        acting_for: Option<Uuid>,
+    ) -> Result<(), CoreError> {
         let reason = reason
             .map(|c| c.trim().to_owned())
             .filter(|c| !c.is_empty());
         if let Some(c) = &reason {
             require_text(c, COMMENT_MAX)?;
         }
-        if !self.report(id)?.can_reopen {
+        if !self.report_as(id, acting_for)?.can_reopen {
             return Err(CoreError::Refused(ErrorCode::ReportNotReopenable));
         }
-        self.queue(OpBody::ReopenReport {
-            report_id: id,
-            reason,
-        })?;
+        self.queue_as(
+            OpBody::ReopenReport {
+                report_id: id,
+                reason,
+            },
+            acting_for,
+        )?;
         Ok(())
     }
 
     pub fn vote(&self, consultation: Uuid, options: Vec<Uuid>) -> Result<(), CoreError> {
-        let c = self.consultation(consultation)?;
+        self.vote_as(consultation, options, None)
+    }
+
+    /// [`Profile::vote`], or, with `acting_for`, a vote for that resident as their proxy. It counts as their
+    /// one vote unless they vote themselves, which always wins on the hub.
+    pub fn vote_as(
+        &self,
+        consultation: Uuid,
+        options: Vec<Uuid>,
+        acting_for: Option<Uuid>,
+    ) -> Result<(), CoreError> {
+        let c = self.consultation_as(consultation, acting_for)?;
         match c.status {
             ConsultationStatus::Closed => {
                 return Err(CoreError::Refused(ErrorCode::ConsultationClosed))
@@ -550,10 +643,13 @@ impl Profile {
         {
             return Err(CoreError::Refused(ErrorCode::InvalidChoice));
         }
-        self.queue(OpBody::CastVote {
-            consultation_id: consultation,
-            option_ids: options,
-        })?;
+        self.queue_as(
+            OpBody::CastVote {
+                consultation_id: consultation,
+                option_ids: options,
+            },
+            acting_for,
+        )?;
         Ok(())
     }
 
@@ -561,6 +657,9 @@ impl Profile {
     pub fn sign_out(&self) -> Result<(), CoreError> {
         let user = self.keychain_user()?;
         keychain::forget(&user)?;
+        for r in store::remote::all(&self.db())? {
+            keychain::forget(&r.keychain_user)?;
+        }
         *self.token.lock().unwrap_or_else(|p| p.into_inner()) = None;
         {
             let mut db = self.db();
@@ -573,6 +672,8 @@ impl Profile {
             store::photos::clear(&tx)?;
             store::messages::clear(&tx)?;
             store::receipts::clear(&tx)?;
+            store::proxy::clear(&tx)?;
+            store::remote::clear(&tx)?;
             settings::clear_membership(&tx)?;
             tx.commit()?;
         }

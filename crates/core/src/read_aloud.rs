@@ -209,6 +209,8 @@ mod tests {
             satisfaction: None,
             at: at(h),
             receipts: vec![],
+            actor_id: None,
+            on_behalf_of: None,
         };
         let r = ReportView {
             id: Uuid::nil(),

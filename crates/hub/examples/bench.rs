@@ -1,12 +1,15 @@
 //! Throughput of a real hub over loopback HTTP:
-//! push — ops/s for batches of 500 report / vote ops; pull — changes/s reading a community with
-//! 10,000 notices from cursor 0. Run: `cargo run --release -p linli-hub --example bench`.
+//! push — ops/s for batches of 500 report / vote ops, made by the resident themselves and by a proxy
+//! (亲友代办) for them (the grant check and the act record on every op); pull — changes/s reading a
+//! community with 10,000 notices from cursor 0. Run: `cargo run --release -p linli-hub --example bench`.
 use std::time::Instant;
 
 use chrono::Utc;
 use linli_hub::admin;
 use linli_hub::store::NewNotice;
-use linli_proto::{JoinResponse, Op, OpBody, OpStatus, PullPage, PushResponse, Urgency};
+use linli_proto::{
+    JoinResponse, Op, OpBody, OpStatus, ProxyScope, PullPage, PushResponse, Urgency,
+};
 use uuid::Uuid;
 
 const BATCH: usize = 500;
@@ -46,7 +49,8 @@ async fn join(http: &reqwest::Client, url: &str, code: &str) -> JoinResponse {
         .unwrap()
 }
 
-async fn push_run(http: &reqwest::Client) -> f64 {
+/// Pushes the batches; with `proxied`, a second resident pushes them for the first through a grant.
+async fn push_run(http: &reqwest::Client, proxied: bool) -> f64 {
     let dir = tempfile::tempdir().unwrap();
     let hub = linli_hub::spawn_for_tests(dir.path()).await;
     let codes = admin::demo::seed_demo(hub.hub()).unwrap();
@@ -55,7 +59,22 @@ async fn push_run(http: &reqwest::Client) -> f64 {
         .into_iter()
         .find(|c| c.closed_at.is_none())
         .unwrap();
-    let dev = join(http, &hub.url(), &codes[0].code).await;
+    let principal = join(http, &hub.url(), &codes[0].code).await;
+    let (dev, on_behalf_of) = if proxied {
+        let proxy = join(http, &hub.url(), &codes[1].code).await;
+        admin::proxy::grant(
+            hub.hub(),
+            &principal.resident_id.to_string(),
+            &proxy.resident_id.to_string(),
+            &[ProxyScope::Report, ProxyScope::Vote],
+            None,
+            None,
+        )
+        .unwrap();
+        (proxy, Some(principal.resident_id))
+    } else {
+        (principal, None)
+    };
     let mut seq = 0i64;
     let mut batches = Vec::new();
     for _ in 0..BATCHES {
@@ -81,7 +100,7 @@ async fn push_run(http: &reqwest::Client) -> f64 {
                     id: Uuid::now_v7(),
                     device_seq: seq,
                     created_at: Utc::now(),
-                    on_behalf_of: None,
+                    on_behalf_of,
                     body,
                 }
             })
@@ -155,10 +174,12 @@ async fn main() {
     let http = reqwest::Client::new();
     let (cores, model) = machine();
     let mut push = Vec::new();
+    let mut proxied = Vec::new();
     let mut pull = Vec::new();
     let mut pulled = 0;
     for _ in 0..RUNS {
-        push.push(push_run(&http).await);
+        push.push(push_run(&http, false).await);
+        proxied.push(push_run(&http, true).await);
         let (rate, n) = pull_run(&http).await;
         pull.push(rate);
         pulled = n;
@@ -170,6 +191,15 @@ async fn main() {
         "| push, {BATCHES} batches × {BATCH} ops (½ reports, ½ votes) | {:.0} ops/s | {} |",
         median(push.clone()),
         push.iter()
+            .map(|r| format!("{r:.0}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    println!(
+        "| push by a proxy for the resident (on_behalf_of), same batches | {:.0} ops/s | {} |",
+        median(proxied.clone()),
+        proxied
+            .iter()
             .map(|r| format!("{r:.0}"))
             .collect::<Vec<_>>()
             .join(", ")

@@ -20,6 +20,9 @@ pub enum HubError {
     Seed(String),
     #[error("transparency-log key: {0}")]
     LogKey(String),
+    /// Several residents joined for that household; staff pick one by id.
+    #[error("several residents live there: {0:?}")]
+    AmbiguousResident(Vec<uuid::Uuid>),
 }
 
 impl From<StoreError> for HubError {
@@ -65,6 +68,16 @@ pub fn status_for(code: ErrorCode) -> StatusCode {
         | SequenceGap => StatusCode::CONFLICT,
         UnknownCategory | UnknownAddress | BlobMissing | BlobHashMismatch | BlobTypeUnsupported
         | ReasonRequired => StatusCode::UNPROCESSABLE_ENTITY,
+        ProxyNotGranted | ProxyScopeMissing | ProxyGrantRevoked | ProxyGrantGivenUp
+        | ProxyGrantExpired => StatusCode::FORBIDDEN,
+        ProxyCodeInvalid => StatusCode::NOT_FOUND,
+        ProxyCodeUsed
+        | ProxyCodeExpired
+        | ProxyOwnVoteStands
+        | ProxyTooManyProxies
+        | ProxyTooManyPrincipals
+        | ProxyAlreadyGranted => StatusCode::CONFLICT,
+        ProxySelf | ProxyDaysOutOfRange => StatusCode::BAD_REQUEST,
     }
 }
 

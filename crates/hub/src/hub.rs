@@ -26,6 +26,8 @@ struct Inner {
     head: watch::Sender<i64>,
     join_failures: FailedAttempts,
     log_signer: NoteSigner,
+    /// Wrong proxy authorization codes, limited like invitation codes.
+    proxy_code_failures: FailedAttempts,
 }
 
 impl Hub {
@@ -50,6 +52,7 @@ impl Hub {
                 head: watch::Sender::new(head),
                 join_failures: FailedAttempts::default(),
                 log_signer,
+                proxy_code_failures: FailedAttempts::default(),
             }),
         })
     }
@@ -92,6 +95,10 @@ impl Hub {
 
     pub(crate) fn join_failures(&self) -> &FailedAttempts {
         &self.inner.join_failures
+    }
+
+    pub(crate) fn proxy_code_failures(&self) -> &FailedAttempts {
+        &self.inner.proxy_code_failures
     }
 
     /// Re-reads the head of the change log and nudges subscribers when it moved. Called after every

@@ -15,8 +15,8 @@ use crate::clock::{Clock, SystemClock};
 use crate::error::HubError;
 use crate::hub::Hub;
 
-/// How often the server looks for writes made by other processes (admin commands) and for
-/// consultations whose closing time passed.
+/// How often the server looks for writes made by other processes (admin commands), for
+/// consultations whose closing time passed and for proxy grants that expired.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(300);
 
 impl Hub {
@@ -60,6 +60,7 @@ async fn poll(hub: Hub, mut closing: watch::Receiver<bool>) {
         let now = hub.now();
         let result = tokio::task::spawn_blocking(move || {
             h.store().close_due_consultations(now)?;
+            h.store().log_expired_grants(now)?;
             h.notify();
             Ok::<_, crate::store::StoreError>(())
         })

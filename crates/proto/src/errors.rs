@@ -48,6 +48,21 @@ pub enum ErrorCode {
     // -- sync
     SequenceGap,
     OpConflict,
+    // -- authorized proxies (亲友代办)
+    ProxyNotGranted,
+    ProxyScopeMissing,
+    ProxyGrantRevoked,
+    ProxyGrantGivenUp,
+    ProxyGrantExpired,
+    ProxyOwnVoteStands,
+    ProxyTooManyProxies,
+    ProxyTooManyPrincipals,
+    ProxyCodeInvalid,
+    ProxyCodeUsed,
+    ProxyCodeExpired,
+    ProxySelf,
+    ProxyAlreadyGranted,
+    ProxyDaysOutOfRange,
 }
 
 impl ErrorCode {
@@ -96,6 +111,23 @@ const ALL_CODES: &[(ErrorCode, &str)] = &[
     (ErrorCode::InvalidChoice, "invalid_choice"),
     (ErrorCode::SequenceGap, "sequence_gap"),
     (ErrorCode::OpConflict, "op_conflict"),
+    (ErrorCode::ProxyNotGranted, "proxy_not_granted"),
+    (ErrorCode::ProxyScopeMissing, "proxy_scope_missing"),
+    (ErrorCode::ProxyGrantRevoked, "proxy_grant_revoked"),
+    (ErrorCode::ProxyGrantGivenUp, "proxy_grant_given_up"),
+    (ErrorCode::ProxyGrantExpired, "proxy_grant_expired"),
+    (ErrorCode::ProxyOwnVoteStands, "proxy_own_vote_stands"),
+    (ErrorCode::ProxyTooManyProxies, "proxy_too_many_proxies"),
+    (
+        ErrorCode::ProxyTooManyPrincipals,
+        "proxy_too_many_principals",
+    ),
+    (ErrorCode::ProxyCodeInvalid, "proxy_code_invalid"),
+    (ErrorCode::ProxyCodeUsed, "proxy_code_used"),
+    (ErrorCode::ProxyCodeExpired, "proxy_code_expired"),
+    (ErrorCode::ProxySelf, "proxy_self"),
+    (ErrorCode::ProxyAlreadyGranted, "proxy_already_granted"),
+    (ErrorCode::ProxyDaysOutOfRange, "proxy_days_out_of_range"),
 ];
 
 impl ErrorCode {

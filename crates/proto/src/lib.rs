@@ -14,6 +14,7 @@ pub mod limits;
 pub mod log;
 pub mod notices;
 pub mod ops;
+pub mod proxy;
 pub mod pull;
 pub mod reports;
 
@@ -24,6 +25,7 @@ pub use join::*;
 pub use log::*;
 pub use notices::*;
 pub use ops::*;
+pub use proxy::*;
 pub use pull::*;
 pub use reports::*;
 

@@ -7,7 +7,9 @@ use ts_rs::TS;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::{Building, Category, Community, Consultation, Household, Notice, Report};
+use crate::{
+    Building, Category, Community, Consultation, Household, Notice, ProxyAct, ProxyGrant, Report,
+};
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
@@ -53,4 +55,8 @@ pub enum Record {
     ReportRemoved {
         id: Uuid,
     },
+    /// A grant where the caller is the principal or the proxy, after each change (亲友代办).
+    ProxyGrant(ProxyGrant),
+    /// For the principal: something a proxy did for them (their 代办记录).
+    ProxyAct(ProxyAct),
 }

@@ -120,6 +120,12 @@ pub struct ReportEvent {
     /// owner so their device can check the log holds them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub receipts: Vec<crate::LogReceipt>,
+    /// For an act by a proxy: the proxy's resident id (`actor` is `proxy`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_id: Option<Uuid>,
+    /// For an act by a proxy: the resident it was done for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<Uuid>,
 }
 
 /// A report rendered for its owner (the resident who made it, their household, or a proxy with `report`).

@@ -5,9 +5,8 @@
 //!
 //! Do not change: committed to in the log.
 //!
-//! A `proxy_grant` leaf ([`crate::LeafKind::ProxyGrant`]) gets its record variant when proxy grants
-//! land on the hub; older readers refuse unknown variants, so add it as a new variant, never by
-//! reusing one.
+//! New record kinds are added as new variants, never by reusing one: older readers refuse unknown
+//! variants.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -56,6 +55,18 @@ pub enum Record {
         event: String,
         text: String,
     },
+    /// A proxy grant (亲友代办) was created or ended (leaf kind `proxy_grant`): who may act for whom is
+    /// part of the record, so a grant can't be made or taken back unseen. Residents are named by
+    /// [`party_tag`], never by id.
+    ProxyGrant {
+        v: u8,
+        grant: String,
+        principal: String,
+        proxy: String,
+        scopes: Vec<String>,
+        status: String,
+        expires_at_ms: i64,
+    },
 }
 
 /// Votes for one option in a [`Record::Tally`].
@@ -87,7 +98,8 @@ impl Record {
             Record::Vote { v, .. }
             | Record::Tally { v, .. }
             | Record::ReportStatus { v, .. }
-            | Record::ReportReply { v, .. } => *v,
+            | Record::ReportReply { v, .. }
+            | Record::ProxyGrant { v, .. } => *v,
         }
     }
 
@@ -104,6 +116,7 @@ impl Record {
             Record::Tally { .. } => kind == LeafKind::TallyFinal,
             Record::ReportStatus { .. } => kind == LeafKind::ReportStatus,
             Record::ReportReply { .. } => kind == LeafKind::ReportReply,
+            Record::ProxyGrant { .. } => kind == LeafKind::ProxyGrant,
         }
     }
 }
@@ -116,6 +129,17 @@ pub fn ballot_tag(consultation: &str, ballot_key: &str) -> String {
     h.update(consultation.as_bytes());
     h.update(b"\n");
     h.update(ballot_key.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// The tag of a party to a grant: hex SHA-256 of `"linli-party\n" || grant || "\n" || resident id`, so the
+/// same resident looks different in every grant and an opened record names nobody to outsiders.
+pub fn party_tag(grant: &str, resident: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"linli-party\n");
+    h.update(grant.as_bytes());
+    h.update(b"\n");
+    h.update(resident.as_bytes());
     hex::encode(h.finalize())
 }
 

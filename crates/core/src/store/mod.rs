@@ -11,7 +11,9 @@ pub mod messages;
 pub mod notices;
 pub mod outbox;
 pub mod photos;
+pub mod proxy;
 pub mod receipts;
+pub mod remote;
 pub mod reports;
 pub mod settings;
 
@@ -54,6 +56,24 @@ pub const MIGRATIONS: &[&str] = &[
         idx INTEGER PRIMARY KEY, kind TEXT NOT NULL, target TEXT NOT NULL, leaf BLOB NOT NULL,
         record TEXT NOT NULL, verified_size INTEGER, verified_at TEXT);
     CREATE INDEX log_receipts_target ON log_receipts (target);
+    "#,
+    // 3: authorized proxies (亲友代办): the resident's grants and the acts done for them; what they read for
+    // each principal they act for, kept apart by principal; ops queued for a principal are marked with them.
+    r#"
+    ALTER TABLE outbox ADD COLUMN principal TEXT;
+    CREATE TABLE proxy_grants (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, json TEXT NOT NULL);
+    CREATE TABLE proxy_acts (id TEXT PRIMARY KEY, at TEXT NOT NULL, json TEXT NOT NULL);
+    CREATE TABLE proxy_records (
+        principal TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL,
+        PRIMARY KEY (principal, kind, id));
+    CREATE TABLE proxy_cursors (principal TEXT PRIMARY KEY, cursor INTEGER NOT NULL);
+    CREATE TABLE proxy_remotes (
+        visitor_id TEXT PRIMARY KEY, hub_url TEXT NOT NULL, keychain_user TEXT NOT NULL,
+        next_seq INTEGER NOT NULL DEFAULT 1);
+    CREATE TABLE remote_outbox (
+        op_id TEXT PRIMARY KEY, visitor_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,
+        target TEXT NOT NULL, principal TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'pending',
+        applied_version INTEGER, op TEXT NOT NULL, UNIQUE (visitor_id, seq));
     "#,
 ];
 

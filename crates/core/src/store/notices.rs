@@ -58,13 +58,15 @@ pub fn get_replica(conn: &Connection, id: Uuid) -> Result<Option<Notice>, CoreEr
 const SELECT_ALL: &str = "SELECT n.json, n.read OR o.target IS NOT NULL, COALESCE(o.pending, 0)
     FROM notices n LEFT JOIN (
         SELECT target, MAX(state = 'pending') AS pending FROM outbox
-        WHERE kind = 'mark_notice_read' GROUP BY target
+        WHERE kind = 'mark_notice_read' AND principal IS NULL GROUP BY target
     ) o ON o.target = n.id";
 
 /// For one notice: index lookups in the outbox.
 const SELECT_ONE: &str = "SELECT n.json,
-        n.read OR EXISTS (SELECT 1 FROM outbox o WHERE o.target = n.id AND o.kind = 'mark_notice_read'),
-        EXISTS (SELECT 1 FROM outbox o WHERE o.target = n.id AND o.kind = 'mark_notice_read' AND o.state = 'pending')
+        n.read OR EXISTS (SELECT 1 FROM outbox o WHERE o.target = n.id AND o.kind = 'mark_notice_read'
+            AND o.principal IS NULL),
+        EXISTS (SELECT 1 FROM outbox o WHERE o.target = n.id AND o.kind = 'mark_notice_read' AND o.state = 'pending'
+            AND o.principal IS NULL)
     FROM notices n WHERE n.id = ?1";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, bool, bool)> {
@@ -98,7 +100,8 @@ pub fn get(conn: &Connection, id: Uuid) -> Result<Option<NoticeRow>, CoreError> 
 pub fn unread_count(conn: &Connection) -> Result<i64, CoreError> {
     Ok(conn.query_row(
         "SELECT COUNT(*) FROM notices n WHERE n.read = 0 AND NOT EXISTS
-            (SELECT 1 FROM outbox o WHERE o.target = n.id AND o.kind = 'mark_notice_read')",
+            (SELECT 1 FROM outbox o WHERE o.target = n.id AND o.kind = 'mark_notice_read'
+                AND o.principal IS NULL)",
         [],
         |r| r.get(0),
     )?)

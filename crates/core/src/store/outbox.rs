@@ -4,6 +4,7 @@
 use crate::CoreError;
 use linli_proto::{Op, OpBody};
 use rusqlite::{Connection, OptionalExtension};
+use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpState {
@@ -36,14 +37,16 @@ pub fn target(body: &OpBody) -> String {
 
 pub fn insert(conn: &Connection, op: &Op) -> Result<(), CoreError> {
     conn.prepare_cached(
-        "INSERT INTO outbox (seq, op_id, kind, target, state, op) VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
+        "INSERT INTO outbox (seq, op_id, kind, target, state, op, principal)
+         VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?6)",
     )?
     .execute(rusqlite::params![
         op.device_seq,
         op.id.to_string(),
         op.body.kind(),
         target(&op.body),
-        serde_json::to_string(op)?
+        serde_json::to_string(op)?,
+        op.on_behalf_of.map(|p| p.to_string())
     ])?;
     Ok(())
 }
@@ -75,11 +78,23 @@ pub fn pending(conn: &Connection, limit: usize) -> Result<Vec<Op>, CoreError> {
     rows.map(|r| to_row(r?).map(|o| o.op)).collect()
 }
 
-/// Every op (pending or applied-awaiting-pull) of the given kinds, in sequence order.
-pub fn all_of_kinds(conn: &Connection, kinds: &[&str]) -> Result<Vec<OutboxRow>, CoreError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT op, state, applied_version, kind FROM outbox ORDER BY seq")?;
-    let rows = stmt.query_map([], |r| Ok((decode(r)?, r.get::<_, String>(3)?)))?;
+/// Every op (pending or applied-awaiting-pull) of the given kinds, in sequence order: the resident's own
+/// (`principal` `None`) or those queued for one principal, never both.
+pub fn all_of_kinds(
+    conn: &Connection,
+    kinds: &[&str],
+    principal: Option<Uuid>,
+) -> Result<Vec<OutboxRow>, CoreError> {
+    // Ops for a principal on another community's hub wait in `remote_outbox`; a principal is on one hub.
+    let mut stmt = conn.prepare_cached(
+        "SELECT op, state, applied_version, kind, seq FROM outbox WHERE principal IS ?1
+         UNION ALL
+         SELECT op, state, applied_version, kind, seq FROM remote_outbox WHERE principal = ?1
+         ORDER BY 5",
+    )?;
+    let rows = stmt.query_map([principal.map(|p| p.to_string())], |r| {
+        Ok((decode(r)?, r.get::<_, String>(3)?))
+    })?;
     let mut out = Vec::new();
     for row in rows {
         let (row, kind) = row?;
@@ -90,18 +105,29 @@ pub fn all_of_kinds(conn: &Connection, kinds: &[&str]) -> Result<Vec<OutboxRow>,
     Ok(out)
 }
 
-/// Ops about one record, in sequence order.
-pub fn for_target(conn: &Connection, target: &str) -> Result<Vec<OutboxRow>, CoreError> {
+/// Ops about one record, in sequence order (own, or queued for `principal`).
+pub fn for_target(
+    conn: &Connection,
+    target: &str,
+    principal: Option<Uuid>,
+) -> Result<Vec<OutboxRow>, CoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT op, state, applied_version FROM outbox WHERE target = ?1 ORDER BY seq",
+        "SELECT op, state, applied_version, seq FROM outbox WHERE target = ?1 AND principal IS ?2
+         UNION ALL
+         SELECT op, state, applied_version, seq FROM remote_outbox WHERE target = ?1 AND principal = ?2
+         ORDER BY 4",
     )?;
-    let rows = stmt.query_map([target], decode)?;
+    let rows = stmt.query_map(
+        rusqlite::params![target, principal.map(|p| p.to_string())],
+        decode,
+    )?;
     rows.map(|r| to_row(r?)).collect()
 }
 
 pub fn pending_count(conn: &Connection) -> Result<i64, CoreError> {
     Ok(conn.query_row(
-        "SELECT COUNT(*) FROM outbox WHERE state = 'pending'",
+        "SELECT (SELECT COUNT(*) FROM outbox WHERE state = 'pending')
+              + (SELECT COUNT(*) FROM remote_outbox WHERE state = 'pending')",
         [],
         |r| r.get(0),
     )?)

@@ -56,6 +56,11 @@ impl Profile {
             push::push(self, &client, &mut outcome, &mut problems).await?;
             let applied_before_pull = store::outbox::max_applied_seq(&self.db())?;
             pull::pull(self, &client, &mut outcome, &mut problems).await?;
+            for principal in self.active_principals()? {
+                pull::pull_for(self, &client, principal, false, &mut outcome).await?;
+            }
+            super::remote::sync_remotes(self, &mut outcome).await?;
+            self.forget_ended_principals()?;
             self.caught_up(applied_before_pull)?;
             // A receipt that did not open is reported before the log is checked; the data synced
             // stays (it is what the hub says), the warning is what matters.

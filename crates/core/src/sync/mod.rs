@@ -5,3 +5,12 @@ mod engine;
 pub mod nudge;
 mod pull;
 mod push;
+mod remote;
+
+/// A client for another community's hub through one of this resident's visitor credentials.
+pub(crate) fn remote_client(
+    profile: &crate::Profile,
+    r: &crate::store::remote::Remote,
+) -> Result<crate::http::HubClient, crate::CoreError> {
+    remote::client_for(profile, r)
+}

@@ -18,6 +18,7 @@ pub(super) async fn pull(
 ) -> Result<(), CoreError> {
     let log_pinned = settings::get(&profile.db(), settings::LOG_KEY)?.is_some();
     let first_sync = settings::get_i64(&profile.db(), settings::CURSOR)?.unwrap_or(0) == 0;
+    let lang = profile.language();
     loop {
         let cursor = settings::get_i64(&profile.db(), settings::CURSOR)?.unwrap_or(0);
         let page = client.pull(cursor, PULL_PAGE_MAX).await?;
@@ -26,7 +27,7 @@ pub(super) async fn pull(
             let mut db = profile.db();
             let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             for change in &page.changes {
-                apply(&tx, &change.record, first_sync, &mut notes)?;
+                apply(&tx, &change.record, first_sync, lang, &mut notes)?;
                 if log_pinned {
                     keep_receipts(&tx, &change.record, problems)?;
                 }
@@ -93,6 +94,7 @@ fn apply(
     conn: &Connection,
     record: &Record,
     first_sync: bool,
+    lang: linli_i18n::Lang,
     notes: &mut Vec<CoreEvent>,
 ) -> Result<(), CoreError> {
     match record {
@@ -126,6 +128,125 @@ fn apply(
             }
         }
         Record::ReportRemoved { id } => store::reports::remove(conn, *id)?,
+        Record::ProxyGrant(g) => {
+            store::proxy::put_grant(conn, g)?;
+            if !first_sync {
+                // Kept for both residents: "王芳（女儿）现在可以为您代办…", "…已收回您的代办授权".
+                store::messages::insert(
+                    conn,
+                    crate::proxy::GRANT_MESSAGE,
+                    &g.id.to_string(),
+                    g.status.as_str(),
+                    None,
+                )?;
+                notes.push(CoreEvent::ProxyGrantChanged {
+                    id: g.id,
+                    status: g.status,
+                });
+            }
+        }
+        Record::ProxyAct(a) => {
+            let new = store::proxy::put_act(conn, a)?;
+            if new && !first_sync && a.kind == "cast_vote" {
+                // A vote cast for the principal is kept as a message too: "王芳（女儿）代您投票：…".
+                store::messages::insert(
+                    conn,
+                    &a.kind,
+                    &a.id.to_string(),
+                    crate::proxy::ACT_MESSAGE,
+                    None,
+                )?;
+            }
+            if new && !first_sync {
+                notes.push(CoreEvent::ProxyActed {
+                    id: a.id,
+                    kind: a.kind.clone(),
+                    text: crate::proxy::act_line(lang, a),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads the feed of one principal this resident acts for (亲友代办) into its own, separate tables. When the
+/// hub refuses because the grant ended, everything read for that principal is forgotten; the rest of the
+/// sync goes on.
+pub(super) async fn pull_for(
+    profile: &Profile,
+    client: &HubClient,
+    principal: uuid::Uuid,
+    as_visitor: bool,
+    outcome: &mut SyncOutcome,
+) -> Result<(), CoreError> {
+    loop {
+        let cursor = store::proxy::cursor(&profile.db(), principal)?;
+        let fetched = if as_visitor {
+            client.visitor_pull(principal, cursor, PULL_PAGE_MAX).await
+        } else {
+            client.pull_for(principal, cursor, PULL_PAGE_MAX).await
+        };
+        let page = match fetched {
+            Ok(p) => p,
+            Err(CoreError::Hub { code, .. }) if is_grant_refusal(code) => {
+                store::proxy::forget_principal(&profile.db(), principal)?;
+                profile.emit(CoreEvent::DataChanged);
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        };
+        {
+            let mut db = profile.db();
+            let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            for change in &page.changes {
+                apply_for(&tx, principal, &change.record)?;
+            }
+            store::proxy::set_cursor(&tx, principal, page.next_cursor)?;
+            tx.commit()?;
+        }
+        outcome.changes_pulled += page.changes.len();
+        if !page.changes.is_empty() {
+            profile.emit(CoreEvent::DataChanged);
+        }
+        if !page.has_more {
+            return Ok(());
+        }
+        if page.next_cursor <= cursor {
+            return Err(CoreError::Protocol(format!(
+                "pull for a principal did not advance past cursor {cursor}"
+            )));
+        }
+    }
+}
+
+/// The hub's answers that mean "this grant no longer lets you read".
+pub(crate) fn is_grant_refusal(code: linli_proto::ErrorCode) -> bool {
+    use linli_proto::ErrorCode::*;
+    matches!(
+        code,
+        ProxyNotGranted | ProxyGrantRevoked | ProxyGrantGivenUp | ProxyGrantExpired
+    )
+}
+
+fn apply_for(conn: &Connection, principal: uuid::Uuid, record: &Record) -> Result<(), CoreError> {
+    use store::proxy::{self as px, Kind};
+    match record {
+        Record::Community(c) => px::put(conn, principal, Kind::Community, "community", c)?,
+        Record::Household(h) => px::put(conn, principal, Kind::Household, "household", h)?,
+        Record::Category(c) => px::put(conn, principal, Kind::Category, &c.key, c)?,
+        Record::Building(b) => px::put(conn, principal, Kind::Building, &b.id.to_string(), b)?,
+        Record::Notice(n) => px::put(conn, principal, Kind::Notice, &n.id.to_string(), n)?,
+        Record::NoticeRemoved { id } => px::remove(conn, principal, Kind::Notice, &id.to_string())?,
+        Record::Consultation(c) => {
+            px::put(conn, principal, Kind::Consultation, &c.id.to_string(), c)?
+        }
+        Record::ConsultationRemoved { id } => {
+            px::remove(conn, principal, Kind::Consultation, &id.to_string())?
+        }
+        Record::Report(r) => px::put(conn, principal, Kind::Report, &r.id.to_string(), r)?,
+        Record::ReportRemoved { id } => px::remove(conn, principal, Kind::Report, &id.to_string())?,
+        // The hub keeps grant and act records to the principal's own feed.
+        Record::ProxyGrant(_) | Record::ProxyAct(_) => {}
     }
     Ok(())
 }

@@ -8,4 +8,5 @@ pub mod devices;
 pub mod invites;
 pub mod log;
 pub mod notices;
+pub mod proxy;
 pub mod reports;

@@ -6,6 +6,8 @@ pub mod join;
 pub mod lang;
 pub mod log;
 pub mod openapi;
+pub mod proxy;
+pub mod proxy_visitor;
 pub mod rate_limit;
 pub mod records;
 pub mod sync;
@@ -99,6 +101,18 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/log/consistency", get(log::consistency))
         .route("/v1/log/leaves", get(log::leaves))
         .route("/v1/log/tallies", get(log::tallies))
+        .route("/v1/proxy/invites", post(proxy::create_invite))
+        .route("/v1/proxy/accept", post(proxy::accept))
+        .route("/v1/proxy/grants", get(proxy::grants))
+        .route("/v1/proxy/grants/{id}/revoke", post(proxy::revoke))
+        .route("/v1/proxy/visitors", post(proxy_visitor::accept))
+        .route("/v1/proxy/visitor/pull", get(proxy_visitor::pull))
+        .route("/v1/proxy/visitor/push", post(proxy_visitor::push))
+        .route("/v1/proxy/visitor/grants", get(proxy_visitor::grants))
+        .route(
+            "/v1/proxy/visitor/grants/{id}/give-up",
+            post(proxy_visitor::give_up),
+        )
         .layer(DefaultBodyLimit::max(JSON_BODY_MAX))
         // JSON answers (pull pages above all: ~0.6 kB per change, very repetitive) go compressed when the
         // device accepts it; SSE, images and small answers (a push answer, "nothing new") stay plain: a

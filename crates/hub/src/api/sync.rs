@@ -22,11 +22,18 @@ pub struct PullQuery {
     pub cursor: Option<i64>,
     /// Changes per page, at most 1000.
     pub limit: Option<u32>,
+    /// A proxy reads the feed of the resident it acts for (亲友代办): that resident's id. The grant must
+    /// be active; only what its scopes cover is returned. Keep a separate cursor per principal.
+    #[serde(rename = "for")]
+    #[param(rename = "for")]
+    pub for_principal: Option<uuid::Uuid>,
 }
 
 /// Every change visible to the caller after `cursor`, oldest first, each the record's current state.
 #[utoipa::path(get, path = "/v1/pull", security(("bearer" = [])), params(PullQuery),
-    responses((status = 200, body = PullPage), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = PullPage), (status = 401, body = ErrorBody),
+        (status = 403, description = "proxy_not_granted / proxy_grant_revoked / proxy_grant_given_up / proxy_grant_expired",
+            body = ErrorBody)))]
 pub async fn pull(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -39,7 +46,11 @@ pub async fn pull(
         .unwrap_or(PULL_PAGE_DEFAULT)
         .clamp(1, limits::PULL_PAGE_MAX);
     let now = state.hub.now();
-    let page = blocking(&state.hub, move |s| s.pull(&viewer, cursor, limit, now)).await?;
+    let page = blocking(&state.hub, move |s| match q.for_principal {
+        None => s.pull(&viewer, cursor, limit, now),
+        Some(principal) => s.pull_for(&viewer, principal, cursor, limit, now),
+    })
+    .await?;
     Ok(Json(PullPage {
         changes: page.changes,
         next_cursor: page.next_cursor,

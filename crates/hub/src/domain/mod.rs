@@ -2,6 +2,7 @@
 //! lifecycle, ballots and blob types. Every storage backend calls these, so the rules live once.
 pub mod blob_kind;
 pub mod invite_code;
+pub mod proxy_rules;
 pub mod report_rules;
 pub mod token;
 pub mod validate;

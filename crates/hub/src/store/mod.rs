@@ -4,9 +4,9 @@ pub mod sqlite;
 
 use chrono::{DateTime, Utc};
 use linli_proto::{
-    Attachment, Category, Change, Community, Consultation, ErrorCode, Household, LogReceipt,
-    Notice, Op, OpStatus, Report, ReportStatus, ResultsVisibility, Satisfaction, Urgency,
-    VoteScope,
+    Attachment, Category, Change, Community, Consultation, ErrorCode, GrantParty, Household,
+    LogReceipt, Notice, Op, OpStatus, ProxyAct, ProxyGrant, ProxyScope, Report, ReportStatus,
+    ResultsVisibility, Satisfaction, Urgency, VoteScope,
 };
 use linli_tlog::{Hash, NoteSigner};
 use serde::{Deserialize, Serialize};
@@ -229,6 +229,25 @@ pub struct ReportFilter {
     pub status: Option<ReportStatus>,
 }
 
+/// A grant staff create at the office, after checking both residents in person.
+#[derive(Debug, Clone)]
+pub struct OfficeGrant {
+    pub principal: Uuid,
+    pub proxy: Uuid,
+    pub proxy_name: Option<String>,
+    pub scopes: Vec<ProxyScope>,
+    pub days: i64,
+}
+
+/// Proxy limits of the community.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ProxyLimits {
+    /// Active proxies one principal may have.
+    pub max_proxies: i64,
+    /// Principals one proxy may act for.
+    pub max_principals: i64,
+}
+
 /// Everything the hub stores. Methods are blocking; the server calls them from `spawn_blocking`.
 pub trait Store: Send + Sync + 'static {
     // -- community and address book
@@ -357,4 +376,76 @@ pub trait Store: Send + Sync + 'static {
     fn log_tallies(&self) -> StoreResult<Vec<LogReceipt>>;
     /// Every vote leaf, opened: for the auditor the office appoints, never served over the API.
     fn log_vote_openings(&self) -> StoreResult<Vec<LogReceipt>>;
+    // -- authorized proxies (亲友代办)
+    /// Stores a one-time code (its hash) the principal hands to a relative.
+    fn create_proxy_code(
+        &self,
+        principal: &Viewer,
+        code_hash: &str,
+        scopes: &[ProxyScope],
+        days: i64,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Redeems a code into a grant to the caller; `Refused(proxy_*)` when it can't be used.
+    fn accept_proxy_code(
+        &self,
+        proxy: &Viewer,
+        code_hash: &str,
+        proxy_name: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ProxyGrant>;
+    /// A grant made by staff at the office.
+    fn grant_proxy(&self, g: &OfficeGrant, now: DateTime<Utc>) -> StoreResult<ProxyGrant>;
+    /// Grants where the resident is the principal or the proxy, newest first.
+    fn proxy_grants_of(&self, resident: Uuid, now: DateTime<Utc>) -> StoreResult<Vec<ProxyGrant>>;
+    /// Every grant (staff).
+    fn proxy_grants(&self, now: DateTime<Utc>) -> StoreResult<Vec<ProxyGrant>>;
+    fn proxy_grant(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<Option<ProxyGrant>>;
+    /// Ends a grant: `revoked` by the principal or staff, `given_up` by the proxy.
+    fn end_proxy_grant(
+        &self,
+        id: Uuid,
+        by: GrantParty,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ProxyGrant>;
+    /// The principal's change feed as the proxy may see it: after the grant check, only what its
+    /// scopes cover.
+    fn pull_for(
+        &self,
+        proxy: &Viewer,
+        principal: Uuid,
+        cursor: i64,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> StoreResult<FeedPage>;
+    /// Logs grants that expired since the last call as grant changes, for both residents' feeds.
+    fn log_expired_grants(&self, now: DateTime<Utc>) -> StoreResult<usize>;
+    /// Every act proxies did for the principal, oldest first.
+    fn proxy_acts(&self, principal: Uuid) -> StoreResult<Vec<ProxyAct>>;
+    fn proxy_limits(&self) -> StoreResult<ProxyLimits>;
+    fn set_proxy_limits(&self, limits: ProxyLimits) -> StoreResult<()>;
+    /// Creates a visitor (a relative from another community) and redeems the code for it; answers the
+    /// grant and the visitor's id.
+    fn accept_proxy_code_as_visitor(
+        &self,
+        code_hash: &str,
+        token_hash: &str,
+        name: Option<&str>,
+        home: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(ProxyGrant, Uuid)>;
+    /// The visitor behind a visitor token, as a viewer without household.
+    fn authenticate_visitor(&self, token_hash: &str) -> StoreResult<Option<Viewer>>;
+    /// Applies one visitor op exactly once, in order; only ops for a principal are accepted.
+    fn push_visitor_op(
+        &self,
+        visitor: &Viewer,
+        op: &Op,
+        now: DateTime<Utc>,
+    ) -> StoreResult<OpOutcome>;
+    /// The resident staff mean by a resident id or a device id.
+    fn resident_by_id(&self, id: Uuid) -> StoreResult<Option<Uuid>>;
+    /// Residents who joined for a household, oldest first.
+    fn residents_of_household(&self, household_id: Uuid) -> StoreResult<Vec<Uuid>>;
 }

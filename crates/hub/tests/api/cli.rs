@@ -232,3 +232,97 @@ fn community_from_a_json_seed_then_refused_twice() {
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("地址"));
 }
+
+/// `admin proxy grant` (by address and by id), `proxy list --json`, `proxy revoke`, `proxy limits`,
+/// `proxy activity`: a grant made at the office works on the API at once and ends at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_proxy_commands_grant_list_and_revoke() {
+    let t = crate::helpers::start().await;
+    let dir = t.dir.path();
+    let father = t.join("1号楼", "1单元", "101").await;
+    let daughter = t.join("3号楼", "2单元", "201").await;
+    let daughter_id = daughter.resident_id.to_string();
+
+    let bad = hub_cmd(
+        dir,
+        &[
+            "proxy",
+            "grant",
+            "--principal",
+            "1号楼/1单元/101",
+            "--proxy",
+            &daughter_id,
+            "--scopes",
+            "report,fly",
+        ],
+    );
+    assert!(!bad.status.success());
+    let out = hub_cmd(
+        dir,
+        &[
+            "proxy",
+            "grant",
+            "--principal",
+            "1号楼/1单元/101",
+            "--proxy",
+            &daughter_id,
+            "--scopes",
+            "report,vote",
+            "--days",
+            "30",
+            "--proxy-name",
+            "王芳（女儿）",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let grant = stdout(&out).lines().last().unwrap().trim().to_owned();
+    assert_eq!(grant.len(), 36, "the grant id is the last line");
+
+    let list: serde_json::Value =
+        serde_json::from_slice(&hub_cmd(dir, &["proxy", "list", "--json"]).stdout).unwrap();
+    let g = &list[0];
+    assert_eq!(g["id"], grant.as_str());
+    assert_eq!(g["principal"], father.resident_id.to_string());
+    assert_eq!(g["proxy"], daughter_id.as_str());
+    assert_eq!(g["status"], "active");
+    assert_eq!(g["created_by"], "staff");
+    assert_eq!(g["scopes"], serde_json::json!(["report", "vote"]));
+
+    let mut op = daughter.op(report_body("facilities", "代报"));
+    op.on_behalf_of = Some(father.resident_id);
+    assert_eq!(t.push(&daughter, &[op]).await[0].status, OpStatus::Applied);
+    let acts: serde_json::Value = serde_json::from_slice(
+        &hub_cmd(
+            dir,
+            &[
+                "proxy",
+                "activity",
+                &father.resident_id.to_string(),
+                "--json",
+            ],
+        )
+        .stdout,
+    )
+    .unwrap();
+    assert_eq!(acts[0]["kind"], "create_report");
+    assert_eq!(acts[0]["proxy"], daughter_id.as_str());
+
+    let limits = hub_cmd(dir, &["proxy", "limits", "--max-principals", "2"]);
+    assert!(stdout(&limits).contains('2'), "{}", stdout(&limits));
+
+    assert!(hub_cmd(dir, &["proxy", "revoke", &grant]).status.success());
+    let list: serde_json::Value =
+        serde_json::from_slice(&hub_cmd(dir, &["proxy", "list", "--json"]).stdout).unwrap();
+    assert_eq!(list[0]["status"], "revoked");
+    assert_eq!(list[0]["ended_by"], "staff");
+    let mut op = daughter.op(report_body("facilities", "再报"));
+    op.on_behalf_of = Some(father.resident_id);
+    assert_eq!(
+        t.push(&daughter, &[op]).await[0].code,
+        Some(linli_proto::ErrorCode::ProxyGrantRevoked)
+    );
+}

@@ -91,7 +91,7 @@ async fn every_bad_report_answers_its_code_and_writes_nothing() {
     let mut proxied = dev.op(report_body("facilities", "代办"));
     proxied.on_behalf_of = Some(Uuid::now_v7());
     let r = t.push(&dev, &[proxied]).await.remove(0);
-    assert_eq!(r.code, Some(ErrorCode::Forbidden));
+    assert_eq!(r.code, Some(ErrorCode::ProxyNotGranted));
     assert!(admin::reports::list(t.hub(), &ReportFilter::default())
         .unwrap()
         .is_empty());

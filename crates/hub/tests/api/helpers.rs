@@ -182,6 +182,8 @@ pub fn record_key(r: &Record) -> (String, String) {
         Record::ConsultationRemoved { id } => ("consultation".into(), id.to_string()),
         Record::Report(r) => ("report".into(), r.id.to_string()),
         Record::ReportRemoved { id } => ("report".into(), id.to_string()),
+        Record::ProxyGrant(g) => ("proxy_grant".into(), g.id.to_string()),
+        Record::ProxyAct(a) => ("proxy_act".into(), a.id.to_string()),
     }
 }
 

@@ -30,6 +30,15 @@ async fn openapi_lists_the_routes() {
         "/v1/log/consistency",
         "/v1/log/leaves",
         "/v1/log/tallies",
+        "/v1/proxy/invites",
+        "/v1/proxy/accept",
+        "/v1/proxy/grants",
+        "/v1/proxy/grants/{id}/revoke",
+        "/v1/proxy/visitors",
+        "/v1/proxy/visitor/pull",
+        "/v1/proxy/visitor/push",
+        "/v1/proxy/visitor/grants",
+        "/v1/proxy/visitor/grants/{id}/give-up",
     ] {
         assert!(doc["paths"].get(path).is_some(), "missing {path}");
     }
@@ -42,10 +51,15 @@ async fn openapi_lists_the_routes() {
         "LogReceipt",
         "InclusionProof",
         "LogLeaves",
+        "ProxyGrant",
+        "ProxyInvite",
+        "ProxyAct",
     ] {
         assert!(
             doc["components"]["schemas"].get(schema).is_some(),
             "missing {schema}"
         );
     }
+    let pull_params = doc["paths"]["/v1/pull"]["get"]["parameters"].to_string();
+    assert!(pull_params.contains("\"for\""), "{pull_params}");
 }

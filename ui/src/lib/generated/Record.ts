@@ -5,6 +5,8 @@ import type { Community } from "./Community";
 import type { Consultation } from "./Consultation";
 import type { Household } from "./Household";
 import type { Notice } from "./Notice";
+import type { ProxyAct } from "./ProxyAct";
+import type { ProxyGrant } from "./ProxyGrant";
 import type { Report } from "./Report";
 
-export type Record = { "type": "community", "data": Community } | { "type": "household", "data": Household } | { "type": "category", "data": Category } | { "type": "building", "data": Building } | { "type": "notice", "data": Notice } | { "type": "notice_removed", "data": { id: string, } } | { "type": "consultation", "data": Consultation } | { "type": "consultation_removed", "data": { id: string, } } | { "type": "report", "data": Report } | { "type": "report_removed", "data": { id: string, } };
+export type Record = { "type": "community", "data": Community } | { "type": "household", "data": Household } | { "type": "category", "data": Category } | { "type": "building", "data": Building } | { "type": "notice", "data": Notice } | { "type": "notice_removed", "data": { id: string, } } | { "type": "consultation", "data": Consultation } | { "type": "consultation_removed", "data": { id: string, } } | { "type": "report", "data": Report } | { "type": "report_removed", "data": { id: string, } } | { "type": "proxy_grant", "data": ProxyGrant } | { "type": "proxy_act", "data": ProxyAct };

@@ -14,4 +14,12 @@ actor_name: string | null, status: ReportStatus | null, text: string | null, sat
  * Transparency-log leaves of this event (a status change, a staff reply), opened for the report's
  * owner so their device can check the log holds them.
  */
-receipts?: Array<LogReceipt>, };
+receipts?: Array<LogReceipt>, 
+/**
+ * For an act by a proxy: the proxy's resident id (`actor` is `proxy`).
+ */
+actor_id?: string | null, 
+/**
+ * For an act by a proxy: the resident it was done for.
+ */
+on_behalf_of?: string | null, };

@@ -171,3 +171,51 @@ pub fn advance(
         .execute(params![seq, ts(now), device_id.to_string()])?;
     Ok(())
 }
+
+/// A resident as a viewer (what visibility rules need), for acting on their behalf; `device_id` is the
+/// device the act comes from.
+pub fn viewer_of_resident(
+    conn: &Connection,
+    resident_id: Uuid,
+    device_id: Uuid,
+) -> StoreResult<Option<Viewer>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT r.id, h.id, b.id, b.community_id FROM residents r
+             JOIN households h ON h.id = r.household_id
+             JOIN buildings b ON b.id = h.building_id
+             WHERE r.id = ?1",
+        )?
+        .query_row([resident_id.to_string()], |r| {
+            Ok(Viewer {
+                device_id,
+                resident_id: get_uuid(r, 0)?,
+                household_id: get_uuid(r, 1)?,
+                building_id: get_uuid(r, 2)?,
+                community_id: get_uuid(r, 3)?,
+            })
+        })
+        .optional()?)
+}
+
+/// The resident a staff member means by a resident id or one of the resident's device ids.
+pub fn resident_by_id_or_device(conn: &Connection, id: Uuid) -> StoreResult<Option<Uuid>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id FROM residents WHERE id = ?1
+             UNION ALL SELECT resident_id FROM devices WHERE id = ?1 LIMIT 1",
+        )?
+        .query_row([id.to_string()], |r| get_uuid(r, 0))
+        .optional()?)
+}
+
+/// Residents who joined for a household, oldest first.
+pub fn residents_of_household(conn: &Connection, household_id: Uuid) -> StoreResult<Vec<Uuid>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM residents WHERE household_id = ?1 ORDER BY created_at, id",
+    )?;
+    let ids = stmt
+        .query_map([household_id.to_string()], |r| get_uuid(r, 0))?
+        .collect::<Result<_, _>>()?;
+    Ok(ids)
+}

@@ -16,6 +16,10 @@ pub enum Kind {
     Notice,
     Consultation,
     Report,
+    /// A proxy grant (亲友代办); logged for the principal and the proxy.
+    ProxyGrant,
+    /// An act a proxy did; logged for the principal.
+    ProxyAct,
 }
 
 impl Kind {
@@ -28,6 +32,8 @@ impl Kind {
             Kind::Notice => "notice",
             Kind::Consultation => "consultation",
             Kind::Report => "report",
+            Kind::ProxyGrant => "proxy_grant",
+            Kind::ProxyAct => "proxy_act",
         }
     }
     fn parse(s: &str) -> Option<Kind> {
@@ -39,6 +45,8 @@ impl Kind {
             "notice" => Kind::Notice,
             "consultation" => Kind::Consultation,
             "report" => Kind::Report,
+            "proxy_grant" => Kind::ProxyGrant,
+            "proxy_act" => Kind::ProxyAct,
             _ => return None,
         })
     }

@@ -253,14 +253,32 @@ fn tally_receipt(conn: &Connection, id: Uuid) -> StoreResult<Option<linli_proto:
 
 /// Stores the viewer's (or household's) ballot, replacing an earlier one, appends its leaf to the
 /// transparency log, and logs the change for everyone the consultation is addressed to (tallies moved).
+/// `proxy` is set when a proxy casts it for the viewer: it then counts as the viewer's one ballot, but
+/// never replaces a ballot cast in person (`proxy_own_vote_stands`); a ballot cast in person always
+/// replaces a proxy's.
 pub fn cast(
     conn: &Connection,
     viewer: &Viewer,
     row: &Row,
     option_ids: &[Uuid],
     op_id: Uuid,
+    proxy: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
+    if proxy.is_some() {
+        let existing: Option<Option<String>> = conn
+            .prepare_cached(
+                "SELECT proxy_id FROM ballots WHERE consultation_id = ?1 AND ballot_key = ?2",
+            )?
+            .query_row(
+                params![row.id.to_string(), ballot_key(row.vote_scope, viewer)],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if matches!(existing, Some(None)) {
+            return Err(linli_proto::ErrorCode::ProxyOwnVoteStands.into());
+        }
+    }
     let json = serde_json::to_string(option_ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let key = ballot_key(row.vote_scope, viewer);
     let replaces: Option<i64> = conn
@@ -292,11 +310,11 @@ pub fn cast(
         now,
     )?;
     conn.prepare_cached(
-        "INSERT INTO ballots (consultation_id, ballot_key, resident_id, household_id, option_ids, cast_at, log_index)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        "INSERT INTO ballots (consultation_id, ballot_key, resident_id, household_id, option_ids, cast_at, log_index, proxy_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT (consultation_id, ballot_key) DO UPDATE SET
              resident_id = excluded.resident_id, option_ids = excluded.option_ids, cast_at = excluded.cast_at,
-             log_index = excluded.log_index",
+             log_index = excluded.log_index, proxy_id = excluded.proxy_id",
     )?
     .execute(params![
         row.id.to_string(),
@@ -305,7 +323,8 @@ pub fn cast(
         viewer.household_id.to_string(),
         json,
         ts(now),
-        log_index as i64
+        log_index as i64,
+        proxy.map(|p| p.to_string())
     ])?;
     changes::append_for_buildings(
         conn,

@@ -227,6 +227,76 @@ CREATE TABLE tlog_checkpoints (
 );
 ALTER TABLE ballots ADD COLUMN log_index INTEGER;
 "#,
+    // 4: authorized proxies (亲友代办): grants, one-time authorization codes, per-community limits, the acts
+    // done through a grant; who acted on ops, ballots and report timelines.
+    r#"
+CREATE TABLE proxy_grants (
+    id TEXT PRIMARY KEY,
+    community_id TEXT NOT NULL REFERENCES communities(id),
+    principal_id TEXT NOT NULL REFERENCES residents(id),
+    proxy_id TEXT NOT NULL,
+    proxy_name TEXT,
+    scopes TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    ended_at TEXT,
+    ended_by TEXT,
+    expiry_logged INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX proxy_grants_principal ON proxy_grants(principal_id);
+CREATE INDEX proxy_grants_proxy ON proxy_grants(proxy_id);
+CREATE TABLE proxy_codes (
+    code_hash TEXT PRIMARY KEY,
+    principal_id TEXT NOT NULL REFERENCES residents(id),
+    scopes TEXT NOT NULL,
+    days INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at TEXT,
+    grant_id TEXT REFERENCES proxy_grants(id)
+);
+CREATE TABLE proxy_limits (
+    community_id TEXT PRIMARY KEY REFERENCES communities(id),
+    max_proxies INTEGER NOT NULL,
+    max_principals INTEGER NOT NULL
+);
+CREATE TABLE proxy_acts (
+    op_id TEXT PRIMARY KEY,
+    grant_id TEXT NOT NULL REFERENCES proxy_grants(id),
+    principal_id TEXT NOT NULL,
+    proxy_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    target TEXT,
+    at TEXT NOT NULL
+);
+CREATE INDEX proxy_acts_principal ON proxy_acts(principal_id, at);
+CREATE TABLE proxy_visitors (
+    id TEXT PRIMARY KEY,
+    community_id TEXT NOT NULL REFERENCES communities(id),
+    token_hash TEXT NOT NULL UNIQUE,
+    name TEXT,
+    home TEXT,
+    created_at TEXT NOT NULL,
+    last_seq INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE proxy_visitor_ops (
+    op_id TEXT PRIMARY KEY,
+    visitor_id TEXT NOT NULL REFERENCES proxy_visitors(id),
+    device_seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    code TEXT,
+    version INTEGER,
+    received_at TEXT NOT NULL,
+    on_behalf_of TEXT
+);
+ALTER TABLE ops ADD COLUMN on_behalf_of TEXT;
+ALTER TABLE ballots ADD COLUMN proxy_id TEXT;
+ALTER TABLE report_events ADD COLUMN actor_id TEXT;
+ALTER TABLE report_events ADD COLUMN on_behalf_of TEXT;
+"#,
 ];
 
 /// Brings the database up to date, refusing one written by a newer hub.

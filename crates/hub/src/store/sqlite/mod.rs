@@ -11,8 +11,10 @@ mod group;
 pub mod migrations;
 mod notices;
 mod ops;
+mod proxies;
 mod reports;
 pub mod tlog;
+mod visitors;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -21,8 +23,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use linli_proto::{
-    Change, Community, Consultation, ErrorCode, Household, Notice, Op, Record, Report,
-    ReportEventKind, ReportStatus,
+    Change, Community, Consultation, ErrorCode, GrantParty, Household, Notice, Op, ProxyAct,
+    ProxyGrant, ProxyScope, Record, Report, ReportEventKind, ReportStatus,
 };
 use rusqlite::{Connection, OpenFlags};
 use uuid::Uuid;
@@ -30,8 +32,8 @@ use uuid::Uuid;
 use self::changes::Kind;
 use super::{
     CommunitySeed, ConsultationResults, DeviceInfo, FeedPage, InviteInfo, Joined, NewConsultation,
-    NewNotice, NoticeSummary, OpOutcome, ReportFilter, StaffReport, Store, StoreError, StoreResult,
-    Viewer,
+    NewNotice, NoticeSummary, OfficeGrant, OpOutcome, ProxyLimits, ReportFilter, StaffReport,
+    Store, StoreError, StoreResult, Viewer,
 };
 use crate::domain::report_rules;
 
@@ -172,6 +174,57 @@ fn render_change(
                 _ => Record::ReportRemoved { id: rid },
             })
         }
+        Kind::ProxyGrant => proxies::grant(conn, uuid()?, now)?
+            .filter(|g| g.principal == viewer.resident_id || g.proxy == viewer.resident_id)
+            .map(Record::ProxyGrant),
+        Kind::ProxyAct => proxies::act(conn, uuid()?)?
+            .filter(|a| a.principal == viewer.resident_id)
+            .map(Record::ProxyAct),
+    })
+}
+
+/// Which log entries of the principal's feed a proxy with `scopes` may read: the community, its
+/// categories and address book always (to make a report or read a notice in context), the rest by scope.
+/// Grant and act records stay the principal's own.
+fn proxy_may_read(kind: Kind, scopes: &[ProxyScope]) -> bool {
+    match kind {
+        Kind::Community | Kind::Category | Kind::Building => true,
+        Kind::Household | Kind::Report => scopes.contains(&ProxyScope::Report),
+        Kind::Notice => scopes.contains(&ProxyScope::ReadNotices),
+        Kind::Consultation => scopes.contains(&ProxyScope::Vote),
+        Kind::ProxyGrant | Kind::ProxyAct => false,
+    }
+}
+
+/// One feed page for `viewer`, keeping only entries `keep` accepts.
+fn feed_page(
+    conn: &Connection,
+    viewer: &Viewer,
+    cursor: i64,
+    limit: u32,
+    now: DateTime<Utc>,
+    keep: impl Fn(Kind) -> bool,
+) -> StoreResult<FeedPage> {
+    let (rows, has_more) = changes::feed(conn, viewer, cursor, limit)?;
+    let next_cursor = rows.last().map(|r| r.0).unwrap_or(cursor);
+    // Keep only the newest entry per record within the page: it renders the current state anyway.
+    let mut newest: HashMap<(Kind, &str), i64> = HashMap::new();
+    for (seq, kind, id) in &rows {
+        newest.insert((*kind, id.as_str()), *seq);
+    }
+    let mut out = Vec::with_capacity(newest.len());
+    for (seq, kind, id) in &rows {
+        if newest.get(&(*kind, id.as_str())) != Some(seq) || !keep(*kind) {
+            continue;
+        }
+        if let Some(record) = render_change(conn, viewer, *kind, id, now)? {
+            out.push(Change { seq: *seq, record });
+        }
+    }
+    Ok(FeedPage {
+        changes: out,
+        next_cursor,
+        has_more,
     })
 }
 
@@ -248,29 +301,7 @@ impl Store for SqliteStore {
         limit: u32,
         now: DateTime<Utc>,
     ) -> StoreResult<FeedPage> {
-        self.read(|conn| {
-            let (rows, has_more) = changes::feed(conn, viewer, cursor, limit)?;
-            let next_cursor = rows.last().map(|r| r.0).unwrap_or(cursor);
-            // Keep only the newest entry per record within the page: it renders the current state anyway.
-            let mut newest: HashMap<(Kind, &str), i64> = HashMap::new();
-            for (seq, kind, id) in &rows {
-                newest.insert((*kind, id.as_str()), *seq);
-            }
-            let mut out = Vec::with_capacity(newest.len());
-            for (seq, kind, id) in &rows {
-                if newest.get(&(*kind, id.as_str())) != Some(seq) {
-                    continue;
-                }
-                if let Some(record) = render_change(conn, viewer, *kind, id, now)? {
-                    out.push(Change { seq: *seq, record });
-                }
-            }
-            Ok(FeedPage {
-                changes: out,
-                next_cursor,
-                has_more,
-            })
-        })
+        self.read(|conn| feed_page(conn, viewer, cursor, limit, now, |_| true))
     }
 
     fn push_op(&self, viewer: &Viewer, op: &Op, now: DateTime<Utc>) -> StoreResult<OpOutcome> {
@@ -432,6 +463,157 @@ impl Store for SqliteStore {
                 .map(|(r, _)| r)
                 .ok_or(StoreError::Refused(ErrorCode::ReportNotFound))
         })
+    }
+
+    fn create_proxy_code(
+        &self,
+        principal: &Viewer,
+        code_hash: &str,
+        scopes: &[ProxyScope],
+        days: i64,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.write(|c| {
+            proxies::insert_code(
+                c,
+                principal.resident_id,
+                code_hash,
+                scopes,
+                days,
+                now,
+                expires_at,
+            )
+        })
+    }
+
+    fn accept_proxy_code(
+        &self,
+        proxy: &Viewer,
+        code_hash: &str,
+        proxy_name: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ProxyGrant> {
+        self.write(|c| proxies::redeem_code(c, proxy, code_hash, proxy_name, now))
+    }
+
+    fn grant_proxy(&self, g: &OfficeGrant, now: DateTime<Utc>) -> StoreResult<ProxyGrant> {
+        self.write(|c| {
+            proxies::insert_grant(
+                c,
+                &proxies::NewGrant {
+                    principal: g.principal,
+                    proxy: g.proxy,
+                    proxy_name: g.proxy_name.as_deref(),
+                    scopes: &g.scopes,
+                    days: g.days,
+                    created_by: GrantParty::Staff,
+                },
+                now,
+            )
+        })
+    }
+
+    fn proxy_grants_of(&self, resident: Uuid, now: DateTime<Utc>) -> StoreResult<Vec<ProxyGrant>> {
+        self.read(|c| proxies::grants_of(c, resident, now))
+    }
+
+    fn proxy_grants(&self, now: DateTime<Utc>) -> StoreResult<Vec<ProxyGrant>> {
+        self.read(|c| proxies::all(c, now))
+    }
+
+    fn proxy_grant(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<Option<ProxyGrant>> {
+        self.read(|c| proxies::grant(c, id, now))
+    }
+
+    fn end_proxy_grant(
+        &self,
+        id: Uuid,
+        by: GrantParty,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ProxyGrant> {
+        self.write(|c| proxies::end_grant(c, id, by, now))
+    }
+
+    fn pull_for(
+        &self,
+        proxy: &Viewer,
+        principal: Uuid,
+        cursor: i64,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> StoreResult<FeedPage> {
+        self.read(|conn| {
+            let (viewer, scopes) = proxies::authorize_pull(conn, proxy, principal, now)?;
+            feed_page(conn, &viewer, cursor, limit, now, |k| {
+                proxy_may_read(k, &scopes)
+            })
+        })
+    }
+
+    fn log_expired_grants(&self, now: DateTime<Utc>) -> StoreResult<usize> {
+        if !self.read(|c| proxies::any_expired_unlogged(c, now))? {
+            return Ok(0);
+        }
+        self.write(|c| proxies::log_expired(c, now))
+    }
+
+    fn proxy_acts(&self, principal: Uuid) -> StoreResult<Vec<ProxyAct>> {
+        self.read(|c| proxies::acts_for(c, principal))
+    }
+
+    fn proxy_limits(&self) -> StoreResult<ProxyLimits> {
+        self.read(|c| {
+            let (max_proxies, max_principals) = proxies::limits(c, community::community_id(c)?)?;
+            Ok(ProxyLimits {
+                max_proxies,
+                max_principals,
+            })
+        })
+    }
+
+    fn set_proxy_limits(&self, l: ProxyLimits) -> StoreResult<()> {
+        self.write(|c| {
+            proxies::set_limits(
+                c,
+                community::community_id(c)?,
+                l.max_proxies,
+                l.max_principals,
+            )
+        })
+    }
+
+    fn accept_proxy_code_as_visitor(
+        &self,
+        code_hash: &str,
+        token_hash: &str,
+        name: Option<&str>,
+        home: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(ProxyGrant, Uuid)> {
+        self.write(|c| visitors::accept(c, code_hash, token_hash, name, home, now))
+    }
+
+    fn authenticate_visitor(&self, token_hash: &str) -> StoreResult<Option<Viewer>> {
+        self.read(|c| visitors::authenticate(c, token_hash))
+    }
+
+    fn push_visitor_op(
+        &self,
+        visitor: &Viewer,
+        op: &Op,
+        now: DateTime<Utc>,
+    ) -> StoreResult<OpOutcome> {
+        let mut conn = lock(&self.writer);
+        visitors::push(&mut conn, visitor, op, now)
+    }
+
+    fn resident_by_id(&self, id: Uuid) -> StoreResult<Option<Uuid>> {
+        self.read(|c| access::resident_by_id_or_device(c, id))
+    }
+
+    fn residents_of_household(&self, household_id: Uuid) -> StoreResult<Vec<Uuid>> {
+        self.read(|c| access::residents_of_household(c, household_id))
     }
 
     fn log_checkpoint(

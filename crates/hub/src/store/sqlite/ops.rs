@@ -5,12 +5,13 @@ use rusqlite::{params, Connection, OptionalExtension};
 use uuid::Uuid;
 
 use super::columns::ts;
+use super::proxies::{self, ProxyActor};
 use super::reports::{self, Event, NewReport, RowUpdate};
 use super::{access, blobs, community, consultations, notices, tlog};
 use crate::domain::{report_rules, validate, votes};
 use crate::store::{OpOutcome, StoreError, StoreResult, Viewer};
 
-fn status_str(s: OpStatus) -> &'static str {
+pub(super) fn status_str(s: OpStatus) -> &'static str {
     match s {
         OpStatus::Applied => "applied",
         OpStatus::Rejected => "rejected",
@@ -97,8 +98,8 @@ fn push(
         Err(e) => return Err(e),
     };
     tx.prepare_cached(
-        "INSERT INTO ops (op_id, device_id, device_seq, kind, status, code, version, received_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO ops (op_id, device_id, device_seq, kind, status, code, version, received_at, on_behalf_of)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         op.id.to_string(),
@@ -108,7 +109,8 @@ fn push(
         status_str(outcome.status),
         outcome.code.map(|c| c.as_str()),
         outcome.version,
-        ts(now)
+        ts(now),
+        op.on_behalf_of.map(|p| p.to_string())
     ])?;
     *last_seq = op.device_seq;
     Ok(outcome)
@@ -123,15 +125,33 @@ fn own_report(conn: &Connection, viewer: &Viewer, id: Uuid) -> StoreResult<repor
     }
 }
 
-fn apply(
+/// Applies an op as the caller's own, or, with `on_behalf_of`, as the principal's after the grant check
+/// (scope, expiry, revocation, at the hub's clock), recording the act with both identities.
+pub(super) fn apply(
     conn: &Connection,
     viewer: &Viewer,
     op: &Op,
     now: DateTime<Utc>,
 ) -> StoreResult<Option<i64>> {
-    if op.on_behalf_of.is_some() {
-        return Err(ErrorCode::Forbidden.into());
+    let Some(principal) = op.on_behalf_of else {
+        return apply_as(conn, viewer, None, op, now);
+    };
+    let (principal, actor) = proxies::authorize_op(conn, viewer, principal, &op.body, now)?;
+    let version = apply_as(conn, &principal, Some(&actor), op, now)?;
+    if !matches!(op.body, OpBody::MarkNoticeRead { .. }) {
+        proxies::record_act(conn, &principal, &actor, op, now)?;
     }
+    Ok(version)
+}
+
+fn apply_as(
+    conn: &Connection,
+    viewer: &Viewer,
+    proxy: Option<&ProxyActor>,
+    op: &Op,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<i64>> {
+    let stamp = proxy.map(|p| p.stamp(viewer.resident_id));
     validate::op_body(&op.body)?;
     // A device clock ahead of the hub must not put events in the future.
     let at = op.created_at.min(now);
@@ -170,6 +190,7 @@ fn apply(
                     location: *location,
                     photos,
                     created_at: at,
+                    proxy: stamp,
                 },
                 now,
             )?;
@@ -178,7 +199,7 @@ fn apply(
         OpBody::CommentReport { report_id, text } => {
             let st = own_report(conn, viewer, *report_id)?;
             report_rules::comment(st.status)?;
-            let mut e = Event::new(ReportEventKind::Comment, ActorRole::Resident, now);
+            let mut e = Event::new(ReportEventKind::Comment, ActorRole::Resident, now).by(stamp);
             e.text = Some(text);
             reports::add_event(conn, *report_id, &e)?;
             let u = RowUpdate {
@@ -191,7 +212,7 @@ fn apply(
         OpBody::WithdrawReport { report_id } => {
             let st = own_report(conn, viewer, *report_id)?;
             report_rules::withdraw(st.status)?;
-            let e = Event::new(ReportEventKind::Withdrawn, ActorRole::Resident, now);
+            let e = Event::new(ReportEventKind::Withdrawn, ActorRole::Resident, now).by(stamp);
             let event_id = reports::add_event(conn, *report_id, &e)?;
             // The timeline event carries no status; its leaf records the status it moved to.
             let logged = Event {
@@ -213,7 +234,7 @@ fn apply(
         } => {
             let st = own_report(conn, viewer, *report_id)?;
             report_rules::rate(st.status)?;
-            let mut e = Event::new(ReportEventKind::Rated, ActorRole::Resident, now);
+            let mut e = Event::new(ReportEventKind::Rated, ActorRole::Resident, now).by(stamp);
             e.satisfaction = Some(*satisfaction);
             e.text = comment.as_deref();
             reports::add_event(conn, *report_id, &e)?;
@@ -227,7 +248,7 @@ fn apply(
         OpBody::ReopenReport { report_id, reason } => {
             let st = own_report(conn, viewer, *report_id)?;
             report_rules::reopen(st.status, st.rating, st.resolved_at, now)?;
-            let mut e = Event::new(ReportEventKind::Reopened, ActorRole::Resident, now);
+            let mut e = Event::new(ReportEventKind::Reopened, ActorRole::Resident, now).by(stamp);
             e.status = Some(ReportStatus::InProgress);
             e.text = reason.as_deref();
             let event_id = reports::add_event(conn, *report_id, &e)?;
@@ -252,12 +273,24 @@ fn apply(
             votes::window(&row.window(), now)?;
             let option_list: Vec<Uuid> = row.options.iter().map(|(id, _)| *id).collect();
             votes::choices(option_ids, &option_list, row.max_choices)?;
-            consultations::cast(conn, viewer, &row, option_ids, op.id, now)?;
+            consultations::cast(
+                conn,
+                viewer,
+                &row,
+                option_ids,
+                op.id,
+                proxy.map(|p| p.proxy_id),
+                now,
+            )?;
             Ok(None)
         }
         OpBody::MarkNoticeRead { notice_id } => {
             if notices::render_for(conn, viewer, *notice_id)?.is_none() {
                 return Err(ErrorCode::NoticeNotFound.into());
+            }
+            // A proxy reading the principal's notice leaves the principal's own receipt unread.
+            if proxy.is_some() {
+                return Ok(None);
             }
             notices::mark_read(conn, viewer, *notice_id, at, now)?;
             Ok(None)

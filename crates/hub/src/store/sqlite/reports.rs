@@ -36,6 +36,17 @@ pub struct NewReport<'a> {
     pub location: Option<LatLon>,
     pub photos: &'a [String],
     pub created_at: DateTime<Utc>,
+    /// Set when a proxy made it for the resident.
+    pub proxy: Option<ProxyStamp<'a>>,
+}
+
+/// Both identities of an act a proxy did for a resident, for the timeline.
+#[derive(Debug, Clone, Copy)]
+pub struct ProxyStamp<'a> {
+    pub proxy_id: Uuid,
+    pub principal_id: Uuid,
+    /// What the proxy is called, shown as the actor's name.
+    pub name: Option<&'a str>,
 }
 
 /// Inserts a new report with its photos, first timeline event and change-log entry. An id that is
@@ -78,7 +89,7 @@ pub fn insert(conn: &Connection, r: &NewReport<'_>, now: DateTime<Utc>) -> Store
     add_event(
         conn,
         r.id,
-        &Event::new(ReportEventKind::Submitted, ActorRole::Resident, now),
+        &Event::new(ReportEventKind::Submitted, ActorRole::Resident, now).by(r.proxy),
     )?;
     changes::append(
         conn,
@@ -117,6 +128,9 @@ pub struct Event<'a> {
     pub text: Option<&'a str>,
     pub satisfaction: Option<Satisfaction>,
     pub at: DateTime<Utc>,
+    pub actor_name: Option<&'a str>,
+    pub actor_id: Option<Uuid>,
+    pub on_behalf_of: Option<Uuid>,
 }
 
 impl<'a> Event<'a> {
@@ -128,7 +142,21 @@ impl<'a> Event<'a> {
             text: None,
             satisfaction: None,
             at,
+            actor_name: None,
+            actor_id: None,
+            on_behalf_of: None,
         }
+    }
+
+    /// Marks the event as done by a proxy for the resident (both identities on the timeline).
+    pub fn by(mut self, proxy: Option<ProxyStamp<'a>>) -> Self {
+        if let Some(p) = proxy {
+            self.actor = ActorRole::Proxy;
+            self.actor_name = p.name;
+            self.actor_id = Some(p.proxy_id);
+            self.on_behalf_of = Some(p.principal_id);
+        }
+        self
     }
 }
 
@@ -176,9 +204,10 @@ fn actor_parse(s: &str) -> Option<ActorRole> {
 pub fn add_event(conn: &Connection, report_id: Uuid, e: &Event<'_>) -> StoreResult<Uuid> {
     let id = Uuid::now_v7();
     conn.prepare_cached(
-        "INSERT INTO report_events (id, report_id, ord, kind, actor, status, text, satisfaction, at)
+        "INSERT INTO report_events (id, report_id, ord, kind, actor, status, text, satisfaction, at,
+             actor_name, actor_id, on_behalf_of)
          VALUES (?1, ?2, (SELECT COALESCE(MAX(ord), 0) + 1 FROM report_events WHERE report_id = ?2),
-                 ?3, ?4, ?5, ?6, ?7, ?8)",
+                 ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         id.to_string(),
@@ -189,6 +218,9 @@ pub fn add_event(conn: &Connection, report_id: Uuid, e: &Event<'_>) -> StoreResu
         e.text,
         e.satisfaction.map(|s| s.as_str()),
         ts(e.at),
+        e.actor_name,
+        e.actor_id.map(|i| i.to_string()),
+        e.on_behalf_of.map(|i| i.to_string()),
     ])?;
     Ok(id)
 }
@@ -322,7 +354,7 @@ pub fn render(conn: &Connection, id: Uuid) -> StoreResult<Option<(Report, Uuid)>
         .query_map([id.to_string()], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     let mut stmt = conn.prepare_cached(
-        "SELECT id, kind, actor, actor_name, status, text, satisfaction, at
+        "SELECT id, kind, actor, actor_name, status, text, satisfaction, at, actor_id, on_behalf_of
          FROM report_events WHERE report_id = ?1 ORDER BY ord",
     )?;
     report.events = stmt
@@ -337,6 +369,8 @@ pub fn render(conn: &Connection, id: Uuid) -> StoreResult<Option<(Report, Uuid)>
                 satisfaction: get_opt_enum(r, 6, Satisfaction::parse)?,
                 at: get_ts(r, 7)?,
                 receipts: Vec::new(),
+                actor_id: opt_uuid(r, 8)?,
+                on_behalf_of: opt_uuid(r, 9)?,
             })
         })?
         .collect::<Result<_, _>>()?;
@@ -344,6 +378,13 @@ pub fn render(conn: &Connection, id: Uuid) -> StoreResult<Option<(Report, Uuid)>
         e.receipts = tlog::receipts_for(conn, &e.id.to_string())?;
     }
     Ok(Some((report, household)))
+}
+
+fn opt_uuid(r: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Option<Uuid>> {
+    match r.get::<_, Option<String>>(idx)? {
+        Some(_) => get_uuid(r, idx).map(Some),
+        None => Ok(None),
+    }
 }
 
 /// Report ids for staff, newest first.

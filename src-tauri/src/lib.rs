@@ -66,6 +66,12 @@ pub fn run() {
             commands::read_aloud::read_aloud,
             commands::read_aloud::stop_reading,
             commands::transparency::transparency,
+            commands::proxies::proxy_invite,
+            commands::proxies::proxy_accept,
+            commands::proxies::proxy_revoke,
+            commands::proxies::proxy_grants,
+            commands::proxies::acting_for_choices,
+            commands::proxies::proxy_activity,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

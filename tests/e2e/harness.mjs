@@ -19,6 +19,7 @@ export const TARGET_DIR = process.env.CARGO_TARGET_DIR
 export const BIN_DIR = path.join(TARGET_DIR, 'debug');
 export const HUB_BIN = path.join(BIN_DIR, 'linli-hub');
 export const APP_BIN = path.join(BIN_DIR, 'linli-app');
+export const CLI_BIN = path.join(BIN_DIR, 'linli');
 export const SCREENSHOT_DIR = path.join(TARGET_DIR, 'screenshots');
 
 /** Generous default: a sync round after a hub restart can take several seconds on a loaded 2-core machine. */
@@ -121,7 +122,7 @@ export async function freePort() {
   });
 }
 
-function run(bin, args, { env } = {}) {
+export function run(bin, args, { env } = {}) {
   return new Promise((resolve, reject) => {
     execFile(bin, args, { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) {

@@ -25,8 +25,8 @@ pub use error::CoreError;
 pub use linli_i18n::Lang;
 pub use linli_proto::{
     ActorRole, Address, Attachment, Building, Community, ConsultationOption, Household, LatLon,
-    ReportEvent, ReportEventKind, ReportStatus, ResultsVisibility, Satisfaction, Unit, Urgency,
-    VoteScope,
+    ProxyScope, ReportEvent, ReportEventKind, ReportStatus, ResultsVisibility, Satisfaction, Unit,
+    Urgency, VoteScope,
 };
 pub use profile::Profile;
 pub use views::*;

@@ -2,19 +2,28 @@
 use linli_core::ConsultationView;
 use tauri::State;
 
-use super::{parse_id, shown, CmdResult};
+use super::{acting, parse_id, shown, CmdResult};
 use crate::state::AppState;
 
 #[tauri::command]
-pub async fn consultations(state: State<'_, AppState>) -> CmdResult<Vec<ConsultationView>> {
+pub async fn consultations(
+    state: State<'_, AppState>,
+    acting_for: Option<String>,
+) -> CmdResult<Vec<ConsultationView>> {
     let p = &state.profile;
-    p.consultations().map_err(shown(p))
+    p.consultations_as(acting(p, &acting_for)?)
+        .map_err(shown(p))
 }
 
 #[tauri::command]
-pub async fn consultation(state: State<'_, AppState>, id: String) -> CmdResult<ConsultationView> {
+pub async fn consultation(
+    state: State<'_, AppState>,
+    id: String,
+    acting_for: Option<String>,
+) -> CmdResult<ConsultationView> {
     let p = &state.profile;
-    p.consultation(parse_id(p, &id)?).map_err(shown(p))
+    p.consultation_as(parse_id(p, &id)?, acting(p, &acting_for)?)
+        .map_err(shown(p))
 }
 
 #[tauri::command]
@@ -22,11 +31,13 @@ pub async fn vote(
     state: State<'_, AppState>,
     id: String,
     option_ids: Vec<String>,
+    acting_for: Option<String>,
 ) -> CmdResult<()> {
     let p = &state.profile;
     let options = option_ids
         .iter()
         .map(|o| parse_id(p, o))
         .collect::<Result<Vec<_>, _>>()?;
-    p.vote(parse_id(p, &id)?, options).map_err(shown(p))
+    p.vote_as(parse_id(p, &id)?, options, acting(p, &acting_for)?)
+        .map_err(shown(p))
 }

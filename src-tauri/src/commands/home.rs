@@ -2,7 +2,7 @@
 use linli_core::{Building, CategoryView, HomeSummary, ResidentMessage};
 use tauri::State;
 
-use super::{shown, CmdResult};
+use super::{acting, shown, CmdResult};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -12,9 +12,12 @@ pub async fn home(state: State<'_, AppState>) -> CmdResult<HomeSummary> {
 }
 
 #[tauri::command]
-pub async fn categories(state: State<'_, AppState>) -> CmdResult<Vec<CategoryView>> {
+pub async fn categories(
+    state: State<'_, AppState>,
+    acting_for: Option<String>,
+) -> CmdResult<Vec<CategoryView>> {
     let p = &state.profile;
-    p.categories().map_err(shown(p))
+    p.categories_as(acting(p, &acting_for)?).map_err(shown(p))
 }
 
 #[tauri::command]

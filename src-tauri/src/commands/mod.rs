@@ -5,6 +5,7 @@ pub mod consultations;
 pub mod home;
 pub mod media;
 pub mod notices;
+pub mod proxies;
 pub mod read_aloud;
 pub mod reports;
 pub mod session;
@@ -23,4 +24,12 @@ pub fn shown(profile: &Profile) -> impl Fn(CoreError) -> ErrorView + '_ {
 /// Ids arrive from the web view as strings; a malformed one is a request error, not a panic.
 pub fn parse_id(profile: &Profile, id: &str) -> CmdResult<Uuid> {
     Uuid::parse_str(id).map_err(|_| shown(profile)(CoreError::NotFound))
+}
+
+/// The resident a relative is acting for (亲友代办), as the UI's switcher sends it; `None` is the resident's own.
+pub fn acting(profile: &Profile, acting_for: &Option<String>) -> CmdResult<Option<Uuid>> {
+    acting_for
+        .as_deref()
+        .map(|id| parse_id(profile, id))
+        .transpose()
 }

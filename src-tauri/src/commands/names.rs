@@ -34,4 +34,10 @@ pub const NAMES: &[&str] = &[
     "read_aloud",
     "stop_reading",
     "transparency",
+    "proxy_invite",
+    "proxy_accept",
+    "proxy_revoke",
+    "proxy_grants",
+    "acting_for_choices",
+    "proxy_activity",
 ];

@@ -3,7 +3,7 @@ use linli_core::{Address, NewReport, ReportView, Satisfaction};
 use serde::Deserialize;
 use tauri::State;
 
-use super::{parse_id, shown, CmdResult};
+use super::{acting, parse_id, shown, CmdResult};
 use crate::commands::media::staged_path;
 use crate::state::AppState;
 
@@ -19,8 +19,13 @@ pub struct ReportForm {
 }
 
 #[tauri::command]
-pub async fn new_report(state: State<'_, AppState>, form: ReportForm) -> CmdResult<String> {
+pub async fn new_report(
+    state: State<'_, AppState>,
+    form: ReportForm,
+    acting_for: Option<String>,
+) -> CmdResult<String> {
     let p = &state.profile;
+    let acting_for = acting(p, &acting_for)?;
     let photos = form
         .photos
         .iter()
@@ -33,7 +38,7 @@ pub async fn new_report(state: State<'_, AppState>, form: ReportForm) -> CmdResu
         location: None,
         photos: photos.clone(),
     };
-    let id = p.new_report(report).map_err(shown(p))?;
+    let id = p.new_report_as(report, acting_for).map_err(shown(p))?;
     // The core keeps its own processed copy; the staged originals (with their metadata) go now.
     for path in photos {
         let _ = std::fs::remove_file(path);
@@ -42,27 +47,46 @@ pub async fn new_report(state: State<'_, AppState>, form: ReportForm) -> CmdResu
 }
 
 #[tauri::command]
-pub async fn reports(state: State<'_, AppState>) -> CmdResult<Vec<ReportView>> {
+pub async fn reports(
+    state: State<'_, AppState>,
+    acting_for: Option<String>,
+) -> CmdResult<Vec<ReportView>> {
     let p = &state.profile;
-    p.reports().map_err(shown(p))
+    p.reports_as(acting(p, &acting_for)?).map_err(shown(p))
 }
 
 #[tauri::command]
-pub async fn report(state: State<'_, AppState>, id: String) -> CmdResult<ReportView> {
+pub async fn report(
+    state: State<'_, AppState>,
+    id: String,
+    acting_for: Option<String>,
+) -> CmdResult<ReportView> {
     let p = &state.profile;
-    p.report(parse_id(p, &id)?).map_err(shown(p))
+    p.report_as(parse_id(p, &id)?, acting(p, &acting_for)?)
+        .map_err(shown(p))
 }
 
 #[tauri::command]
-pub async fn comment_report(state: State<'_, AppState>, id: String, text: String) -> CmdResult<()> {
+pub async fn comment_report(
+    state: State<'_, AppState>,
+    id: String,
+    text: String,
+    acting_for: Option<String>,
+) -> CmdResult<()> {
     let p = &state.profile;
-    p.comment_report(parse_id(p, &id)?, &text).map_err(shown(p))
+    p.comment_report_as(parse_id(p, &id)?, &text, acting(p, &acting_for)?)
+        .map_err(shown(p))
 }
 
 #[tauri::command]
-pub async fn withdraw_report(state: State<'_, AppState>, id: String) -> CmdResult<()> {
+pub async fn withdraw_report(
+    state: State<'_, AppState>,
+    id: String,
+    acting_for: Option<String>,
+) -> CmdResult<()> {
     let p = &state.profile;
-    p.withdraw_report(parse_id(p, &id)?).map_err(shown(p))
+    p.withdraw_report_as(parse_id(p, &id)?, acting(p, &acting_for)?)
+        .map_err(shown(p))
 }
 
 #[tauri::command]
@@ -71,11 +95,17 @@ pub async fn rate_report(
     id: String,
     satisfaction: Satisfaction,
     comment: Option<String>,
+    acting_for: Option<String>,
 ) -> CmdResult<()> {
     let p = &state.profile;
     let comment = comment.filter(|c| !c.trim().is_empty());
-    p.rate_report(parse_id(p, &id)?, satisfaction, comment)
-        .map_err(shown(p))
+    p.rate_report_as(
+        parse_id(p, &id)?,
+        satisfaction,
+        comment,
+        acting(p, &acting_for)?,
+    )
+    .map_err(shown(p))
 }
 
 #[tauri::command]
@@ -83,8 +113,10 @@ pub async fn reopen_report(
     state: State<'_, AppState>,
     id: String,
     reason: Option<String>,
+    acting_for: Option<String>,
 ) -> CmdResult<()> {
     let p = &state.profile;
     let reason = reason.filter(|r| !r.trim().is_empty());
-    p.reopen_report(parse_id(p, &id)?, reason).map_err(shown(p))
+    p.reopen_report_as(parse_id(p, &id)?, reason, acting(p, &acting_for)?)
+        .map_err(shown(p))
 }

@@ -8,7 +8,7 @@ import { World, join, waitFor } from '../harness.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
-const SCREENS = ['home', 'notices', 'report', 'reports', 'consultations', 'settings'];
+const SCREENS = ['home', 'notices', 'report', 'reports', 'consultations', 'proxies', 'settings'];
 
 let world;
 let app;

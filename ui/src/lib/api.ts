@@ -1,4 +1,5 @@
-// Typed calls into the Tauri shell (src-tauri/src/commands). Every type comes from the Rust types via ts-rs
+// Typed calls into the Tauri shell (src-tauri/src/commands). Calls about notices, reports and votes carry the
+// resident a relative is acting for (亲友代办), if any. Every type comes from the Rust types via ts-rs
 // (./generated); nothing here is copied by hand. Errors arrive as ErrorView {code, message}.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
@@ -18,6 +19,12 @@ import type { Satisfaction } from "./generated/Satisfaction";
 import type { SyncOutcome } from "./generated/SyncOutcome";
 import type { SyncStatus } from "./generated/SyncStatus";
 import type { TransparencyView } from "./generated/TransparencyView";
+import type { PrincipalChoice } from "./generated/PrincipalChoice";
+import type { ProxyActView } from "./generated/ProxyActView";
+import type { ProxyGrantView } from "./generated/ProxyGrantView";
+import type { ProxyInviteView } from "./generated/ProxyInviteView";
+import type { ProxyScope } from "./generated/ProxyScope";
+import { ui } from "./state.svelte";
 
 export type AppInfo = {
   joined: boolean;
@@ -45,12 +52,12 @@ export const api = {
   setSetting: (key: string, value: string) => invoke<void>("set_setting", { key, value }),
   signOut: () => invoke<void>("sign_out"),
   home: () => invoke<HomeSummary>("home"),
-  categories: () => invoke<CategoryView[]>("categories"),
+  categories: () => invoke<CategoryView[]>("categories", { actingFor: ui.actingFor }),
   addressBook: () => invoke<Building[]>("address_book"),
   messages: () => invoke<ResidentMessage[]>("messages"),
   dismissMessage: (id: number) => invoke<void>("dismiss_message", { id }),
-  notices: () => invoke<NoticeView[]>("notices"),
-  notice: (id: string) => invoke<NoticeView>("notice", { id }),
+  notices: () => invoke<NoticeView[]>("notices", { actingFor: ui.actingFor }),
+  notice: (id: string) => invoke<NoticeView>("notice", { id, actingFor: ui.actingFor }),
   markNoticeRead: (id: string) => invoke<void>("mark_notice_read", { id }),
   attachmentDataUrl: (sha256: string, mime: string) =>
     invoke<string>("attachment_data_url", { sha256, mime }),
@@ -58,17 +65,25 @@ export const api = {
     invoke<string>("photo_data_url", { sha256, thumbnail }),
   stagePhoto: (name: string, dataBase64: string) =>
     invoke<string>("stage_photo", { name, dataBase64 }),
-  newReport: (form: ReportForm) => invoke<string>("new_report", { form }),
-  reports: () => invoke<ReportView[]>("reports"),
-  report: (id: string) => invoke<ReportView>("report", { id }),
-  commentReport: (id: string, text: string) => invoke<void>("comment_report", { id, text }),
-  withdrawReport: (id: string) => invoke<void>("withdraw_report", { id }),
+  newReport: (form: ReportForm) => invoke<string>("new_report", { form, actingFor: ui.actingFor }),
+  reports: () => invoke<ReportView[]>("reports", { actingFor: ui.actingFor }),
+  report: (id: string) => invoke<ReportView>("report", { id, actingFor: ui.actingFor }),
+  commentReport: (id: string, text: string) =>
+    invoke<void>("comment_report", { id, text, actingFor: ui.actingFor }),
+  withdrawReport: (id: string) => invoke<void>("withdraw_report", { id, actingFor: ui.actingFor }),
   rateReport: (id: string, satisfaction: Satisfaction, comment: string | null) =>
-    invoke<void>("rate_report", { id, satisfaction, comment }),
-  reopenReport: (id: string, reason: string | null) => invoke<void>("reopen_report", { id, reason }),
-  consultations: () => invoke<ConsultationView[]>("consultations"),
-  consultation: (id: string) => invoke<ConsultationView>("consultation", { id }),
-  vote: (id: string, optionIds: string[]) => invoke<void>("vote", { id, optionIds }),
+    invoke<void>("rate_report", { id, satisfaction, comment, actingFor: ui.actingFor }),
+  reopenReport: (id: string, reason: string | null) =>
+    invoke<void>("reopen_report", { id, reason, actingFor: ui.actingFor }),
+  consultations: () => invoke<ConsultationView[]>("consultations", { actingFor: ui.actingFor }),
+  consultation: (id: string) => invoke<ConsultationView>("consultation", { id, actingFor: ui.actingFor }),
+  vote: (id: string, optionIds: string[]) => invoke<void>("vote", { id, optionIds, actingFor: ui.actingFor }),
+  proxyInvite: (scopes: ProxyScope[], days: number | null) => invoke<ProxyInviteView>("proxy_invite", { scopes, days }),
+  proxyAccept: (code: string, name: string | null) => invoke<ProxyGrantView>("proxy_accept", { code, name }),
+  proxyRevoke: (id: string) => invoke<ProxyGrantView>("proxy_revoke", { id }),
+  proxyGrants: () => invoke<ProxyGrantView[]>("proxy_grants"),
+  actingForChoices: () => invoke<PrincipalChoice[]>("acting_for_choices"),
+  proxyActivity: () => invoke<ProxyActView[]>("proxy_activity"),
   readAloudAvailable: () => invoke<boolean>("read_aloud_available"),
   readAloud: (kind: "notice" | "report" | "consultation", id: string) => invoke<void>("read_aloud", { kind, id }),
   transparency: () => invoke<TransparencyView>("transparency"),

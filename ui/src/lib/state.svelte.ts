@@ -11,6 +11,9 @@ export const ui = $state({
   care: null as boolean | null,
   /** Whether this device can read the current language aloud; `null` until asked. */
   speech: null as boolean | null,
+  /** 亲友代办: the resident this device is acting for, with how to name them; `null` is the resident's own. */
+  actingFor: null as string | null,
+  actingLabel: "",
   joined: false,
   ready: false,
   defaultHubUrl: "http://127.0.0.1:8787",

@@ -2,6 +2,8 @@
 //! push — ops/s for batches of 500 report / vote ops, made by the resident themselves and by a proxy
 //! (亲友代办) for them (the grant check and the act record on every op); pull — changes/s reading a
 //! community with 10,000 notices from cursor 0. Run: `cargo run --release -p linli-hub --example bench`.
+//! `LINLI_BENCH_RUNS=1 LINLI_BENCH_ONLY=push` runs the resident's push once, for profilers
+//! (`valgrind --tool=callgrind --toggle-collect='*push_all*'`).
 use std::time::Instant;
 
 use chrono::Utc;
@@ -177,8 +179,17 @@ async fn main() {
     let mut proxied = Vec::new();
     let mut pull = Vec::new();
     let mut pulled = 0;
-    for _ in 0..RUNS {
+    let runs = std::env::var("LINLI_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(RUNS);
+    let push_only = std::env::var("LINLI_BENCH_ONLY").as_deref() == Ok("push");
+    for _ in 0..runs {
         push.push(push_run(&http, false).await);
+        if push_only {
+            println!("push: {:.0} ops/s", push[0]);
+            return;
+        }
         proxied.push(push_run(&http, true).await);
         let (rate, n) = pull_run(&http).await;
         pull.push(rate);

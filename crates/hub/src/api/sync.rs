@@ -1,5 +1,6 @@
 //! Pull (the change feed from a cursor) and push (a batch of device ops, exactly once, in order).
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::Json;
 use linli_proto::{
@@ -9,7 +10,7 @@ use serde::Deserialize;
 
 use super::auth::{self, Caller, TokenHash};
 use super::lang::RequestLang;
-use super::{blocking, json_body, AppState};
+use super::{blocking, json_bytes, AppState};
 use crate::error::ApiError;
 use crate::store::StoreError;
 
@@ -68,7 +69,7 @@ pub async fn push(
     State(state): State<AppState>,
     TokenHash(token): TokenHash,
     RequestLang(lang): RequestLang,
-    body: Result<Json<PushRequest>, JsonRejection>,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PushResponse>, ApiError> {
     let now = state.hub.now();
     let hub = state.hub.clone();
@@ -76,7 +77,8 @@ pub async fn push(
     // two), and before the body is judged, so an unknown device learns nothing about its body.
     let outcomes = blocking(&state.hub, move |s| {
         let viewer = auth::viewer(s, &token, now)?;
-        let req = json_body(body).map_err(|ApiError(code)| StoreError::Refused(code))?;
+        let req: PushRequest =
+            json_bytes(body).map_err(|ApiError(code)| StoreError::Refused(code))?;
         if req.ops.len() > limits::PUSH_BATCH_MAX {
             return Err(ErrorCode::PayloadTooLarge.into());
         }

@@ -29,6 +29,10 @@ pub enum StoreError {
     NoCommunity,
     #[error("a community already exists")]
     CommunityExists,
+    /// Inside the SQLite store only: a batch applied without a savepoint per op met an op refused after
+    /// it had written, so the batch is applied again, each op in its savepoint. Never reaches a caller.
+    #[error("a refused op had written; applying again with savepoints")]
+    RetryWithSavepoints,
 }
 
 impl From<ErrorCode> for StoreError {

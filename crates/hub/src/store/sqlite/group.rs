@@ -1,9 +1,9 @@
 //! Group commit for pushes. Many devices pushing at once would each wait for the one writer connection
 //! and pay one transaction (and one WAL commit) each. Instead a push joins a queue; when no push is being
-//! committed, it becomes the leader: it takes every queued push, applies them in one transaction, each
-//! inside its own savepoint, commits once and wakes the others, who find their answers waiting (a condvar,
-//! not the writer mutex, so they don't file through the writer one by one). Alone on the hub, a push is
-//! simply its own transaction.
+//! committed, it becomes the leader: it takes every queued push, applies them in one transaction (first
+//! without savepoints, see [`Undo`]; again with one per push and per op if that fails), commits once
+//! and wakes the others, who find their answers waiting (a condvar, not the writer mutex, so they don't
+//! file through the writer one by one). Alone on the hub, a push is simply its own transaction.
 //!
 //! Exactly-once holds as before: each op's effect, its dedup row and the device's `last_seq` commit
 //! together, and pushes are applied in arrival order, so two pushes of one device see each other.
@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use linli_proto::Op;
 use rusqlite::{Connection, TransactionBehavior};
 
+use super::ops::Undo;
 use super::{changes, lock, ops, savepoint};
 use crate::store::{OpOutcome, StoreResult, Viewer};
 
@@ -108,7 +109,13 @@ pub fn push(
             jobs: &jobs,
             me: &me,
         };
-        let result = commit_all(queue, &mut lock(writer), &jobs);
+        let result = {
+            let mut conn = lock(writer);
+            // The fast way first; any failure in it (a refusal after a write, a job's error) is rolled
+            // back whole and the group applied again the careful way, each job and op in its savepoint.
+            commit_all(queue, &mut conn, &jobs, Undo::Unneeded)
+                .or_else(|_| commit_all(queue, &mut conn, &jobs, Undo::Savepoint))
+        };
         std::mem::forget(guard);
         state = lock(&queue.state);
         state.committing = false;
@@ -127,14 +134,27 @@ pub fn push(
 }
 
 /// One transaction for all `jobs`; each job's answer is set once the commit has succeeded (a waiter that
-/// wakes early must not see an answer that could still be rolled back). A job that fails rolls back alone,
-/// through its savepoint. Errors only when the transaction itself can't begin or commit.
-fn commit_all(queue: &Queue, conn: &mut Connection, jobs: &[Arc<Job>]) -> StoreResult<()> {
+/// wakes early must not see an answer that could still be rolled back). With [`Undo::Savepoint`] a job
+/// that fails rolls back alone, through its savepoint, and this errors only when the transaction itself
+/// can't begin or commit; with [`Undo::Unneeded`] any job's failure fails the whole group, uncommitted.
+fn commit_all(
+    queue: &Queue,
+    conn: &mut Connection,
+    jobs: &[Arc<Job>],
+    undo: Undo,
+) -> StoreResult<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let answers: Vec<Answer> = jobs
-        .iter()
-        .map(|job| savepoint(&tx, |c| ops::push_all(c, &job.viewer, &job.ops, job.now)))
-        .collect();
+    let push = |c: &Connection, job: &Job| ops::push_all(c, &job.viewer, &job.ops, job.now, undo);
+    let answers: Vec<Answer> = match undo {
+        Undo::Savepoint => jobs
+            .iter()
+            .map(|job| savepoint(&tx, |c| push(c, job)))
+            .collect(),
+        Undo::Unneeded => jobs
+            .iter()
+            .map(|job| push(&tx, job).map(Ok))
+            .collect::<StoreResult<_>>()?,
+    };
     let head = changes::head(&tx)?;
     tx.commit()?;
     queue.head.fetch_max(head, Ordering::SeqCst);

@@ -45,22 +45,34 @@ fn stored(conn: &Connection, op_id: Uuid) -> StoreResult<Option<OpOutcome>> {
     }))
 }
 
+/// How a refused op's writes are undone.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Undo {
+    /// Each op runs in its own savepoint, rolled back when the op is refused.
+    Savepoint,
+    /// No savepoints: the rules refuse an op before it writes, so there is nothing to undo. Should an op
+    /// be refused after writing after all, the batch answers [`StoreError::RetryWithSavepoints`] and the
+    /// caller rolls back and applies it again with [`Undo::Savepoint`]. Savepoints cost every op a copy
+    /// of each page it touches (a fifth of the hub's work on a push), so this is the first try.
+    Unneeded,
+}
+
 /// Exactly-once, in-order application of a device's ops: each op's dedup lookup, sequence check, effect
 /// and dedup row, then the device's `last_seq` once for the whole batch, all in the caller's transaction
 /// (shared by pushes committed together), so they commit together. A refused op still records its
-/// answer (and advances `last_seq`) so a retry answers the same; its effect alone is rolled back,
-/// through a savepoint.
+/// answer (and advances `last_seq`) so a retry answers the same; its effect alone is undone (`undo`).
 pub fn push_all(
     tx: &Connection,
     viewer: &Viewer,
     ops: &[Op],
     now: DateTime<Utc>,
+    undo: Undo,
 ) -> StoreResult<Vec<OpOutcome>> {
     let before = access::last_seq(tx, viewer.device_id)?;
     let mut last = before;
     let out = ops
         .iter()
-        .map(|op| push(tx, viewer, op, now, &mut last))
+        .map(|op| push(tx, viewer, op, now, &mut last, undo))
         .collect::<StoreResult<Vec<_>>>()?;
     if last != before {
         access::advance(tx, viewer.device_id, last, now)?;
@@ -75,6 +87,7 @@ fn push(
     op: &Op,
     now: DateTime<Utc>,
     last_seq: &mut i64,
+    undo: Undo,
 ) -> StoreResult<OpOutcome> {
     if let Some(answer) = stored(tx, op.id)? {
         return Ok(answer);
@@ -86,16 +99,16 @@ fn push(
     if op.device_seq > last + 1 {
         return Ok(OpOutcome::deferred(ErrorCode::SequenceGap));
     }
-    let outcome = match super::savepoint(tx, |sp| {
-        let version = apply(sp, viewer, op, now)?;
-        Ok((version, tlog::index_for_op(sp, op.id)?))
-    }) {
+    let applied = undoable(tx, undo, |c| {
+        let version = apply(c, viewer, op, now)?;
+        Ok((version, tlog::index_for_op(c, op.id)?))
+    });
+    let outcome = match applied? {
         Ok((version, log_index)) => OpOutcome {
             log_index,
             ..OpOutcome::applied(version)
         },
-        Err(StoreError::Refused(code)) => OpOutcome::rejected(code),
-        Err(e) => return Err(e),
+        Err(code) => OpOutcome::rejected(code),
     };
     tx.prepare_cached(
         "INSERT INTO ops (op_id, device_id, device_seq, kind, status, code, version, received_at, on_behalf_of)
@@ -114,6 +127,30 @@ fn push(
     ])?;
     *last_seq = op.device_seq;
     Ok(outcome)
+}
+
+/// Runs an op's `effect`, answering its result or the code that refused it, with the refused effect's
+/// writes undone as `undo` says.
+fn undoable<T>(
+    tx: &Connection,
+    undo: Undo,
+    effect: impl FnOnce(&Connection) -> StoreResult<T>,
+) -> StoreResult<Result<T, ErrorCode>> {
+    let written_before = tx.total_changes();
+    let result = match undo {
+        Undo::Savepoint => super::savepoint(tx, effect),
+        Undo::Unneeded => effect(tx),
+    };
+    match result {
+        Ok(v) => Ok(Ok(v)),
+        Err(StoreError::Refused(_))
+            if undo == Undo::Unneeded && tx.total_changes() != written_before =>
+        {
+            Err(StoreError::RetryWithSavepoints)
+        }
+        Err(StoreError::Refused(code)) => Ok(Err(code)),
+        Err(e) => Err(e),
+    }
 }
 
 /// A report of the viewer's household, or `report_not_found` (another household's report does not
@@ -295,5 +332,57 @@ fn apply_as(
             notices::mark_read(conn, viewer, *notice_id, at, now)?;
             Ok(None)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> Connection {
+        let c = Connection::open_in_memory().unwrap();
+        c.execute_batch("CREATE TABLE t (x INTEGER)").unwrap();
+        c
+    }
+
+    fn rows(c: &Connection) -> i64 {
+        c.query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    fn write_then_refuse(c: &Connection) -> StoreResult<()> {
+        c.execute("INSERT INTO t VALUES (1)", [])?;
+        Err(ErrorCode::NotEligible.into())
+    }
+
+    fn refuse_before_writing(_: &Connection) -> StoreResult<()> {
+        Err(ErrorCode::NotEligible.into())
+    }
+
+    #[test]
+    fn a_refusal_before_any_write_needs_no_savepoint() {
+        let c = db();
+        let r = undoable(&c, Undo::Unneeded, refuse_before_writing).unwrap();
+        assert_eq!(r, Err(ErrorCode::NotEligible));
+        let ok = undoable(&c, Undo::Unneeded, |c| {
+            c.execute("INSERT INTO t VALUES (2)", [])?;
+            Ok(7)
+        })
+        .unwrap();
+        assert_eq!((ok, rows(&c)), (Ok(7), 1));
+    }
+
+    #[test]
+    fn a_refusal_after_a_write_asks_for_savepoints_which_undo_it() {
+        let c = db();
+        assert!(matches!(
+            undoable(&c, Undo::Unneeded, write_then_refuse),
+            Err(StoreError::RetryWithSavepoints)
+        ));
+        // The caller rolls the batch back and goes again with savepoints: the write is undone, the
+        // refusal answered.
+        let c = db();
+        let r = undoable(&c, Undo::Savepoint, write_then_refuse).unwrap();
+        assert_eq!((r, rows(&c)), (Err(ErrorCode::NotEligible), 0));
     }
 }

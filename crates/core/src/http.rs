@@ -4,9 +4,10 @@
 use crate::CoreError;
 use linli_i18n::Lang;
 use linli_proto::{
-    ConsistencyProof, ErrorBody, ErrorCode, InclusionProof, JoinRequest, JoinResponse, Me,
-    ProxyAcceptRequest, ProxyGrant, ProxyGrantList, ProxyInvite, ProxyInviteRequest,
-    ProxyVisitorAccepted, ProxyVisitorRequest, PullPage, PushRequest, PushResponse,
+    ConsistencyProof, ErrorBody, ErrorCode, InclusionProof, InclusionProofs, InclusionsRequest,
+    JoinRequest, JoinResponse, Me, ProxyAcceptRequest, ProxyGrant, ProxyGrantList, ProxyInvite,
+    ProxyInviteRequest, ProxyVisitorAccepted, ProxyVisitorRequest, PullPage, PushRequest,
+    PushResponse,
 };
 use reqwest::{Client, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
@@ -284,6 +285,25 @@ impl HubClient {
                 .query(&[("index", index), ("size", size)]),
         )
         .await
+    }
+
+    /// Proofs for several leaves in one round trip (`POST /v1/log/inclusions`).
+    pub async fn log_inclusions(
+        &self,
+        indices: &[u64],
+        size: u64,
+    ) -> Result<Vec<InclusionProof>, CoreError> {
+        let answer: InclusionProofs = self
+            .json(
+                self.http
+                    .post(format!("{}/v1/log/inclusions", self.base))
+                    .json(&InclusionsRequest {
+                        size,
+                        indices: indices.to_vec(),
+                    }),
+            )
+            .await?;
+        Ok(answer.proofs)
     }
 
     /// Opens the server-sent event stream (`GET /v1/events`).

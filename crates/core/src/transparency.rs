@@ -194,6 +194,28 @@ pub fn keep(
     }
 }
 
+/// The proofs of `indices` in one round trip; one request each from a hub that predates the batch
+/// route (it answers the unknown route with `not_found`).
+async fn inclusion_proofs(
+    client: &crate::http::HubClient,
+    indices: &[u64],
+    size: u64,
+) -> Result<Vec<linli_proto::InclusionProof>, CoreError> {
+    match client.log_inclusions(indices, size).await {
+        Err(CoreError::Hub {
+            code: linli_proto::ErrorCode::NotFound,
+            ..
+        }) => {
+            let mut proofs = Vec::with_capacity(indices.len());
+            for i in indices {
+                proofs.push(client.log_inclusion(*i, size).await?);
+            }
+            Ok(proofs)
+        }
+        other => other,
+    }
+}
+
 fn rejected_checkpoint(e: VerifyError) -> LogProblem {
     match e {
         VerifyError::Rollback { .. } => LogProblem::Rollback,
@@ -282,29 +304,40 @@ impl Profile {
         settings::set(&self.db(), settings::LOG_CHECKPOINT, &note)?;
         let latest = new;
         let pending = store::receipts::unverified(&self.db())?;
-        for r in pending {
-            // Every receipt came from a write the hub had committed before this checkpoint was signed.
-            if r.index >= latest.size {
-                return Err(self.log_problem(LogProblem::ReceiptMissing, Some(&r.target)));
-            }
-            let leaf = Leaf::from_bytes(&r.leaf)
-                .map_err(|e| CoreError::Corrupt(format!("receipt {}: {e}", r.index)))?;
-            let proof = match client.log_inclusion(r.index, latest.size).await {
-                Ok(p) => {
-                    proof_from_base64(&p.proof).map_err(|e| CoreError::Protocol(e.to_string()))?
-                }
+        // Every receipt came from a write the hub had committed before this checkpoint was signed.
+        if let Some(r) = pending.iter().find(|r| r.index >= latest.size) {
+            return Err(self.log_problem(LogProblem::ReceiptMissing, Some(&r.target)));
+        }
+        for chunk in pending.chunks(linli_proto::limits::INCLUSIONS_MAX) {
+            let indices: Vec<u64> = chunk.iter().map(|r| r.index).collect();
+            let proofs = match inclusion_proofs(client, &indices, latest.size).await {
+                Ok(p) if p.len() == chunk.len() => p,
+                Ok(_) => return Err(CoreError::Protocol("inclusion proofs missing".into())),
                 Err(CoreError::Hub { .. }) => {
-                    return Err(self.log_problem(LogProblem::ReceiptMissing, Some(&r.target)))
+                    return Err(self.log_problem(LogProblem::ReceiptMissing, Some(&chunk[0].target)))
                 }
                 Err(e) => return Err(e),
             };
-            if verifier
-                .verify_inclusion(&leaf, r.index, &proof, &latest)
-                .is_err()
-            {
-                return Err(self.log_problem(LogProblem::ReceiptMissing, Some(&r.target)));
+            let checked_at = Utc::now();
+            let mut db = self.db();
+            let tx = db.transaction()?;
+            for (r, p) in chunk.iter().zip(proofs) {
+                let leaf = Leaf::from_bytes(&r.leaf)
+                    .map_err(|e| CoreError::Corrupt(format!("receipt {}: {e}", r.index)))?;
+                let proof =
+                    proof_from_base64(&p.proof).map_err(|e| CoreError::Protocol(e.to_string()))?;
+                if p.index != r.index
+                    || verifier
+                        .verify_inclusion(&leaf, r.index, &proof, &latest)
+                        .is_err()
+                {
+                    drop(tx);
+                    drop(db);
+                    return Err(self.log_problem(LogProblem::ReceiptMissing, Some(&r.target)));
+                }
+                store::receipts::mark_verified(&tx, r.index, latest.size, checked_at)?;
             }
-            store::receipts::mark_verified(&self.db(), r.index, latest.size, Utc::now())?;
+            tx.commit()?;
         }
         {
             let db = self.db();

@@ -11,6 +11,8 @@ pub const PHOTOS_MAX: usize = 9;
 pub const BLOB_MAX_BYTES: usize = 10 * 1024 * 1024;
 /// Largest push batch, in ops.
 pub const PUSH_BATCH_MAX: usize = 500;
+/// Most leaves one `POST /v1/log/inclusions` asks proofs for.
+pub const INCLUSIONS_MAX: usize = 1000;
 /// Largest pull page, in changes.
 pub const PULL_PAGE_MAX: u32 = 1000;
 /// Days after resolution during which an unsatisfied resident may reopen.

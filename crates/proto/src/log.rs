@@ -34,6 +34,24 @@ pub struct InclusionProof {
     pub proof: Vec<String>,
 }
 
+/// Asks for the inclusion proofs of several leaves in one tree (`POST /v1/log/inclusions`): a device
+/// that cast many votes checks all its receipts in one round trip instead of one each.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct InclusionsRequest {
+    /// Tree size of the checkpoint to prove against.
+    pub size: u64,
+    /// The leaves' indices, at most [`crate::limits::INCLUSIONS_MAX`].
+    pub indices: Vec<u64>,
+}
+
+/// The answer to [`InclusionsRequest`]: one proof per index, in the order asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct InclusionProofs {
+    pub proofs: Vec<InclusionProof>,
+}
+
 /// A consistency proof (`GET /v1/log/consistency`) that the tree of `old` leaves is a prefix of the
 /// tree of `new` leaves; base64 hashes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]

@@ -2,19 +2,19 @@
 //! consistency proofs, the leaves (for auditors who recompute the tree) and the opened final tallies.
 //! No token needed: leaves hold only salted commitments, so the log reveals no personal data, and an
 //! auditor needs nothing but the URL and the public key.
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
 use linli_proto::{
-    ConsistencyProof, ErrorBody, ErrorCode, InclusionProof, LogLeaf, LogLeaves, LogReceipt,
-    LOG_LEAVES_PAGE_MAX,
+    limits, ConsistencyProof, ErrorBody, ErrorCode, InclusionProof, InclusionProofs,
+    InclusionsRequest, LogLeaf, LogLeaves, LogReceipt, LOG_LEAVES_PAGE_MAX,
 };
 use linli_tlog::{proof_to_base64, Leaf};
 use serde::Deserialize;
 
-use super::{blocking, AppState};
+use super::{blocking, json_body, AppState};
 use crate::error::ApiError;
 
 const TEXT: [(header::HeaderName, &str); 1] = [(header::CONTENT_TYPE, "text/plain; charset=utf-8")];
@@ -62,6 +62,37 @@ pub async fn inclusion(
         index,
         size,
         proof: proof_to_base64(&proof),
+    }))
+}
+
+/// Inclusion proofs of several leaves in the tree of `size` leaves, in the order asked: a device checks
+/// every receipt of a sync in one round trip.
+#[utoipa::path(post, path = "/v1/log/inclusions", request_body = InclusionsRequest,
+    responses((status = 200, body = InclusionProofs), (status = 400, body = ErrorBody),
+        (status = 404, description = "size beyond the log", body = ErrorBody),
+        (status = 413, description = "more indices than allowed", body = ErrorBody)))]
+pub async fn inclusions(
+    State(state): State<AppState>,
+    body: Result<Json<InclusionsRequest>, JsonRejection>,
+) -> Result<Json<InclusionProofs>, ApiError> {
+    let req = json_body(body)?;
+    if req.indices.len() > limits::INCLUSIONS_MAX {
+        return Err(ApiError(ErrorCode::PayloadTooLarge));
+    }
+    let size = req.size;
+    let indices = req.indices.clone();
+    let proofs = blocking(&state.hub, move |s| s.log_inclusions(size, &indices)).await?;
+    Ok(Json(InclusionProofs {
+        proofs: req
+            .indices
+            .into_iter()
+            .zip(proofs)
+            .map(|(index, proof)| InclusionProof {
+                index,
+                size,
+                proof: proof_to_base64(&proof),
+            })
+            .collect(),
     }))
 }
 

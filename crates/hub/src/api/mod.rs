@@ -113,6 +113,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/log/key", get(log::key))
         .route("/v1/log/checkpoint", get(log::checkpoint))
         .route("/v1/log/inclusion", get(log::inclusion))
+        .route("/v1/log/inclusions", post(log::inclusions))
         .route("/v1/log/consistency", get(log::consistency))
         .route("/v1/log/leaves", get(log::leaves))
         .route("/v1/log/tallies", get(log::tallies))

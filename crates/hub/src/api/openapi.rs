@@ -32,6 +32,7 @@ impl Modify for BearerAuth {
         super::log::key,
         super::log::checkpoint,
         super::log::inclusion,
+        super::log::inclusions,
         super::log::consistency,
         super::log::leaves,
         super::log::tallies,

@@ -370,6 +370,13 @@ pub trait Store: Send + Sync + 'static {
     fn log_checkpoint(&self, signer: &NoteSigner, now: DateTime<Utc>) -> StoreResult<String>;
     /// Inclusion proof of leaf `index` in the tree of `size` leaves.
     fn log_inclusion(&self, size: u64, index: u64) -> StoreResult<Vec<Hash>>;
+    /// Inclusion proofs of several leaves in the tree of `size` leaves, in the order of `indices`.
+    fn log_inclusions(&self, size: u64, indices: &[u64]) -> StoreResult<Vec<Vec<Hash>>> {
+        indices
+            .iter()
+            .map(|i| self.log_inclusion(size, *i))
+            .collect()
+    }
     /// Consistency proof from the tree of `old` leaves to the tree of `new` leaves.
     fn log_consistency(&self, old: u64, new: u64) -> StoreResult<Vec<Hash>>;
     /// The log's size and the leaf bytes of `start..end` (clamped to the log).

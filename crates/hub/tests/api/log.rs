@@ -124,6 +124,31 @@ async fn votes_reports_and_tallies_are_logged_with_receipts_that_verify() {
     assert_eq!(cp2.size, base + 2);
     assert_included(&t, &cp2, &r0).await;
     assert_included(&t, &cp2, &r1).await;
+    // Both in one round trip, in the order asked, the same proofs as one by one.
+    let resp = t
+        .http
+        .post(t.url("/v1/log/inclusions"))
+        .json(&serde_json::json!({ "size": cp2.size, "indices": [r1.index, r0.index] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let batch: linli_proto::InclusionProofs = resp.json().await.unwrap();
+    assert_eq!(batch.proofs.len(), 2);
+    for (p, r) in batch.proofs.iter().zip([&r1, &r0]) {
+        assert_eq!(p.index, r.index);
+        let proof = proof_from_base64(&p.proof).unwrap();
+        verify_inclusion(&leaf_of(r).hash(), r.index, cp2.size, &proof, &cp2.root).unwrap();
+    }
+    let too_many = vec![0u64; linli_proto::limits::INCLUSIONS_MAX + 1];
+    let resp = t
+        .http
+        .post(t.url("/v1/log/inclusions"))
+        .json(&serde_json::json!({ "size": cp2.size, "indices": too_many }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
 
     // A report accepted with a reply: a status leaf and a reply leaf, opened in the owner's record.
     let rid = match report_body("facilities", "楼道灯不亮") {

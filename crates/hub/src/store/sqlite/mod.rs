@@ -628,6 +628,19 @@ impl Store for SqliteStore {
         self.read(|c| tlog::inclusion(c, size, index))
     }
 
+    fn log_inclusions(
+        &self,
+        size: u64,
+        indices: &[u64],
+    ) -> StoreResult<Vec<Vec<linli_tlog::Hash>>> {
+        self.read(|c| {
+            indices
+                .iter()
+                .map(|i| tlog::inclusion(c, size, *i))
+                .collect()
+        })
+    }
+
     fn log_consistency(&self, old: u64, new: u64) -> StoreResult<Vec<linli_tlog::Hash>> {
         self.read(|c| tlog::consistency(c, old, new))
     }

@@ -23,6 +23,8 @@ pub struct LinliRun {
 #[derive(Debug, Clone)]
 pub struct PushRun {
     pub sync: ChildRun,
+    /// The sync call alone, timed inside the `linli` process (`elapsed_secs` of `sync --json`).
+    pub call_secs: f64,
     pub applied: usize,
     pub bytes: Bytes,
 }
@@ -122,8 +124,12 @@ pub async fn run_once(
             applied == push_ops,
             "pushed {applied} of {push_ops}: {outcome}"
         );
+        let call_secs = outcome["elapsed_secs"]
+            .as_f64()
+            .ok_or_else(|| anyhow::anyhow!("sync --json without elapsed_secs: {outcome}"))?;
         Some(PushRun {
             sync,
+            call_secs,
             applied,
             bytes: proxy.take(),
         })

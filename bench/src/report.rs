@@ -157,6 +157,9 @@ impl Report {
                 self.add("s2.linli.rate".into(), 2,
                     format!("Linli push of {ops} queued ops (½ reports, ½ votes), `linli sync` incl. pulling their results"),
                     "ops/s", pushes.iter().map(|p| p.applied as f64 / p.sync.wall_secs).collect());
+                self.add("s2.linli.call_rate".into(), 2,
+                    format!("Linli push of {ops} queued ops, the sync call alone (timed inside the process, as PouchDB's call is)"),
+                    "ops/s", pushes.iter().map(|p| p.applied as f64 / p.call_secs).collect());
                 self.add(
                     "s2.linli.wall".into(),
                     2,
@@ -402,10 +405,17 @@ impl Report {
             None,
         );
         self.ratio(
-            "2. push: Linli ops/s ÷ PouchDB docs/s",
-            g(self, "s2.linli.rate"),
+            "2. push: Linli ops/s (sync call) ÷ PouchDB docs/s (replication call)",
+            g(self, "s2.linli.call_rate"),
             best_push,
             Some(5.0),
+            None,
+        );
+        self.ratio(
+            "2. push: Linli ops/s (whole `linli sync` process) ÷ PouchDB docs/s (replication call)",
+            g(self, "s2.linli.rate"),
+            best_push,
+            None,
             None,
         );
         self.ratio(

@@ -41,6 +41,10 @@ async fn every_scenario_runs_at_tiny_sizes() {
     // 50 notices + 5 consultations + the community, its category, building and household.
     assert!(get("s1.linli.rate") > 0.0);
     assert!(get("s2.linli.rate") > 0.0);
+    assert!(
+        get("s2.linli.call_rate") >= get("s2.linli.rate"),
+        "the call is part of the process"
+    );
     assert!(get("s3.linli.bytes") > 0.0, "the proxy counted nothing");
     assert!(get("s5.linli.rss") > 1.0 && get("s5.linli.cpu") > 0.0);
     for n in &cfg.scale {

@@ -439,10 +439,18 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 fn sync(profile: &Arc<Profile>, lang: Lang, json: bool) -> anyhow::Result<()> {
-    match runtime()?.block_on(profile.sync()) {
+    let started = std::time::Instant::now();
+    let result = runtime()?.block_on(profile.sync());
+    // The sync alone, without this process's start-up (keychain, database): what a running app waits.
+    let elapsed_secs = started.elapsed().as_secs_f64();
+    match result {
         Ok(outcome) => {
             if json {
-                println!("{}", serde_json::to_string_pretty(&outcome)?);
+                let mut v = serde_json::to_value(&outcome)?;
+                if let Some(fields) = v.as_object_mut() {
+                    fields.insert("elapsed_secs".into(), elapsed_secs.into());
+                }
+                println!("{}", serde_json::to_string_pretty(&v)?);
             } else {
                 output::synced(lang, &outcome);
             }

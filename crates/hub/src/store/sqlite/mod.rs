@@ -633,12 +633,7 @@ impl Store for SqliteStore {
         size: u64,
         indices: &[u64],
     ) -> StoreResult<Vec<Vec<linli_tlog::Hash>>> {
-        self.read(|c| {
-            indices
-                .iter()
-                .map(|i| tlog::inclusion(c, size, *i))
-                .collect()
-        })
+        self.read(|c| tlog::inclusions(c, size, indices))
     }
 
     fn log_consistency(&self, old: u64, new: u64) -> StoreResult<Vec<linli_tlog::Hash>> {

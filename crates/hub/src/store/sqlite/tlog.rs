@@ -246,6 +246,57 @@ pub fn inclusion(conn: &Connection, size: u64, index: u64) -> StoreResult<Vec<Ha
     linli_tlog::prove_inclusion(&Hashes(conn), size, index).map_err(tree_err)
 }
 
+/// Inclusion proofs of several leaves in the tree of `size` leaves. The proofs of leaves near each
+/// other share most of their hashes, so each stored hash is read once for the whole batch.
+pub fn inclusions(conn: &Connection, size: u64, indices: &[u64]) -> StoreResult<Vec<Vec<Hash>>> {
+    check_range(conn, size)?;
+    if indices.iter().any(|&i| i >= size) {
+        return Err(ErrorCode::BadRequest.into());
+    }
+    let hashes = CachedHashes {
+        store: Hashes(conn),
+        seen: Default::default(),
+    };
+    indices
+        .iter()
+        .map(|&i| linli_tlog::prove_inclusion(&hashes, size, i).map_err(tree_err))
+        .collect()
+}
+
+/// [`Hashes`] that remembers what it read, for a batch of proofs.
+struct CachedHashes<'a> {
+    store: Hashes<'a>,
+    seen: std::cell::RefCell<std::collections::HashMap<u64, Hash>>,
+}
+
+impl HashStore for CachedHashes<'_> {
+    fn leaf_count(&self) -> Result<u64, TreeStoreError> {
+        self.store.leaf_count()
+    }
+
+    fn stored_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, TreeStoreError> {
+        let missing: Vec<u64> = {
+            let seen = self.seen.borrow();
+            indexes
+                .iter()
+                .copied()
+                .filter(|i| !seen.contains_key(i))
+                .collect()
+        };
+        let read = self.store.stored_hashes(&missing)?;
+        let mut seen = self.seen.borrow_mut();
+        seen.extend(missing.into_iter().zip(read));
+        indexes
+            .iter()
+            .map(|i| {
+                seen.get(i)
+                    .copied()
+                    .ok_or_else(|| TreeStoreError(format!("stored hash {i} not read")))
+            })
+            .collect()
+    }
+}
+
 /// Consistency proof from the tree of `old` leaves to the tree of `new` leaves.
 pub fn consistency(conn: &Connection, old: u64, new: u64) -> StoreResult<Vec<Hash>> {
     check_range(conn, new)?;
@@ -339,6 +390,19 @@ mod tests {
             &salt
         ));
         assert_eq!(receipts_for(&conn, "e5").unwrap(), vec![r]);
+        // Proofs in a batch are the proofs one by one, in the order asked.
+        for size in [1, 16, 37] {
+            let asked: Vec<u64> = (0..size).rev().chain([0, size / 2]).collect();
+            let batch = inclusions(&conn, size, &asked).unwrap();
+            for (i, proof) in asked.iter().zip(batch) {
+                assert_eq!(
+                    proof,
+                    inclusion(&conn, size, *i).unwrap(),
+                    "leaf {i} of {size}"
+                );
+            }
+        }
+        assert!(inclusions(&conn, 37, &[3, 37]).is_err());
         // A record that does not fit the leaf kind is refused.
         let wrong = Entry {
             kind: LeafKind::VoteCast,

@@ -14,6 +14,7 @@ pub mod limits;
 pub mod log;
 pub mod notices;
 pub mod ops;
+pub mod privacy;
 pub mod pull;
 pub mod reports;
 
@@ -24,6 +25,7 @@ pub use join::*;
 pub use log::*;
 pub use notices::*;
 pub use ops::*;
+pub use privacy::*;
 pub use pull::*;
 pub use reports::*;
 

@@ -66,6 +66,10 @@ pub fn run() {
             commands::read_aloud::read_aloud,
             commands::read_aloud::stop_reading,
             commands::transparency::transparency,
+            commands::privacy::privacy_status,
+            commands::privacy::accept_privacy,
+            commands::privacy::export_my_data,
+            commands::privacy::close_account,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

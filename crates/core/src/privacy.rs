@@ -22,6 +22,11 @@ pub const NOTICE_SECTIONS: [&str; 7] = [
     "retention",
 ];
 
+/// The export's file name, e.g. `linli-export-20261129-0930.zip` (local time: what the resident sees).
+pub fn export_file_name(now: chrono::DateTime<chrono::Local>) -> String {
+    format!("linli-export-{}.zip", now.format("%Y%m%d-%H%M%S"))
+}
+
 /// Files of the profile's database (SQLite in WAL mode keeps two beside it).
 const DB_FILES: [&str; 3] = ["linli.db", "linli.db-wal", "linli.db-shm"];
 

@@ -34,4 +34,8 @@ pub const NAMES: &[&str] = &[
     "read_aloud",
     "stop_reading",
     "transparency",
+    "privacy_status",
+    "accept_privacy",
+    "export_my_data",
+    "close_account",
 ];

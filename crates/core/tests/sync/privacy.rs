@@ -139,3 +139,28 @@ async fn closing_the_account_wipes_the_device_and_the_hub_refuses_the_old_token(
     assert_eq!(kept.len(), 1);
     assert!(kept[0].report.text.is_empty());
 }
+
+#[tokio::test]
+async fn a_housemate_keeps_membership_and_no_longer_sees_the_closed_accounts_reports() {
+    let w = World::start().await;
+    let alice = w.join("alice", HOME_A).await;
+    let bob = w.join("bob", HOME_A).await;
+    alice
+        .new_report(NewReport {
+            category: "facilities".into(),
+            text: "甲：门禁坏了".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    alice.sync().await.unwrap();
+    bob.sync().await.unwrap();
+    assert_eq!(bob.reports().unwrap().len(), 1, "the household's report");
+    alice.close_account().await.unwrap();
+    bob.sync().await.unwrap();
+    assert!(
+        bob.reports().unwrap().is_empty(),
+        "gone from the housemate's device"
+    );
+    assert!(bob.is_joined());
+    assert!(bob.home().is_ok());
+}

@@ -309,7 +309,6 @@ pub trait Store: Send + Sync + 'static {
     /// The viewer behind a token hash, unless unknown or revoked.
     fn authenticate(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<Viewer>>;
     fn me(&self, viewer: &Viewer) -> StoreResult<(Community, Household)>;
-    fn devices(&self) -> StoreResult<Vec<DeviceInfo>>;
     /// `false` when no such device exists.
     fn revoke_device(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool>;
 
@@ -379,8 +378,6 @@ pub trait Store: Send + Sync + 'static {
     fn close_due_consultations(&self, now: DateTime<Utc>) -> StoreResult<usize>;
     fn consultation_results(&self, id: Uuid) -> StoreResult<Option<ConsultationResults>>;
     fn consultations(&self) -> StoreResult<Vec<ConsultationResults>>;
-    fn reports(&self, filter: &ReportFilter) -> StoreResult<Vec<StaffReport>>;
-    fn staff_report(&self, id: Uuid) -> StoreResult<Option<StaffReport>>;
     fn set_report_status(
         &self,
         id: Uuid,

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use uuid::Uuid;
 
+use super::changes;
 use super::columns::ts;
 use super::export::report_ids;
 use super::staff::{self, Access};
@@ -152,13 +153,15 @@ fn delete_photos(
 
 /// Reports stay with their category, status, dates, rating and status history; their text, place,
 /// location and the resident's own words in the timeline go, and so does the link to the household.
+/// Housemates' devices, which showed these reports, are told to drop them.
 fn anonymise_reports(
     conn: &Connection,
     v: &Viewer,
-    _: DateTime<Utc>,
+    now: DateTime<Utc>,
     out: &mut ClosedAccount,
 ) -> StoreResult<()> {
     let ids = report_ids(conn, v.resident_id)?;
+    let housemates = has_housemates(conn, v)?;
     for id in &ids {
         let id = id.to_string();
         conn.execute(
@@ -170,6 +173,17 @@ fn anonymise_reports(
             "UPDATE changes SET audience_id = ?1 WHERE kind = 'report' AND record_id = ?2",
             params![closed(), id],
         )?;
+        if housemates {
+            // Renders as "removed" for them: the report no longer belongs to their household.
+            changes::append(
+                conn,
+                v.community_id,
+                changes::Kind::Report,
+                &id,
+                changes::Audience::Household(v.household_id),
+                now,
+            )?;
+        }
     }
     out.reports_anonymised = conn.execute(
         "UPDATE reports SET text = '', addr_building = NULL, addr_unit = NULL, addr_room = NULL,
@@ -190,11 +204,7 @@ fn anonymise_ballots(
     _: &mut ClosedAccount,
 ) -> StoreResult<()> {
     let rid = v.resident_id.to_string();
-    let housemates: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM residents WHERE household_id = ?1 AND id != ?2)",
-        params![v.household_id.to_string(), rid],
-        |r| r.get(0),
-    )?;
+    let housemates = has_housemates(conn, v)?;
     let keys: Vec<(String, String)> = conn
         .prepare("SELECT consultation_id, ballot_key FROM ballots WHERE resident_id = ?1")?
         .query_map([&rid], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -219,6 +229,15 @@ fn anonymise_ballots(
         }
     }
     Ok(())
+}
+
+/// Whether someone else (still a member) lives in the resident's household.
+fn has_housemates(conn: &Connection, v: &Viewer) -> StoreResult<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM residents WHERE household_id = ?1 AND id != ?2)",
+        params![v.household_id.to_string(), v.resident_id.to_string()],
+        |r| r.get(0),
+    )?)
 }
 
 fn forget_notice_reads(

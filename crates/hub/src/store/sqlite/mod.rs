@@ -230,10 +230,6 @@ impl Store for SqliteStore {
         })
     }
 
-    fn devices(&self) -> StoreResult<Vec<DeviceInfo>> {
-        self.read(access::devices)
-    }
-
     fn revoke_device(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
         self.write(|c| access::revoke(c, id, now))
     }
@@ -387,22 +383,6 @@ impl Store for SqliteStore {
             }
             Ok(out)
         })
-    }
-
-    fn reports(&self, filter: &ReportFilter) -> StoreResult<Vec<StaffReport>> {
-        self.read(|c| {
-            let mut out = Vec::new();
-            for id in reports::ids(c, filter)? {
-                if let Some(r) = staff_report(c, id)? {
-                    out.push(r);
-                }
-            }
-            Ok(out)
-        })
-    }
-
-    fn staff_report(&self, id: Uuid) -> StoreResult<Option<StaffReport>> {
-        self.read(|c| staff_report(c, id))
     }
 
     fn set_report_status(

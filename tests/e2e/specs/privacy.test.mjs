@@ -73,6 +73,18 @@ test('settings show the notice and save a copy of my data to a file', async () =
   assert.ok(log.some((e) => e.action === 'export'), JSON.stringify(log));
 });
 
+test('a device that agreed to an older notice is asked again on start', async () => {
+  await app.quit();
+  await exec('sqlite3', [path.join(world.profileDir, 'linli.db'), "UPDATE settings SET value = '0' WHERE key = 'privacy_version'"]);
+  app = await world.launchApp({ privacy: 'ask', env: { LINLI_EXPORT_DIR: exportDir } });
+  await app.byTestId('privacy-changed', { visible: true, timeout: 30_000 });
+  assert.equal(await app.exists('nav-home'), false);
+  await app.click('privacy-agree');
+  await app.byTestId('nav-home', { visible: true, timeout: 30_000 });
+  assert.equal(await profileSetting('privacy_version'), '1');
+  await app.click('nav-settings');
+});
+
 test('closing the account says what happens, wipes the device and the hub refuses the old token', async () => {
   const user = await profileSetting('keychain_user');
   assert.ok(user, 'a keychain entry exists');

@@ -130,6 +130,51 @@ async fn resident(
     }
 }
 
+/// A housemate of `a` (same household) with a report; `a` comments on it and the housemate on `a`'s.
+/// Returns the housemate's device, report text, `a`'s comment and the housemate's comment.
+async fn housemate(t: &TestHub, a: &Resident) -> (Device, String, String, String) {
+    let mate = join_named(t, "2号楼", "1单元", "101", "同住家人的手机").await;
+    let report_id = Uuid::now_v7();
+    let text = "家人：阳台漏水".to_owned();
+    let r = t
+        .push1(
+            &mate,
+            OpBody::CreateReport {
+                report_id,
+                category: "facilities".into(),
+                text: text.clone(),
+                address: Address::default(),
+                location: None,
+                photos: vec![],
+            },
+        )
+        .await;
+    assert_eq!(r.status, OpStatus::Applied);
+    let mine = "甲对家人报修的留言".to_owned();
+    let r = t
+        .push1(
+            &a.dev,
+            OpBody::CommentReport {
+                report_id,
+                text: mine.clone(),
+            },
+        )
+        .await;
+    assert_eq!(r.status, OpStatus::Applied, "{r:?}");
+    let theirs = "家人对甲报修的留言".to_owned();
+    let r = t
+        .push1(
+            &mate,
+            OpBody::CommentReport {
+                report_id: a.report_id,
+                text: theirs.clone(),
+            },
+        )
+        .await;
+    assert_eq!(r.status, OpStatus::Applied, "{r:?}");
+    (mate, text, mine, theirs)
+}
+
 fn open_consultation(t: &TestHub) -> (Uuid, Uuid) {
     let now = t.hub().now();
     let id = admin::consultations::create(
@@ -315,6 +360,7 @@ async fn the_export_holds_every_record_of_the_resident_and_nothing_of_another() 
     let (c, o) = open_consultation(&t);
     let a = resident(&t, "101", "甲", c, o).await;
     let b = resident(&t, "102", "乙", c, o).await;
+    let (mate, mate_report, mine_on_theirs, theirs_on_mine) = housemate(&t, &a).await;
     let resp = t
         .http
         .get(t.url("/v1/account/export"))
@@ -360,8 +406,19 @@ async fn the_export_holds_every_record_of_the_resident_and_nothing_of_another() 
         &c.to_string(),
         &o.to_string(),
         "\"privacy_notice_version\": 1",
+        &mine_on_theirs,
     ] {
         assert!(everything.contains(mine), "missing {mine}");
+    }
+    for theirs in [
+        mate_report.as_str(),
+        &theirs_on_mine,
+        &mate.resident_id.to_string(),
+    ] {
+        assert!(
+            !everything.contains(theirs),
+            "leaked the housemate's {theirs}"
+        );
     }
     for theirs in [
         b.name.as_str(),
@@ -393,6 +450,7 @@ async fn closing_an_account_leaves_no_personal_field_and_keeps_the_record() {
     let (c, o) = open_consultation(&t);
     let a = resident(&t, "101", "甲", c, o).await;
     let b = resident(&t, "102", "乙", c, o).await;
+    let (mate, mate_report, mine_on_theirs, theirs_on_mine) = housemate(&t, &a).await;
     let staff = t.staff();
     admin::reports::set_status(t.hub(), a.report_id, ReportStatus::Accepted, Some("已派人"))
         .unwrap();
@@ -433,6 +491,7 @@ async fn closing_an_account_leaves_no_personal_field_and_keeps_the_record() {
         &a.comment,
         &a.photo_sha,
         &a.dev.resident_id.to_string(),
+        &mine_on_theirs,
     ] {
         let hits: Vec<_> = found_in_db(&after, needle)
             .into_iter()
@@ -440,13 +499,33 @@ async fn closing_an_account_leaves_no_personal_field_and_keeps_the_record() {
             .collect();
         assert!(hits.is_empty(), "{needle} still in {hits:?}");
     }
+    // The household stays linked only to the housemate who still lives there, never to A's records.
     let household = a.dev.household_id.to_string();
-    let hits: Vec<_> = found_in_db(&after, &household)
-        .into_iter()
-        .filter(|(table, col, _)| !(table == "households" && col == "id"))
-        .collect();
-    assert!(hits.is_empty(), "address link still in {hits:?}");
-    for needle in [&b.name, &b.text, &b.place, &b.comment] {
+    let conn = rusqlite::Connection::open(t.dir.path().join("hub.db")).unwrap();
+    let a_reports: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM reports WHERE household_id = ?1 AND id = ?2",
+            [household.as_str(), &a.report_id.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(a_reports, 0);
+    let a_ballots: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM ballots WHERE household_id = ?1 AND resident_id != ?2",
+            [household.as_str(), &mate.resident_id.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(a_ballots, 0);
+    for needle in [
+        &b.name,
+        &b.text,
+        &b.place,
+        &b.comment,
+        &mate_report,
+        &theirs_on_mine,
+    ] {
         assert!(!found_in_db(&after, needle).is_empty(), "B's {needle} kept");
     }
     assert!(!t.dir.path().join("blobs").join(&a.photo_sha).exists());

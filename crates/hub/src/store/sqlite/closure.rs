@@ -164,10 +164,12 @@ fn anonymise_reports(
     let housemates = has_housemates(conn, v)?;
     for id in &ids {
         let id = id.to_string();
+        // Their own entries; a housemate's comment stays theirs (their export and closure find it).
+        // Entries from before authors were recorded count as the report's resident's.
         conn.execute(
-            "UPDATE report_events SET text = NULL, actor_name = NULL
-             WHERE report_id = ?1 AND actor = 'resident'",
-            [&id],
+            "UPDATE report_events SET text = NULL, actor_name = NULL, author_id = NULL
+             WHERE report_id = ?1 AND actor = 'resident' AND (author_id IS NULL OR author_id = ?2)",
+            params![id, v.resident_id.to_string()],
         )?;
         conn.execute(
             "UPDATE changes SET audience_id = ?1 WHERE kind = 'report' AND record_id = ?2",
@@ -185,6 +187,11 @@ fn anonymise_reports(
             )?;
         }
     }
+    // What they wrote on housemates' reports (comments, rating comments, reopen reasons).
+    conn.execute(
+        "UPDATE report_events SET text = NULL, actor_name = NULL, author_id = NULL WHERE author_id = ?1",
+        [v.resident_id.to_string()],
+    )?;
     out.reports_anonymised = conn.execute(
         "UPDATE reports SET text = '', addr_building = NULL, addr_unit = NULL, addr_room = NULL,
                 addr_text = NULL, lat = NULL, lon = NULL, household_id = ?1, resident_id = ?1,

@@ -18,6 +18,7 @@ pub const SECTIONS: &[Section] = &[
     ("profile", profile),
     ("devices", devices),
     ("reports", own_reports),
+    ("entries_on_household_reports", entries_on_others_reports),
     ("votes", votes),
     ("notice_reads", notice_reads),
     ("consents", consents),
@@ -73,10 +74,52 @@ fn own_reports(conn: &Connection, viewer: &Viewer) -> StoreResult<Value> {
             let mut v = serde_json::to_value(&report)
                 .map_err(|e| crate::store::StoreError::Corrupt(e.to_string()))?;
             v["rating"] = json!(rating);
+            // A housemate's comment on this report is theirs, not this resident's: its text stays out.
+            let others: Vec<String> = conn
+                .prepare_cached(
+                    "SELECT id FROM report_events WHERE report_id = ?1
+                       AND author_id IS NOT NULL AND author_id != ?2",
+                )?
+                .query_map([id.to_string(), viewer.resident_id.to_string()], |r| {
+                    r.get(0)
+                })?
+                .collect::<Result<_, _>>()?;
+            if let Some(events) = v["events"].as_array_mut() {
+                for e in events {
+                    if e["id"]
+                        .as_str()
+                        .is_some_and(|i| others.iter().any(|o| o == i))
+                    {
+                        e["text"] = Value::Null;
+                        e["by_housemate"] = Value::Bool(true);
+                    }
+                }
+            }
             out.push(v);
         }
     }
     Ok(Value::Array(out))
+}
+
+/// What the resident wrote on housemates' reports (comments, ratings, reopen reasons, withdrawals): their
+/// own entries only, not the report's text.
+fn entries_on_others_reports(conn: &Connection, viewer: &Viewer) -> StoreResult<Value> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.report_id, e.id, e.kind, e.text, e.satisfaction, e.at FROM report_events e
+         JOIN reports r ON r.id = e.report_id
+         WHERE e.author_id = ?1 AND r.resident_id != ?1 ORDER BY e.at",
+    )?;
+    let rows = stmt.query_map([viewer.resident_id.to_string()], |r| {
+        Ok(json!({
+            "report_id": r.get::<_, String>(0)?,
+            "event_id": r.get::<_, String>(1)?,
+            "kind": r.get::<_, String>(2)?,
+            "text": r.get::<_, Option<String>>(3)?,
+            "satisfaction": r.get::<_, Option<String>>(4)?,
+            "at": r.get::<_, String>(5)?,
+        }))
+    })?;
+    Ok(Value::Array(rows.collect::<Result<_, _>>()?))
 }
 
 fn votes(conn: &Connection, viewer: &Viewer) -> StoreResult<Value> {

@@ -230,11 +230,13 @@ ALTER TABLE ballots ADD COLUMN log_index INTEGER;
     // 4: reserved (proxies, 亲友代办), landing from another branch before this one.
     // 5: residents' personal-information rights (see store/sqlite/privacy.rs): the privacy notice version
     // each device agreed to at join; staff identities scoped to a community; the access log of staff views
-    // of personal details and of exports; when a report's photos were deleted (retention).
+    // of personal details and of exports; when a report's photos were deleted (retention); which resident
+    // wrote a timeline entry (a housemate may comment on another's report: export and closure need the author).
     r#"
 ALTER TABLE devices ADD COLUMN privacy_version INTEGER;
 ALTER TABLE devices ADD COLUMN privacy_agreed_at TEXT;
 ALTER TABLE reports ADD COLUMN photos_deleted_at TEXT;
+ALTER TABLE report_events ADD COLUMN author_id TEXT;
 CREATE TABLE staff (
     id TEXT PRIMARY KEY,
     community_id TEXT NOT NULL REFERENCES communities(id),

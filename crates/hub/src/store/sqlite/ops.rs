@@ -180,6 +180,7 @@ fn apply(
             report_rules::comment(st.status)?;
             let mut e = Event::new(ReportEventKind::Comment, ActorRole::Resident, now);
             e.text = Some(text);
+            e.author = Some(viewer.resident_id);
             reports::add_event(conn, *report_id, &e)?;
             let u = RowUpdate {
                 status: st.status,
@@ -191,7 +192,8 @@ fn apply(
         OpBody::WithdrawReport { report_id } => {
             let st = own_report(conn, viewer, *report_id)?;
             report_rules::withdraw(st.status)?;
-            let e = Event::new(ReportEventKind::Withdrawn, ActorRole::Resident, now);
+            let mut e = Event::new(ReportEventKind::Withdrawn, ActorRole::Resident, now);
+            e.author = Some(viewer.resident_id);
             let event_id = reports::add_event(conn, *report_id, &e)?;
             // The timeline event carries no status; its leaf records the status it moved to.
             let logged = Event {
@@ -216,6 +218,7 @@ fn apply(
             let mut e = Event::new(ReportEventKind::Rated, ActorRole::Resident, now);
             e.satisfaction = Some(*satisfaction);
             e.text = comment.as_deref();
+            e.author = Some(viewer.resident_id);
             reports::add_event(conn, *report_id, &e)?;
             let u = RowUpdate {
                 status: st.status,
@@ -230,6 +233,7 @@ fn apply(
             let mut e = Event::new(ReportEventKind::Reopened, ActorRole::Resident, now);
             e.status = Some(ReportStatus::InProgress);
             e.text = reason.as_deref();
+            e.author = Some(viewer.resident_id);
             let event_id = reports::add_event(conn, *report_id, &e)?;
             reports::log_event(conn, *report_id, event_id, &e, Some(op.id), now)?;
             let u = RowUpdate {

@@ -75,11 +75,9 @@ pub fn insert(conn: &Connection, r: &NewReport<'_>, now: DateTime<Utc>) -> Store
     for (i, sha) in r.photos.iter().enumerate() {
         stmt.execute(params![r.id.to_string(), i as i64, sha])?;
     }
-    add_event(
-        conn,
-        r.id,
-        &Event::new(ReportEventKind::Submitted, ActorRole::Resident, now),
-    )?;
+    let mut submitted = Event::new(ReportEventKind::Submitted, ActorRole::Resident, now);
+    submitted.author = Some(r.resident_id);
+    add_event(conn, r.id, &submitted)?;
     changes::append(
         conn,
         r.community_id,
@@ -117,6 +115,9 @@ pub struct Event<'a> {
     pub text: Option<&'a str>,
     pub satisfaction: Option<Satisfaction>,
     pub at: DateTime<Utc>,
+    /// The resident who wrote it (none for staff): their copy of their data and closing their account
+    /// find it by this.
+    pub author: Option<Uuid>,
 }
 
 impl<'a> Event<'a> {
@@ -128,6 +129,7 @@ impl<'a> Event<'a> {
             text: None,
             satisfaction: None,
             at,
+            author: None,
         }
     }
 }
@@ -176,9 +178,9 @@ fn actor_parse(s: &str) -> Option<ActorRole> {
 pub fn add_event(conn: &Connection, report_id: Uuid, e: &Event<'_>) -> StoreResult<Uuid> {
     let id = Uuid::now_v7();
     conn.prepare_cached(
-        "INSERT INTO report_events (id, report_id, ord, kind, actor, status, text, satisfaction, at)
+        "INSERT INTO report_events (id, report_id, ord, kind, actor, status, text, satisfaction, at, author_id)
          VALUES (?1, ?2, (SELECT COALESCE(MAX(ord), 0) + 1 FROM report_events WHERE report_id = ?2),
-                 ?3, ?4, ?5, ?6, ?7, ?8)",
+                 ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         id.to_string(),
@@ -189,6 +191,7 @@ pub fn add_event(conn: &Connection, report_id: Uuid, e: &Event<'_>) -> StoreResu
         e.text,
         e.satisfaction.map(|s| s.as_str()),
         ts(e.at),
+        e.author.map(|a| a.to_string()),
     ])?;
     Ok(id)
 }

@@ -141,7 +141,11 @@ pub async fn join(hub: &linli_hub::RunningHub, i: usize) -> anyhow::Result<Strin
     let code = crate::community::invite(hub.hub(), i)?;
     let resp: JoinResponse = reqwest::Client::new()
         .post(format!("{}/v1/join", hub.url()))
-        .json(&serde_json::json!({ "code": code, "device_name": format!("load-{i}") }))
+        .json(&serde_json::json!({
+            "code": code,
+            "device_name": format!("load-{i}"),
+            "privacy_version": linli_proto::PRIVACY_NOTICE_VERSION,
+        }))
         .send()
         .await?
         .error_for_status()?

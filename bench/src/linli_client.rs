@@ -97,7 +97,14 @@ pub async fn run_once(
     let profile: PathBuf = work.join(format!("resident-{household}"));
     let code = community::invite(hub.hub(), household)?;
     let mut join = linli(bin, &profile);
-    join.args(["join", "--hub", &proxy.url(), "--code", &code]);
+    join.args([
+        "join",
+        "--hub",
+        &proxy.url(),
+        "--code",
+        &code,
+        "--accept-privacy",
+    ]);
     blocking(move || child::run(join))
         .await
         .context("linli join (the token goes to the OS keychain: run inside a keyring session)")?;

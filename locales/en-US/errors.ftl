@@ -9,6 +9,7 @@ error-internal = The community service has a problem; please try again later
 error-invite-invalid = The invitation code is not right; please check it and try again
 error-invite-used = This invitation code has already been used; ask the community office for a new one
 error-invite-expired = This invitation code has expired; ask the community office for a new one
+error-privacy-consent-required = Please read and agree to the privacy notice before joining
 error-field-too-long = The text is too long
 error-field-too-long-detail = { $field } can be at most { $max } characters
 error-field-required = Something required is still empty

@@ -15,6 +15,7 @@ hub-bad-urgency = Unknown urgency “{ $value }”; use normal, important or urg
 hub-bad-id = Not a valid id: “{ $value }”
 hub-bad-time = Not a valid time: “{ $value }”; use RFC 3339, e.g. 2026-12-01T09:00:00+08:00
 hub-list-empty = (none)
+hub-staff-required = This command shows resid's personal details: say who you are with --staff ID (see `linli-hub admin staff add`)
 hub-votes = { $votes } votes
 hub-reads = read { $reads } / { $audience }
 hub-revoked = switched off

@@ -9,6 +9,7 @@ error-internal = 社区服务暂时出了问题，请稍后再试
 error-invite-invalid = 邀请码不正确，请核对后重新输入
 error-invite-used = 这个邀请码已经用过了，请到社区办公室领取新的邀请码
 error-invite-expired = 这个邀请码已过期，请到社区办公室领取新的邀请码
+error-privacy-consent-required = 加入前请先阅读并同意隐私说明
 error-field-too-long = 填写的文字太长了
 error-field-too-long-detail = { $field } 最多 { $max } 个字
 error-field-required = 还有必填的内容没有填写

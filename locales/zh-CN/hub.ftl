@@ -15,6 +15,7 @@ hub-bad-urgency = 无效的紧急程度“{ $value }”，可选：normal、impo
 hub-bad-id = 无效的编号“{ $value }”
 hub-bad-time = 无效的时间“{ $value }”，请用 RFC 3339 格式，例如 2026-12-01T09:00:00+08:00
 hub-list-empty = （无）
+hub-staff-required = 这个命令会显示居民的个人信息：请用 --staff ID 说明您是谁（见 `linli-hub admin staff add`）
 hub-votes = { $votes } 票
 hub-reads = 已读 { $reads } / { $audience }
 hub-revoked = 已停用

@@ -72,6 +72,10 @@ pub fn run() {
             commands::proxies::proxy_grants,
             commands::proxies::acting_for_choices,
             commands::proxies::proxy_activity,
+            commands::privacy::privacy_status,
+            commands::privacy::accept_privacy,
+            commands::privacy::export_my_data,
+            commands::privacy::close_account,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

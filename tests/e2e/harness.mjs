@@ -206,9 +206,19 @@ export class Hub {
     await waitFor(async () => !(await this.healthy()), { timeout: 10_000, message: 'hub to stop answering' });
   }
 
-  /** Runs `linli-hub admin --data-dir D ...args`; returns stdout. */
+  /** The staff member (the office's data officer) admin commands act as; registered on first use. */
+  async staffId() {
+    if (!this.staff) {
+      const { stdout } = await run(HUB_BIN, ['admin', '--data-dir', this.dataDir, 'staff', 'add', '--name', 'E2E', '--data-officer']);
+      this.staff = stdout.trim();
+    }
+    return this.staff;
+  }
+
+  /** Runs `linli-hub admin --data-dir D --staff S ...args` (as the test's staff member); returns stdout. */
   async admin(...args) {
-    const { stdout } = await run(HUB_BIN, ['admin', '--data-dir', this.dataDir, ...args]);
+    const staff = await this.staffId();
+    const { stdout } = await run(HUB_BIN, ['admin', '--data-dir', this.dataDir, '--staff', staff, ...args]);
     return stdout;
   }
 
@@ -448,9 +458,10 @@ export class World {
 
   /**
    * Starts the app on this world's profile. On a first launch the app asks standard or care mode (关怀模式):
-   * `display` answers it ('standard' or 'care'), or 'ask' leaves the question on screen for the test.
+   * `display` answers it ('standard' or 'care'), or 'ask' leaves the question on screen for the test. Then it
+   * shows the privacy notice before joining: `privacy` 'agree' agrees, 'ask' leaves it on screen.
    */
-  async launchApp({ lang, env, display = 'standard' } = {}) {
+  async launchApp({ lang, env, display = 'standard', privacy = 'agree' } = {}) {
     this.app = await App.launch({
       profileDir: this.profileDir,
       hubUrl: this.hub.url,
@@ -458,7 +469,7 @@ export class World {
       env,
       logPath: path.join(this.dir, 'tauri-driver.log'),
     });
-    if (display !== 'ask') await answerFirstLaunch(this.app, display);
+    if (display !== 'ask') await answerFirstLaunch(this.app, display, privacy);
     return this.app;
   }
 
@@ -473,23 +484,42 @@ export class World {
   }
 }
 
-/** Answers the first-launch display question if the app asks it (a profile that answered before is not asked). */
-export async function answerFirstLaunch(app, display) {
-  const shown = await waitFor(
+/** The first screen of those that can show after start, by test id. */
+async function firstOf(app, ids, message) {
+  return waitFor(
     async () => {
-      for (const id of ['care-choice-off', 'join-code', 'nav-home']) if (await app.exists(id)) return id;
+      for (const id of ids) if (await app.exists(id)) return id;
       return null;
     },
-    { timeout: 30_000, message: 'the first screen' },
+    { timeout: 30_000, message },
   );
+}
+
+/**
+ * Answers the first-launch display question if the app asks it (a profile that answered before is not asked),
+ * then agrees to the privacy notice if it is shown (unless `privacy` is 'ask').
+ */
+export async function answerFirstLaunch(app, display, privacy = 'agree') {
+  const shown = await firstOf(app, ['care-choice-off', 'privacy-agree', 'join-code', 'nav-home'], 'the first screen');
   if (shown === 'care-choice-off') {
     await app.click(display === 'care' ? 'care-choice-on' : 'care-choice-off');
     await waitFor(async () => !(await app.exists('care-choice-off')), { message: 'the display choice to be taken' });
+  }
+  if (privacy === 'agree') await agreeToPrivacy(app);
+}
+
+/** Agrees to the privacy notice when it is on screen (before joining, or after it changed). */
+export async function agreeToPrivacy(app) {
+  const shown = await firstOf(app, ['privacy-agree', 'join-code', 'nav-home'], 'the privacy notice or what follows it');
+  if (shown === 'privacy-agree') {
+    await app.click('privacy-agree');
+    await waitFor(async () => !(await app.exists('privacy-agree')), { message: 'the privacy notice to be agreed to' });
   }
 }
 
 /** Joins with the first demo code through the Join screen and waits for the home screen. */
 export async function join(app, code) {
+  await agreeToPrivacy(app);
   await app.byTestId('join-code', { visible: true, timeout: 30_000 });
   const hubInput = await app.byTestId('join-hub');
   const hubValue = await hubInput.getAttribute('value');

@@ -90,6 +90,7 @@ async fn main() -> anyhow::Result<()> {
 
     let code = admin::invites::invite(hub.hub(), "1号楼", "1单元", "101", 7)?.code;
     let profile = Profile::open(&dir.path().join("resident"))?;
+    profile.accept_privacy(linli_proto::PRIVACY_NOTICE_VERSION)?;
     profile
         .join(&hub.url(), &code, Some("bench".into()))
         .await?;

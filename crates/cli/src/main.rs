@@ -40,6 +40,25 @@ enum Command {
         code: String,
         #[arg(long)]
         device_name: Option<String>,
+        /// Agree to the privacy notice (`linli privacy` shows it); without it, a terminal asks
+        #[arg(long)]
+        accept_privacy: bool,
+    },
+    /// Show the privacy notice and what this device agreed to
+    Privacy {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Download a copy of everything the hub holds about me (a zip of JSON and photos)
+    Export {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Close my account: the hub deletes my personal data, and this profile is wiped
+    CloseAccount {
+        /// Confirm: this cannot be undone
+        #[arg(long)]
+        yes: bool,
     },
     /// Send queued changes and fetch updates; exits non-zero when the hub can't be reached
     Sync {
@@ -289,7 +308,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             hub,
             code,
             device_name,
+            accept_privacy,
         } => {
+            consent(&profile, lang, accept_privacy)?;
             let info = runtime()?
                 .block_on(profile.join(&hub, &code, device_name))
                 .map_err(shown)?;
@@ -345,6 +366,47 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => verify(&profile, lang, json, save_checkpoint)?,
         Command::Dismiss { id } => profile.dismiss_message(id).map_err(shown)?,
         Command::SignOut => profile.sign_out().map_err(shown)?,
+        Command::Privacy { json } => {
+            let status = profile.privacy_status()?;
+            output::json_or(&status, json, |s| output::privacy(lang, s))?
+        }
+        Command::Export { out } => {
+            let size = runtime()?
+                .block_on(profile.export_my_data(&out))
+                .map_err(shown)?;
+            println!(
+                "{}",
+                linli_i18n::message_args(
+                    lang,
+                    "privacy-export-saved",
+                    &[
+                        ("kb", (size.div_ceil(1024) as i64).into()),
+                        ("path", out.display().to_string().into())
+                    ]
+                )
+            );
+        }
+        Command::CloseAccount { yes } => {
+            if !yes {
+                eprintln!("{}", linli_i18n::message(lang, "privacy-close-confirm"));
+                return Err(Shown(linli_i18n::message(lang, "privacy-cli-close-needs-yes")).into());
+            }
+            let done = runtime()?
+                .block_on(profile.close_account())
+                .map_err(shown)?;
+            println!(
+                "{}",
+                linli_i18n::message_args(
+                    lang,
+                    "privacy-closed",
+                    &[
+                        ("reports", done.reports_anonymised.into()),
+                        ("photos", done.photos_deleted.into()),
+                        ("devices", done.devices_revoked.into())
+                    ]
+                )
+            );
+        }
         Command::Proxy { action } => proxy(&profile, lang, action, &shown, &id)?,
     }
     Ok(())
@@ -429,6 +491,34 @@ fn proxy(
             output::json_or(&acts, json, |a| output::proxy_activity(lang, a))?
         }
     }
+    Ok(())
+}
+
+/// Makes sure the resident agreed to the current privacy notice before joining: `--accept-privacy`, or
+/// the notice printed and a "yes" typed in a terminal. Scripts without the flag are refused.
+fn consent(profile: &Profile, lang: Lang, accepted: bool) -> anyhow::Result<()> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let status = profile.privacy_status()?;
+    if !status.must_ask {
+        return Ok(());
+    }
+    if !accepted {
+        if !std::io::stdin().is_terminal() {
+            return Err(Shown(linli_i18n::message(lang, "privacy-cli-needs-consent")).into());
+        }
+        output::privacy(lang, &status);
+        print!("{} ", linli_i18n::message(lang, "privacy-cli-ask"));
+        std::io::stdout().flush()?;
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        if !matches!(
+            answer.trim().to_lowercase().as_str(),
+            "yes" | "y" | "是" | "同意"
+        ) {
+            return Err(Shown(linli_i18n::message(lang, "privacy-required")).into());
+        }
+    }
+    profile.accept_privacy(status.current_version)?;
     Ok(())
 }
 

@@ -393,6 +393,37 @@ pub fn proxy_activity(lang: Lang, acts: &[ProxyActView]) {
     }
 }
 
+/// The privacy notice, section by section, and what this device agreed to.
+pub fn privacy(lang: Lang, s: &PrivacyStatus) {
+    println!(
+        "{} ({})",
+        message(lang, "privacy-title"),
+        message_args(
+            lang,
+            "privacy-version",
+            &[("version", (s.current_version as i64).into())]
+        )
+    );
+    println!("{}\n", message(lang, "privacy-intro"));
+    for id in linli_core::privacy::NOTICE_SECTIONS {
+        println!("{}", message(lang, &format!("privacy-{id}-title")));
+        println!("{}\n", message(lang, &format!("privacy-{id}")));
+    }
+    if let (Some(v), Some(at)) = (s.agreed_version, s.agreed_at) {
+        println!(
+            "{}",
+            message_args(
+                lang,
+                "privacy-agreed-on",
+                &[("version", (v as i64).into()), ("date", when(at).into())]
+            )
+        );
+    }
+    if s.must_ask && s.agreed_version.is_some() {
+        println!("{}", message(lang, "privacy-changed"));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -76,8 +76,34 @@ async fn offline_report_from_the_command_line_reaches_the_hub_once() {
         .code;
     let p = dir.path().join("alice");
 
-    let joined = ok(&p, &["join", "--hub", &hub.url(), "--code", &code]);
+    // A script that did not agree to the privacy notice is refused, and the code is not spent.
+    let refused = Command::new(env!("CARGO_BIN_EXE_linli"))
+        .arg("--profile")
+        .arg(&p)
+        .args(["join", "--hub", &hub.url(), "--code", &code])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--accept-privacy"));
+    let joined = ok(
+        &p,
+        &[
+            "join",
+            "--hub",
+            &hub.url(),
+            "--code",
+            &code,
+            "--accept-privacy",
+        ],
+    );
     assert!(joined.contains("幸福里社区"), "{joined}");
+    let privacy = json(&p, &["privacy", "--json"]);
+    assert_eq!(
+        privacy["agreed_version"],
+        linli_proto::PRIVACY_NOTICE_VERSION
+    );
+    assert_eq!(privacy["must_ask"], false);
     ok(&p, &["sync"]);
     let categories = json(&p, &["categories", "--json"]);
     assert_eq!(categories[0]["key"], "facilities");
@@ -152,7 +178,12 @@ async fn offline_report_from_the_command_line_reaches_the_hub_once() {
     assert_eq!(reports.as_array().unwrap().len(), 1);
     assert_eq!(reports[0]["pending"], false);
     assert_eq!(reports[0]["events"][0]["kind"], "submitted");
-    let on_hub = admin::reports::list(hub.hub(), &Default::default()).unwrap();
+    let on_hub = admin::reports::list(
+        hub.hub(),
+        &admin::staff::add(hub.hub(), "测试工作人员", false).unwrap(),
+        &Default::default(),
+    )
+    .unwrap();
     assert_eq!(on_hub.len(), 1, "exactly one copy");
     assert_eq!(on_hub[0].report.id.to_string(), id);
     assert_eq!(on_hub[0].report.photos.len(), 1);
@@ -254,7 +285,17 @@ async fn notices_consultations_votes_and_messages() {
         .unwrap()
         .code;
     let p = dir.path().join("bob");
-    ok(&p, &["join", "--hub", &hub.url(), "--code", &code]);
+    ok(
+        &p,
+        &[
+            "join",
+            "--hub",
+            &hub.url(),
+            "--code",
+            &code,
+            "--accept-privacy",
+        ],
+    );
     ok(&p, &["sync"]);
 
     let notices = json(&p, &["notices", "--json"]);
@@ -312,7 +353,14 @@ async fn without_a_keychain_join_fails_clearly_and_keeps_the_code() {
     let out = Command::new(env!("CARGO_BIN_EXE_linli"))
         .arg("--profile")
         .arg(&p)
-        .args(["join", "--hub", &hub.url(), "--code", &code])
+        .args([
+            "join",
+            "--hub",
+            &hub.url(),
+            "--code",
+            &code,
+            "--accept-privacy",
+        ])
         .env(
             "DBUS_SESSION_BUS_ADDRESS",
             "unix:path=/nonexistent/linli-test-bus",
@@ -335,7 +383,17 @@ async fn without_a_keychain_join_fails_clearly_and_keeps_the_code() {
     );
 
     // The one-time code was not spent: with the keychain back, it works.
-    ok(&p, &["join", "--hub", &hub.url(), "--code", &code]);
+    ok(
+        &p,
+        &[
+            "join",
+            "--hub",
+            &hub.url(),
+            "--code",
+            &code,
+            "--accept-privacy",
+        ],
+    );
     assert_eq!(json(&p, &["status", "--json"])["joined"], true);
     ok(&p, &["sign-out"]);
     hub.shutdown().await;
@@ -362,6 +420,7 @@ async fn verify_shows_the_pinned_key_and_exits_non_zero_when_the_hub_changes_its
             &hub.url(),
             "--code",
             &code,
+            "--accept-privacy",
         ],
     );
     assert!(joined.contains(&key), "the key is shown at join: {joined}");
@@ -436,7 +495,17 @@ async fn proxy_commands_let_a_relative_act_for_a_resident_until_revoked() {
         let code = admin::invites::invite(hub.hub(), "1号楼", "1单元", room, 7)
             .unwrap()
             .code;
-        ok(p, &["join", "--hub", &hub.url(), "--code", &code]);
+        ok(
+            p,
+            &[
+                "join",
+                "--hub",
+                &hub.url(),
+                "--code",
+                &code,
+                "--accept-privacy",
+            ],
+        );
     }
 
     let out = ok(
@@ -565,7 +634,17 @@ async fn proxy_accept_with_hub_acts_for_a_resident_of_another_community() {
         let code = admin::invites::invite(h.hub(), "1号楼", "1单元", "101", 7)
             .unwrap()
             .code;
-        ok(p, &["join", "--hub", &h.url(), "--code", &code]);
+        ok(
+            p,
+            &[
+                "join",
+                "--hub",
+                &h.url(),
+                "--code",
+                &code,
+                "--accept-privacy",
+            ],
+        );
     }
     let out = ok(&father, &["proxy", "invite", "--scopes", "vote"]);
     let code = out.lines().last().unwrap().trim().to_owned();
@@ -606,4 +685,63 @@ async fn proxy_accept_with_hub_acts_for_a_resident_of_another_community() {
     assert_eq!(acts[0]["proxy_name"], "王芳（女儿）");
     hub.shutdown().await;
     other.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_and_close_account_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = linli_hub::spawn_for_tests(&dir.path().join("hub")).await;
+    admin::community::create(hub.hub(), &seed()).unwrap();
+    let code = admin::invites::invite(hub.hub(), "1号楼", "1单元", "101", 7)
+        .unwrap()
+        .code;
+    let p = dir.path().join("dora");
+    ok(
+        &p,
+        &[
+            "join",
+            "--hub",
+            &hub.url(),
+            "--code",
+            &code,
+            "--accept-privacy",
+        ],
+    );
+    ok(&p, &["sync"]);
+    ok(
+        &p,
+        &[
+            "report",
+            "new",
+            "--category",
+            "facilities",
+            "--text",
+            "丁：电梯异响",
+        ],
+    );
+    ok(&p, &["sync"]);
+
+    let zip = dir.path().join("out").join("dora.zip");
+    let saved = ok(&p, &["export", "--out", zip.to_str().unwrap()]);
+    assert!(saved.contains("dora.zip"), "{saved}");
+    let bytes = std::fs::read(&zip).unwrap();
+    assert!(String::from_utf8_lossy(&bytes).contains("丁：电梯异响"));
+
+    // Without --yes nothing happens.
+    let unconfirmed = linli(&p, &["close-account"]);
+    assert!(!unconfirmed.status.success());
+    assert_eq!(json(&p, &["status", "--json"])["joined"], true);
+    let closed = ok(&p, &["close-account", "--yes"]);
+    assert!(!closed.trim().is_empty());
+    assert_eq!(json(&p, &["status", "--json"])["joined"], false);
+    assert!(json(&p, &["reports", "--json"])
+        .as_array()
+        .unwrap()
+        .is_empty());
+    // The hub kept the report without its text.
+    let staff = admin::staff::add(hub.hub(), "测试工作人员", false).unwrap();
+    let kept = admin::reports::list(hub.hub(), &staff, &Default::default()).unwrap();
+    assert_eq!(kept.len(), 1);
+    assert!(kept[0].report.text.is_empty());
+    hub.shutdown().await;
 }

@@ -103,6 +103,20 @@ impl HubClient {
             .await
     }
 
+    /// The copy of this resident's data (个人信息副本), a zip.
+    pub async fn export(&self) -> Result<Vec<u8>, CoreError> {
+        let resp = self
+            .send(self.http.get(format!("{}/v1/account/export", self.base)))
+            .await?;
+        Ok(resp.bytes().await.map_err(transport)?.to_vec())
+    }
+
+    /// Closes this resident's account on the hub.
+    pub async fn close_account(&self) -> Result<linli_proto::AccountClosed, CoreError> {
+        self.json(self.http.post(format!("{}/v1/account/close", self.base)))
+            .await
+    }
+
     pub async fn me(&self) -> Result<Me, CoreError> {
         self.json(self.http.get(format!("{}/v1/me", self.base)))
             .await

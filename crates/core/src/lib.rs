@@ -13,6 +13,7 @@ pub mod messages;
 pub mod outbox;
 pub mod overlay;
 pub mod photos;
+pub mod privacy;
 pub mod profile;
 pub mod proxy;
 pub mod read_aloud;

@@ -138,6 +138,8 @@ impl Profile {
         if self.is_joined() {
             return Err(CoreError::AlreadyJoined);
         }
+        // No join without the resident's agreement to the current privacy notice (the hub checks too).
+        let privacy_version = self.require_privacy_consent()?;
         let user = self.keychain_user()?;
         // Before spending the one-time code: make sure the token will have somewhere to live.
         keychain::check_reachable(&user)?;
@@ -146,6 +148,7 @@ impl Profile {
             .join(&JoinRequest {
                 code: code.trim().to_owned(),
                 device_name: device_name.or_else(|| Some(default_device_name())),
+                privacy_version: Some(privacy_version),
             })
             .await?;
         keychain::store(&user, &resp.token)?;

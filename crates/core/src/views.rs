@@ -23,6 +23,27 @@ pub struct JoinInfo {
     pub log_key: Option<String>,
 }
 
+/// The privacy notice as this device stands with it: the current version, what the resident agreed to
+/// (if anything) and whether they must be asked (again) before joining.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct PrivacyStatus {
+    pub current_version: u32,
+    pub agreed_version: Option<u32>,
+    pub agreed_at: Option<DateTime<Utc>>,
+    /// True when nothing, or an older version, was agreed to.
+    pub must_ask: bool,
+}
+
+/// What closing the account did (the hub's part; the device's data is gone too).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ClosedView {
+    pub reports_anonymised: i64,
+    pub photos_deleted: i64,
+    pub devices_revoked: i64,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]

@@ -42,7 +42,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 async fn join(http: &reqwest::Client, url: &str, code: &str) -> JoinResponse {
     http.post(format!("{url}/v1/join"))
-        .json(&serde_json::json!({ "code": code }))
+        .json(&serde_json::json!({ "code": code, "privacy_version": linli_proto::PRIVACY_NOTICE_VERSION }))
         .send()
         .await
         .unwrap()

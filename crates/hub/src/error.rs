@@ -66,8 +66,13 @@ pub fn status_for(code: ErrorCode) -> StatusCode {
         | ConsultationNotOpen
         | ConsultationClosed
         | SequenceGap => StatusCode::CONFLICT,
-        UnknownCategory | UnknownAddress | BlobMissing | BlobHashMismatch | BlobTypeUnsupported
-        | ReasonRequired => StatusCode::UNPROCESSABLE_ENTITY,
+        UnknownCategory
+        | UnknownAddress
+        | BlobMissing
+        | BlobHashMismatch
+        | BlobTypeUnsupported
+        | ReasonRequired
+        | PrivacyConsentRequired => StatusCode::UNPROCESSABLE_ENTITY,
         ProxyNotGranted | ProxyScopeMissing | ProxyGrantRevoked | ProxyGrantGivenUp
         | ProxyGrantExpired => StatusCode::FORBIDDEN,
         ProxyCodeInvalid => StatusCode::NOT_FOUND,

@@ -1,7 +1,8 @@
 //! The running hub's shared state: the store, the clock, the blob directory, the transparency-log
 //! signing key and the head of the change log that live nudges follow.
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use linli_tlog::NoteSigner;
@@ -28,6 +29,10 @@ struct Inner {
     log_signer: NoteSigner,
     /// Wrong proxy authorization codes, limited like invitation codes.
     proxy_code_failures: FailedAttempts,
+    /// Days the photos of a resolved report are kept (see `privacy::expire_photos`).
+    photo_retention_days: AtomicI64,
+    /// When photo retention last ran, by the hub's clock.
+    retention_ran_at: Mutex<Option<DateTime<Utc>>>,
 }
 
 impl Hub {
@@ -53,6 +58,8 @@ impl Hub {
                 join_failures: FailedAttempts::default(),
                 log_signer,
                 proxy_code_failures: FailedAttempts::default(),
+                photo_retention_days: AtomicI64::new(linli_proto::PHOTO_RETENTION_DAYS_DEFAULT),
+                retention_ran_at: Mutex::new(None),
             }),
         })
     }
@@ -91,6 +98,33 @@ impl Hub {
             .inner
             .store
             .log_checkpoint(&self.inner.log_signer, self.now())?)
+    }
+
+    /// Days the photos of a resolved report are kept (default two years, as the privacy notice says).
+    pub fn photo_retention_days(&self) -> i64 {
+        self.inner.photo_retention_days.load(Ordering::Relaxed)
+    }
+
+    pub fn set_photo_retention_days(&self, days: i64) {
+        self.inner
+            .photo_retention_days
+            .store(days.max(0), Ordering::Relaxed);
+    }
+
+    /// True (and noted) when photo retention has not run in the last day.
+    pub(crate) fn retention_due(&self, now: DateTime<Utc>) -> bool {
+        let mut last = self
+            .inner
+            .retention_ran_at
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        match *last {
+            Some(t) if now - t < chrono::Duration::days(1) => false,
+            _ => {
+                *last = Some(now);
+                true
+            }
+        }
     }
 
     pub(crate) fn join_failures(&self) -> &FailedAttempts {

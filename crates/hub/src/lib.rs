@@ -20,6 +20,7 @@ pub mod domain;
 pub mod error;
 mod hub;
 pub mod log_key;
+pub mod privacy;
 mod server;
 pub mod store;
 

@@ -33,6 +33,10 @@ enum Command {
         data_dir: Option<PathBuf>,
         #[arg(long, default_value = "127.0.0.1:8787")]
         listen: SocketAddr,
+        /// Days the photos of a resolved report are kept before the hub deletes them (the privacy
+        /// notice says two years: change the notice too when changing this).
+        #[arg(long, default_value_t = linli_proto::PHOTO_RETENTION_DAYS_DEFAULT)]
+        photo_retention_days: i64,
     },
     /// Seed the demo community (幸福里社区) and print invitation codes as `CODE<TAB>address`.
     Demo {
@@ -66,6 +70,10 @@ enum Command {
     Admin {
         #[arg(long, env = "LINLI_HUB_DATA_DIR")]
         data_dir: Option<PathBuf>,
+        /// The staff member acting (id from `admin staff add`); needed by every command that shows
+        /// residents' personal details, and each such view is written to the access log.
+        #[arg(long, env = "LINLI_STAFF")]
+        staff: Option<String>,
         #[command(subcommand)]
         command: AdminCommand,
     },
@@ -109,6 +117,36 @@ enum AdminCommand {
     /// Authorized proxies (亲友代办): grants made at the office, the list, revoking, limits.
     #[command(subcommand)]
     Proxy(ProxyCommand),
+    /// Staff members of the community.
+    #[command(subcommand)]
+    Staff(StaffCommand),
+    /// Staff views of personal details and exports (data officer only).
+    #[command(subcommand)]
+    AccessLog(AccessLogCommand),
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Register a staff member; prints the id to pass as `--staff`.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// The office's data officer (个人信息保护负责人), who may read the access log.
+        #[arg(long)]
+        data_officer: bool,
+    },
+    List {
+        #[command(flatten)]
+        out: JsonFlag,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccessLogCommand {
+    List {
+        #[command(flatten)]
+        out: JsonFlag,
+    },
 }
 
 #[derive(Subcommand)]
@@ -419,9 +457,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve {
             data_dir: d,
             listen,
+            photo_retention_days,
         } => {
             let dir = data_dir(d)?;
             let hub = open(&dir)?;
+            hub.set_photo_retention_days(photo_retention_days);
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::bind(listen)
@@ -466,10 +506,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Admin {
             data_dir: d,
+            staff,
             command,
         } => {
             let hub = open(&data_dir(d)?)?;
-            run_admin(&hub, command)
+            run_admin(&hub, staff.as_deref(), command)
         }
         Command::LogKey { data_dir: d } => {
             let hub = open(&data_dir(d)?)?;
@@ -691,8 +732,54 @@ fn run_proxy(hub: &Hub, command: ProxyCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn run_admin(hub: &Hub, command: AdminCommand) -> anyhow::Result<()> {
+/// The staff member behind `--staff`, for commands that show personal details.
+fn acting_staff(hub: &Hub, staff: Option<&str>) -> anyhow::Result<linli_hub::store::Staff> {
+    let Some(id) = staff else {
+        return Err(Refusal(message(lang(), "hub-staff-required")).into());
+    };
+    admin::staff::resolve(hub, parse_id(id)?).map_err(hub_err)
+}
+
+fn run_admin(hub: &Hub, staff: Option<&str>, command: AdminCommand) -> anyhow::Result<()> {
     match command {
+        AdminCommand::Staff(StaffCommand::Add { name, data_officer }) => {
+            let s = admin::staff::add(hub, &name, data_officer).map_err(hub_err)?;
+            println!("{}", s.id);
+        }
+        AdminCommand::Staff(StaffCommand::List { out }) => {
+            let list = admin::staff::list(hub).map_err(hub_err)?;
+            if out.json {
+                print_json(&list)?;
+            } else {
+                for s in list {
+                    println!(
+                        "{}\t{}\t{}",
+                        s.id,
+                        s.name,
+                        if s.data_officer { "data-officer" } else { "" }
+                    );
+                }
+            }
+        }
+        AdminCommand::AccessLog(AccessLogCommand::List { out }) => {
+            let who = acting_staff(hub, staff)?;
+            let list = admin::staff::access_log(hub, &who).map_err(hub_err)?;
+            if out.json {
+                print_json(&list)?;
+            } else {
+                for e in list {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}",
+                        e.at.format("%Y-%m-%d %H:%M:%S"),
+                        e.staff_name.as_deref().unwrap_or(&e.actor),
+                        e.action,
+                        e.record_kind.as_deref().unwrap_or(""),
+                        e.record_id.as_deref().unwrap_or(""),
+                        e.resident_id.map(|r| r.to_string()).unwrap_or_default()
+                    );
+                }
+            }
+        }
         AdminCommand::Community(CommunityCommand::Create { seed }) => {
             let seed = admin::community::load_seed(&seed).map_err(hub_err)?;
             let id = admin::community::create(hub, &seed).map_err(hub_err)?;
@@ -731,7 +818,9 @@ fn run_admin(hub: &Hub, command: AdminCommand) -> anyhow::Result<()> {
             let status = status
                 .map(|s| ReportStatus::parse(&s).ok_or_else(|| refused("hub-bad-status", &s)))
                 .transpose()?;
-            let list = admin::reports::list(hub, &ReportFilter { status }).map_err(hub_err)?;
+            let list =
+                admin::reports::list(hub, &acting_staff(hub, staff)?, &ReportFilter { status })
+                    .map_err(hub_err)?;
             if out.json {
                 print_json(&list)?;
             } else if list.is_empty() {
@@ -750,7 +839,8 @@ fn run_admin(hub: &Hub, command: AdminCommand) -> anyhow::Result<()> {
             }
         }
         AdminCommand::Report(ReportCommand::Show { id, out }) => {
-            let r = admin::reports::show(hub, parse_id(&id)?).map_err(hub_err)?;
+            let r = admin::reports::show(hub, &acting_staff(hub, staff)?, parse_id(&id)?)
+                .map_err(hub_err)?;
             if out.json {
                 print_json(&r)?;
             } else {
@@ -952,7 +1042,7 @@ fn run_admin(hub: &Hub, command: AdminCommand) -> anyhow::Result<()> {
             }
         }
         AdminCommand::Devices(DevicesCommand::List { out }) => {
-            let list = admin::devices::list(hub).map_err(hub_err)?;
+            let list = admin::devices::list(hub, &acting_staff(hub, staff)?).map_err(hub_err)?;
             if out.json {
                 print_json(&list)?;
             } else {

@@ -27,6 +27,15 @@ impl Hub {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), HubError> {
         let (closing_tx, closing_rx) = watch::channel(false);
+        // Photo retention runs at start, then daily from the poller.
+        let h = self.clone();
+        if let Err(e) =
+            tokio::task::spawn_blocking(move || crate::privacy::expire_photos_if_due(&h))
+                .await
+                .unwrap_or(Ok(()))
+        {
+            tracing::warn!(error = %e, "photo retention failed");
+        }
         let poller = tokio::spawn(poll(self.clone(), closing_rx.clone()));
         let app = api::router(AppState {
             hub: self.clone(),
@@ -62,7 +71,7 @@ async fn poll(hub: Hub, mut closing: watch::Receiver<bool>) {
             h.store().close_due_consultations(now)?;
             h.store().log_expired_grants(now)?;
             h.notify();
-            Ok::<_, crate::store::StoreError>(())
+            crate::privacy::expire_photos_if_due(&h)
         })
         .await;
         match result {

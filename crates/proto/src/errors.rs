@@ -20,6 +20,8 @@ pub enum ErrorCode {
     InviteInvalid,
     InviteUsed,
     InviteExpired,
+    /// Joining needs the resident's agreement to the current privacy notice.
+    PrivacyConsentRequired,
     // -- field validation
     FieldTooLong,
     FieldRequired,
@@ -88,6 +90,10 @@ const ALL_CODES: &[(ErrorCode, &str)] = &[
     (ErrorCode::InviteInvalid, "invite_invalid"),
     (ErrorCode::InviteUsed, "invite_used"),
     (ErrorCode::InviteExpired, "invite_expired"),
+    (
+        ErrorCode::PrivacyConsentRequired,
+        "privacy_consent_required",
+    ),
     (ErrorCode::FieldTooLong, "field_too_long"),
     (ErrorCode::FieldRequired, "field_required"),
     (ErrorCode::UnknownCategory, "unknown_category"),

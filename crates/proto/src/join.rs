@@ -14,6 +14,10 @@ pub struct JoinRequest {
     /// e.g. "Linli on Linux"; shown to staff in the device list.
     #[serde(default)]
     pub device_name: Option<String>,
+    /// The privacy notice version the resident agreed to on this device before joining
+    /// ([`crate::PRIVACY_NOTICE_VERSION`]); the hub refuses a join without the current one.
+    #[serde(default)]
+    pub privacy_version: Option<u32>,
 }
 
 #[derive(Clone, PartialEq, Serialize, Deserialize, ToSchema)]

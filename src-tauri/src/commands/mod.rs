@@ -5,6 +5,7 @@ pub mod consultations;
 pub mod home;
 pub mod media;
 pub mod notices;
+pub mod privacy;
 pub mod proxies;
 pub mod read_aloud;
 pub mod reports;

@@ -40,4 +40,8 @@ pub const NAMES: &[&str] = &[
     "proxy_grants",
     "acting_for_choices",
     "proxy_activity",
+    "privacy_status",
+    "accept_privacy",
+    "export_my_data",
+    "close_account",
 ];

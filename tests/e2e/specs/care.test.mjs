@@ -207,6 +207,14 @@ test('first launch offers care mode with one big, plain choice', async () => {
   await waitFor(async () => (await app.driver.executeScript('return document.documentElement.dataset.care')) === 'on', {
     message: 'care mode on',
   });
+  // The privacy notice comes before joining, in care mode's large type too.
+  const agree = await app.byTestId('privacy-agree', { visible: true });
+  const pm = await measure();
+  assert.ok(pm.minFont >= 24 && pm.small.length === 0, JSON.stringify(pm));
+  const agreeRect = await agree.getRect();
+  assert.ok(agreeRect.height >= MIN_TARGET, `agree button ${agreeRect.width}x${agreeRect.height}`);
+  assert.deepEqual(await axe(), []);
+  await app.click('privacy-agree');
   await app.byTestId('join-code', { visible: true });
   const m = await measure();
   assert.ok(m.minFont >= 24 && m.small.length === 0, JSON.stringify(m));

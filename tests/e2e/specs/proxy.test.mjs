@@ -36,8 +36,8 @@ before(async () => {
   world = await World.create('proxy');
   father = path.join(world.dir, 'father');
   son = path.join(world.dir, 'son');
-  await run(CLI_BIN, ['--profile', son, 'join', '--hub', world.hub.url, '--code', world.codes[2].code]);
-  await linli('join', '--hub', world.hub.url, '--code', world.codes[0].code);
+  await run(CLI_BIN, ['--profile', son, 'join', '--hub', world.hub.url, '--code', world.codes[2].code, '--accept-privacy']);
+  await linli('join', '--hub', world.hub.url, '--code', world.codes[0].code, '--accept-privacy');
   app = await world.launchApp();
   await join(app, world.codes[1].code);
   await waitFor(async () => (await app.syncStatus()).state === 'idle', { message: 'first sync', timeout: 30_000 });

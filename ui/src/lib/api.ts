@@ -12,7 +12,9 @@ import type { ErrorView } from "./generated/ErrorView";
 import type { HomeSummary } from "./generated/HomeSummary";
 import type { JoinInfo } from "./generated/JoinInfo";
 import type { Lang } from "./generated/Lang";
+import type { ClosedView } from "./generated/ClosedView";
 import type { NoticeView } from "./generated/NoticeView";
+import type { PrivacyStatus } from "./generated/PrivacyStatus";
 import type { ReportView } from "./generated/ReportView";
 import type { ResidentMessage } from "./generated/ResidentMessage";
 import type { Satisfaction } from "./generated/Satisfaction";
@@ -33,6 +35,9 @@ export type AppInfo = {
   version: string;
   profile_dir: string;
 };
+
+/** Where the copy of the resident's data was saved. */
+export type Exported = { path: string; bytes: number };
 
 export type ReportForm = { category: string; text: string; address: Address; photos: string[] };
 
@@ -88,6 +93,10 @@ export const api = {
   readAloud: (kind: "notice" | "report" | "consultation", id: string) => invoke<void>("read_aloud", { kind, id }),
   transparency: () => invoke<TransparencyView>("transparency"),
   stopReading: () => invoke<void>("stop_reading"),
+  privacyStatus: () => invoke<PrivacyStatus>("privacy_status"),
+  acceptPrivacy: (version: number) => invoke<PrivacyStatus>("accept_privacy", { version }),
+  exportMyData: () => invoke<Exported>("export_my_data"),
+  closeAccount: () => invoke<ClosedView>("close_account"),
   onCoreEvent: (handler: (e: CoreEvent) => void): Promise<UnlistenFn> =>
     listen<CoreEvent>("core-event", (event) => handler(event.payload)),
 };

@@ -1,6 +1,7 @@
 // App-wide state shared by the screens: language, text size, care mode, read-aloud, sync status, and a counter that bumps whenever
 // the local data changed (a pull, a local change), so screens reload what they show.
 import type { Lang } from "./generated/Lang";
+import type { PrivacyStatus } from "./generated/PrivacyStatus";
 import type { SyncStatus } from "./generated/SyncStatus";
 import { translate, type Args } from "./i18n";
 
@@ -20,6 +21,10 @@ export const ui = $state({
   profileDir: "",
   version: "",
   status: null as SyncStatus | null,
+  /** Where this device stands with the privacy notice; the consent screen shows while `must_ask`. */
+  privacy: null as PrivacyStatus | null,
+  /** A member chose "Not now" on a changed notice: asked again at the next start. */
+  privacyDeferred: false,
   dataVersion: 0,
 });
 

@@ -19,6 +19,10 @@ pub const LOG_KEY: &str = "log_key";
 /// The latest checkpoint this device verified (signed note): every later one must extend it.
 pub const LOG_CHECKPOINT: &str = "log_checkpoint";
 pub const LOG_CHECKED_AT: &str = "log_checked_at";
+/// The privacy notice version the resident agreed to on this device, and when (RFC 3339). Kept across
+/// sign-out: it is the person at this device who agreed, not the membership.
+pub const PRIVACY_VERSION: &str = "privacy_version";
+pub const PRIVACY_AGREED_AT: &str = "privacy_agreed_at";
 /// The code of the last failed log check, until a check passes again.
 pub const LOG_FAILURE: &str = "log_failure";
 
@@ -71,11 +75,12 @@ pub fn set_ui(conn: &Connection, key: &str, value: &str) -> Result<(), CoreError
     Ok(())
 }
 
-/// Forgets everything tied to the community (sign-out), keeping the language and the UI settings.
+/// Forgets everything tied to the community (sign-out), keeping the language, the privacy consent and
+/// the UI settings.
 pub fn clear_membership(conn: &Connection) -> Result<(), CoreError> {
     conn.execute(
-        "DELETE FROM settings WHERE key NOT IN (?1, ?2)",
-        [LANGUAGE, KEYCHAIN_USER],
+        "DELETE FROM settings WHERE key NOT IN (?1, ?2, ?3, ?4)",
+        [LANGUAGE, KEYCHAIN_USER, PRIVACY_VERSION, PRIVACY_AGREED_AT],
     )?;
     Ok(())
 }

@@ -190,6 +190,9 @@ async fn a_relative_in_another_community_acts_through_a_visitor_credential() {
         .unwrap()
         .code;
     let daughter = linli_core::Profile::open(&w.profile_dir("daughter")).unwrap();
+    daughter
+        .accept_privacy(linli_proto::PRIVACY_NOTICE_VERSION)
+        .unwrap();
     daughter.join(&other.url(), &code, None).await.unwrap();
     daughter.sync().await.unwrap();
 

@@ -10,6 +10,7 @@ mod keychain;
 mod lost_response;
 mod offline;
 mod photos;
+mod privacy;
 mod proxy;
 mod rejected;
 mod screens;

@@ -232,6 +232,8 @@ async fn join(h: &ClockedHub, dir: &Path, home: (&str, &str, &str)) -> Arc<Profi
         .unwrap()
         .code;
     let p = Profile::open(dir).unwrap();
+    p.accept_privacy(linli_proto::PRIVACY_NOTICE_VERSION)
+        .unwrap();
     p.join(&h.running.url(), &code, None).await.unwrap();
     p.sync().await.unwrap();
     p

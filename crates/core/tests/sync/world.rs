@@ -100,6 +100,8 @@ impl World {
     /// A new profile in `name` joined to the household `home` through the proxy, then synced once.
     pub async fn join(&self, name: &str, home: (&str, &str, &str)) -> Arc<Profile> {
         let p = Profile::open(&self.profile_dir(name)).unwrap();
+        p.accept_privacy(linli_proto::PRIVACY_NOTICE_VERSION)
+            .unwrap();
         p.join(&self.proxy.url(), &self.invite(home), Some(name.into()))
             .await
             .unwrap();
@@ -154,7 +156,8 @@ impl World {
 
     /// Every report on the hub, as staff see them.
     pub fn hub_reports(&self) -> Vec<linli_hub::store::StaffReport> {
-        admin::reports::list(self.hub(), &Default::default()).unwrap()
+        let staff = admin::staff::add(self.hub(), "测试工作人员", false).unwrap();
+        admin::reports::list(self.hub(), &staff, &Default::default()).unwrap()
     }
 }
 

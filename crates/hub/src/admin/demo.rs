@@ -113,7 +113,13 @@ fn vote_as_demo_household(
     let token = token::generate();
     let hash = token::hash(&token);
     let now = hub.now();
-    hub.store().redeem_invite(&code, Some("demo"), &hash, now)?;
+    hub.store().redeem_invite(
+        &code,
+        Some("demo"),
+        &hash,
+        linli_proto::PRIVACY_NOTICE_VERSION,
+        now,
+    )?;
     let viewer = hub
         .store()
         .authenticate(&hash, now)?

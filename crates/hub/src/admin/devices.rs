@@ -4,10 +4,11 @@ use uuid::Uuid;
 
 use crate::error::HubError;
 use crate::hub::Hub;
-use crate::store::DeviceInfo;
+use crate::store::{DeviceInfo, Staff};
 
-pub fn list(hub: &Hub) -> Result<Vec<DeviceInfo>, HubError> {
-    Ok(hub.store().devices()?)
+/// Devices of `staff`'s community with their household (logged, like every view of personal details).
+pub fn list(hub: &Hub, staff: &Staff) -> Result<Vec<DeviceInfo>, HubError> {
+    Ok(hub.store().devices_seen_by(staff, hub.now())?)
 }
 
 /// The device's token stops working at once.

@@ -10,3 +10,4 @@ pub mod log;
 pub mod notices;
 pub mod proxy;
 pub mod reports;
+pub mod staff;

@@ -4,15 +4,17 @@ use uuid::Uuid;
 
 use crate::error::HubError;
 use crate::hub::Hub;
-use crate::store::{ReportFilter, StaffReport};
+use crate::store::{ReportFilter, Staff, StaffReport};
 
-pub fn list(hub: &Hub, filter: &ReportFilter) -> Result<Vec<StaffReport>, HubError> {
-    Ok(hub.store().reports(filter)?)
+/// Reports of `staff`'s community (with households: personal details, so each is logged).
+pub fn list(hub: &Hub, staff: &Staff, filter: &ReportFilter) -> Result<Vec<StaffReport>, HubError> {
+    Ok(hub.store().reports_seen_by(staff, filter, hub.now())?)
 }
 
-pub fn show(hub: &Hub, id: Uuid) -> Result<StaffReport, HubError> {
+/// One report, logged; `forbidden` when it belongs to another community.
+pub fn show(hub: &Hub, staff: &Staff, id: Uuid) -> Result<StaffReport, HubError> {
     hub.store()
-        .staff_report(id)?
+        .report_seen_by(staff, id, hub.now())?
         .ok_or(HubError::Refused(ErrorCode::ReportNotFound))
 }
 

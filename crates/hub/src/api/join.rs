@@ -16,6 +16,7 @@ use crate::error::ApiError;
     responses((status = 200, body = JoinResponse),
         (status = 404, description = "invite_invalid", body = ErrorBody),
         (status = 409, description = "invite_used / invite_expired", body = ErrorBody),
+        (status = 422, description = "privacy_consent_required", body = ErrorBody),
         (status = 429, description = "rate_limited", body = ErrorBody)))]
 pub async fn join(
     State(state): State<AppState>,
@@ -28,6 +29,11 @@ pub async fn join(
     if failures.is_limited(ip) {
         return Err(ApiError(ErrorCode::RateLimited));
     }
+    // The resident must have agreed to the current privacy notice on the device; the version is kept.
+    let privacy_version = match req.privacy_version {
+        Some(v) if v >= linli_proto::PRIVACY_NOTICE_VERSION => v,
+        _ => return Err(ApiError(ErrorCode::PrivacyConsentRequired)),
+    };
     let Some(code) = invite_code::normalize(&req.code) else {
         failures.record_failure(ip);
         return Err(ApiError(ErrorCode::InviteInvalid));
@@ -41,7 +47,7 @@ pub async fn join(
     let hash = token::hash(&token);
     let now = state.hub.now();
     let joined = blocking(&state.hub, move |s| {
-        s.redeem_invite(&code, device_name.as_deref(), &hash, now)
+        s.redeem_invite(&code, device_name.as_deref(), &hash, privacy_version, now)
     })
     .await;
     match joined {

@@ -1,4 +1,5 @@
 //! The sync API under `/v1` (JSON over HTTP), `/healthz` and the OpenAPI document.
+pub mod account;
 pub mod auth;
 pub mod blobs;
 pub mod events;
@@ -104,6 +105,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/openapi.json", get(openapi::openapi_json))
         .route("/v1/join", post(join::join))
         .route("/v1/me", get(join::me))
+        .route("/v1/account/export", get(account::export))
+        .route("/v1/account/close", post(account::close))
         .route("/v1/pull", get(sync::pull))
         .route("/v1/push", post(sync::push))
         .route("/v1/events", get(events::events))

@@ -21,6 +21,8 @@ impl Modify for BearerAuth {
     paths(
         super::join::join,
         super::join::me,
+        super::account::export,
+        super::account::close,
         super::sync::pull,
         super::sync::push,
         super::blobs::put_blob,

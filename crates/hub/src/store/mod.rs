@@ -252,6 +252,52 @@ pub struct ProxyLimits {
     pub max_principals: i64,
 }
 
+/// A member of the office's staff. Admin commands act as one (`--staff`), and see personal details only
+/// in their own community; the data officer also reads the access log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Staff {
+    pub id: Uuid,
+    pub community_id: Uuid,
+    pub name: String,
+    pub data_officer: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One line of the access log: a staff view of a resident's personal details, or an export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    /// `staff`, or `resident` for a resident's own export.
+    pub actor: String,
+    pub staff_id: Option<Uuid>,
+    pub staff_name: Option<String>,
+    /// e.g. `report_view`, `reports_list`, `devices_list`, `export`, `account_closed`.
+    pub action: String,
+    pub record_kind: Option<String>,
+    pub record_id: Option<String>,
+    /// The resident whose details were seen (a bare id: after closure it names no one).
+    pub resident_id: Option<Uuid>,
+}
+
+/// Everything the hub holds about one resident, section by section (see `sqlite::export`), plus the
+/// photo files to put beside it. Sections are JSON so new ones (proxy grants and acts) need no new type.
+#[derive(Debug, Clone)]
+pub struct ExportData {
+    pub sections: Vec<(String, serde_json::Value)>,
+    /// sha256 and MIME type of each photo the resident's reports hold.
+    pub photos: Vec<(String, String)>,
+}
+
+/// What closing an account did on the hub; `files_to_delete` are blob files (sha256 names) the caller
+/// removes from disk after the transaction committed.
+#[derive(Debug, Clone, Default)]
+pub struct ClosedAccount {
+    pub reports_anonymised: i64,
+    pub devices_revoked: i64,
+    pub files_to_delete: Vec<String>,
+}
+
 /// Everything the hub stores. Methods are blocking; the server calls them from `spawn_blocking`.
 pub trait Store: Send + Sync + 'static {
     // -- community and address book
@@ -274,17 +320,18 @@ pub trait Store: Send + Sync + 'static {
         expires_at: DateTime<Utc>,
     ) -> StoreResult<InviteInfo>;
     /// Redeems a normalized code; `Refused(invite_*)` when it can't be used.
+    /// `privacy_version` is the privacy notice version the resident agreed to, kept with the device.
     fn redeem_invite(
         &self,
         code: &str,
         device_name: Option<&str>,
         token_hash: &str,
+        privacy_version: u32,
         now: DateTime<Utc>,
     ) -> StoreResult<Joined>;
     /// The viewer behind a token hash, unless unknown or revoked.
     fn authenticate(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<Viewer>>;
     fn me(&self, viewer: &Viewer) -> StoreResult<(Community, Household)>;
-    fn devices(&self) -> StoreResult<Vec<DeviceInfo>>;
     /// `false` when no such device exists.
     fn revoke_device(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool>;
 
@@ -354,8 +401,6 @@ pub trait Store: Send + Sync + 'static {
     fn close_due_consultations(&self, now: DateTime<Utc>) -> StoreResult<usize>;
     fn consultation_results(&self, id: Uuid) -> StoreResult<Option<ConsultationResults>>;
     fn consultations(&self) -> StoreResult<Vec<ConsultationResults>>;
-    fn reports(&self, filter: &ReportFilter) -> StoreResult<Vec<StaffReport>>;
-    fn staff_report(&self, id: Uuid) -> StoreResult<Option<StaffReport>>;
     fn set_report_status(
         &self,
         id: Uuid,
@@ -363,6 +408,41 @@ pub trait Store: Send + Sync + 'static {
         reply: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<Report>;
+
+    // -- staff identities and the access log
+    fn add_staff(&self, name: &str, data_officer: bool, now: DateTime<Utc>) -> StoreResult<Staff>;
+    fn staff(&self, id: Uuid) -> StoreResult<Option<Staff>>;
+    fn staff_list(&self) -> StoreResult<Vec<Staff>>;
+    /// Reports of the staff member's community; each one listed is logged (same transaction).
+    fn reports_seen_by(
+        &self,
+        staff: &Staff,
+        filter: &ReportFilter,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<StaffReport>>;
+    /// One report, logged; `Refused(forbidden)` when it belongs to another community.
+    fn report_seen_by(
+        &self,
+        staff: &Staff,
+        id: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<StaffReport>>;
+    /// Devices (with their household) of the staff member's community, logged.
+    fn devices_seen_by(&self, staff: &Staff, now: DateTime<Utc>) -> StoreResult<Vec<DeviceInfo>>;
+    /// The access log, oldest first; `Refused(forbidden)` unless `staff` is the data officer.
+    fn access_log(&self, staff: &Staff) -> StoreResult<Vec<AccessEntry>>;
+
+    // -- residents' rights
+    /// Everything the hub holds about the viewer; the export is logged in the same transaction.
+    fn export_for(&self, viewer: &Viewer, now: DateTime<Utc>) -> StoreResult<ExportData>;
+    /// Closes the viewer's account now (see `sqlite::closure` for the steps).
+    fn close_account(&self, viewer: &Viewer, now: DateTime<Utc>) -> StoreResult<ClosedAccount>;
+    /// Drops the photos of reports resolved before `resolved_before`; returns blob files no longer used.
+    fn expire_photos(
+        &self,
+        resolved_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<String>>;
 
     // -- transparency log (leaves are appended by the writes above, in their transactions)
     /// The signed checkpoint of the whole log. Signed lazily: a stored checkpoint is reused while the

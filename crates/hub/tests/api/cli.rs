@@ -8,11 +8,20 @@ use linli_proto::OpStatus;
 use crate::helpers::{report_body, Device};
 
 fn hub_cmd(dir: &std::path::Path, args: &[&str]) -> Output {
+    hub_cmd_as(dir, None, args)
+}
+
+/// Runs an admin command, as the staff member `staff` when given.
+fn hub_cmd_as(dir: &std::path::Path, staff: Option<&str>, args: &[&str]) -> Output {
     let mut all = vec!["admin", "--data-dir", dir.to_str().unwrap()];
+    if let Some(s) = staff {
+        all.extend_from_slice(&["--staff", s]);
+    }
     all.extend_from_slice(args);
     Command::new(env!("CARGO_BIN_EXE_linli-hub"))
         .args(&all)
         .env("LANG", "zh_CN.UTF-8")
+        .env_remove("LINLI_STAFF")
         .output()
         .unwrap()
 }
@@ -112,7 +121,14 @@ async fn invite_reports_and_set_status_through_the_binary() {
         OpStatus::Applied
     );
 
-    let out = hub_cmd(dir, &["reports", "list", "--json"]);
+    // Personal details need a staff identity.
+    let anonymous = hub_cmd(dir, &["reports", "list", "--json"]);
+    assert!(!anonymous.status.success());
+    assert!(stdout(&anonymous).is_empty());
+    let added = hub_cmd(dir, &["staff", "add", "--name", "王主任", "--data-officer"]);
+    assert!(added.status.success());
+    let staff = stdout(&added).trim().to_owned();
+    let out = hub_cmd_as(dir, Some(&staff), &["reports", "list", "--json"]);
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let item = &list[0];
     for field in [
@@ -169,13 +185,34 @@ async fn invite_reports_and_set_status_through_the_binary() {
     let nid = stdout(&out).trim().to_owned();
     let (status, _) = t.get(&dev, &format!("/v1/notices/{nid}")).await;
     assert_eq!(status, 200);
-    let out = hub_cmd(dir, &["devices", "list", "--json"]);
+    let out = hub_cmd_as(dir, Some(&staff), &["devices", "list", "--json"]);
     let devices: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(devices
         .as_array()
         .unwrap()
         .iter()
         .any(|d| d["id"] == dev.device_id.to_string()));
+    // The data officer sees each of those views in the access log.
+    let out = hub_cmd_as(dir, Some(&staff), &["access-log", "list", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let actions: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert!(actions.contains(&"reports_list"), "{actions:?}");
+    assert!(actions.contains(&"devices_list"), "{actions:?}");
+    assert!(log
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["staff_name"] == "王主任"));
 }
 
 #[test]

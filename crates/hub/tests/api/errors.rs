@@ -92,9 +92,11 @@ async fn every_bad_report_answers_its_code_and_writes_nothing() {
     proxied.on_behalf_of = Some(Uuid::now_v7());
     let r = t.push(&dev, &[proxied]).await.remove(0);
     assert_eq!(r.code, Some(ErrorCode::ProxyNotGranted));
-    assert!(admin::reports::list(t.hub(), &ReportFilter::default())
-        .unwrap()
-        .is_empty());
+    assert!(
+        admin::reports::list(t.hub(), &t.staff(), &ReportFilter::default())
+            .unwrap()
+            .is_empty()
+    );
 
     // A known address is fine; the same report id twice is refused.
     let good = report_with(|b| {
@@ -121,7 +123,7 @@ async fn every_bad_report_answers_its_code_and_writes_nothing() {
         Some(ErrorCode::ReportExists)
     );
     assert_eq!(
-        admin::reports::list(t.hub(), &ReportFilter::default())
+        admin::reports::list(t.hub(), &t.staff(), &ReportFilter::default())
             .unwrap()
             .len(),
         1

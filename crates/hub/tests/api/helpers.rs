@@ -71,6 +71,12 @@ impl TestHub {
         self.running.hub()
     }
 
+    /// A staff member of the demo community (and its data officer), for admin functions that show
+    /// residents' details.
+    pub fn staff(&self) -> linli_hub::store::Staff {
+        admin::staff::add(self.hub(), "测试工作人员", true).unwrap()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.running.url(), path)
     }
@@ -83,7 +89,11 @@ impl TestHub {
         let resp = self
             .http
             .post(self.url("/v1/join"))
-            .json(&serde_json::json!({"code": code, "device_name": "test"}))
+            .json(&serde_json::json!({
+                "code": code,
+                "device_name": "test",
+                "privacy_version": linli_proto::PRIVACY_NOTICE_VERSION,
+            }))
             .send()
             .await
             .unwrap();

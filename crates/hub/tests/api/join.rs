@@ -67,7 +67,7 @@ async fn tokens_are_required_and_revocable() {
     let (status, me) = t.get(&dev, "/v1/me").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(me["household"]["room"], "101");
-    let listed = admin::devices::list(t.hub()).unwrap();
+    let listed = admin::devices::list(t.hub(), &t.staff()).unwrap();
     assert!(listed.iter().any(|d| d.id == dev.device_id));
     admin::devices::revoke(t.hub(), dev.device_id).unwrap();
     let (status, body) = t.get(&dev, "/v1/me").await;

@@ -9,6 +9,7 @@ mod helpers;
 mod join;
 mod log;
 mod openapi;
+mod privacy;
 mod proxy;
 mod pull;
 mod push;

@@ -608,9 +608,11 @@ async fn ops_queued_offline_across_a_revocation_or_expiry_are_rejected_with_a_re
     // A retry answers the same; nothing reached the principal.
     let again = t.push(&proxy, std::slice::from_ref(&queued)).await;
     assert_eq!(again[0].code, Some(ErrorCode::ProxyGrantRevoked));
-    assert!(admin::reports::list(t.hub(), &Default::default())
-        .unwrap()
-        .is_empty());
+    assert!(
+        admin::reports::list(t.hub(), &t.staff(), &Default::default())
+            .unwrap()
+            .is_empty()
+    );
 
     // Expiry: a new grant of one day, an op made before and pushed after.
     let g2 = t.grant(&principal, &proxy, &[ProxyScope::Report], 1).await;

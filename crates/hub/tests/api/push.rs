@@ -28,7 +28,7 @@ async fn the_same_batch_twice_answers_the_same_and_writes_once() {
     assert_eq!(a[1].status, OpStatus::Applied);
     assert_eq!(a[2].status, OpStatus::Rejected);
     assert_eq!(a[2].code, Some(ErrorCode::UnknownCategory));
-    let reports = admin::reports::list(t.hub(), &ReportFilter::default()).unwrap();
+    let reports = admin::reports::list(t.hub(), &t.staff(), &ReportFilter::default()).unwrap();
     assert_eq!(reports.len(), 1);
     assert_eq!(reports[0].report.events.len(), 2, "submitted + one comment");
 }
@@ -65,7 +65,7 @@ async fn ops_apply_in_device_order_and_gaps_wait() {
     assert_eq!(r[0].code, Some(ErrorCode::SequenceGap));
     let r = t.push(&dev, &[op3, op4]).await;
     assert!(r.iter().all(|x| x.status == OpStatus::Applied), "{r:?}");
-    let report = admin::reports::show(t.hub(), report_id).unwrap();
+    let report = admin::reports::show(t.hub(), &t.staff(), report_id).unwrap();
     let texts: Vec<_> = report
         .report
         .events

@@ -180,6 +180,6 @@ async fn withdraw_before_acceptance_and_reject_needs_a_reason() {
     .unwrap();
     assert_eq!(r.status, ReportStatus::Rejected);
     // Nothing was written by the refused attempts.
-    let shown = admin::reports::show(t.hub(), other).unwrap();
+    let shown = admin::reports::show(t.hub(), &t.staff(), other).unwrap();
     assert_eq!(shown.report.events.len(), 2);
 }

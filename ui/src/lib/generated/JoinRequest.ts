@@ -4,4 +4,9 @@ export type JoinRequest = { code: string,
 /**
  * e.g. "Linli on Linux"; shown to staff in the device list.
  */
-device_name: string | null, };
+device_name: string | null, 
+/**
+ * The privacy notice version the resident agreed to on this device before joining
+ * ([`crate::PRIVACY_NOTICE_VERSION`]); the hub refuses a join without the current one.
+ */
+privacy_version: number | null, };

@@ -36,6 +36,7 @@ pub fn redeem(
     code: &str,
     device_name: Option<&str>,
     token_hash: &str,
+    privacy_version: u32,
     now: DateTime<Utc>,
 ) -> StoreResult<Joined> {
     let invite = conn
@@ -63,8 +64,9 @@ pub fn redeem(
         params![resident_id.to_string(), household_id.to_string(), ts(now)],
     )?;
     conn.execute(
-        "INSERT INTO devices (id, resident_id, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![device_id.to_string(), resident_id.to_string(), device_name, token_hash, ts(now)],
+        "INSERT INTO devices (id, resident_id, name, token_hash, created_at, privacy_version, privacy_agreed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5)",
+        params![device_id.to_string(), resident_id.to_string(), device_name, token_hash, ts(now), privacy_version],
     )?;
     conn.execute(
         "UPDATE invites SET used_at = ?1, used_by = ?2 WHERE code = ?3",

@@ -132,7 +132,10 @@ pub fn find_household(
 }
 
 pub fn households(conn: &Connection) -> StoreResult<Vec<Household>> {
-    let mut stmt = conn.prepare_cached(&format!("{HOUSEHOLD_SELECT} ORDER BY b.sort, h.sort"))?;
+    // The placeholder of closed accounts (sort -1) is not an address.
+    let mut stmt = conn.prepare_cached(&format!(
+        "{HOUSEHOLD_SELECT} WHERE h.sort >= 0 ORDER BY b.sort, h.sort"
+    ))?;
     let rows = stmt.query_map([], household_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

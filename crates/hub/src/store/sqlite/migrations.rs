@@ -297,6 +297,34 @@ ALTER TABLE ballots ADD COLUMN proxy_id TEXT;
 ALTER TABLE report_events ADD COLUMN actor_id TEXT;
 ALTER TABLE report_events ADD COLUMN on_behalf_of TEXT;
 "#,
+    // 5: residents' personal-information rights (see store/sqlite/privacy.rs): the privacy notice version
+    // each device agreed to at join; staff identities scoped to a community; the access log of staff views
+    // of personal details and of exports; when a report's photos were deleted (retention); which resident
+    // wrote a timeline entry (a housemate may comment on another's report: export and closure need the author).
+    r#"
+ALTER TABLE devices ADD COLUMN privacy_version INTEGER;
+ALTER TABLE devices ADD COLUMN privacy_agreed_at TEXT;
+ALTER TABLE reports ADD COLUMN photos_deleted_at TEXT;
+ALTER TABLE report_events ADD COLUMN author_id TEXT;
+CREATE TABLE staff (
+    id TEXT PRIMARY KEY,
+    community_id TEXT NOT NULL REFERENCES communities(id),
+    name TEXT NOT NULL,
+    data_officer INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE access_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    staff_id TEXT REFERENCES staff(id),
+    action TEXT NOT NULL,
+    record_kind TEXT,
+    record_id TEXT,
+    resident_id TEXT
+);
+CREATE INDEX access_log_at ON access_log(at);
+"#,
 ];
 
 /// Brings the database up to date, refusing one written by a newer hub.

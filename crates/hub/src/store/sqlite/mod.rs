@@ -4,15 +4,19 @@
 mod access;
 mod blobs;
 mod changes;
+pub mod closure;
 mod columns;
 mod community;
 mod consultations;
+pub mod export;
 mod group;
 pub mod migrations;
 mod notices;
 mod ops;
 mod proxies;
 mod reports;
+mod retention;
+mod staff;
 pub mod tlog;
 mod visitors;
 
@@ -31,9 +35,10 @@ use uuid::Uuid;
 
 use self::changes::Kind;
 use super::{
-    CommunitySeed, ConsultationResults, DeviceInfo, FeedPage, InviteInfo, Joined, NewConsultation,
-    NewNotice, NoticeSummary, OfficeGrant, OpOutcome, ProxyLimits, ReportFilter, StaffReport,
-    Store, StoreError, StoreResult, Viewer,
+    AccessEntry, ClosedAccount, CommunitySeed, ConsultationResults, DeviceInfo, ExportData,
+    FeedPage, InviteInfo, Joined, NewConsultation, NewNotice, NoticeSummary, OfficeGrant,
+    OpOutcome, ProxyLimits, ReportFilter, Staff, StaffReport, Store, StoreError, StoreResult,
+    Viewer,
 };
 use crate::domain::report_rules;
 
@@ -260,9 +265,10 @@ impl Store for SqliteStore {
         code: &str,
         device_name: Option<&str>,
         token_hash: &str,
+        privacy_version: u32,
         now: DateTime<Utc>,
     ) -> StoreResult<Joined> {
-        self.write(|c| access::redeem(c, code, device_name, token_hash, now))
+        self.write(|c| access::redeem(c, code, device_name, token_hash, privacy_version, now))
     }
 
     fn authenticate(&self, token_hash: &str, _now: DateTime<Utc>) -> StoreResult<Option<Viewer>> {
@@ -276,10 +282,6 @@ impl Store for SqliteStore {
                 .ok_or_else(|| StoreError::Corrupt("viewer without household".into()))?;
             Ok((community, household))
         })
-    }
-
-    fn devices(&self) -> StoreResult<Vec<DeviceInfo>> {
-        self.read(access::devices)
     }
 
     fn revoke_device(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
@@ -415,22 +417,6 @@ impl Store for SqliteStore {
         })
     }
 
-    fn reports(&self, filter: &ReportFilter) -> StoreResult<Vec<StaffReport>> {
-        self.read(|c| {
-            let mut out = Vec::new();
-            for id in reports::ids(c, filter)? {
-                if let Some(r) = staff_report(c, id)? {
-                    out.push(r);
-                }
-            }
-            Ok(out)
-        })
-    }
-
-    fn staff_report(&self, id: Uuid) -> StoreResult<Option<StaffReport>> {
-        self.read(|c| staff_report(c, id))
-    }
-
     fn set_report_status(
         &self,
         id: Uuid,
@@ -551,6 +537,111 @@ impl Store for SqliteStore {
         })
     }
 
+    fn add_staff(&self, name: &str, data_officer: bool, now: DateTime<Utc>) -> StoreResult<Staff> {
+        self.write(|c| {
+            let cid = community::community_id(c)?;
+            staff::insert(c, cid, name, data_officer, now)
+        })
+    }
+
+    fn staff(&self, id: Uuid) -> StoreResult<Option<Staff>> {
+        self.read(|c| staff::get(c, id))
+    }
+
+    fn staff_list(&self) -> StoreResult<Vec<Staff>> {
+        self.read(staff::list)
+    }
+
+    fn reports_seen_by(
+        &self,
+        who: &Staff,
+        filter: &ReportFilter,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<StaffReport>> {
+        self.write(|c| {
+            let mut out = Vec::new();
+            for id in reports::ids(c, filter)? {
+                let Some((community_id, resident_id)) = staff::report_owner(c, id)? else {
+                    continue;
+                };
+                if community_id != who.community_id {
+                    continue;
+                }
+                if let Some(r) = staff_report(c, id)? {
+                    log_view(c, who, "reports_list", "report", id, resident_id, now)?;
+                    out.push(r);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn report_seen_by(
+        &self,
+        who: &Staff,
+        id: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<StaffReport>> {
+        self.write(|c| {
+            let Some((community_id, resident_id)) = staff::report_owner(c, id)? else {
+                return Ok(None);
+            };
+            if community_id != who.community_id {
+                return Err(ErrorCode::Forbidden.into());
+            }
+            log_view(c, who, "report_view", "report", id, resident_id, now)?;
+            staff_report(c, id)
+        })
+    }
+
+    fn devices_seen_by(&self, who: &Staff, now: DateTime<Utc>) -> StoreResult<Vec<DeviceInfo>> {
+        self.write(|c| {
+            let owners = staff::device_communities(c)?;
+            let mut out = Vec::new();
+            for d in access::devices(c)? {
+                let mine = owners
+                    .iter()
+                    .any(|(id, _, cid)| *id == d.id && *cid == who.community_id);
+                if mine && d.resident_id != closure::CLOSED {
+                    log_view(c, who, "devices_list", "device", d.id, d.resident_id, now)?;
+                    out.push(d);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn access_log(&self, who: &Staff) -> StoreResult<Vec<AccessEntry>> {
+        if !who.data_officer {
+            return Err(ErrorCode::Forbidden.into());
+        }
+        self.read(staff::entries)
+    }
+
+    fn export_for(&self, viewer: &Viewer, now: DateTime<Utc>) -> StoreResult<ExportData> {
+        self.write(|c| {
+            staff::log(
+                c,
+                &staff::Access {
+                    staff: None,
+                    action: "export",
+                    record_kind: None,
+                    record_id: None,
+                    resident_id: Some(viewer.resident_id),
+                },
+                now,
+            )?;
+            let mut sections = Vec::new();
+            for (name, gather) in export::SECTIONS {
+                sections.push(((*name).to_owned(), gather(c, viewer)?));
+            }
+            Ok(ExportData {
+                sections,
+                photos: export::photos(c, viewer)?,
+            })
+        })
+    }
+
     fn log_expired_grants(&self, now: DateTime<Utc>) -> StoreResult<usize> {
         if !self.read(|c| proxies::any_expired_unlogged(c, now))? {
             return Ok(0);
@@ -614,6 +705,18 @@ impl Store for SqliteStore {
 
     fn residents_of_household(&self, household_id: Uuid) -> StoreResult<Vec<Uuid>> {
         self.read(|c| access::residents_of_household(c, household_id))
+    }
+
+    fn close_account(&self, viewer: &Viewer, now: DateTime<Utc>) -> StoreResult<ClosedAccount> {
+        self.write(|c| closure::close(c, viewer, now))
+    }
+
+    fn expire_photos(
+        &self,
+        resolved_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<String>> {
+        self.write(|c| retention::expire_photos(c, resolved_before, now))
     }
 
     fn log_checkpoint(
@@ -699,4 +802,27 @@ fn staff_report(c: &Connection, id: Uuid) -> StoreResult<Option<StaffReport>> {
         household,
         rating,
     }))
+}
+
+/// Writes one staff view of a resident's details to the access log.
+fn log_view(
+    c: &Connection,
+    who: &Staff,
+    action: &str,
+    kind: &str,
+    id: Uuid,
+    resident_id: Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    staff::log(
+        c,
+        &staff::Access {
+            staff: Some(who),
+            action,
+            record_kind: Some(kind),
+            record_id: Some(id.to_string()),
+            resident_id: Some(resident_id).filter(|r| *r != closure::CLOSED),
+        },
+        now,
+    )
 }

@@ -201,7 +201,12 @@ pub fn summaries(conn: &Connection) -> StoreResult<Vec<NoticeSummary>> {
 /// Residents living in the listed buildings (all residents when none are listed).
 pub fn residents_in(conn: &Connection, buildings: &[Uuid]) -> StoreResult<i64> {
     if buildings.is_empty() {
-        return Ok(conn.query_row("SELECT COUNT(*) FROM residents", [], |r| r.get(0))?);
+        // Not the placeholder that records of closed accounts point to.
+        return Ok(conn.query_row(
+            "SELECT COUNT(*) FROM residents WHERE id != ?1",
+            [super::closure::CLOSED.to_string()],
+            |r| r.get(0),
+        )?);
     }
     let mut total = 0;
     let mut stmt = conn.prepare_cached(

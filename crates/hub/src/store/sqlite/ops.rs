@@ -238,6 +238,7 @@ fn apply_as(
             report_rules::comment(st.status)?;
             let mut e = Event::new(ReportEventKind::Comment, ActorRole::Resident, now).by(stamp);
             e.text = Some(text);
+            e.author = Some(viewer.resident_id);
             reports::add_event(conn, *report_id, &e)?;
             let u = RowUpdate {
                 status: st.status,
@@ -249,7 +250,8 @@ fn apply_as(
         OpBody::WithdrawReport { report_id } => {
             let st = own_report(conn, viewer, *report_id)?;
             report_rules::withdraw(st.status)?;
-            let e = Event::new(ReportEventKind::Withdrawn, ActorRole::Resident, now).by(stamp);
+            let mut e = Event::new(ReportEventKind::Withdrawn, ActorRole::Resident, now).by(stamp);
+            e.author = Some(viewer.resident_id);
             let event_id = reports::add_event(conn, *report_id, &e)?;
             // The timeline event carries no status; its leaf records the status it moved to.
             let logged = Event {
@@ -274,6 +276,7 @@ fn apply_as(
             let mut e = Event::new(ReportEventKind::Rated, ActorRole::Resident, now).by(stamp);
             e.satisfaction = Some(*satisfaction);
             e.text = comment.as_deref();
+            e.author = Some(viewer.resident_id);
             reports::add_event(conn, *report_id, &e)?;
             let u = RowUpdate {
                 status: st.status,
@@ -288,6 +291,7 @@ fn apply_as(
             let mut e = Event::new(ReportEventKind::Reopened, ActorRole::Resident, now).by(stamp);
             e.status = Some(ReportStatus::InProgress);
             e.text = reason.as_deref();
+            e.author = Some(viewer.resident_id);
             let event_id = reports::add_event(conn, *report_id, &e)?;
             reports::log_event(conn, *report_id, event_id, &e, Some(op.id), now)?;
             let u = RowUpdate {

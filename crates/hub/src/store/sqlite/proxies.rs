@@ -568,6 +568,60 @@ pub fn act(conn: &Connection, op_id: Uuid) -> StoreResult<Option<ProxyAct>> {
 }
 
 /// Every act done for `principal`, oldest first (staff and tests).
+/// Every act the resident did for others as their proxy, oldest first (their copy of their data).
+pub fn acts_by(conn: &Connection, proxy: Uuid) -> StoreResult<Vec<ProxyAct>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{ACT_SELECT} WHERE a.proxy_id = ?1 ORDER BY a.at, a.op_id"
+    ))?;
+    let rows = stmt
+        .query_map([proxy.to_string()], act_row)?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// Closing an account: ends every grant the resident gave or holds (each change told to the other
+/// party and logged, like any end), drops their unused codes, and re-points every proxy row naming them
+/// to `closed` (the placeholder resident), forgetting the name a proxy gave themselves.
+pub fn forget_resident(
+    conn: &Connection,
+    resident: Uuid,
+    closed: Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    for g in grants_of(conn, resident, now)? {
+        if g.status == GrantStatus::Active {
+            let by = if g.principal == resident {
+                GrantParty::Principal
+            } else {
+                GrantParty::Proxy
+            };
+            end_grant(conn, g.id, by, now)?;
+        }
+    }
+    let (r, c) = (resident.to_string(), closed.to_string());
+    conn.execute("DELETE FROM proxy_codes WHERE principal_id = ?1", [&r])?;
+    conn.execute(
+        "UPDATE proxy_grants SET proxy_id = ?2, proxy_name = NULL WHERE proxy_id = ?1",
+        [&r, &c],
+    )?;
+    for sql in [
+        "UPDATE proxy_grants SET principal_id = ?2 WHERE principal_id = ?1",
+        "UPDATE proxy_acts SET principal_id = ?2 WHERE principal_id = ?1",
+        "UPDATE proxy_acts SET proxy_id = ?2 WHERE proxy_id = ?1",
+        "UPDATE ballots SET proxy_id = ?2 WHERE proxy_id = ?1",
+        "UPDATE ops SET on_behalf_of = ?2 WHERE on_behalf_of = ?1",
+        "UPDATE proxy_visitor_ops SET on_behalf_of = ?2 WHERE on_behalf_of = ?1",
+        "UPDATE report_events SET on_behalf_of = ?2 WHERE on_behalf_of = ?1",
+    ] {
+        conn.execute(sql, [&r, &c])?;
+    }
+    conn.execute(
+        "UPDATE report_events SET actor_id = ?2, actor_name = NULL WHERE actor_id = ?1",
+        [&r, &c],
+    )?;
+    Ok(())
+}
+
 pub fn acts_for(conn: &Connection, principal: Uuid) -> StoreResult<Vec<ProxyAct>> {
     let mut stmt = conn.prepare_cached(&format!(
         "{ACT_SELECT} WHERE a.principal_id = ?1 ORDER BY a.at, a.op_id"

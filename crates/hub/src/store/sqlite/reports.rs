@@ -86,11 +86,10 @@ pub fn insert(conn: &Connection, r: &NewReport<'_>, now: DateTime<Utc>) -> Store
     for (i, sha) in r.photos.iter().enumerate() {
         stmt.execute(params![r.id.to_string(), i as i64, sha])?;
     }
-    add_event(
-        conn,
-        r.id,
-        &Event::new(ReportEventKind::Submitted, ActorRole::Resident, now).by(r.proxy),
-    )?;
+    let mut submitted =
+        Event::new(ReportEventKind::Submitted, ActorRole::Resident, now).by(r.proxy);
+    submitted.author = Some(r.resident_id);
+    add_event(conn, r.id, &submitted)?;
     changes::append(
         conn,
         r.community_id,
@@ -131,6 +130,9 @@ pub struct Event<'a> {
     pub actor_name: Option<&'a str>,
     pub actor_id: Option<Uuid>,
     pub on_behalf_of: Option<Uuid>,
+    /// The resident who wrote it (none for staff): their copy of their data and closing their account
+    /// find it by this.
+    pub author: Option<Uuid>,
 }
 
 impl<'a> Event<'a> {
@@ -145,6 +147,7 @@ impl<'a> Event<'a> {
             actor_name: None,
             actor_id: None,
             on_behalf_of: None,
+            author: None,
         }
     }
 
@@ -205,9 +208,9 @@ pub fn add_event(conn: &Connection, report_id: Uuid, e: &Event<'_>) -> StoreResu
     let id = Uuid::now_v7();
     conn.prepare_cached(
         "INSERT INTO report_events (id, report_id, ord, kind, actor, status, text, satisfaction, at,
-             actor_name, actor_id, on_behalf_of)
+             actor_name, actor_id, on_behalf_of, author_id)
          VALUES (?1, ?2, (SELECT COALESCE(MAX(ord), 0) + 1 FROM report_events WHERE report_id = ?2),
-                 ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                 ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         id.to_string(),
@@ -221,6 +224,7 @@ pub fn add_event(conn: &Connection, report_id: Uuid, e: &Event<'_>) -> StoreResu
         e.actor_name,
         e.actor_id.map(|i| i.to_string()),
         e.on_behalf_of.map(|i| i.to_string()),
+        e.author.map(|a| a.to_string()),
     ])?;
     Ok(id)
 }

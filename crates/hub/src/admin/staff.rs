@@ -1,0 +1,31 @@
+//! Staff identities (admin commands act as one with `--staff`) and the access log the data officer reads.
+use linli_proto::ErrorCode;
+use uuid::Uuid;
+
+use crate::error::HubError;
+use crate::hub::Hub;
+use crate::store::{AccessEntry, Staff};
+
+/// Registers a staff member of the hub's community; the data officer may also read the access log.
+pub fn add(hub: &Hub, name: &str, data_officer: bool) -> Result<Staff, HubError> {
+    crate::domain::validate::title(name)?;
+    Ok(hub
+        .store()
+        .add_staff(name.trim(), data_officer, hub.now())?)
+}
+
+pub fn list(hub: &Hub) -> Result<Vec<Staff>, HubError> {
+    Ok(hub.store().staff_list()?)
+}
+
+/// The staff member behind `--staff`; `forbidden` for an unknown id, so nobody looks anonymously.
+pub fn resolve(hub: &Hub, id: Uuid) -> Result<Staff, HubError> {
+    hub.store()
+        .staff(id)?
+        .ok_or(HubError::Refused(ErrorCode::Forbidden))
+}
+
+/// Every staff view of personal details and every export, oldest first: for the data officer only.
+pub fn access_log(hub: &Hub, staff: &Staff) -> Result<Vec<AccessEntry>, HubError> {
+    Ok(hub.store().access_log(staff)?)
+}

@@ -1,0 +1,35 @@
+# The privacy notice residents read before joining and in settings. Its version is PRIVACY_NOTICE_VERSION in
+# linli-proto: change the meaning of any line here and bump that number, so every device asks again.
+privacy-title = Privacy notice
+privacy-version = Version { $version }
+privacy-intro = Linli is run by your community office. Here is, in plain words, what it keeps about you and why.
+privacy-collected-title = What we keep
+privacy-collected = Your home address (building, unit, room) from your invitation code; the reports you send, with their text, photos and an optional place; your comments and ratings; the votes you cast; which notices you opened; and this device's name. No ID numbers, no phone contacts. Photos are sent without their hidden data (time, place, camera).
+privacy-why-title = Why
+privacy-why = Only to run the community's services: to handle your reports, to count votes fairly (one per home or per resident), and to show you notices for your building.
+privacy-staff-title = Who sees it
+privacy-staff = Only the staff of your community office. Each time staff look at your details, and each copy of your data, is written to a log that the office's data officer checks.
+privacy-device-title = Permissions
+privacy-device = Linli asks for files, camera or location only when you use them. Saying no never stops the rest of the app.
+privacy-rights-title = Your rights
+privacy-rights = In settings you can read this notice again, download a copy of your data, and close your account.
+privacy-closure-title = Closing your account
+privacy-closure = Your devices' names, the link to your home address, your photos and the texts you wrote (reports, comments, ratings) are deleted immediately, your devices are signed out, and any help you gave or got from family ends. What stays, without anything that identifies you: that a report existed and how it was handled, and the totals of votes. Vote receipts in the public record are anonymous codes.
+privacy-retention-title = How long
+privacy-retention = Photos of a report are deleted two years after it is resolved. Everything else is kept while you are a member, and removed when you close your account.
+privacy-agree = I have read this and agree
+privacy-decline = Not now
+privacy-changed = The privacy notice has changed. Please read it again.
+privacy-required = You can join only after agreeing to the privacy notice.
+privacy-agreed-on = You agreed to version { $version } on { $date }.
+privacy-export = Download a copy of my data
+privacy-export-help = A zip file with everything the community service holds about you: your home address, reports with photos, comments, ratings, votes and agreements.
+privacy-export-saved = Saved a copy of your data ({ $kb } kB) to { $path }
+privacy-close = Close my account
+privacy-close-confirm = Closing your account cannot be undone. Right now, the community service deletes your devices' names, the link to your home address, your photos and the texts you wrote; all your devices are signed out; help you gave or got from family ends. Reports stay as a record of what was handled, without your name or words, and your votes stay counted without your name. This device forgets everything. Close the account?
+privacy-close-yes = Yes, close my account
+privacy-close-no = No, keep it
+privacy-closed = Your account is closed. { $reports } reports kept without your details, { $photos } photos deleted, { $devices } devices signed out.
+privacy-cli-ask = Type "yes" to agree, anything else to stop:
+privacy-cli-needs-consent = Joining needs your agreement to the privacy notice: run again with --accept-privacy after reading it (linli privacy), or run it in a terminal to be asked.
+privacy-cli-close-needs-yes = Closing the account cannot be undone: run again with --yes to confirm.

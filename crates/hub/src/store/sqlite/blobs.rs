@@ -3,12 +3,30 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::columns::ts;
+use uuid::Uuid;
+
 use crate::store::{StoreResult, Viewer};
 
-pub fn exists(conn: &Connection, sha256: &str) -> StoreResult<bool> {
+/// Whether a report of `viewer`'s household may carry this photo: one its household may already see
+/// (uploaded by one of its residents, on one of its reports, a notice attachment addressed to it), or
+/// one `proxy` (acting for the household) uploaded. Anything else answers as missing: knowing a
+/// photo's hash must neither reveal that someone uploaded it nor, by attaching it to one's own
+/// report, let one download it.
+pub fn attachable(
+    conn: &Connection,
+    viewer: &Viewer,
+    proxy: Option<Uuid>,
+    sha256: &str,
+) -> StoreResult<bool> {
+    if visible_mime(conn, viewer, sha256)?.is_some() {
+        return Ok(true);
+    }
+    let Some(proxy) = proxy else {
+        return Ok(false);
+    };
     Ok(conn
-        .prepare_cached("SELECT COUNT(*) FROM blobs WHERE sha256 = ?1")?
-        .query_row([sha256], |r| r.get::<_, i64>(0))?
+        .prepare_cached("SELECT COUNT(*) FROM blobs WHERE sha256 = ?1 AND uploaded_by = ?2")?
+        .query_row(params![sha256, proxy.to_string()], |r| r.get::<_, i64>(0))?
         > 0)
 }
 

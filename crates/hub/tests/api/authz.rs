@@ -233,7 +233,7 @@ fn documented_routes(doc: &Value) -> BTreeSet<String> {
 struct World {
     t: TestHub,
     /// A second hub (another community) that only lends its device's token.
-    _other: TestHub,
+    other: TestHub,
     her: Device,
     tokens: Vec<(Who, Option<String>)>,
     devices: Vec<(Who, Device)>,
@@ -407,7 +407,7 @@ async fn world() -> World {
     }
     World {
         t,
-        _other: other,
+        other,
         her,
         tokens,
         devices,
@@ -975,4 +975,57 @@ async fn a_photo_hash_is_no_key_to_her_photo() {
     // She attaches her own photo again as ever.
     let r = w.t.push1(&w.her, with_photo(&w.photo)).await;
     assert_eq!(r.status, OpStatus::Applied, "{r:?}");
+}
+
+/// Acting or reading for someone who never granted anything — another household, a visitor, a resident
+/// of another community, an id nobody has — answers `proxy_not_granted`, never a feed or an applied op.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn for_someone_who_never_granted() {
+    let w = world().await;
+    let other = w.device(Who::OtherHousehold).unwrap();
+    let foreign = w.other.join(HER_HOME.0, HER_HOME.1, HER_HOME.2).await;
+    let nobodies = [
+        other.resident_id,
+        w.visitor.visitor_id,
+        foreign.resident_id,
+        Uuid::nil(),
+    ];
+    let proxy = w.device(Who::ProxyReport).unwrap();
+    let mut visitor_seq = 0;
+    for nobody in nobodies {
+        for (who, path) in [
+            (Who::ProxyReport, format!("/v1/pull?for={nobody}")),
+            (Who::Visitor, format!("/v1/proxy/visitor/pull?for={nobody}")),
+        ] {
+            let (s, text) = w.call(Method::GET, &path, who, None).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{who:?} {path}: {text}");
+            assert!(text.contains("proxy_not_granted"), "{who:?} {path}: {text}");
+        }
+        let mut op = proxy.op(report_body("facilities", "代报"));
+        op.on_behalf_of = Some(nobody);
+        let r = w.t.push(proxy, &[op]).await.remove(0);
+        assert_eq!(r.code, Some(ErrorCode::ProxyNotGranted), "{nobody}");
+        visitor_seq += 1;
+        let op = linli_proto::Op {
+            id: Uuid::now_v7(),
+            device_seq: visitor_seq,
+            created_at: chrono::Utc::now(),
+            on_behalf_of: Some(nobody),
+            body: report_body("facilities", "代报"),
+        };
+        let (s, text) = w
+            .call(
+                Method::POST,
+                "/v1/proxy/visitor/push",
+                Who::Visitor,
+                Some(RequestBody::Json(json!({ "ops": [op] }))),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            v["results"][0]["code"], "proxy_not_granted",
+            "{nobody}: {text}"
+        );
+    }
 }

@@ -991,8 +991,7 @@ async fn for_someone_who_never_granted() {
         Uuid::nil(),
     ];
     let proxy = w.device(Who::ProxyReport).unwrap();
-    let mut visitor_seq = 0;
-    for nobody in nobodies {
+    for (i, nobody) in nobodies.into_iter().enumerate() {
         for (who, path) in [
             (Who::ProxyReport, format!("/v1/pull?for={nobody}")),
             (Who::Visitor, format!("/v1/proxy/visitor/pull?for={nobody}")),
@@ -1005,10 +1004,9 @@ async fn for_someone_who_never_granted() {
         op.on_behalf_of = Some(nobody);
         let r = w.t.push(proxy, &[op]).await.remove(0);
         assert_eq!(r.code, Some(ErrorCode::ProxyNotGranted), "{nobody}");
-        visitor_seq += 1;
         let op = linli_proto::Op {
             id: Uuid::now_v7(),
-            device_seq: visitor_seq,
+            device_seq: i as i64 + 1,
             created_at: chrono::Utc::now(),
             on_behalf_of: Some(nobody),
             body: report_body("facilities", "代报"),

@@ -1,12 +1,16 @@
 //! Starting a test hub with the demo community, joining devices and speaking the API.
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{Duration, Utc};
 use linli_hub::clock::ManualClock;
+use linli_hub::store::NewConsultation;
 use linli_hub::{admin, Hub, RunningHub};
-use linli_proto::{Change, JoinResponse, Op, OpBody, OpResult, PullPage, PushResponse, Record};
+use linli_proto::{
+    Change, JoinResponse, Op, OpBody, OpResult, ProxyGrant, ProxyInvite, ProxyScope, PullPage,
+    PushResponse, Record, ResultsVisibility, VoteScope,
+};
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{json, Value};
 use tempfile::TempDir;
 use uuid::Uuid;
 
@@ -139,6 +143,88 @@ impl TestHub {
         resp.json::<PushResponse>().await.unwrap().results
     }
 
+    pub async fn post(&self, dev: &Device, path: &str, body: Value) -> (StatusCode, Value) {
+        let resp = self
+            .http
+            .post(self.url(path))
+            .bearer_auth(&dev.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    /// The principal makes a code with `scopes`; the proxy redeems it.
+    pub async fn grant(
+        &self,
+        principal: &Device,
+        proxy: &Device,
+        scopes: &[ProxyScope],
+        days: i64,
+    ) -> ProxyGrant {
+        let code = self.code(principal, scopes, Some(days)).await;
+        let (status, body) = self
+            .post(
+                proxy,
+                "/v1/proxy/accept",
+                json!({"code": code, "proxy_name": "王芳（女儿）"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_value(body).unwrap()
+    }
+
+    pub async fn code(
+        &self,
+        principal: &Device,
+        scopes: &[ProxyScope],
+        days: Option<i64>,
+    ) -> String {
+        let (status, body) = self
+            .post(
+                principal,
+                "/v1/proxy/invites",
+                json!({"scopes": scopes, "days": days}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_value::<ProxyInvite>(body).unwrap().code
+    }
+
+    pub async fn revoke(&self, who: &Device, grant: Uuid) -> (StatusCode, Value) {
+        self.post(who, &format!("/v1/proxy/grants/{grant}/revoke"), json!({}))
+            .await
+    }
+
+    /// An open consultation (one month, two options, live results) and its option ids.
+    pub fn consultation(&self, scope: VoteScope) -> (Uuid, Vec<Uuid>) {
+        let now = self.hub().now();
+        let id = admin::consultations::create(
+            self.hub(),
+            &NewConsultation {
+                title: "加装电梯".into(),
+                description: String::new(),
+                options: vec!["同意".into(), "不同意".into()],
+                max_choices: 1,
+                opens_at: now - Duration::hours(1),
+                closes_at: now + Duration::days(30),
+                vote_scope: scope,
+                results_visibility: ResultsVisibility::Live,
+                buildings: Vec::new(),
+            },
+        )
+        .unwrap();
+        let options = admin::consultations::results(self.hub(), id)
+            .unwrap()
+            .options
+            .iter()
+            .map(|o| o.id)
+            .collect();
+        (id, options)
+    }
+
     /// Pushes one op and returns its result.
     pub async fn push1(&self, dev: &Device, body: OpBody) -> OpResult {
         let op = dev.op(body);
@@ -177,6 +263,13 @@ impl TestHub {
         }
         latest
     }
+}
+
+/// An op of the proxy's device for the principal.
+pub fn for_principal(proxy: &Device, principal: &Device, body: OpBody) -> linli_proto::Op {
+    let mut op = proxy.op(body);
+    op.on_behalf_of = Some(principal.resident_id);
+    op
 }
 
 /// (kind, id) of a record, tombstones keyed like their record.

@@ -1,5 +1,6 @@
 //! Integration tests of the hub: each test starts a real hub on a random port with its own temp data
 //! directory and talks to it over HTTP, or runs the `linli-hub` binary.
+mod authz;
 mod blobs;
 mod cli;
 mod concurrency;

@@ -3,16 +3,16 @@
 //! op queued offline across a revocation, and the principal's record of every act.
 use chrono::Duration;
 use linli_hub::admin;
-use linli_hub::store::{NewConsultation, ProxyLimits};
+use linli_hub::store::ProxyLimits;
 use linli_proto::{
     ActorRole, ErrorCode, GrantParty, GrantStatus, OpBody, OpStatus, ProxyGrant, ProxyInvite,
-    ProxyScope, Record, ResultsVisibility, VoteScope,
+    ProxyScope, Record, VoteScope,
 };
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{report_body, start, Device, TestHub};
+use crate::helpers::{for_principal, report_body, start, Device, TestHub};
 
 const PRINCIPAL_HOME: (&str, &str, &str) = ("1号楼", "1单元", "101");
 const PROXY_HOME: (&str, &str, &str) = ("3号楼", "2单元", "201");
@@ -20,56 +20,6 @@ const PROXY_HOME: (&str, &str, &str) = ("3号楼", "2单元", "201");
 impl TestHub {
     async fn join_at(&self, (b, u, r): (&str, &str, &str)) -> Device {
         self.join(b, u, r).await
-    }
-
-    async fn post(&self, dev: &Device, path: &str, body: Value) -> (StatusCode, Value) {
-        let resp = self
-            .http
-            .post(self.url(path))
-            .bearer_auth(&dev.token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = resp.status();
-        (status, resp.json().await.unwrap_or(Value::Null))
-    }
-
-    /// The principal makes a code with `scopes`; the proxy redeems it.
-    async fn grant(
-        &self,
-        principal: &Device,
-        proxy: &Device,
-        scopes: &[ProxyScope],
-        days: i64,
-    ) -> ProxyGrant {
-        let code = self.code(principal, scopes, Some(days)).await;
-        let (status, body) = self
-            .post(
-                proxy,
-                "/v1/proxy/accept",
-                json!({"code": code, "proxy_name": "王芳（女儿）"}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        serde_json::from_value(body).unwrap()
-    }
-
-    async fn code(&self, principal: &Device, scopes: &[ProxyScope], days: Option<i64>) -> String {
-        let (status, body) = self
-            .post(
-                principal,
-                "/v1/proxy/invites",
-                json!({"scopes": scopes, "days": days}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        serde_json::from_value::<ProxyInvite>(body).unwrap().code
-    }
-
-    async fn revoke(&self, who: &Device, grant: Uuid) -> (StatusCode, Value) {
-        self.post(who, &format!("/v1/proxy/grants/{grant}/revoke"), json!({}))
-            .await
     }
 
     /// `GET /v1/pull?for=principal`, every page; the status of the first refused page or 200.
@@ -91,39 +41,6 @@ impl TestHub {
             }
         }
     }
-
-    fn consultation(&self, scope: VoteScope) -> (Uuid, Vec<Uuid>) {
-        let now = self.hub().now();
-        let id = admin::consultations::create(
-            self.hub(),
-            &NewConsultation {
-                title: "加装电梯".into(),
-                description: String::new(),
-                options: vec!["同意".into(), "不同意".into()],
-                max_choices: 1,
-                opens_at: now - Duration::hours(1),
-                closes_at: now + Duration::days(30),
-                vote_scope: scope,
-                results_visibility: ResultsVisibility::Live,
-                buildings: Vec::new(),
-            },
-        )
-        .unwrap();
-        let options = admin::consultations::results(self.hub(), id)
-            .unwrap()
-            .options
-            .iter()
-            .map(|o| o.id)
-            .collect();
-        (id, options)
-    }
-}
-
-/// An op of the proxy's device for the principal.
-fn for_principal(proxy: &Device, principal: &Device, body: OpBody) -> linli_proto::Op {
-    let mut op = proxy.op(body);
-    op.on_behalf_of = Some(principal.resident_id);
-    op
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

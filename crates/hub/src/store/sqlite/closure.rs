@@ -136,6 +136,7 @@ fn delete_photos(
         )?
         .query_map([&rid], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
+    shas.extend(super::blobs::uploaded_by(conn, v.resident_id)?);
     shas.sort();
     shas.dedup();
     conn.execute(
@@ -143,18 +144,7 @@ fn delete_photos(
         [&rid],
     )?;
     for sha in shas {
-        let still_used: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM report_photos WHERE sha256 = ?1)",
-            [&sha],
-            |r| r.get(0),
-        )?;
-        if still_used {
-            conn.execute(
-                "UPDATE blobs SET uploaded_by = ?1 WHERE sha256 = ?2 AND uploaded_by = ?3",
-                params![closed(), sha, rid],
-            )?;
-        } else {
-            conn.execute("DELETE FROM blobs WHERE sha256 = ?1", [&sha])?;
+        if !super::blobs::forget_upload(conn, &sha, v.resident_id, CLOSED)? {
             out.files_to_delete.push(sha);
         }
     }

@@ -325,6 +325,17 @@ CREATE TABLE access_log (
 );
 CREATE INDEX access_log_at ON access_log(at);
 "#,
+    // 6: every resident who uploaded a blob, not only the first: two households may upload the same bytes
+    // (a photo forwarded between neighbours), and each may attach what it uploaded (see blobs.rs).
+    r#"
+CREATE TABLE blob_uploads (
+    sha256 TEXT NOT NULL,
+    resident_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (sha256, resident_id)
+);
+INSERT OR IGNORE INTO blob_uploads (sha256, resident_id, at) SELECT sha256, uploaded_by, created_at FROM blobs;
+"#,
 ];
 
 /// Brings the database up to date, refusing one written by a newer hub.

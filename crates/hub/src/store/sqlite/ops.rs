@@ -210,7 +210,7 @@ fn apply_as(
                 return Err(ErrorCode::UnknownAddress.into());
             }
             for sha in photos {
-                if !blobs::exists(conn, sha)? {
+                if !blobs::attachable(conn, viewer, proxy.map(|p| p.proxy_id), sha)? {
                     return Err(ErrorCode::BlobMissing.into());
                 }
             }

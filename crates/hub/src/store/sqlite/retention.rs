@@ -50,7 +50,7 @@ pub fn expire_photos(
                 |r| r.get(0),
             )?;
             if !used {
-                conn.execute("DELETE FROM blobs WHERE sha256 = ?1", [&sha])?;
+                super::blobs::delete(conn, &sha)?;
                 freed.push(sha);
             }
         }

@@ -41,6 +41,8 @@ pub enum CoreError {
     PhotoNotImage { path: PathBuf },
     #[error("{path} is too large ({bytes} bytes)")]
     PhotoTooLarge { path: PathBuf, bytes: u64 },
+    #[error("{path} has too many pixels ({megapixels} megapixels)")]
+    PhotoTooManyPixels { path: PathBuf, megapixels: u64 },
     #[error("invalid hub address: {0}")]
     BadHubUrl(String),
     /// The hub's transparency log failed a check: its records may have been changed behind
@@ -67,6 +69,7 @@ impl CoreError {
             CoreError::NotFound => "not_found",
             CoreError::PhotoNotImage { .. } => "photo_not_image",
             CoreError::PhotoTooLarge { .. } => "photo_too_large",
+            CoreError::PhotoTooManyPixels { .. } => "photo_too_many_pixels",
             CoreError::BadHubUrl(_) => "bad_hub_url",
             CoreError::Log(p) => p.code(),
         }
@@ -91,6 +94,14 @@ impl CoreError {
                 &[
                     ("file", file_name(path).into()),
                     ("mb", ((*bytes as f64 / 1048576.0).ceil() as i64).into()),
+                ],
+            ),
+            CoreError::PhotoTooManyPixels { path, megapixels } => message_args(
+                lang,
+                "core-error-photo-too-many-pixels",
+                &[
+                    ("file", file_name(path).into()),
+                    ("mp", (*megapixels as i64).into()),
                 ],
             ),
             CoreError::Log(p) => p.message(lang),

@@ -64,7 +64,7 @@ pub fn status_for(code: ErrorCode) -> StatusCode {
         | ConsultationClosed
         | SequenceGap => StatusCode::CONFLICT,
         UnknownCategory | UnknownAddress | BlobMissing | BlobHashMismatch | BlobTypeUnsupported
-        | ReasonRequired => StatusCode::UNPROCESSABLE_ENTITY,
+        | ImageTooLarge | ReasonRequired => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
 

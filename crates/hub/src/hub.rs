@@ -8,6 +8,7 @@ use linli_tlog::NoteSigner;
 use tokio::sync::watch;
 
 use crate::api::rate_limit::FailedAttempts;
+use crate::api::throttle::{Buckets, Rate};
 use crate::clock::{Clock, SystemClock};
 use crate::error::HubError;
 use crate::store::sqlite::SqliteStore;
@@ -25,6 +26,8 @@ struct Inner {
     blob_dir: PathBuf,
     head: watch::Sender<i64>,
     join_failures: FailedAttempts,
+    /// Requests per device, keyed by the hash of its token.
+    device_requests: Buckets<String>,
     log_signer: NoteSigner,
 }
 
@@ -49,6 +52,7 @@ impl Hub {
                 blob_dir,
                 head: watch::Sender::new(head),
                 join_failures: FailedAttempts::default(),
+                device_requests: Buckets::new(Rate::DEVICE_DEFAULT),
                 log_signer,
             }),
         })
@@ -88,6 +92,16 @@ impl Hub {
             .inner
             .store
             .log_checkpoint(&self.inner.log_signer, self.now())?)
+    }
+
+    /// The per-device request buckets (see [`crate::api::throttle`]).
+    pub fn device_requests(&self) -> &Buckets<String> {
+        &self.inner.device_requests
+    }
+
+    /// How many requests a device may make (`serve --requests-per-minute`; tests lower it).
+    pub fn set_device_rate(&self, rate: Rate) {
+        self.inner.device_requests.set_rate(rate);
     }
 
     pub(crate) fn join_failures(&self) -> &FailedAttempts {

@@ -33,6 +33,12 @@ enum Command {
         data_dir: Option<PathBuf>,
         #[arg(long, default_value = "127.0.0.1:8787")]
         listen: SocketAddr,
+        /// Requests per minute one device may make (sustained); more answer 429 `rate_limited`.
+        #[arg(long, env = "LINLI_HUB_REQUESTS_PER_MINUTE", default_value_t = linli_hub::api::throttle::Rate::DEVICE_DEFAULT.per_minute)]
+        requests_per_minute: u32,
+        /// Requests one device may make at once after a quiet spell.
+        #[arg(long, env = "LINLI_HUB_REQUEST_BURST", default_value_t = linli_hub::api::throttle::Rate::DEVICE_DEFAULT.burst)]
+        request_burst: u32,
     },
     /// Seed the demo community (幸福里社区) and print invitation codes as `CODE<TAB>address`.
     Demo {
@@ -360,9 +366,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve {
             data_dir: d,
             listen,
+            requests_per_minute,
+            request_burst,
         } => {
             let dir = data_dir(d)?;
             let hub = open(&dir)?;
+            hub.set_device_rate(linli_hub::api::throttle::Rate {
+                per_minute: requests_per_minute,
+                burst: request_burst,
+            });
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::bind(listen)

@@ -17,7 +17,7 @@ use crate::error::ApiError;
     params(("sha256" = String, Path, description = "lower-case hex sha256 of the content")),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 204, description = "stored (or already stored)"),
-        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 413, body = ErrorBody), (status = 422, description = "blob_type_unsupported, blob_hash_mismatch or image_too_large", body = ErrorBody)))]
 pub async fn put_blob(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -38,6 +38,12 @@ pub async fn put_blob(
         return Err(ApiError(ErrorCode::PayloadTooLarge));
     }
     let mime = blob_kind::sniff(&bytes).ok_or(ApiError(ErrorCode::BlobTypeUnsupported))?;
+    let (w, h) = blob_kind::dimensions(&bytes)
+        .filter(|(w, h)| *w > 0 && *h > 0)
+        .ok_or(ApiError(ErrorCode::BlobTypeUnsupported))?;
+    if u64::from(w) * u64::from(h) > limits::PHOTO_PIXELS_MAX {
+        return Err(ApiError(ErrorCode::ImageTooLarge));
+    }
     if blob_kind::sha256_hex(&bytes) != sha {
         return Err(ApiError(ErrorCode::BlobHashMismatch));
     }

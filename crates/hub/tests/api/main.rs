@@ -7,6 +7,7 @@ mod errors;
 mod events;
 mod helpers;
 mod join;
+mod limits;
 mod log;
 mod openapi;
 mod pull;

@@ -28,6 +28,8 @@ struct Inner {
     join_failures: FailedAttempts,
     /// Requests per device, keyed by the hash of its token.
     device_requests: Buckets<String>,
+    /// Failed redeems from all addresses together.
+    join_failures_hub_wide: Buckets<()>,
     log_signer: NoteSigner,
 }
 
@@ -53,6 +55,7 @@ impl Hub {
                 head: watch::Sender::new(head),
                 join_failures: FailedAttempts::default(),
                 device_requests: Buckets::new(Rate::DEVICE_DEFAULT),
+                join_failures_hub_wide: Buckets::new(Rate::JOIN_FAILURES_HUB_WIDE),
                 log_signer,
             }),
         })
@@ -102,6 +105,11 @@ impl Hub {
     /// How many requests a device may make (`serve --requests-per-minute`; tests lower it).
     pub fn set_device_rate(&self, rate: Rate) {
         self.inner.device_requests.set_rate(rate);
+    }
+
+    /// The hub-wide budget of failed redeems; tests lower it with `set_rate`.
+    pub fn join_failures_hub_wide(&self) -> &Buckets<()> {
+        &self.inner.join_failures_hub_wide
     }
 
     pub(crate) fn join_failures(&self) -> &FailedAttempts {

@@ -25,11 +25,16 @@ pub async fn join(
     let req = json_body(body)?;
     let ip = peer.ip();
     let failures = state.hub.join_failures();
-    if failures.is_limited(ip) {
+    let hub_wide = state.hub.join_failures_hub_wide();
+    if failures.is_limited(ip) || !hub_wide.has_room(&()) {
         return Err(ApiError(ErrorCode::RateLimited));
     }
-    let Some(code) = invite_code::normalize(&req.code) else {
+    let failed = || {
         failures.record_failure(ip);
+        let _ = hub_wide.take(&());
+    };
+    let Some(code) = invite_code::normalize(&req.code) else {
+        failed();
         return Err(ApiError(ErrorCode::InviteInvalid));
     };
     let device_name = req.device_name.map(|n| {
@@ -61,7 +66,7 @@ pub async fn join(
                 e.0,
                 ErrorCode::InviteInvalid | ErrorCode::InviteUsed | ErrorCode::InviteExpired
             ) {
-                failures.record_failure(ip);
+                failed();
             }
             Err(e)
         }

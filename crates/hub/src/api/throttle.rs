@@ -28,6 +28,15 @@ pub struct Rate {
 }
 
 impl Rate {
+    /// Failed invitation redeems across the whole hub, from every address together: with 31⁸ possible
+    /// codes this keeps a guesser spread over many addresses to about a million guesses a week, so even
+    /// with a thousand codes outstanding a hit stays near one in a thousand. Residents typing a code
+    /// wrong now and then are far below it.
+    pub const JOIN_FAILURES_HUB_WIDE: Rate = Rate {
+        per_minute: 100,
+        burst: 200,
+    };
+
     /// The default for devices: far above what a resident's app does (a full first sync of a large
     /// community pulls a few hundred pages and photos), far below what a script hammering the hub does.
     pub const DEVICE_DEFAULT: Rate = Rate {
@@ -71,6 +80,24 @@ impl<K: Hash + Eq + Clone> Buckets<K> {
     /// Takes one request from `key`'s bucket, or says how long until one is free.
     pub fn take(&self, key: &K) -> Result<(), Duration> {
         self.take_at(key, Instant::now())
+    }
+
+    /// Whether `key` could take a request now, without taking it (for budgets spent only on failures).
+    pub fn has_room(&self, key: &K) -> bool {
+        self.level_at(key, Instant::now()) >= 1.0
+    }
+
+    fn level_at(&self, key: &K, now: Instant) -> f64 {
+        let rate = self.rate();
+        let burst = f64::from(rate.burst.max(1));
+        let per_sec = f64::from(rate.per_minute.max(1)) / 60.0;
+        let map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        match map.get(key) {
+            Some(b) => {
+                (b.tokens + now.saturating_duration_since(b.at).as_secs_f64() * per_sec).min(burst)
+            }
+            None => burst,
+        }
     }
 
     fn take_at(&self, key: &K, now: Instant) -> Result<(), Duration> {
@@ -170,5 +197,17 @@ mod tests {
             burst: 10,
         });
         assert!(b.take_at(&1, t0 + Duration::from_millis(5)).is_ok());
+    }
+
+    #[test]
+    fn room_is_checked_without_taking() {
+        let b = Buckets::new(Rate {
+            per_minute: 1,
+            burst: 1,
+        });
+        assert!(b.has_room(&()));
+        assert!(b.has_room(&()));
+        b.take(&()).unwrap();
+        assert!(!b.has_room(&()));
     }
 }

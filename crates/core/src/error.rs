@@ -45,6 +45,9 @@ pub enum CoreError {
     PhotoTooManyPixels { path: PathBuf, megapixels: u64 },
     #[error("invalid hub address: {0}")]
     BadHubUrl(String),
+    /// A plain `http://` hub address that is not this machine (see `http::ALLOW_INSECURE_ENV`).
+    #[error("refusing unencrypted http to {0}")]
+    InsecureHubUrl(String),
     /// The hub's transparency log failed a check: its records may have been changed behind
     /// residents' backs. Never silent: a message is kept and the CLI exits non-zero.
     #[error("transparency log check failed: {}", .0.code())]
@@ -71,6 +74,7 @@ impl CoreError {
             CoreError::PhotoTooLarge { .. } => "photo_too_large",
             CoreError::PhotoTooManyPixels { .. } => "photo_too_many_pixels",
             CoreError::BadHubUrl(_) => "bad_hub_url",
+            CoreError::InsecureHubUrl(_) => "insecure_hub_url",
             CoreError::Log(p) => p.code(),
         }
     }

@@ -20,6 +20,8 @@ pub enum HubError {
     Seed(String),
     #[error("transparency-log key: {0}")]
     LogKey(String),
+    #[error("TLS: {0}")]
+    Tls(String),
 }
 
 impl From<StoreError> for HubError {

@@ -39,6 +39,12 @@ enum Command {
         /// Requests one device may make at once after a quiet spell.
         #[arg(long, env = "LINLI_HUB_REQUEST_BURST", default_value_t = linli_hub::api::throttle::Rate::DEVICE_DEFAULT.burst)]
         request_burst: u32,
+        /// Serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key.
+        #[arg(long, env = "LINLI_HUB_TLS_CERT", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The PEM private key of --tls-cert.
+        #[arg(long, env = "LINLI_HUB_TLS_KEY", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Seed the demo community (幸福里社区) and print invitation codes as `CODE<TAB>address`.
     Demo {
@@ -368,7 +374,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             listen,
             requests_per_minute,
             request_burst,
+            tls_cert,
+            tls_key,
         } => {
+            let tls = match (tls_cert, tls_key) {
+                (Some(c), Some(k)) => Some(linli_hub::tls::server_config(&c, &k).map_err(hub_err)?),
+                _ => None,
+            };
             let dir = data_dir(d)?;
             let hub = open(&dir)?;
             hub.set_device_rate(linli_hub::api::throttle::Rate {
@@ -393,9 +405,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 );
                 // Post this where residents can compare it with what their device shows at join.
                 eprintln!("{}", msg("hub-log-key", &[("key", hub.log_key().into())]));
-                hub.serve(listener, shutdown_signal())
-                    .await
-                    .map_err(anyhow::Error::new)
+                match tls {
+                    Some(config) => hub.serve_tls(listener, config, shutdown_signal()).await,
+                    None => hub.serve(listener, shutdown_signal()).await,
+                }
+                .map_err(anyhow::Error::new)
             })
         }
         Command::Demo { data_dir: d } => {

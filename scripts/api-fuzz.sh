@@ -51,6 +51,7 @@ TOKEN="$(curl -fsS -X POST -H 'content-type: application/json' -d "{\"code\":\"$
 
 echo "api-fuzz: hub $URL, seed $SEED, up to $MAX_EXAMPLES examples per operation"
 rc=0
+cd "$OUT" # schemathesis keeps its example database in the working directory
 "$VENV/bin/st" run "$URL/v1/openapi.json" \
   --url "$URL" \
   -H "Authorization: Bearer $TOKEN" \

@@ -10,6 +10,7 @@ use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
 use clap::{Args, Parser, Subcommand};
 use linli_hub::admin;
+use linli_hub::admin::terminal;
 use linli_hub::domain::invite_code;
 use linli_hub::store::{NewConsultation, NewNotice, ReportFilter};
 use linli_hub::{Hub, HubError};
@@ -600,7 +601,7 @@ fn run_admin(hub: &Hub, command: AdminCommand) -> anyhow::Result<()> {
                         r.report.status.as_str(),
                         r.report.category,
                         address(&r.household),
-                        r.report.text.replace('\n', " ")
+                        terminal::one_line(&r.report.text)
                     );
                 }
             }
@@ -616,14 +617,14 @@ fn run_admin(hub: &Hub, command: AdminCommand) -> anyhow::Result<()> {
                     r.report.status.as_str(),
                     r.report.category
                 );
-                println!("{}", r.report.text);
+                println!("{}", terminal::block(&r.report.text));
                 for e in r.report.events {
                     println!(
                         "  {}\t{:?}\t{}\t{}",
                         e.at.format("%Y-%m-%d %H:%M"),
                         e.kind,
                         e.status.map(|s| s.as_str()).unwrap_or(""),
-                        e.text.unwrap_or_default()
+                        terminal::one_line(&e.text.unwrap_or_default())
                     );
                 }
             }
@@ -817,7 +818,7 @@ fn run_admin(hub: &Hub, command: AdminCommand) -> anyhow::Result<()> {
                         "{}\t{}\t{}\t{}",
                         d.id,
                         address(&d.household),
-                        d.name.unwrap_or_default(),
+                        terminal::one_line(&d.name.unwrap_or_default()),
                         if d.revoked_at.is_some() {
                             message(lang(), "hub-revoked")
                         } else {

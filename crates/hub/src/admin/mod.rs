@@ -9,3 +9,4 @@ pub mod invites;
 pub mod log;
 pub mod notices;
 pub mod reports;
+pub mod terminal;

@@ -4,4 +4,5 @@ pub mod backoff;
 mod engine;
 pub mod nudge;
 mod pull;
+pub use pull::apply_page_bytes;
 mod push;

@@ -38,12 +38,7 @@ pub async fn put_blob(
         return Err(ApiError(ErrorCode::PayloadTooLarge));
     }
     let mime = blob_kind::sniff(&bytes).ok_or(ApiError(ErrorCode::BlobTypeUnsupported))?;
-    let (w, h) = blob_kind::dimensions(&bytes)
-        .filter(|(w, h)| *w > 0 && *h > 0)
-        .ok_or(ApiError(ErrorCode::BlobTypeUnsupported))?;
-    if u64::from(w) * u64::from(h) > limits::PHOTO_PIXELS_MAX {
-        return Err(ApiError(ErrorCode::ImageTooLarge));
-    }
+    blob_kind::check_pixels(&bytes)?;
     if blob_kind::sha256_hex(&bytes) != sha {
         return Err(ApiError(ErrorCode::BlobHashMismatch));
     }

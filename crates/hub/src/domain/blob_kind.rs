@@ -25,6 +25,20 @@ pub fn dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
     }
 }
 
+/// A photo's size within [`linli_proto::limits::PHOTO_PIXELS_MAX`]: `blob_type_unsupported` when the header
+/// gives no size, `image_too_large` over the limit. For residents' uploads and staff attachments alike.
+pub fn check_pixels(bytes: &[u8]) -> Result<(), linli_proto::ErrorCode> {
+    use linli_proto::ErrorCode;
+    let (w, h) = dimensions(bytes)
+        .filter(|(w, h)| *w > 0 && *h > 0)
+        .ok_or(ErrorCode::BlobTypeUnsupported)?;
+    if u64::from(w) * u64::from(h) > linli_proto::limits::PHOTO_PIXELS_MAX {
+        Err(ErrorCode::ImageTooLarge)
+    } else {
+        Ok(())
+    }
+}
+
 fn be16(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from(u16::from_be_bytes(
         b.get(at..at + 2)?.try_into().ok()?,

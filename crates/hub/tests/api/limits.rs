@@ -3,7 +3,7 @@
 use linli_hub::api::throttle::Rate;
 use linli_proto::{limits, OpStatus};
 
-use crate::helpers::{report_body, start};
+use crate::helpers::{png_sized, report_body, start};
 
 #[tokio::test]
 async fn a_push_of_too_many_ops_is_refused_whole() {
@@ -78,4 +78,41 @@ async fn a_device_over_its_request_rate_waits_and_others_go_on() {
     // After a second the bucket has one request again.
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     assert_eq!(t.get(&a, "/v1/me").await.0, 200);
+}
+
+/// Staff attachments go through the same pixel check as residents' photos.
+#[tokio::test]
+async fn a_notice_attachment_with_too_many_pixels_is_refused() {
+    let t = start().await;
+    let notice = linli_hub::store::NewNotice {
+        title: "停水通知".into(),
+        body: "见附件".into(),
+        urgency: linli_proto::Urgency::Normal,
+        pinned: false,
+        expires_at: None,
+        buildings: vec![],
+    };
+    let file = |bytes: Vec<u8>| linli_hub::admin::notices::AttachmentFile {
+        name: "通知.png".into(),
+        bytes,
+    };
+    let err = linli_hub::admin::notices::publish_with_attachments(
+        t.hub(),
+        &notice,
+        &[file(png_sized(60_000, 60_000, b"x"))],
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            linli_hub::HubError::Refused(linli_proto::ErrorCode::ImageTooLarge)
+        ),
+        "{err:?}"
+    );
+    linli_hub::admin::notices::publish_with_attachments(
+        t.hub(),
+        &notice,
+        &[file(png_sized(800, 600, b"x"))],
+    )
+    .unwrap();
 }

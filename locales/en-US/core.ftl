@@ -12,7 +12,9 @@ core-error-protocol = The community service sent an answer this app doesn't unde
 core-error-keychain = Can't use the system keychain to keep your sign-in: { $detail }
 core-error-photo-not-image = "{ $file }" is not a photo (JPEG, PNG or WebP only)
 core-error-photo-too-large = "{ $file }" is too large (about { $mb } MB); photos can be at most 20 MB
+core-error-photo-too-many-pixels = "{ $file }" has too many pixels (about { $mp } megapixels); photos can have at most 120 megapixels
 core-error-bad-hub-url = The community service address is not valid
+core-error-insecure-hub-url = The community service address must start with https:// (unencrypted http is only allowed on this device)
 
 ## Operations the community service refused
 core-rejected-create-report = Your report could not be submitted

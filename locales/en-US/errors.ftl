@@ -19,6 +19,7 @@ error-too-many-photos = At most 9 photos
 error-blob-missing = A photo has not finished uploading
 error-blob-hash-mismatch = A photo was damaged on the way; please try again
 error-blob-type-unsupported = Only JPEG, PNG or WebP photos can be sent
+error-image-too-large = The photo has too many pixels; take it again at a normal size
 error-report-not-found = This report was not found
 error-report-exists = This report was already sent
 error-report-not-withdrawable = The office has accepted it, so it can no longer be withdrawn

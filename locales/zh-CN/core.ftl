@@ -12,7 +12,9 @@ core-error-protocol = 社区服务的回复看不懂，请升级应用
 core-error-keychain = 无法使用系统钥匙串保存登录凭据：{ $detail }
 core-error-photo-not-image = “{ $file }”不是照片（只支持 JPEG、PNG、WebP）
 core-error-photo-too-large = “{ $file }”太大了（约 { $mb } MB），照片不能超过 20 MB
+core-error-photo-too-many-pixels = “{ $file }”的像素太多了（约 { $mp } 百万像素），照片最多 1.2 亿像素
 core-error-bad-hub-url = 社区服务地址不正确
+core-error-insecure-hub-url = 社区服务地址必须以 https:// 开头（不加密的 http 只能用于本机）
 
 ## 被社区服务拒绝的操作
 core-rejected-create-report = 您的反映没有提交成功

@@ -19,6 +19,7 @@ error-too-many-photos = 照片最多 9 张
 error-blob-missing = 照片还没有上传完成
 error-blob-hash-mismatch = 照片在传输中损坏了，请重试
 error-blob-type-unsupported = 只能上传 JPEG、PNG 或 WebP 格式的照片
+error-image-too-large = 照片的像素太多了，请用普通尺寸重新拍摄
 error-report-not-found = 没有找到这条反映
 error-report-exists = 这条反映已经提交过了
 error-report-not-withdrawable = 社区已受理，不能再撤回

@@ -41,8 +41,13 @@ pub enum CoreError {
     PhotoNotImage { path: PathBuf },
     #[error("{path} is too large ({bytes} bytes)")]
     PhotoTooLarge { path: PathBuf, bytes: u64 },
+    #[error("{path} has too many pixels ({megapixels} megapixels)")]
+    PhotoTooManyPixels { path: PathBuf, megapixels: u64 },
     #[error("invalid hub address: {0}")]
     BadHubUrl(String),
+    /// A plain `http://` hub address that is not this machine (see `http::ALLOW_INSECURE_ENV`).
+    #[error("refusing unencrypted http to {0}")]
+    InsecureHubUrl(String),
     /// The hub's transparency log failed a check: its records may have been changed behind
     /// residents' backs. Never silent: a message is kept and the CLI exits non-zero.
     #[error("transparency log check failed: {}", .0.code())]
@@ -67,7 +72,9 @@ impl CoreError {
             CoreError::NotFound => "not_found",
             CoreError::PhotoNotImage { .. } => "photo_not_image",
             CoreError::PhotoTooLarge { .. } => "photo_too_large",
+            CoreError::PhotoTooManyPixels { .. } => "photo_too_many_pixels",
             CoreError::BadHubUrl(_) => "bad_hub_url",
+            CoreError::InsecureHubUrl(_) => "insecure_hub_url",
             CoreError::Log(p) => p.code(),
         }
     }
@@ -91,6 +98,14 @@ impl CoreError {
                 &[
                     ("file", file_name(path).into()),
                     ("mb", ((*bytes as f64 / 1048576.0).ceil() as i64).into()),
+                ],
+            ),
+            CoreError::PhotoTooManyPixels { path, megapixels } => message_args(
+                lang,
+                "core-error-photo-too-many-pixels",
+                &[
+                    ("file", file_name(path).into()),
+                    ("mp", (*megapixels as i64).into()),
                 ],
             ),
             CoreError::Log(p) => p.message(lang),

@@ -14,6 +14,33 @@ use serde::de::DeserializeOwned;
 use std::time::Duration;
 use uuid::Uuid;
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_only_to_this_machine() {
+        for ok in [
+            "http://127.0.0.1:8787",
+            "http://127.8.9.1",
+            "http://localhost:1",
+            "http://[::1]:80",
+            "https://hub.example.org",
+            "https://10.0.0.2:8443",
+        ] {
+            assert!(check_transport_security(ok).is_ok(), "{ok}");
+        }
+        for refused in [
+            "http://10.255.255.1:1",
+            "http://hub.example.org",
+            "http://[fe80::1]",
+        ] {
+            let err = check_transport_security(refused).unwrap_err();
+            assert_eq!(err.code(), "insecure_hub_url", "{refused}");
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct HubClient {
     base: String,
@@ -44,6 +71,50 @@ pub fn normalise_url(url: &str) -> Result<String, CoreError> {
     Ok(url.to_owned())
 }
 
+/// Set to `1` to let the device speak plain HTTP to a hub that is not on this machine (a test network);
+/// otherwise such an address is refused before any connection, since tokens and reports would cross the
+/// network readable by anyone on the way.
+pub const ALLOW_INSECURE_ENV: &str = "LINLI_ALLOW_INSECURE_HTTP";
+/// A PEM file of extra CA certificates to trust beside the system's and the bundled ones: for a community
+/// office that runs its hub with a certificate from its own CA.
+pub const EXTRA_CA_ENV: &str = "LINLI_HUB_CA";
+
+/// Plain `http://` is fine only to this machine (`localhost`, 127.0.0.0/8, `::1`) unless explicitly allowed.
+fn check_transport_security(base: &str) -> Result<(), CoreError> {
+    let Ok(url) = reqwest::Url::parse(base) else {
+        return Err(CoreError::BadHubUrl(base.to_owned()));
+    };
+    if url.scheme() != "http" || std::env::var(ALLOW_INSECURE_ENV).is_ok_and(|v| v == "1") {
+        return Ok(());
+    }
+    let host = url.host_str().unwrap_or_default();
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if loopback {
+        Ok(())
+    } else {
+        Err(CoreError::InsecureHubUrl(base.to_owned()))
+    }
+}
+
+/// The extra CA certificates named by [`EXTRA_CA_ENV`], if any.
+fn extra_roots() -> Result<Vec<reqwest::Certificate>, CoreError> {
+    let Some(path) = std::env::var_os(EXTRA_CA_ENV).filter(|p| !p.is_empty()) else {
+        return Ok(Vec::new());
+    };
+    let pem = std::fs::read(&path)?;
+    reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+        CoreError::BadHubUrl(format!(
+            "{EXTRA_CA_ENV}={}: {e}",
+            std::path::Path::new(&path).display()
+        ))
+    })
+}
+
 fn transport(e: reqwest::Error) -> CoreError {
     if e.is_decode() {
         CoreError::Protocol(e.to_string())
@@ -56,11 +127,18 @@ fn transport(e: reqwest::Error) -> CoreError {
 impl HubClient {
     pub fn new(base: &str, token: Option<String>, lang: Lang) -> Result<Self, CoreError> {
         let base = normalise_url(base)?;
+        check_transport_security(&base)?;
+        let roots = extra_roots()?;
+        let https = base.starts_with("https://");
         let build = |timeout: Option<Duration>| {
             let mut b = Client::builder()
                 .connect_timeout(Duration::from_secs(10))
                 .tcp_keepalive(Duration::from_secs(30))
+                .https_only(https)
                 .user_agent(concat!("linli/", env!("CARGO_PKG_VERSION")));
+            for root in &roots {
+                b = b.add_root_certificate(root.clone());
+            }
             if let Some(t) = timeout {
                 b = b.timeout(t);
             }

@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 
 /// Files larger than this are refused before decoding.
 pub const INPUT_MAX_BYTES: u64 = 20 * 1024 * 1024;
+/// Pictures with more pixels than this (width × height) are refused before decoding: a small file can
+/// claim a size that would take gigabytes to decode (a decompression bomb). Above the largest phone cameras.
+pub const INPUT_PIXELS_MAX: u64 = 120_000_000;
 pub const LONG_SIDE_MAX: u32 = 1600;
 pub const THUMB_SIDE_MAX: u32 = 320;
 const JPEG_QUALITY: u8 = 85;
@@ -35,23 +38,48 @@ pub fn process(path: &Path) -> Result<ProcessedPhoto, CoreError> {
         });
     }
     let bytes = std::fs::read(path)?;
-    process_bytes(&bytes).map_err(|()| CoreError::PhotoNotImage {
-        path: path.to_owned(),
+    process_bytes(&bytes, INPUT_PIXELS_MAX).map_err(|e| match e {
+        Unusable::NotImage => CoreError::PhotoNotImage {
+            path: path.to_owned(),
+        },
+        Unusable::TooManyPixels(pixels) => CoreError::PhotoTooManyPixels {
+            path: path.to_owned(),
+            megapixels: pixels.div_ceil(1_000_000),
+        },
     })
 }
 
-fn process_bytes(bytes: &[u8]) -> Result<ProcessedPhoto, ()> {
-    let format = image::guess_format(bytes).map_err(|_| ())?;
+/// Why bytes can't be made into a photo.
+#[derive(Debug, PartialEq)]
+pub enum Unusable {
+    NotImage,
+    /// Width × height over the limit, with the pixel count the header claims.
+    TooManyPixels(u64),
+}
+
+/// Decodes, turns upright, downscales and re-encodes, refusing pictures over `max_pixels` before any
+/// pixel is decoded. Public for the fuzz targets; devices go through [`process`] and [`save_downloaded`].
+pub fn process_bytes(bytes: &[u8], max_pixels: u64) -> Result<ProcessedPhoto, Unusable> {
+    let format = image::guess_format(bytes).map_err(|_| Unusable::NotImage)?;
     if !matches!(
         format,
         ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP
     ) {
-        return Err(());
+        return Err(Unusable::NotImage);
     }
     let reader = ImageReader::with_format(Cursor::new(bytes), format);
-    let mut decoder = reader.into_decoder().map_err(|_| ())?;
+    let mut decoder = reader.into_decoder().map_err(|_| Unusable::NotImage)?;
+    let (w, h) = decoder.dimensions();
+    let pixels = u64::from(w) * u64::from(h);
+    if pixels > max_pixels {
+        return Err(Unusable::TooManyPixels(pixels));
+    }
+    // Also bound what the decoder may allocate, whatever the header said: 8 bytes a pixel covers 16-bit RGBA.
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(max_pixels.saturating_mul(8).max(64 << 20));
+    decoder.set_limits(limits).map_err(|_| Unusable::NotImage)?;
     let orientation = decoder.orientation().ok();
-    let mut img = DynamicImage::from_decoder(decoder).map_err(|_| ())?;
+    let mut img = DynamicImage::from_decoder(decoder).map_err(|_| Unusable::NotImage)?;
     if let Some(o) = orientation {
         img.apply_orientation(o);
     }
@@ -63,11 +91,12 @@ fn process_bytes(bytes: &[u8]) -> Result<ProcessedPhoto, ()> {
         );
     }
     let rgb = DynamicImage::ImageRgb8(img.to_rgb8());
-    let jpeg = encode(&rgb, JPEG_QUALITY)?;
+    let jpeg = encode(&rgb, JPEG_QUALITY).map_err(|()| Unusable::NotImage)?;
     let thumbnail = encode(
         &rgb.thumbnail(THUMB_SIDE_MAX, THUMB_SIDE_MAX),
         THUMB_QUALITY,
-    )?;
+    )
+    .map_err(|()| Unusable::NotImage)?;
     Ok(ProcessedPhoto {
         sha256: hex::encode(Sha256::digest(&jpeg)),
         width: rgb.width(),
@@ -111,8 +140,9 @@ pub fn save_downloaded(photos_dir: &Path, sha256: &str, bytes: &[u8]) -> Result<
             "photo {sha256} does not match its hash"
         )));
     }
-    let processed = process_bytes(bytes)
-        .map_err(|()| CoreError::Protocol(format!("photo {sha256} is not a picture")))?;
+    // The hub refuses photos over its pixel limit, so anything bigger did not come from a device.
+    let processed = process_bytes(bytes, linli_proto::limits::PHOTO_PIXELS_MAX)
+        .map_err(|e| CoreError::Protocol(format!("photo {sha256} is not usable: {e:?}")))?;
     write_pair(photos_dir, sha256, bytes, &processed.thumbnail)
 }
 

@@ -23,6 +23,8 @@ pub enum HubError {
     /// Several residents joined for that household; staff pick one by id.
     #[error("several residents live there: {0:?}")]
     AmbiguousResident(Vec<uuid::Uuid>),
+    #[error("TLS: {0}")]
+    Tls(String),
 }
 
 impl From<StoreError> for HubError {
@@ -72,6 +74,7 @@ pub fn status_for(code: ErrorCode) -> StatusCode {
         | BlobHashMismatch
         | BlobTypeUnsupported
         | ReasonRequired
+        | ImageTooLarge
         | PrivacyConsentRequired => StatusCode::UNPROCESSABLE_ENTITY,
         ProxyNotGranted | ProxyScopeMissing | ProxyGrantRevoked | ProxyGrantGivenUp
         | ProxyGrantExpired => StatusCode::FORBIDDEN,

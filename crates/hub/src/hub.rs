@@ -9,6 +9,7 @@ use linli_tlog::NoteSigner;
 use tokio::sync::watch;
 
 use crate::api::rate_limit::FailedAttempts;
+use crate::api::throttle::{Buckets, Rate};
 use crate::clock::{Clock, SystemClock};
 use crate::error::HubError;
 use crate::store::sqlite::SqliteStore;
@@ -26,6 +27,10 @@ struct Inner {
     blob_dir: PathBuf,
     head: watch::Sender<i64>,
     join_failures: FailedAttempts,
+    /// Requests per device, keyed by the hash of its token.
+    device_requests: Buckets<String>,
+    /// Failed redeems from all addresses together.
+    join_failures_hub_wide: Buckets<()>,
     log_signer: NoteSigner,
     /// Wrong proxy authorization codes, limited like invitation codes.
     proxy_code_failures: FailedAttempts,
@@ -56,6 +61,8 @@ impl Hub {
                 blob_dir,
                 head: watch::Sender::new(head),
                 join_failures: FailedAttempts::default(),
+                device_requests: Buckets::new(Rate::DEVICE_DEFAULT),
+                join_failures_hub_wide: Buckets::new(Rate::JOIN_FAILURES_HUB_WIDE),
                 log_signer,
                 proxy_code_failures: FailedAttempts::default(),
                 photo_retention_days: AtomicI64::new(linli_proto::PHOTO_RETENTION_DAYS_DEFAULT),
@@ -125,6 +132,21 @@ impl Hub {
                 true
             }
         }
+    }
+
+    /// The per-device request buckets (see [`crate::api::throttle`]).
+    pub fn device_requests(&self) -> &Buckets<String> {
+        &self.inner.device_requests
+    }
+
+    /// How many requests a device may make (`serve --requests-per-minute`; tests lower it).
+    pub fn set_device_rate(&self, rate: Rate) {
+        self.inner.device_requests.set_rate(rate);
+    }
+
+    /// The hub-wide budget of failed redeems; tests lower it with `set_rate`.
+    pub fn join_failures_hub_wide(&self) -> &Buckets<()> {
+        &self.inner.join_failures_hub_wide
     }
 
     pub(crate) fn join_failures(&self) -> &FailedAttempts {

@@ -23,9 +23,11 @@ pub mod log_key;
 pub mod privacy;
 mod server;
 pub mod store;
+pub mod tls;
 
 pub use error::{ApiError, HubError};
 pub use hub::Hub;
 pub use server::{
-    spawn_for_tests, spawn_for_tests_with_clock, spawn_on, try_spawn_on, RunningHub, POLL_INTERVAL,
+    spawn_for_tests, spawn_for_tests_with_clock, spawn_on, spawn_tls_for_tests, try_spawn_on,
+    RunningHub, POLL_INTERVAL,
 };

@@ -10,6 +10,7 @@ use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
 use clap::{Args, Parser, Subcommand};
 use linli_hub::admin;
+use linli_hub::admin::terminal;
 use linli_hub::domain::invite_code;
 use linli_hub::store::{NewConsultation, NewNotice, ReportFilter};
 use linli_hub::{Hub, HubError};
@@ -37,6 +38,18 @@ enum Command {
         /// notice says two years: change the notice too when changing this).
         #[arg(long, default_value_t = linli_proto::PHOTO_RETENTION_DAYS_DEFAULT)]
         photo_retention_days: i64,
+        /// Requests per minute one device may make (sustained); more answer 429 `rate_limited`.
+        #[arg(long, env = "LINLI_HUB_REQUESTS_PER_MINUTE", default_value_t = linli_hub::api::throttle::Rate::DEVICE_DEFAULT.per_minute)]
+        requests_per_minute: u32,
+        /// Requests one device may make at once after a quiet spell.
+        #[arg(long, env = "LINLI_HUB_REQUEST_BURST", default_value_t = linli_hub::api::throttle::Rate::DEVICE_DEFAULT.burst)]
+        request_burst: u32,
+        /// Serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key.
+        #[arg(long, env = "LINLI_HUB_TLS_CERT", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The PEM private key of --tls-cert.
+        #[arg(long, env = "LINLI_HUB_TLS_KEY", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Seed the demo community (幸福里社区) and print invitation codes as `CODE<TAB>address`.
     Demo {
@@ -458,10 +471,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             data_dir: d,
             listen,
             photo_retention_days,
+            requests_per_minute,
+            request_burst,
+            tls_cert,
+            tls_key,
         } => {
+            let tls = match (tls_cert, tls_key) {
+                (Some(c), Some(k)) => Some(linli_hub::tls::server_config(&c, &k).map_err(hub_err)?),
+                _ => None,
+            };
             let dir = data_dir(d)?;
             let hub = open(&dir)?;
             hub.set_photo_retention_days(photo_retention_days);
+            hub.set_device_rate(linli_hub::api::throttle::Rate {
+                per_minute: requests_per_minute,
+                burst: request_burst,
+            });
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::bind(listen)
@@ -480,9 +505,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 );
                 // Post this where residents can compare it with what their device shows at join.
                 eprintln!("{}", msg("hub-log-key", &[("key", hub.log_key().into())]));
-                hub.serve(listener, shutdown_signal())
-                    .await
-                    .map_err(anyhow::Error::new)
+                match tls {
+                    Some(config) => hub.serve_tls(listener, config, shutdown_signal()).await,
+                    None => hub.serve(listener, shutdown_signal()).await,
+                }
+                .map_err(anyhow::Error::new)
             })
         }
         Command::Demo { data_dir: d } => {
@@ -833,7 +860,7 @@ fn run_admin(hub: &Hub, staff: Option<&str>, command: AdminCommand) -> anyhow::R
                         r.report.status.as_str(),
                         r.report.category,
                         address(&r.household),
-                        r.report.text.replace('\n', " ")
+                        terminal::one_line(&r.report.text)
                     );
                 }
             }
@@ -850,14 +877,14 @@ fn run_admin(hub: &Hub, staff: Option<&str>, command: AdminCommand) -> anyhow::R
                     r.report.status.as_str(),
                     r.report.category
                 );
-                println!("{}", r.report.text);
+                println!("{}", terminal::block(&r.report.text));
                 for e in r.report.events {
                     println!(
                         "  {}\t{:?}\t{}\t{}",
                         e.at.format("%Y-%m-%d %H:%M"),
                         e.kind,
                         e.status.map(|s| s.as_str()).unwrap_or(""),
-                        e.text.unwrap_or_default()
+                        terminal::one_line(&e.text.unwrap_or_default())
                     );
                 }
             }
@@ -1051,7 +1078,7 @@ fn run_admin(hub: &Hub, staff: Option<&str>, command: AdminCommand) -> anyhow::R
                         "{}\t{}\t{}\t{}",
                         d.id,
                         address(&d.household),
-                        d.name.unwrap_or_default(),
+                        terminal::one_line(&d.name.unwrap_or_default()),
                         if d.revoked_at.is_some() {
                             message(lang(), "hub-revoked")
                         } else {

@@ -14,6 +14,9 @@ use crate::api::{self, AppState};
 use crate::clock::{Clock, SystemClock};
 use crate::error::HubError;
 use crate::hub::Hub;
+use crate::tls::TlsListener;
+use axum::serve::{Listener, ListenerExt};
+use tokio_rustls::rustls::ServerConfig;
 
 /// How often the server looks for writes made by other processes (admin commands), for
 /// consultations whose closing time passed and for proxy grants that expired.
@@ -24,6 +27,25 @@ impl Hub {
     pub async fn serve(
         &self,
         listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), HubError> {
+        self.serve_on(listener, shutdown).await
+    }
+
+    /// Serves the API over HTTPS (see [`crate::tls`]) until `shutdown` completes.
+    pub async fn serve_tls(
+        &self,
+        listener: TcpListener,
+        config: Arc<ServerConfig>,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), HubError> {
+        self.serve_on(TlsListener::new(listener, config)?, shutdown)
+            .await
+    }
+
+    async fn serve_on<L: Listener<Addr = SocketAddr>>(
+        &self,
+        listener: L,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), HubError> {
         let (closing_tx, closing_rx) = watch::channel(false);
@@ -46,8 +68,9 @@ impl Hub {
             shutdown.await;
             let _ = closing_tx.send(true);
         });
+        // `tap_io` only to get the peer address to handlers for any listener (plain or TLS).
         let served = axum::serve(
-            listener,
+            listener.tap_io(|_| {}),
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(async move {
@@ -85,15 +108,20 @@ async fn poll(hub: Hub, mut closing: watch::Receiver<bool>) {
 /// A hub serving in the background of the current tokio runtime. Dropping it stops the server.
 pub struct RunningHub {
     pub addr: SocketAddr,
+    tls: bool,
     hub: Hub,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<Result<(), HubError>>>,
 }
 
 impl RunningHub {
-    /// Base URL without a trailing slash, e.g. `http://127.0.0.1:40123`.
+    /// Base URL without a trailing slash, e.g. `http://127.0.0.1:40123` (`https://localhost:…` over TLS).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        if self.tls {
+            format!("https://localhost:{}", self.addr.port())
+        } else {
+            format!("http://{}", self.addr)
+        }
     }
 
     /// The hub itself, for admin functions in the same process (their writes nudge at once).
@@ -140,6 +168,7 @@ pub async fn try_spawn_on(
     });
     Ok(RunningHub {
         addr,
+        tls: false,
         hub,
         stop: Some(stop),
         task: Some(task),
@@ -173,5 +202,38 @@ pub async fn spawn_on(data_dir: &Path, addr: SocketAddr) -> RunningHub {
     match try_spawn_on(data_dir, addr, Arc::new(SystemClock)).await {
         Ok(h) => h,
         Err(e) => panic!("starting a test hub on {}: {e}", data_dir.display()),
+    }
+}
+
+/// A hub on `data_dir` serving HTTPS with `config` at 127.0.0.1 on a free port; its [`RunningHub::url`]
+/// names `localhost`, so the test certificate must too.
+///
+/// # Panics
+/// As [`spawn_for_tests`].
+pub async fn spawn_tls_for_tests(data_dir: &Path, config: Arc<ServerConfig>) -> RunningHub {
+    let start = async {
+        let hub = Hub::open(data_dir)?;
+        let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let serving = hub.clone();
+        let task = tokio::spawn(async move {
+            serving
+                .serve_tls(listener, config, async move {
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        Ok::<_, HubError>(RunningHub {
+            addr,
+            tls: true,
+            hub,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    };
+    match start.await {
+        Ok(h) => h,
+        Err(e) => panic!("starting a TLS test hub on {}: {e}", data_dir.display()),
     }
 }

@@ -31,6 +31,9 @@ pub enum ErrorCode {
     BlobMissing,
     BlobHashMismatch,
     BlobTypeUnsupported,
+    /// A photo whose width × height is over [`crate::limits::PHOTO_PIXELS_MAX`] (a decompression bomb, or not
+    /// a photo a device made).
+    ImageTooLarge,
     // -- reports
     ReportNotFound,
     ReportExists,
@@ -102,6 +105,7 @@ const ALL_CODES: &[(ErrorCode, &str)] = &[
     (ErrorCode::BlobMissing, "blob_missing"),
     (ErrorCode::BlobHashMismatch, "blob_hash_mismatch"),
     (ErrorCode::BlobTypeUnsupported, "blob_type_unsupported"),
+    (ErrorCode::ImageTooLarge, "image_too_large"),
     (ErrorCode::ReportNotFound, "report_not_found"),
     (ErrorCode::ReportExists, "report_exists"),
     (ErrorCode::ReportNotWithdrawable, "report_not_withdrawable"),

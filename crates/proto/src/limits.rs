@@ -9,6 +9,9 @@ pub const ADDRESS_TEXT_MAX: usize = 200;
 pub const PHOTOS_MAX: usize = 9;
 /// Largest blob the hub accepts.
 pub const BLOB_MAX_BYTES: usize = 10 * 1024 * 1024;
+/// Most pixels (width × height) in a photo the hub accepts. Devices send photos downscaled to 1600 px on the
+/// long side; this leaves room for staff attachments and still refuses a small file that decodes to gigabytes.
+pub const PHOTO_PIXELS_MAX: u64 = 25_000_000;
 /// Largest push batch, in ops.
 pub const PUSH_BATCH_MAX: usize = 500;
 /// Most leaves one `POST /v1/log/inclusions` asks proofs for.

@@ -88,6 +88,26 @@ fn keep_receipts(
     Ok(())
 }
 
+/// Parses a pull page as it comes off the wire and applies it to a replica in one transaction, as the pull
+/// loop does (receipts aside). For the fuzz target `pull_page`: the hub's answer is untrusted input.
+pub fn apply_page_bytes(conn: &mut Connection, bytes: &[u8]) -> Result<usize, CoreError> {
+    let page: linli_proto::PullPage = serde_json::from_slice(bytes)?;
+    let tx = conn.transaction()?;
+    let mut notes = Vec::new();
+    for change in &page.changes {
+        apply(
+            &tx,
+            &change.record,
+            false,
+            linli_i18n::Lang::default(),
+            &mut notes,
+        )?;
+    }
+    settings::set(&tx, settings::CURSOR, &page.next_cursor.to_string())?;
+    tx.commit()?;
+    Ok(page.changes.len())
+}
+
 /// Applies one change to the replica; collects notifications (none on the very first sync: a new device
 /// should not ring for every old notice).
 fn apply(

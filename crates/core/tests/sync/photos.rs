@@ -113,3 +113,55 @@ fn a_file_over_20_mib_is_refused_before_decoding() {
     let err = photos::process(&path).err().expect("refused");
     assert!(matches!(err, CoreError::PhotoTooLarge { .. }), "{err:?}");
 }
+
+/// CRC-32 (ISO-HDLC) for the PNG chunk patched below.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut c = !0u32;
+    for b in bytes {
+        c ^= u32::from(*b);
+        for _ in 0..8 {
+            c = if c & 1 != 0 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+        }
+    }
+    !c
+}
+
+/// A PNG of a few hundred bytes whose header claims 20,000 × 20,000 pixels (1.6 GB once decoded): refused
+/// with its own code before a pixel is decoded, and the same bytes from the hub are refused too.
+#[test]
+fn a_decompression_bomb_is_refused_before_decoding() {
+    let mut small = Vec::new();
+    image::RgbImage::new(1, 1)
+        .write_to(
+            &mut std::io::Cursor::new(&mut small),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
+    assert_eq!(&small[12..16], b"IHDR");
+    small[16..20].copy_from_slice(&20_000u32.to_be_bytes());
+    small[20..24].copy_from_slice(&20_000u32.to_be_bytes());
+    let crc = crc32(&small[12..29]);
+    small[29..33].copy_from_slice(&crc.to_be_bytes());
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bomb.png");
+    std::fs::write(&path, &small).unwrap();
+    let started = std::time::Instant::now();
+    let err = photos::process(&path).err().expect("refused");
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    assert_eq!(err.code(), "photo_too_many_pixels");
+    let msg = err.user_message(linli_core::Lang::EnUs);
+    assert!(msg.contains("bomb.png") && msg.contains("400"), "{msg}");
+    assert!(matches!(
+        photos::process_bytes(&small, photos::INPUT_PIXELS_MAX),
+        Err(photos::Unusable::TooManyPixels(400_000_000))
+    ));
+
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&small));
+    let err = photos::save_downloaded(&dir.path().join("photos"), &sha, &small).unwrap_err();
+    assert_eq!(err.code(), "protocol");
+}

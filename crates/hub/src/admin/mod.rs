@@ -11,3 +11,4 @@ pub mod notices;
 pub mod proxy;
 pub mod reports;
 pub mod staff;
+pub mod terminal;

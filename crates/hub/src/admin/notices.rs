@@ -34,6 +34,9 @@ pub fn publish_with_attachments(
         validate::title(&f.name)?;
         let mime = blob_kind::sniff_attachment(&f.bytes)
             .ok_or(HubError::Refused(ErrorCode::BlobTypeUnsupported))?;
+        if mime.starts_with("image/") {
+            blob_kind::check_pixels(&f.bytes)?;
+        }
         let sha256 = blob_kind::sha256_hex(&f.bytes);
         let path = hub.blob_dir().join(&sha256);
         if !path.exists() {

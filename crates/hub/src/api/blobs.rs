@@ -17,7 +17,7 @@ use crate::error::ApiError;
     params(("sha256" = String, Path, description = "lower-case hex sha256 of the content")),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 204, description = "stored (or already stored)"),
-        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 413, body = ErrorBody), (status = 422, description = "blob_type_unsupported, blob_hash_mismatch or image_too_large", body = ErrorBody)))]
 pub async fn put_blob(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -38,6 +38,7 @@ pub async fn put_blob(
         return Err(ApiError(ErrorCode::PayloadTooLarge));
     }
     let mime = blob_kind::sniff(&bytes).ok_or(ApiError(ErrorCode::BlobTypeUnsupported))?;
+    blob_kind::check_pixels(&bytes)?;
     if blob_kind::sha256_hex(&bytes) != sha {
         return Err(ApiError(ErrorCode::BlobHashMismatch));
     }

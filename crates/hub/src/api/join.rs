@@ -26,7 +26,8 @@ pub async fn join(
     let req = json_body(body)?;
     let ip = peer.ip();
     let failures = state.hub.join_failures();
-    if failures.is_limited(ip) {
+    let hub_wide = state.hub.join_failures_hub_wide();
+    if failures.is_limited(ip) || !hub_wide.has_room(&()) {
         return Err(ApiError(ErrorCode::RateLimited));
     }
     // The resident must have agreed to the current privacy notice on the device; the version is kept.
@@ -34,8 +35,12 @@ pub async fn join(
         Some(v) if v >= linli_proto::PRIVACY_NOTICE_VERSION => v,
         _ => return Err(ApiError(ErrorCode::PrivacyConsentRequired)),
     };
-    let Some(code) = invite_code::normalize(&req.code) else {
+    let failed = || {
         failures.record_failure(ip);
+        let _ = hub_wide.take(&());
+    };
+    let Some(code) = invite_code::normalize(&req.code) else {
+        failed();
         return Err(ApiError(ErrorCode::InviteInvalid));
     };
     let device_name = req.device_name.map(|n| {
@@ -67,7 +72,7 @@ pub async fn join(
                 e.0,
                 ErrorCode::InviteInvalid | ErrorCode::InviteUsed | ErrorCode::InviteExpired
             ) {
-                failures.record_failure(ip);
+                failed();
             }
             Err(e)
         }

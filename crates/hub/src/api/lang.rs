@@ -3,7 +3,7 @@
 use std::convert::Infallible;
 
 use axum::extract::{FromRequestParts, Request};
-use axum::http::header::ACCEPT_LANGUAGE;
+use axum::http::header::{ACCEPT_LANGUAGE, RETRY_AFTER};
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -39,6 +39,10 @@ pub async fn localize(req: Request, next: Next) -> Response {
                 message: linli_i18n::error_message(lang, code),
             };
             let mut out = (status, Json(body)).into_response();
+            // Keep what tells the caller when to come back.
+            if let Some(v) = resp.headers().get(RETRY_AFTER) {
+                out.headers_mut().insert(RETRY_AFTER, v.clone());
+            }
             out.extensions_mut().insert(ErrorMarker(code));
             out
         }

@@ -12,6 +12,7 @@ pub mod proxy_visitor;
 pub mod rate_limit;
 pub mod records;
 pub mod sync;
+pub mod throttle;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::DefaultBodyLimit;
@@ -150,6 +151,10 @@ pub fn router(state: AppState) -> Router {
         .merge(blob_routes)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            throttle::per_device,
+        ))
         .layer(middleware::from_fn(lang::localize))
         .with_state(state)
 }

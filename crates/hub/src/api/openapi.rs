@@ -15,6 +15,63 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Answers every operation can give besides its own: documented once here so the document matches what
+/// the hub really says (schemathesis checks each status against it). 400 for a malformed parameter or
+/// body, 413 for a body over the limits, 401 and 429 (the per-device rate, see `throttle`) where a
+/// device token is needed.
+struct CommonErrors;
+
+impl Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let error = |code: &str| {
+            ResponseBuilder::new()
+                .description(code)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let shared_params = item.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let has_body = op.request_body.is_some();
+                let has_params =
+                    shared_params || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+                let mut add = |status: &str, code: &str| {
+                    op.responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| error(code).into());
+                };
+                if has_body || has_params {
+                    add("400", "bad_request");
+                }
+                if has_body {
+                    add("413", "payload_too_large");
+                }
+                if secured {
+                    add("401", "unauthorized");
+                    add("429", "rate_limited");
+                }
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Linli hub sync API", description = "Sync between resident devices and the community hub."),
@@ -49,7 +106,7 @@ impl Modify for BearerAuth {
         super::proxy_visitor::give_up,
     ),
     components(schemas(linli_proto::ErrorCode, linli_proto::Record, linli_proto::Nudge)),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &CommonErrors)
 )]
 pub struct ApiDoc;
 

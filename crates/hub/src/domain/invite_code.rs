@@ -53,6 +53,19 @@ mod tests {
         }
     }
 
+    /// 31⁸ ≈ 8.5 × 10¹¹ codes (39.6 bits), drawn from the OS-seeded generator: guessing is left to the
+    /// redeem brakes (per address and hub-wide, see `api::throttle`), which allow about a million guesses a week.
+    #[test]
+    fn codes_have_enough_entropy_and_do_not_repeat() {
+        let bits = (LEN as f64) * (ALPHABET.len() as f64).log2();
+        assert!(bits > 39.0, "{bits} bits");
+        let codes: std::collections::HashSet<_> = (0..20_000).map(|_| generate()).collect();
+        assert_eq!(codes.len(), 20_000);
+        // Every character of the alphabet shows up: nothing skews the draw.
+        let used: std::collections::HashSet<_> = codes.iter().flat_map(|c| c.bytes()).collect();
+        assert_eq!(used.len(), ALPHABET.len());
+    }
+
     #[test]
     fn look_alikes_are_refused() {
         assert_eq!(normalize("ABCD-EFG0"), None);

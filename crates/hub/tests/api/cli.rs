@@ -363,3 +363,42 @@ async fn admin_proxy_commands_grant_list_and_revoke() {
         Some(linli_proto::ErrorCode::ProxyGrantRevoked)
     );
 }
+
+/// A resident's text with terminal escape sequences, a carriage return, a tab and a bidi override reaches
+/// the staff's terminal as visible escapes: it can't clear the screen, forge a column or hide itself.
+#[tokio::test]
+async fn residents_text_cannot_drive_the_staff_terminal() {
+    let t = crate::helpers::start().await;
+    let dev = t.join("1号楼", "1单元", "101").await;
+    let hostile = "漏水\x1b[2J\x1b]0;title\x07\r已解决\t伪造\u{202E}gnp.exe";
+    assert_eq!(
+        t.push1(&dev, report_body("environment", hostile))
+            .await
+            .status,
+        OpStatus::Applied
+    );
+    let staff = t.staff().id.to_string();
+    let list = hub_cmd_as(t.dir.path(), Some(&staff), &["reports", "list"]);
+    assert!(list.status.success());
+    let out = stdout(&list);
+    let line = out.lines().find(|l| l.contains("漏水")).expect("listed");
+    assert_eq!(line.split('\t').count(), 5, "no forged column: {line}");
+    for c in ['\x1b', '\r', '\x07', '\u{202E}'] {
+        assert!(!out.contains(c), "{c:?} reached the terminal: {out:?}");
+    }
+    assert!(line.contains("\\u{1b}[2J"), "{line}");
+    let id = line.split('\t').next().unwrap();
+    let show = stdout(&hub_cmd_as(
+        t.dir.path(),
+        Some(&staff),
+        &["report", "show", id],
+    ));
+    assert!(
+        !show.contains('\x1b') && show.contains("漏水\\u{1b}"),
+        "{show:?}"
+    );
+    // JSON output keeps the text exactly, escaped by JSON itself.
+    let json = hub_cmd_as(t.dir.path(), Some(&staff), &["reports", "list", "--json"]);
+    let list: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(list[0]["text"], hostile);
+}

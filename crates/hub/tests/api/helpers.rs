@@ -290,9 +290,18 @@ pub fn record_key(r: &Record) -> (String, String) {
     }
 }
 
-/// A tiny valid PNG header plus payload: enough for the content check.
+/// A tiny valid PNG header (a 1×1 IHDR) plus payload: enough for the content and size checks.
 pub fn png(payload: &[u8]) -> Vec<u8> {
-    let mut v = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    png_sized(1, 1, payload)
+}
+
+/// A PNG header claiming `w`×`h` pixels, plus payload.
+pub fn png_sized(w: u32, h: u32, payload: &[u8]) -> Vec<u8> {
+    let mut v = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
+    v.extend_from_slice(b"IHDR");
+    v.extend_from_slice(&w.to_be_bytes());
+    v.extend_from_slice(&h.to_be_bytes());
+    v.extend_from_slice(&[8, 6, 0, 0, 0]);
     v.extend_from_slice(payload);
     v
 }

@@ -74,3 +74,28 @@ async fn tokens_are_required_and_revocable() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["code"], "unauthorized");
 }
+
+/// Guesses spread over many addresses share one hub-wide budget of failures.
+#[tokio::test]
+async fn failed_redeems_share_a_hub_wide_budget() {
+    let t = start().await;
+    t.hub()
+        .join_failures_hub_wide()
+        .set_rate(linli_hub::api::throttle::Rate {
+            per_minute: 1,
+            burst: 3,
+        });
+    for _ in 0..3 {
+        let (status, _) = t.join_raw("ZZZZ-ZZZZ").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    let good = t.invite_code("1号楼", "1单元", "101").await;
+    let (status, body) = t.join_raw(&good).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(body["code"], "rate_limited");
+    // Residents already joined go on as usual.
+    assert_eq!(
+        t.http.get(t.url("/healthz")).send().await.unwrap().status(),
+        200
+    );
+}

@@ -8,6 +8,7 @@ mod errors;
 mod events;
 mod helpers;
 mod join;
+mod limits;
 mod log;
 mod openapi;
 mod privacy;

@@ -1,7 +1,7 @@
 //! A fault-injecting TCP proxy for HTTP/1.1 between clients and the hub. Each accepted connection draws one
 //! [`Fault`] from a seeded generator (in accept order, so a schedule that drives its clients one step at a
-//! time replays from its seed) and applies it to the connection's first request; later requests on a kept-alive
-//! connection pass through unharmed. The faults are the ones a phone on a bad network meets: the connection
+//! time replays from its seed) and applies it to the connection's request. The proxy adds `connection: close`
+//! to that request, so every request comes on a new connection and draws its own fault. The faults are the ones a phone on a bad network meets: the connection
 //! dropped before the request reached the hub, the answer lost after the hub applied it, a slow link, an
 //! answer cut mid-body, a request delivered twice (a retrying middlebox), and a gateway answering 502/503.
 use rand::rngs::StdRng;
@@ -214,15 +214,30 @@ async fn read_request(client: &mut TcpStream) -> Option<(Vec<u8>, bool)> {
     Some((buf, true))
 }
 
+/// Adds `connection: close` to the request's head, so the hub closes the connection after answering and the
+/// client opens a new one (drawing a new fault) for its next request instead of reusing this one.
+fn close_after_answer(request: &mut Vec<u8>) {
+    let Some(line_end) = find(request, b"\r\n") else {
+        return;
+    };
+    let head_end = find(request, b"\r\n\r\n").unwrap_or(request.len());
+    let head = String::from_utf8_lossy(&request[..head_end]).to_ascii_lowercase();
+    if !head.contains("\r\nconnection:") {
+        let at = line_end + 2;
+        request.splice(at..at, b"connection: close\r\n".iter().copied());
+    }
+}
+
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
 async fn relay(mut client: TcpStream, target: SocketAddr, fault: Fault, s: Arc<Shared>) {
     let c = &s.counters;
-    let Some((first, complete)) = read_request(&mut client).await else {
+    let Some((mut first, complete)) = read_request(&mut client).await else {
         return;
     };
+    close_after_answer(&mut first);
     let fault = match fault {
         Fault::Duplicate if !complete => Fault::None,
         f => f,
@@ -326,5 +341,96 @@ async fn relay(mut client: TcpStream, target: SocketAddr, fault: Fault, s: Arc<S
         _ => {
             let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shared(seed: u64, permille: u64) -> Shared {
+        Shared {
+            upstream: Mutex::new(SocketAddr::from(([127, 0, 0, 1], 9))),
+            rng: Mutex::new(StdRng::seed_from_u64(seed)),
+            fault_permille: AtomicU64::new(permille),
+            offline: AtomicBool::new(false),
+            counters: Counters::default(),
+        }
+    }
+
+    #[test]
+    fn a_seed_replays_the_same_faults() {
+        let (a, b) = (shared(42, 500), shared(42, 500));
+        let run = |s: &Shared| (0..200).map(|_| s.draw()).collect::<Vec<_>>();
+        let first = run(&a);
+        assert_eq!(first, run(&b));
+        assert_ne!(first, run(&shared(43, 500)));
+        // Every kind of fault turns up.
+        assert!(first.contains(&Fault::DropBeforeForward));
+        assert!(first.contains(&Fault::DropAfterRequest));
+        assert!(first.contains(&Fault::Duplicate));
+        assert!(first.iter().any(|f| matches!(f, Fault::Delay(_))));
+        assert!(first.iter().any(|f| matches!(f, Fault::CutMidBody { .. })));
+        assert!(first.iter().any(|f| matches!(f, Fault::Status(_))));
+    }
+
+    #[test]
+    fn faults_off_forwards_everything() {
+        let s = shared(7, 0);
+        assert!((0..200).all(|_| s.draw() == Fault::None));
+    }
+
+    /// A duplicated request reaches the upstream twice; the client gets one answer.
+    #[tokio::test]
+    async fn a_duplicated_request_arrives_twice() {
+        let upstream = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let up_addr = upstream.local_addr().expect("addr");
+        let seen = Arc::new(AtomicU64::new(0));
+        let counter = seen.clone();
+        tokio::spawn(async move {
+            while let Ok((mut c, _)) = upstream.accept().await {
+                let counter = counter.clone();
+                tokio::spawn(async move {
+                    let mut buf = vec![0u8; 4096];
+                    if let Ok(n) = c.read(&mut buf).await {
+                        if buf[..n].ends_with(b"hello") {
+                            counter.fetch_add(1, Ordering::SeqCst);
+                        }
+                    }
+                    let _ = c
+                        .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")
+                        .await;
+                });
+            }
+        });
+        let proxy = FaultProxy::start(up_addr, 1).await.expect("proxy");
+        // Find a seed position that yields a duplicate: force it by drawing until one comes.
+        proxy.set_fault_permille(1000);
+        loop {
+            let probe = {
+                let mut rng = lock(&proxy.shared.rng).clone();
+                let _: u64 = rng.random_range(0..1000);
+                rng.random_range(0..6u8)
+            };
+            if probe == 4 {
+                break;
+            }
+            proxy.shared.draw();
+        }
+        let mut c = TcpStream::connect(proxy.addr).await.expect("connect");
+        c.write_all(b"POST /v1/push HTTP/1.1\r\ncontent-length: 5\r\n\r\nhello")
+            .await
+            .expect("send");
+        let mut answer = vec![0u8; 4096];
+        let n = c.read(&mut answer).await.expect("answer");
+        assert!(answer[..n].ends_with(b"ok"));
+        for _ in 0..100 {
+            if seen.load(Ordering::SeqCst) == 2 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(seen.load(Ordering::SeqCst), 2);
+        assert_eq!(proxy.stats().duplicated, 1);
     }
 }

@@ -17,7 +17,7 @@ use rand::{Rng, SeedableRng};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::Arc;
-use support::{integrity, seed_community};
+use support::{assert_reports_match, integrity, seed_community};
 use uuid::Uuid;
 
 mod support;
@@ -182,9 +182,16 @@ async fn run_schedule(seed: u64) -> Totals {
         match action {
             0..=14 => {
                 let t = format!("报修{seed}-{step}");
+                // A third of the reports carry a small photo (distinct bytes each time).
+                let photos = if rng.random_range(0..3) == 0 {
+                    vec![small_photo(p.dir(), step, rng.random())]
+                } else {
+                    vec![]
+                };
                 let _ = p.new_report(NewReport {
                     category: "facilities".into(),
                     text: t.clone(),
+                    photos,
                     ..Default::default()
                 });
                 text = Some(t);
@@ -474,43 +481,35 @@ fn check(
         }
     }
 
-    // Replicas equal the hub's view, timelines in order.
-    let staff = admin::reports::list(hub.hub(), &Default::default()).expect("reports");
+    // Replicas equal the hub's view (ids, status, photos, timelines), timelines in order; every photo a
+    // report names is stored on the hub.
     for (i, d) in devices.iter().enumerate() {
-        let household = d.profile.household().ok().flatten().expect("household").id;
-        let on_hub: BTreeMap<Uuid, _> = staff
-            .iter()
-            .filter(|r| r.household.id == household)
-            .map(|r| (r.report.id, &r.report))
-            .collect();
-        let mine: BTreeMap<Uuid, _> = d
-            .profile
-            .reports()
-            .expect("reports")
-            .into_iter()
-            .map(|r| (r.id, r))
-            .collect();
-        assert_eq!(
-            mine.keys().collect::<Vec<_>>(),
-            on_hub.keys().collect::<Vec<_>>(),
-            "seed {seed}: device {i}'s reports differ from the hub's"
-        );
-        for (id, r) in &mine {
-            let h = on_hub[id];
-            assert!(!r.pending, "seed {seed}: device {i} report still pending");
-            assert_eq!(r.status, h.status, "seed {seed}: device {i} report status");
-            let ids = |e: &[linli_proto::ReportEvent]| e.iter().map(|e| e.id).collect::<Vec<_>>();
+        assert_reports_match(&format!("seed {seed}: device {i}"), hub.hub(), &d.profile);
+    }
+    for r in admin::reports::list(hub.hub(), &Default::default()).expect("reports") {
+        for sha in &r.report.photos {
             assert_eq!(
-                ids(&r.events),
-                ids(&h.events),
-                "seed {seed}: device {i} timeline of {id}"
-            );
-            assert!(
-                h.events.windows(2).all(|w| w[0].at <= w[1].at),
-                "seed {seed}: timeline of {id} out of order"
+                count("SELECT COUNT(*) FROM blobs WHERE sha256 = ?1", sha),
+                1,
+                "seed {seed}: photo {sha} of {} missing on the hub",
+                r.report.id
             );
         }
     }
+}
+
+/// A small JPEG with distinct pixels, written into `dir`.
+fn small_photo(dir: &Path, step: usize, salt: u8) -> std::path::PathBuf {
+    let img = image::RgbImage::from_fn(64, 48, |x, y| {
+        image::Rgb([
+            (x as u8).wrapping_add(salt),
+            (y as u8).wrapping_mul(3),
+            step as u8,
+        ])
+    });
+    let path = dir.join(format!("photo-{step}.jpg"));
+    img.save(&path).expect("write photo");
+    path
 }
 
 /// The hub's device id of a profile: the device row whose resident lives in the profile's household and

@@ -68,7 +68,16 @@ async fn randomized_fault_schedules_lose_nothing_and_count_nothing_twice() {
     for (i, &seed) in seeds.iter().enumerate() {
         let result = tokio::spawn(run_schedule(seed)).await;
         match result {
-            Ok(t) => totals.add(&t),
+            Ok(t) => {
+                totals.add(&t);
+                if (i + 1) % 100 == 0 {
+                    eprintln!(
+                        "{} schedules passed ({:.0} s)",
+                        i + 1,
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+            }
             Err(e) => {
                 eprintln!(
                     "fault schedule {i} failed; replay with LINLI_FAULT_SEED={seed} LINLI_FAULT_SCHEDULES=1"

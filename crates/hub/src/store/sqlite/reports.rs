@@ -204,13 +204,19 @@ fn actor_parse(s: &str) -> Option<ActorRole> {
 }
 
 /// Appends a timeline event; returns its id.
+/// Appends an event to a report's timeline. Its time is never before the event it follows: requests
+/// read the hub's clock before they queue for the writer, so two concurrent ones (a staff reply, a
+/// resident's comment) can commit in the other order than their clock readings. Timestamps are
+/// fixed-width RFC 3339 in UTC, so SQLite's text `MAX` compares them as times.
 pub fn add_event(conn: &Connection, report_id: Uuid, e: &Event<'_>) -> StoreResult<Uuid> {
     let id = Uuid::now_v7();
     conn.prepare_cached(
         "INSERT INTO report_events (id, report_id, ord, kind, actor, status, text, satisfaction, at,
              actor_name, actor_id, on_behalf_of, author_id)
          VALUES (?1, ?2, (SELECT COALESCE(MAX(ord), 0) + 1 FROM report_events WHERE report_id = ?2),
-                 ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 ?3, ?4, ?5, ?6, ?7,
+                 MAX(?8, COALESCE((SELECT MAX(at) FROM report_events WHERE report_id = ?2), ?8)),
+                 ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         id.to_string(),
@@ -400,4 +406,39 @@ pub fn ids(conn: &Connection, filter: &ReportFilter) -> StoreResult<Vec<Uuid>> {
         .query_map([filter.status.map(|s| s.as_str())], |r| get_uuid(r, 0))?
         .collect::<Result<_, _>>()?;
     Ok(ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timeline_stays_in_time_order_when_events_commit_out_of_clock_order() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::super::migrations::migrate(&mut conn).unwrap();
+        conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
+        let report = Uuid::now_v7();
+        let later = Utc::now();
+        let earlier = later - chrono::Duration::seconds(3);
+        add_event(
+            &conn,
+            report,
+            &Event::new(ReportEventKind::Comment, ActorRole::Staff, later),
+        )
+        .unwrap();
+        add_event(
+            &conn,
+            report,
+            &Event::new(ReportEventKind::Comment, ActorRole::Resident, earlier),
+        )
+        .unwrap();
+        let times: Vec<String> = conn
+            .prepare("SELECT at FROM report_events WHERE report_id = ?1 ORDER BY ord")
+            .unwrap()
+            .query_map([report.to_string()], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(times, vec![ts(later), ts(later)]);
+    }
 }

@@ -11,7 +11,7 @@ use linli_core::{NewReport, Profile};
 use linli_faults::FaultProxy;
 use linli_hub::admin;
 use linli_hub::store::NewConsultation;
-use linli_proto::{ReportStatus, ResultsVisibility, VoteScope};
+use linli_proto::{ProxyScope, ReportStatus, ResultsVisibility, VoteScope};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -95,6 +95,10 @@ async fn randomized_fault_schedules_lose_nothing_and_count_nothing_twice() {
             totals.rejected > 0,
             "no op was rejected: the resident-visible reason path went untested"
         );
+        assert!(
+            totals.for_principal > 0,
+            "no op reached the hub for a principal: the relative's path went untested"
+        );
     }
     eprintln!(
         "{} fault schedules in {:.1} s: {totals:?}",
@@ -111,6 +115,8 @@ struct Totals {
     superseded: usize,
     connections: u64,
     faults: u64,
+    /// Ops the relative's device made for device 0's resident that reached the hub.
+    for_principal: usize,
 }
 
 impl Totals {
@@ -121,6 +127,7 @@ impl Totals {
         self.superseded += o.superseded;
         self.connections += o.connections;
         self.faults += o.faults;
+        self.for_principal += o.for_principal;
     }
 }
 
@@ -176,6 +183,34 @@ async fn run_schedule(seed: u64) -> Totals {
         });
     }
 
+    // A relative (device 2, the other household) acts for device 0's resident (亲友代办), granted at the office;
+    // device 2 learns the grant over a good network, then its faults come back.
+    let principal = {
+        let db = rusqlite::Connection::open(hub_dir.join("hub.db")).expect("hub db");
+        let (principal, relative) = (
+            device_id(&db, &devices[0].profile, 0),
+            device_id(&db, &devices[2].profile, 2),
+        );
+        admin::proxy::grant(
+            hub.hub(),
+            &principal,
+            &relative,
+            &[ProxyScope::Report, ProxyScope::Vote],
+            Some(30),
+            Some("亲戚".into()),
+        )
+        .expect("grant")
+        .principal
+    };
+    let faults = rng.random_range(100..700);
+    devices[2].proxy.set_fault_permille(0);
+    devices[2]
+        .profile
+        .sync()
+        .await
+        .expect("the relative learns the grant");
+    devices[2].proxy.set_fault_permille(faults);
+
     let mut queued: Vec<Queued> = Vec::new();
     let mut superseded: BTreeSet<String> = BTreeSet::new();
     let steps = rng.random_range(25..50);
@@ -200,12 +235,17 @@ async fn run_schedule(seed: u64) -> Totals {
                 } else {
                     vec![]
                 };
-                let _ = p.new_report(NewReport {
-                    category: "facilities".into(),
-                    text: t.clone(),
-                    photos,
-                    ..Default::default()
-                });
+                // The relative reports for device 0's resident half the time.
+                let acting_for = (d == 2 && rng.random_range(0..2) == 0).then_some(principal);
+                let _ = p.new_report_as(
+                    NewReport {
+                        category: "facilities".into(),
+                        text: t.clone(),
+                        photos,
+                        ..Default::default()
+                    },
+                    acting_for,
+                );
                 text = Some(t);
             }
             15..=32 => {
@@ -219,9 +259,11 @@ async fn run_schedule(seed: u64) -> Totals {
             }
             33..=52 => {
                 let c = consultations[rng.random_range(0..2)];
+                // The relative votes for device 0's resident half the time (their own vote always wins).
+                let acting_for = (d == 2 && rng.random_range(0..2) == 0).then_some(principal);
                 if let Ok(view) = p.consultation(c) {
                     let o = view.options[rng.random_range(0..view.options.len())].id;
-                    let _ = p.vote(c, vec![o]);
+                    let _ = p.vote_as(c, vec![o], acting_for);
                 }
             }
             53..=55 => {
@@ -371,6 +413,13 @@ fn check(
     let count = |sql: &str, arg: &str| -> i64 {
         db.query_row(sql, [arg], |r| r.get(0)).expect("count query")
     };
+    t.for_principal = db
+        .query_row(
+            "SELECT COUNT(*) FROM ops WHERE on_behalf_of IS NOT NULL",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .expect("ops for a principal") as usize;
     for q in queued {
         if superseded.contains(&q.op_id) {
             assert!(

@@ -48,15 +48,7 @@ pub(super) async fn push(
                     }
                     OpStatus::Rejected => {
                         store::outbox::remove(&tx, &op_id)?;
-                        let code = result.code.map(|c| c.as_str()).unwrap_or("internal");
-                        store::messages::insert(
-                            &tx,
-                            op.body.kind(),
-                            &store::outbox::target(&op.body),
-                            code,
-                            result.message.as_deref(),
-                        )?;
-                        rejected.push(messages::one_line(lang, op.body.kind(), code));
+                        rejected.push(keep_refusal(&tx, op, result, lang)?);
                         outcome.rejected += 1;
                         progressed += 1;
                     }
@@ -183,4 +175,23 @@ async fn upload_photos(
         });
     }
     Ok(())
+}
+
+/// Keeps the hub's refusal of `op` as a message for the resident (with the hub's own words); answers the
+/// one line the sync reports for it.
+pub(super) fn keep_refusal(
+    tx: &rusqlite::Connection,
+    op: &linli_proto::Op,
+    result: &linli_proto::OpResult,
+    lang: linli_i18n::Lang,
+) -> Result<String, CoreError> {
+    let code = result.code.map(|c| c.as_str()).unwrap_or("internal");
+    store::messages::insert(
+        tx,
+        op.body.kind(),
+        &store::outbox::target(&op.body),
+        code,
+        result.message.as_deref(),
+    )?;
+    Ok(messages::one_line(lang, op.body.kind(), code))
 }

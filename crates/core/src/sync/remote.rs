@@ -6,7 +6,7 @@ use super::pull;
 use crate::http::HubClient;
 use crate::store::{self, remote::Remote};
 use crate::views::{CoreEvent, SyncOutcome};
-use crate::{keychain, messages, CoreError, Profile};
+use crate::{keychain, CoreError, Profile};
 use linli_proto::limits::PUSH_BATCH_MAX;
 use linli_proto::{GrantStatus, OpStatus, PushRequest};
 
@@ -97,15 +97,7 @@ async fn push(
                     }
                     OpStatus::Rejected => {
                         store::remote::remove(&tx, &op_id)?;
-                        let code = result.code.map(|c| c.as_str()).unwrap_or("internal");
-                        store::messages::insert(
-                            &tx,
-                            op.body.kind(),
-                            &store::outbox::target(&op.body),
-                            code,
-                            result.message.as_deref(),
-                        )?;
-                        rejected.push(messages::one_line(lang, op.body.kind(), code));
+                        rejected.push(super::push::keep_refusal(&tx, op, result, lang)?);
                         outcome.rejected += 1;
                         progressed += 1;
                     }

@@ -10,14 +10,14 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::Json;
 use linli_proto::{
-    limits, ErrorBody, ErrorCode, GrantParty, OpResult, OpStatus, ProxyGrant, ProxyGrantList,
+    limits, ErrorBody, ErrorCode, GrantParty, OpStatus, ProxyGrant, ProxyGrantList,
     ProxyVisitorAccepted, ProxyVisitorRequest, PullPage, PushRequest, PushResponse,
 };
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::lang::RequestLang;
-use super::sync::PULL_PAGE_DEFAULT;
+use super::sync::{op_result, PULL_PAGE_DEFAULT};
 use super::{blocking, json_body, AppState};
 use crate::domain::{proxy_rules, token};
 use crate::error::ApiError;
@@ -180,18 +180,8 @@ pub async fn push(
         .flatten()
         .map(|(op_id, o)| {
             any_applied |= o.status == OpStatus::Applied;
-            OpResult {
-                op_id,
-                status: o.status,
-                code: o.code,
-                message: match (o.status, o.code) {
-                    (OpStatus::Rejected, Some(code)) => Some(linli_i18n::error_message(lang, code)),
-                    _ => None,
-                },
-                version: o.version,
-                // Receipts go to the record's owner's devices; a visitor's device has no log to check.
-                receipt: None,
-            }
+            // Receipts go to the record's owner's devices; a visitor's device has no log to check.
+            op_result(op_id, &o, None, lang)
         })
         .collect();
     if any_applied {

@@ -12,7 +12,7 @@ use super::auth::{self, Caller, TokenHash};
 use super::lang::RequestLang;
 use super::{blocking, json_bytes, AppState};
 use crate::error::ApiError;
-use crate::store::StoreError;
+use crate::store::{OpOutcome, StoreError};
 
 /// Page size when the device doesn't ask for one.
 pub const PULL_PAGE_DEFAULT: u32 = 500;
@@ -111,17 +111,27 @@ pub async fn push(
     let results = outcomes
         .into_iter()
         .flatten()
-        .map(|(op_id, o, receipt)| OpResult {
-            op_id,
-            status: o.status,
-            code: o.code,
-            message: match (o.status, o.code) {
-                (OpStatus::Rejected, Some(code)) => Some(linli_i18n::error_message(lang, code)),
-                _ => None,
-            },
-            version: o.version,
-            receipt,
-        })
+        .map(|(op_id, o, receipt)| op_result(op_id, &o, receipt, lang))
         .collect();
     Ok(Json(PushResponse { results }))
+}
+
+/// The answer for one pushed op; a refusal carries its message in the caller's language.
+pub(super) fn op_result(
+    op_id: uuid::Uuid,
+    o: &OpOutcome,
+    receipt: Option<linli_proto::LogReceipt>,
+    lang: linli_i18n::Lang,
+) -> OpResult {
+    OpResult {
+        op_id,
+        status: o.status,
+        code: o.code,
+        message: match (o.status, o.code) {
+            (OpStatus::Rejected, Some(code)) => Some(linli_i18n::error_message(lang, code)),
+            _ => None,
+        },
+        version: o.version,
+        receipt,
+    }
 }

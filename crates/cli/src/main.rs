@@ -529,9 +529,16 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 fn sync(profile: &Arc<Profile>, lang: Lang, json: bool) -> anyhow::Result<()> {
+    // The token from the keychain and the HTTP client, as a running app already holds them; an error
+    // here (not joined, no token) is the sync's own error and shows as such below.
+    let connected = profile.connect();
     let started = std::time::Instant::now();
-    let result = runtime()?.block_on(profile.sync());
-    // The sync alone, without this process's start-up (keychain, database): what a running app waits.
+    let result = match connected {
+        Ok(()) => runtime()?.block_on(profile.sync()),
+        Err(e) => Err(e),
+    };
+    // The sync alone, without this process's start-up (keychain, database, HTTP client): what a running
+    // app waits.
     let elapsed_secs = started.elapsed().as_secs_f64();
     match result {
         Ok(outcome) => {

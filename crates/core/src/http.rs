@@ -41,14 +41,17 @@ mod tests {
     }
 }
 
+/// Every call but the event stream gives up after this long (the stream stays open for minutes).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Cheap to clone: clones share one connection pool, so a device that keeps its client talks to the hub
+/// over the same kept-alive connection from one sync to the next.
 #[derive(Clone)]
 pub struct HubClient {
     base: String,
     token: Option<String>,
     lang: Lang,
     http: Client,
-    /// For the event stream: no overall timeout.
-    stream: Client,
 }
 
 impl std::fmt::Debug for HubClient {
@@ -115,6 +118,11 @@ fn extra_roots() -> Result<Vec<reqwest::Certificate>, CoreError> {
     })
 }
 
+/// The connection failed under a request already on its way (not: no connection at all, or too slow).
+fn connection_broke(e: &reqwest::Error) -> bool {
+    e.is_request() && !e.is_connect() && !e.is_timeout()
+}
+
 fn transport(e: reqwest::Error) -> CoreError {
     if e.is_decode() {
         CoreError::Protocol(e.to_string())
@@ -129,28 +137,28 @@ impl HubClient {
         let base = normalise_url(base)?;
         check_transport_security(&base)?;
         let roots = extra_roots()?;
-        let https = base.starts_with("https://");
-        let build = |timeout: Option<Duration>| {
-            let mut b = Client::builder()
-                .connect_timeout(Duration::from_secs(10))
-                .tcp_keepalive(Duration::from_secs(30))
-                .https_only(https)
-                .user_agent(concat!("linli/", env!("CARGO_PKG_VERSION")));
-            for root in &roots {
-                b = b.add_root_certificate(root.clone());
-            }
-            if let Some(t) = timeout {
-                b = b.timeout(t);
-            }
-            b.build().map_err(|e| CoreError::Protocol(e.to_string()))
-        };
+        // One client for every call (building one loads the system's root certificates: milliseconds);
+        // timeouts are per request, so the event stream can share it.
+        let mut b = Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .tcp_keepalive(Duration::from_secs(30))
+            .https_only(base.starts_with("https://"))
+            .user_agent(concat!("linli/", env!("CARGO_PKG_VERSION")));
+        for root in roots {
+            b = b.add_root_certificate(root);
+        }
+        let http = b.build().map_err(|e| CoreError::Protocol(e.to_string()))?;
         Ok(HubClient {
             base,
             token,
             lang,
-            http: build(Some(Duration::from_secs(60)))?,
-            stream: build(None)?,
+            http,
         })
+    }
+
+    /// Whether this client speaks to `base` with `token` in `lang`: a kept client is reused only then.
+    pub(crate) fn is_for(&self, base: &str, token: Option<&str>, lang: Lang) -> bool {
+        self.base == base && self.token.as_deref() == token && self.lang == lang
     }
 
     pub fn base(&self) -> &str {
@@ -166,7 +174,23 @@ impl HubClient {
     }
 
     async fn send(&self, req: RequestBuilder) -> Result<Response, CoreError> {
-        let resp = self.with_headers(req).send().await.map_err(transport)?;
+        self.send_within(req.timeout(REQUEST_TIMEOUT)).await
+    }
+
+    /// Sends without the overall timeout (the event stream).
+    async fn send_within(&self, req: RequestBuilder) -> Result<Response, CoreError> {
+        let again = req.try_clone();
+        let resp = match self.with_headers(req).send().await {
+            Ok(resp) => resp,
+            // A kept-alive connection that the network or a restarting hub closed while it sat idle fails
+            // the first request sent on it. Every call here is safe to repeat (the hub answers a pushed op
+            // it already has with its stored result), so it goes once more, on a new connection.
+            Err(e) if connection_broke(&e) => match again {
+                Some(req) => self.with_headers(req).send().await.map_err(transport)?,
+                None => return Err(transport(e)),
+            },
+            Err(e) => return Err(transport(e)),
+        };
         check(resp).await
     }
 
@@ -400,8 +424,8 @@ impl HubClient {
 
     /// Opens the server-sent event stream (`GET /v1/events`).
     pub async fn events(&self) -> Result<Response, CoreError> {
-        self.send(
-            self.stream
+        self.send_within(
+            self.http
                 .get(format!("{}/v1/events", self.base))
                 .header(reqwest::header::ACCEPT, "text/event-stream"),
         )

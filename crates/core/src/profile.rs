@@ -23,6 +23,9 @@ pub struct Profile {
     db: Mutex<Connection>,
     lang: RwLock<Lang>,
     token: Mutex<Option<String>>,
+    /// The hub client of the last call, kept while hub address, token and language stay the same: building
+    /// one costs milliseconds and keeping it keeps its connections alive between syncs.
+    client: Mutex<Option<crate::http::HubClient>>,
     pub(crate) events: broadcast::Sender<CoreEvent>,
     /// Woken by every local change and every hub nudge; the sync loop waits on it.
     pub(crate) wake: Notify,
@@ -61,6 +64,7 @@ impl Profile {
             db: Mutex::new(conn),
             lang: RwLock::new(lang),
             token: Mutex::new(None),
+            client: Mutex::new(None),
             events,
             wake: Notify::new(),
             sync_lock: tokio::sync::Mutex::new(()),
@@ -125,7 +129,25 @@ impl Profile {
     }
 
     pub(crate) fn client(&self) -> Result<crate::http::HubClient, CoreError> {
-        crate::http::HubClient::new(&self.hub_url()?, Some(self.token()?), self.language())
+        let base = crate::http::normalise_url(&self.hub_url()?)?;
+        let token = self.token()?;
+        let lang = self.language();
+        let mut kept = self.client.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(c) = kept
+            .as_ref()
+            .filter(|c| c.is_for(&base, Some(&token), lang))
+        {
+            return Ok(c.clone());
+        }
+        let client = crate::http::HubClient::new(&base, Some(token), lang)?;
+        *kept = Some(client.clone());
+        Ok(client)
+    }
+
+    /// Reads the token from the keychain and builds the hub client now, so the next call to the hub doesn't
+    /// wait for either (the CLI's `sync --json` times the sync alone, as a running app would wait for it).
+    pub fn connect(&self) -> Result<(), CoreError> {
+        self.client().map(|_| ())
     }
 
     /// Redeems an invitation code: stores the token in the keychain and the community in the replica.
@@ -385,11 +407,9 @@ impl Profile {
     pub(crate) fn missing_photos(&self) -> Result<Vec<String>, CoreError> {
         let dir = self.photos_dir();
         let mut out = Vec::new();
-        for r in store::reports::list(&self.db())? {
-            for sha in r.photos {
-                if !photos::path_of(&dir, &sha, false)?.exists() && !out.contains(&sha) {
-                    out.push(sha);
-                }
+        for sha in store::reports::photo_hashes(&self.db())? {
+            if !photos::path_of(&dir, &sha, false)?.exists() {
+                out.push(sha);
             }
         }
         Ok(out)
@@ -664,6 +684,7 @@ impl Profile {
             keychain::forget(&r.keychain_user)?;
         }
         *self.token.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        *self.client.lock().unwrap_or_else(|p| p.into_inner()) = None;
         {
             let mut db = self.db();
             let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;

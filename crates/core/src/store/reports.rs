@@ -45,7 +45,56 @@ pub fn list(conn: &Connection) -> Result<Vec<Report>, CoreError> {
     Ok(out)
 }
 
+/// Every photo hash the replica's reports name, those of the newest reports first; read from the stored
+/// JSON by SQLite (each sync asks, and decoding every report for it cost more than the rest of a sync).
+pub fn photo_hashes(conn: &Connection) -> Result<Vec<String>, CoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.value FROM reports r, json_each(r.json, '$.photos') p
+         GROUP BY p.value ORDER BY MAX(r.created_at) DESC",
+    )?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub fn clear(conn: &Connection) -> Result<(), CoreError> {
     conn.execute("DELETE FROM reports", [])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, Utc};
+    use linli_proto::{Address, ReportStatus};
+
+    fn report(photos: &[&str], age_days: i64) -> Report {
+        let at = Utc::now() - Duration::days(age_days);
+        Report {
+            id: Uuid::now_v7(),
+            category: "facilities".into(),
+            text: "路灯不亮".into(),
+            address: Address::default(),
+            location: None,
+            photos: photos.iter().map(|s| s.to_string()).collect(),
+            status: ReportStatus::Submitted,
+            created_at: at,
+            received_at: at,
+            events: Vec::new(),
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn photo_hashes_are_distinct_and_newest_reports_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::store::open(&dir.path().join("t.db")).unwrap();
+        upsert(&conn, &report(&["old", "shared"], 3)).unwrap();
+        upsert(&conn, &report(&[], 2)).unwrap();
+        upsert(&conn, &report(&["new", "shared"], 1)).unwrap();
+        let mut got = photo_hashes(&conn).unwrap();
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!(got.pop().as_deref(), Some("old"));
+        got.sort();
+        assert_eq!(got, ["new", "shared"]);
+    }
 }

@@ -1,8 +1,40 @@
 //! The hub applies a push but the answer is lost on the way back: the device retries with the same op ids,
-//! the hub answers its stored results, and there is still one copy, marked synced.
+//! the hub answers its stored results, and there is still one copy, marked synced. One lost answer is
+//! recovered within the same sync (the device resends once, at once); when the resent push loses its
+//! answer too, the sync fails as offline and the next one settles it.
 use crate::world::*;
 use linli_core::NewReport;
 use linli_proto::ReportEventKind;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_lost_push_response_is_recovered_in_the_same_sync() {
+    let w = World::start().await;
+    let alice = w.join("alice", HOME_A).await;
+    let id = alice
+        .new_report(NewReport {
+            category: "sanitation".into(),
+            text: "垃圾站满了".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    alice.comment_report(id, "已经两天了").unwrap();
+
+    w.proxy.lose_next_push_response();
+    let outcome = alice.sync().await.unwrap();
+    assert_eq!(w.proxy.responses_lost(), 1);
+    assert_eq!(
+        outcome.applied, 2,
+        "the resent push answers the stored results"
+    );
+    assert_eq!(alice.status().unwrap().pending, 0);
+    let on_hub = w.hub_reports();
+    assert_eq!(on_hub.len(), 1);
+    assert_eq!(
+        on_hub[0].report.events.len(),
+        alice.report(id).unwrap().events.len()
+    );
+    assert_eq!(on_hub[0].report.events.len(), 2, "created and one comment");
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_push_response_is_retried_without_duplicates() {
@@ -17,10 +49,11 @@ async fn a_lost_push_response_is_retried_without_duplicates() {
         .unwrap();
     alice.comment_report(id, "已经两天了").unwrap();
 
-    w.proxy.lose_next_push_response();
+    // The answer and the answer to the resend are both lost.
+    w.proxy.lose_push_responses(2);
     let err = alice.sync().await.unwrap_err();
     assert!(err.is_offline(), "{err:?}");
-    assert_eq!(w.proxy.responses_lost(), 1);
+    assert_eq!(w.proxy.responses_lost(), 2);
     // The hub did apply it; the device doesn't know yet.
     assert_eq!(w.hub_reports().len(), 1);
     assert_eq!(alice.status().unwrap().pending, 2);

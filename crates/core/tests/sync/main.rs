@@ -6,6 +6,7 @@ mod attachments;
 mod backlog;
 mod histories;
 mod household;
+mod keep_alive;
 mod keychain;
 mod lost_response;
 mod offline;

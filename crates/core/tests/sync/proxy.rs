@@ -1,7 +1,7 @@
 //! A small fault-injecting TCP proxy between devices and the hub (a test double for a bad network, the one
 //! thing that can't exist here for real). It forwards bytes both ways; on request it cuts the connection
-//! after forwarding a push request and before its answer reaches the device ("lost response"), or refuses
-//! every connection ("offline"). The upstream address can change, so the hub can restart on another port.
+//! after forwarding a push request and before its answer reaches the device ("lost response"), or goes
+//! "offline": refuses new connections and cuts an open (kept-alive) one when the device next sends on it. The upstream address can change, so the hub can restart on another port.
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -11,9 +11,10 @@ use tokio::net::{TcpListener, TcpStream};
 #[derive(Default)]
 struct Faults {
     offline: AtomicBool,
-    /// Cut the answer to the next `POST /v1/push`.
-    lose_next_push_response: AtomicBool,
+    /// Cut the answers to this many of the next `POST /v1/push` requests.
+    push_responses_to_lose: AtomicUsize,
     responses_lost: AtomicUsize,
+    connections: AtomicUsize,
 }
 
 pub struct FaultProxy {
@@ -38,6 +39,7 @@ impl FaultProxy {
         let (up, f) = (upstream.clone(), faults.clone());
         let task = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
+                f.connections.fetch_add(1, Ordering::SeqCst);
                 if f.offline.load(Ordering::SeqCst) {
                     drop(client);
                     continue;
@@ -66,17 +68,26 @@ impl FaultProxy {
         self.faults.offline.store(offline, Ordering::SeqCst);
     }
 
+    /// Cuts the answer to the next push (the device resends it once at once, and that answer arrives).
     pub fn lose_next_push_response(&self) {
-        self.faults
-            .lose_next_push_response
-            .store(true, Ordering::SeqCst);
+        self.lose_push_responses(1);
     }
 
-    /// Takes back an armed cut that no push used.
-    pub fn disarm(&self) {
+    /// Cuts the answers to the next `n` pushes.
+    pub fn lose_push_responses(&self, n: usize) {
         self.faults
-            .lose_next_push_response
-            .store(false, Ordering::SeqCst);
+            .push_responses_to_lose
+            .store(n, Ordering::SeqCst);
+    }
+
+    /// Takes back armed cuts that no push used.
+    pub fn disarm(&self) {
+        self.lose_push_responses(0);
+    }
+
+    /// Connections devices opened through the proxy so far.
+    pub fn connections(&self) -> usize {
+        self.faults.connections.load(Ordering::SeqCst)
     }
 
     pub fn responses_lost(&self) -> usize {
@@ -100,10 +111,16 @@ async fn relay(client: TcpStream, target: SocketAddr, faults: Arc<Faults>) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => n,
             };
+            if faults_up.offline.load(Ordering::SeqCst) {
+                // The line went down under a kept-alive connection: the request is lost, the hub sees the
+                // connection end and closes it, and the device hears nothing.
+                break;
+            }
             if buf[..n].windows(13).any(|w| w == b"POST /v1/push")
                 && faults_up
-                    .lose_next_push_response
-                    .swap(false, Ordering::SeqCst)
+                    .push_responses_to_lose
+                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                    .is_ok()
             {
                 cut_up.store(true, Ordering::SeqCst);
             }

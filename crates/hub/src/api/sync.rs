@@ -95,14 +95,12 @@ pub async fn push(
                 None => hub.notify(),
             }
         }
+        // The device keeps a receipt for what the log recorded (its vote, its report's change).
+        let logged: Vec<u64> = applied.iter().filter_map(|o| o.log_index).collect();
+        let mut receipts = s.log_receipts(&logged)?.into_iter();
         let mut outcomes = vec![None; ids.len()];
         for (i, o) in order.into_iter().zip(applied) {
-            // The device keeps a receipt for what the log recorded (its vote, its report's change).
-            let receipt = o
-                .log_index
-                .map(|li| s.log_receipt(li))
-                .transpose()?
-                .flatten();
+            let receipt = o.log_index.and_then(|_| receipts.next().flatten());
             outcomes[i] = Some((ids[i], o, receipt));
         }
         Ok(outcomes)

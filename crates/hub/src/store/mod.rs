@@ -461,8 +461,9 @@ pub trait Store: Send + Sync + 'static {
     fn log_consistency(&self, old: u64, new: u64) -> StoreResult<Vec<Hash>>;
     /// The log's size and the leaf bytes of `start..end` (clamped to the log).
     fn log_leaves(&self, start: u64, end: u64) -> StoreResult<(u64, Vec<Vec<u8>>)>;
-    /// The receipt (leaf and opening) of leaf `index`; for the record's owner only.
-    fn log_receipt(&self, index: u64) -> StoreResult<Option<LogReceipt>>;
+    /// The receipts (leaf and opening) of leaves `indices`, in that order, read together (a push of 500
+    /// votes answers 500 receipts); for the records' owner only.
+    fn log_receipts(&self, indices: &[u64]) -> StoreResult<Vec<Option<LogReceipt>>>;
     /// Every final tally, opened.
     fn log_tallies(&self) -> StoreResult<Vec<LogReceipt>>;
     /// Every vote leaf, opened: for the auditor the office appoints, never served over the API.

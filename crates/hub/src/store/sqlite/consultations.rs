@@ -244,11 +244,10 @@ pub fn render_for(
     }))
 }
 
-/// The opened final-tally leaf of a closed consultation.
+/// The opened final-tally leaf of a closed consultation. (Its ballots' leaves share the record id; only
+/// the tally is read, so rendering a consultation doesn't grow with its votes.)
 fn tally_receipt(conn: &Connection, id: Uuid) -> StoreResult<Option<linli_proto::LogReceipt>> {
-    Ok(tlog::receipts_for(conn, &id.to_string())?
-        .into_iter()
-        .find(|r| r.kind == "tally_final"))
+    tlog::receipt_of_kind(conn, &id.to_string(), LeafKind::TallyFinal)
 }
 
 /// Stores the viewer's (or household's) ballot, replacing an earlier one, appends its leaf to the

@@ -336,6 +336,12 @@ CREATE TABLE blob_uploads (
 );
 INSERT OR IGNORE INTO blob_uploads (sha256, resident_id, at) SELECT sha256, uploaded_by, created_at FROM blobs;
 "#,
+    // 7: a consultation's final tally is found by (record, kind) without reading its ballots' leaves, which
+    // share the record id; the new index serves lookups by record alone too.
+    r#"
+CREATE INDEX tlog_openings_record_kind ON tlog_openings(record_id, kind);
+DROP INDEX tlog_openings_record;
+"#,
 ];
 
 /// Brings the database up to date, refusing one written by a newer hub.

@@ -747,8 +747,11 @@ impl Store for SqliteStore {
         self.read(|c| Ok((tlog::size(c)?, tlog::leaves(c, start, end)?)))
     }
 
-    fn log_receipt(&self, index: u64) -> StoreResult<Option<linli_proto::LogReceipt>> {
-        self.read(|c| tlog::receipt(c, index))
+    fn log_receipts(&self, indices: &[u64]) -> StoreResult<Vec<Option<linli_proto::LogReceipt>>> {
+        if indices.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.read(|c| indices.iter().map(|&i| tlog::receipt(c, i)).collect())
     }
 
     fn log_tallies(&self) -> StoreResult<Vec<linli_proto::LogReceipt>> {

@@ -170,6 +170,21 @@ pub fn receipts_for(conn: &Connection, record_id: &str) -> StoreResult<Vec<LogRe
     rows.into_iter().map(to_receipt).collect()
 }
 
+/// The first receipt of a `kind` leaf about `record_id`.
+pub fn receipt_of_kind(
+    conn: &Connection,
+    record_id: &str,
+    kind: LeafKind,
+) -> StoreResult<Option<LogReceipt>> {
+    conn.prepare_cached(&format!(
+        "{RECEIPT_SELECT} WHERE o.record_id = ?1 AND o.kind = ?2 ORDER BY o.idx LIMIT 1"
+    ))?
+    .query_row(params![record_id, kind_str(kind)], receipt_row)
+    .optional()?
+    .map(to_receipt)
+    .transpose()
+}
+
 /// Every final tally, opened: consultation results are public to the community once closed, and an
 /// auditor needs them to check what each tally counted.
 pub fn tallies(conn: &Connection) -> StoreResult<Vec<LogReceipt>> {

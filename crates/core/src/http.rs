@@ -422,6 +422,23 @@ impl HubClient {
         Ok(answer.proofs)
     }
 
+    /// One proof that the leaves `indices` (strictly increasing) are in the tree of `size` leaves.
+    pub async fn log_leaves_proof(
+        &self,
+        indices: &[u64],
+        size: u64,
+    ) -> Result<linli_proto::LeavesProof, CoreError> {
+        self.json(
+            self.http
+                .post(format!("{}/v1/log/leaves-proof", self.base))
+                .json(&linli_proto::LeavesProofRequest {
+                    size,
+                    indices: indices.to_vec(),
+                }),
+        )
+        .await
+    }
+
     /// Opens the server-sent event stream (`GET /v1/events`).
     pub async fn events(&self) -> Result<Response, CoreError> {
         self.send_within(

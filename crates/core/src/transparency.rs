@@ -11,8 +11,8 @@ use chrono::Utc;
 use linli_i18n::Lang;
 use linli_proto::{Consultation, LogReceipt};
 use linli_tlog::{
-    commit, proof_from_base64, Checkpoint, Leaf, LeafKind, NoteVerifier, Record, Salt, Verifier,
-    VerifyError,
+    commit, leaves_proof_from_base64, proof_from_base64, Checkpoint, Leaf, LeafKind, NoteVerifier,
+    Record, Salt, Verifier, VerifyError,
 };
 use rusqlite::Connection;
 use uuid::Uuid;
@@ -216,6 +216,10 @@ async fn inclusion_proofs(
     }
 }
 
+fn indices_of(receipts: &[store::receipts::ReceiptRow]) -> Vec<u64> {
+    receipts.iter().map(|r| r.index).collect()
+}
+
 fn rejected_checkpoint(e: VerifyError) -> LogProblem {
     match e {
         VerifyError::Rollback { .. } => LogProblem::Rollback,
@@ -309,32 +313,41 @@ impl Profile {
             return Err(self.log_problem(LogProblem::ReceiptMissing, Some(&r.target)));
         }
         for chunk in pending.chunks(linli_proto::limits::INCLUSIONS_MAX) {
-            let indices: Vec<u64> = chunk.iter().map(|r| r.index).collect();
-            let proofs = match inclusion_proofs(client, &indices, latest.size).await {
-                Ok(p) if p.len() == chunk.len() => p,
-                Ok(_) => return Err(CoreError::Protocol("inclusion proofs missing".into())),
-                Err(CoreError::Hub { .. }) => {
-                    return Err(self.log_problem(LogProblem::ReceiptMissing, Some(&chunk[0].target)))
+            let leaves = chunk
+                .iter()
+                .map(|r| {
+                    Leaf::from_bytes(&r.leaf)
+                        .map(|l| (r.index, l))
+                        .map_err(|e| CoreError::Corrupt(format!("receipt {}: {e}", r.index)))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            // One proof for all (pending is in index order, one row per index); should it not hold, or
+            // the hub not offer it, one proof per receipt tells which receipt the log lacks.
+            let proven = match client
+                .log_leaves_proof(&indices_of(chunk), latest.size)
+                .await
+            {
+                Ok(p) => {
+                    p.size == latest.size
+                        && leaves_proof_from_base64(&p.proof, leaves.len()).is_ok_and(|proof| {
+                            verifier.verify_leaves(&leaves, &proof, &latest).is_ok()
+                        })
                 }
+                Err(CoreError::Hub { .. }) => false,
                 Err(e) => return Err(e),
             };
+            if !proven {
+                if let Some(target) = self
+                    .first_unproven(client, chunk, &leaves, &verifier, &latest)
+                    .await?
+                {
+                    return Err(self.log_problem(LogProblem::ReceiptMissing, Some(&target)));
+                }
+            }
             let checked_at = Utc::now();
             let mut db = self.db();
             let tx = db.transaction()?;
-            for (r, p) in chunk.iter().zip(proofs) {
-                let leaf = Leaf::from_bytes(&r.leaf)
-                    .map_err(|e| CoreError::Corrupt(format!("receipt {}: {e}", r.index)))?;
-                let proof =
-                    proof_from_base64(&p.proof).map_err(|e| CoreError::Protocol(e.to_string()))?;
-                if p.index != r.index
-                    || verifier
-                        .verify_inclusion(&leaf, r.index, &proof, &latest)
-                        .is_err()
-                {
-                    drop(tx);
-                    drop(db);
-                    return Err(self.log_problem(LogProblem::ReceiptMissing, Some(&r.target)));
-                }
+            for r in chunk {
                 store::receipts::mark_verified(&tx, r.index, latest.size, checked_at)?;
             }
             tx.commit()?;
@@ -346,6 +359,36 @@ impl Profile {
         }
         self.emit(CoreEvent::DataChanged);
         Ok(())
+    }
+
+    /// The target of the first receipt of `chunk` whose own inclusion proof does not hold (or that the hub
+    /// won't prove); `None` when every one holds.
+    async fn first_unproven(
+        &self,
+        client: &crate::http::HubClient,
+        chunk: &[store::receipts::ReceiptRow],
+        leaves: &[(u64, Leaf)],
+        verifier: &Verifier,
+        latest: &Checkpoint,
+    ) -> Result<Option<String>, CoreError> {
+        let proofs = match inclusion_proofs(client, &indices_of(chunk), latest.size).await {
+            Ok(p) if p.len() == chunk.len() => p,
+            Ok(_) => return Err(CoreError::Protocol("inclusion proofs missing".into())),
+            Err(CoreError::Hub { .. }) => return Ok(Some(chunk[0].target.clone())),
+            Err(e) => return Err(e),
+        };
+        for ((r, (_, leaf)), p) in chunk.iter().zip(leaves).zip(proofs) {
+            let proof =
+                proof_from_base64(&p.proof).map_err(|e| CoreError::Protocol(e.to_string()))?;
+            if p.index != r.index
+                || verifier
+                    .verify_inclusion(leaf, r.index, &proof, latest)
+                    .is_err()
+            {
+                return Ok(Some(r.target.clone()));
+            }
+        }
+        Ok(None)
     }
 
     /// Checks the hub's log now (without a full sync) and returns what this device has verified.

@@ -52,6 +52,27 @@ pub struct InclusionProofs {
     pub proofs: Vec<InclusionProof>,
 }
 
+/// Asks for one proof that several leaves are in one tree (`POST /v1/log/leaves-proof`): what a device
+/// checks its receipts with. Far smaller than one inclusion proof per leaf when the leaves are neighbours
+/// (the votes of one push).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct LeavesProofRequest {
+    /// Tree size of the checkpoint to prove against.
+    pub size: u64,
+    /// The leaves' indices, strictly increasing, at most [`crate::limits::INCLUSIONS_MAX`].
+    pub indices: Vec<u64>,
+}
+
+/// The answer to [`LeavesProofRequest`]: the root of every subtree holding none of the leaves, in the
+/// order of a depth-first, left-to-right walk of the RFC 6962 tree; base64 hashes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct LeavesProof {
+    pub size: u64,
+    pub proof: Vec<String>,
+}
+
 /// A consistency proof (`GET /v1/log/consistency`) that the tree of `old` leaves is a prefix of the
 /// tree of `new` leaves; base64 hashes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]

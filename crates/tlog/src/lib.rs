@@ -17,6 +17,7 @@ pub mod conformance;
 pub mod leaf;
 pub mod memory_log;
 pub mod merkle;
+pub mod multiproof;
 pub mod note;
 pub mod records;
 pub mod verifier;
@@ -32,9 +33,11 @@ pub use merkle::{
     verify_consistency, verify_inclusion, Hash, HashStore, ProofError, StoreError, TreeError,
     EMPTY_ROOT,
 };
+pub use multiproof::{prove_leaves, verify_leaves};
 pub use note::{NoteError, NoteSigner, NoteVerifier};
 pub use records::{ballot_tag, OptionCount, Record};
 pub use verifier::{Verifier, VerifyError};
 pub use wire::{
-    hash_from_base64, hash_to_base64, proof_from_base64, proof_to_base64, HashTextError,
+    hash_from_base64, hash_to_base64, leaves_proof_from_base64, proof_from_base64, proof_to_base64,
+    HashTextError,
 };

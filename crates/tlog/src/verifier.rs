@@ -145,4 +145,33 @@ impl Verifier {
             },
         )
     }
+
+    /// Checks many receipts with one proof ([`crate::multiproof`]): `leaves` (indices strictly
+    /// increasing) are in the log of `checkpoint`, the latest this verifier accepted. A failure names
+    /// the first leaf; which one is wrong takes one inclusion proof each to tell.
+    pub fn verify_leaves(
+        &self,
+        leaves: &[(u64, Leaf)],
+        proof: &[Hash],
+        checkpoint: &Checkpoint,
+    ) -> Result<(), VerifyError> {
+        let latest = self.latest().ok_or(VerifyError::NoCheckpoint)?;
+        if latest != checkpoint {
+            return Err(VerifyError::NotLatest);
+        }
+        let first = leaves.first().map_or(0, |(i, _)| *i);
+        if let Some((index, _)) = leaves.iter().find(|(i, _)| *i >= latest.size) {
+            return Err(VerifyError::NotYetCovered {
+                index: *index,
+                size: latest.size,
+            });
+        }
+        let hashes: Vec<(u64, Hash)> = leaves.iter().map(|(i, l)| (*i, l.hash())).collect();
+        crate::multiproof::verify_leaves(&hashes, latest.size, proof, &latest.root).map_err(|_| {
+            VerifyError::NotIncluded {
+                index: first,
+                size: latest.size,
+            }
+        })
+    }
 }

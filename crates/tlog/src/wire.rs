@@ -36,6 +36,18 @@ pub fn proof_from_base64<S: AsRef<str>>(proof: &[S]) -> Result<Vec<Hash>, HashTe
     proof.iter().map(|s| hash_from_base64(s.as_ref())).collect()
 }
 
+/// Decodes a proof for `leaves` leaves at once ([`crate::multiproof`]); refuses more elements than such a
+/// proof can have in a log of 2^64 leaves (64 per leaf).
+pub fn leaves_proof_from_base64<S: AsRef<str>>(
+    proof: &[S],
+    leaves: usize,
+) -> Result<Vec<Hash>, HashTextError> {
+    if proof.len() > leaves.saturating_mul(64) {
+        return Err(HashTextError(format!("{} proof elements", proof.len())));
+    }
+    proof.iter().map(|s| hash_from_base64(s.as_ref())).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

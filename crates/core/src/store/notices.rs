@@ -25,8 +25,13 @@ fn rank(n: &Notice) -> i64 {
 }
 
 /// Returns the previous rendering, if any.
-pub fn upsert(conn: &Connection, n: &Notice) -> Result<Option<Notice>, CoreError> {
-    let previous = get_replica(conn, n.id)?;
+/// Returns whether the replica had this notice already (a new urgent one rings).
+pub fn upsert(conn: &Connection, n: &Notice) -> Result<bool, CoreError> {
+    let existed = conn
+        .prepare_cached("SELECT 1 FROM notices WHERE id = ?1")?
+        .query_row([n.id.to_string()], |_| Ok(()))
+        .optional()?
+        .is_some();
     conn.prepare_cached(
         "INSERT OR REPLACE INTO notices (id, rank, published_at, read, json) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
@@ -37,7 +42,7 @@ pub fn upsert(conn: &Connection, n: &Notice) -> Result<Option<Notice>, CoreError
         n.read_at.is_some(),
         serde_json::to_string(n)?
     ])?;
-    Ok(previous)
+    Ok(existed)
 }
 
 pub fn remove(conn: &Connection, id: Uuid) -> Result<(), CoreError> {

@@ -1,13 +1,23 @@
 //! The replica's reports: the hub's last rendering of each report this resident may see.
 use crate::store::ts;
 use crate::CoreError;
-use linli_proto::Report;
+use linli_proto::{Report, ReportStatus};
 use rusqlite::{Connection, OptionalExtension};
 use uuid::Uuid;
 
-/// Returns the previous rendering, if any (to tell a status change).
-pub fn upsert(conn: &Connection, r: &Report) -> Result<Option<Report>, CoreError> {
-    let previous = get(conn, r.id)?;
+/// Returns the status of the previous rendering, if any (to tell a status change; read from its column, not
+/// by decoding the stored report).
+pub fn upsert(conn: &Connection, r: &Report) -> Result<Option<ReportStatus>, CoreError> {
+    let previous: Option<String> = conn
+        .prepare_cached("SELECT status FROM reports WHERE id = ?1")?
+        .query_row([r.id.to_string()], |row| row.get(0))
+        .optional()?;
+    let previous = previous
+        .map(|s| {
+            ReportStatus::parse(&s)
+                .ok_or_else(|| CoreError::Corrupt(format!("report status {s:?}")))
+        })
+        .transpose()?;
     conn.prepare_cached(
         "INSERT OR REPLACE INTO reports (id, created_at, status, version, json) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
@@ -65,7 +75,7 @@ pub fn clear(conn: &Connection) -> Result<(), CoreError> {
 mod tests {
     use super::*;
     use chrono::{Duration, Utc};
-    use linli_proto::{Address, ReportStatus};
+    use linli_proto::Address;
 
     fn report(photos: &[&str], age_days: i64) -> Report {
         let at = Utc::now() - Duration::days(age_days);

@@ -123,12 +123,8 @@ fn apply(
         Record::Category(c) => store::community::put_category(conn, c)?,
         Record::Building(b) => store::community::put_building(conn, b)?,
         Record::Notice(n) => {
-            let previous = store::notices::upsert(conn, n)?;
-            if previous.is_none()
-                && !first_sync
-                && n.urgency == Urgency::Urgent
-                && n.read_at.is_none()
-            {
+            let existed = store::notices::upsert(conn, n)?;
+            if !existed && !first_sync && n.urgency == Urgency::Urgent && n.read_at.is_none() {
                 notes.push(CoreEvent::UrgentNotice {
                     id: n.id,
                     title: n.title.clone(),
@@ -140,7 +136,7 @@ fn apply(
         Record::ConsultationRemoved { id } => store::consultations::remove(conn, *id)?,
         Record::Report(r) => {
             let previous = store::reports::upsert(conn, r)?;
-            if previous.is_some_and(|p| p.status != r.status) {
+            if previous.is_some_and(|status| status != r.status) {
                 notes.push(CoreEvent::ReportStatusChanged {
                     id: r.id,
                     status: r.status,

@@ -15,6 +15,8 @@ struct Faults {
     push_responses_to_lose: AtomicUsize,
     responses_lost: AtomicUsize,
     connections: AtomicUsize,
+    /// The request line of every request devices sent (`POST /v1/push HTTP/1.1`).
+    requests: Mutex<Vec<String>>,
 }
 
 pub struct FaultProxy {
@@ -85,6 +87,12 @@ impl FaultProxy {
         self.lose_push_responses(0);
     }
 
+    /// How many requests so far began with `start` (`"POST /v1/log/inclusions"`).
+    pub fn requests(&self, start: &str) -> usize {
+        let seen = self.faults.requests.lock().unwrap();
+        seen.iter().filter(|line| line.starts_with(start)).count()
+    }
+
     /// Connections devices opened through the proxy so far.
     pub fn connections(&self) -> usize {
         self.faults.connections.load(Ordering::SeqCst)
@@ -111,6 +119,15 @@ async fn relay(client: TcpStream, target: SocketAddr, faults: Arc<Faults>) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => n,
             };
+            let chunk = &buf[..n];
+            if [&b"GET /"[..], b"POST /", b"PUT /"]
+                .iter()
+                .any(|m| chunk.starts_with(m))
+            {
+                let line = chunk.split(|b| *b == b'\r').next().unwrap_or_default();
+                let line = String::from_utf8_lossy(line).into_owned();
+                faults_up.requests.lock().unwrap().push(line);
+            }
             if faults_up.offline.load(Ordering::SeqCst) {
                 // The line went down under a kept-alive connection: the request is lost, the hub sees the
                 // connection end and closes it, and the device hears nothing.

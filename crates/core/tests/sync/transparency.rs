@@ -341,3 +341,39 @@ async fn a_device_that_joined_before_the_hub_kept_a_log_pins_its_key_on_the_next
     assert_eq!(t.log_key.as_deref(), Some(world.hub().log_key().as_str()));
     assert!(t.checkpoint_size.is_some() && t.failure.is_none());
 }
+
+#[tokio::test]
+async fn a_sync_proves_all_its_receipts_with_one_proof() {
+    let world = World::start().await;
+    let a = world.join("a", HOME_A).await;
+    let b = world.join("b", HOME_B).await;
+    let consultations: Vec<_> = (0..12)
+        .map(|i| world.open_consultation(&format!("议题 {i}"), VoteScope::PerResident))
+        .collect();
+    a.sync().await.unwrap();
+    b.sync().await.unwrap();
+    for (c, o) in &consultations {
+        a.vote(*c, vec![o[0]]).unwrap();
+    }
+    // A neighbour's vote is logged before them: its leaf is not A's, the proof covers it with a hash.
+    b.vote(consultations[0].0, vec![consultations[0].1[1]])
+        .unwrap();
+    b.sync().await.unwrap();
+    let before = (
+        world.proxy.requests("POST /v1/log/leaves-proof"),
+        world.proxy.requests("POST /v1/log/inclusions"),
+    );
+    a.sync().await.unwrap();
+    let t = a.transparency().unwrap();
+    assert_eq!((t.receipts, t.receipts_verified), (12, 12), "{t:?}");
+    assert_eq!(
+        world.proxy.requests("POST /v1/log/leaves-proof") - before.0,
+        1,
+        "one proof for the sync's receipts"
+    );
+    assert_eq!(
+        world.proxy.requests("POST /v1/log/inclusions"),
+        before.1,
+        "no proof per receipt when the one proof holds"
+    );
+}

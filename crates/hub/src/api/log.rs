@@ -9,7 +9,8 @@ use axum::response::IntoResponse;
 use axum::Json;
 use linli_proto::{
     limits, ConsistencyProof, ErrorBody, ErrorCode, InclusionProof, InclusionProofs,
-    InclusionsRequest, LogLeaf, LogLeaves, LogReceipt, LOG_LEAVES_PAGE_MAX,
+    InclusionsRequest, LeavesProof, LeavesProofRequest, LogLeaf, LogLeaves, LogReceipt,
+    LOG_LEAVES_PAGE_MAX,
 };
 use linli_tlog::{proof_to_base64, Leaf};
 use serde::Deserialize;
@@ -93,6 +94,30 @@ pub async fn inclusions(
                 proof: proof_to_base64(&proof),
             })
             .collect(),
+    }))
+}
+
+/// One proof that several leaves (strictly increasing indices) are in the tree of `size` leaves: the
+/// root of every subtree holding none of them, depth first, left to right. A device checks a sync's
+/// receipts with it; the votes of one push are neighbours, so it is a few dozen hashes for hundreds.
+#[utoipa::path(post, path = "/v1/log/leaves-proof", request_body = LeavesProofRequest,
+    responses((status = 200, body = LeavesProof),
+        (status = 400, description = "indices not increasing, empty or beyond the tree", body = ErrorBody),
+        (status = 404, description = "size beyond the log", body = ErrorBody),
+        (status = 413, description = "more indices than allowed", body = ErrorBody)))]
+pub async fn leaves_proof(
+    State(state): State<AppState>,
+    body: Result<Json<LeavesProofRequest>, JsonRejection>,
+) -> Result<Json<LeavesProof>, ApiError> {
+    let req = json_body(body)?;
+    if req.indices.len() > limits::INCLUSIONS_MAX {
+        return Err(ApiError(ErrorCode::PayloadTooLarge));
+    }
+    let size = req.size;
+    let proof = blocking(&state.hub, move |s| s.log_leaves_proof(size, &req.indices)).await?;
+    Ok(Json(LeavesProof {
+        size,
+        proof: proof_to_base64(&proof),
     }))
 }
 

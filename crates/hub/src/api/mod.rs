@@ -118,6 +118,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/log/checkpoint", get(log::checkpoint))
         .route("/v1/log/inclusion", get(log::inclusion))
         .route("/v1/log/inclusions", post(log::inclusions))
+        .route("/v1/log/leaves-proof", post(log::leaves_proof))
         .route("/v1/log/consistency", get(log::consistency))
         .route("/v1/log/leaves", get(log::leaves))
         .route("/v1/log/tallies", get(log::tallies))

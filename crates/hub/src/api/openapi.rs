@@ -92,6 +92,7 @@ impl Modify for CommonErrors {
         super::log::checkpoint,
         super::log::inclusion,
         super::log::inclusions,
+        super::log::leaves_proof,
         super::log::consistency,
         super::log::leaves,
         super::log::tallies,

@@ -457,6 +457,8 @@ pub trait Store: Send + Sync + 'static {
             .map(|i| self.log_inclusion(size, *i))
             .collect()
     }
+    /// One proof that leaves `indices` (strictly increasing) are in the tree of `size` leaves.
+    fn log_leaves_proof(&self, size: u64, indices: &[u64]) -> StoreResult<Vec<Hash>>;
     /// Consistency proof from the tree of `old` leaves to the tree of `new` leaves.
     fn log_consistency(&self, old: u64, new: u64) -> StoreResult<Vec<Hash>>;
     /// The log's size and the leaf bytes of `start..end` (clamped to the log).

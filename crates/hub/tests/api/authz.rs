@@ -103,7 +103,7 @@ use Expect::{Allow, Deny};
 const UNAUTHORIZED: Expect = Deny(401, ErrorCode::Unauthorized);
 
 /// Routes anyone may call: the token plays no part.
-const PUBLIC: [&str; 11] = [
+const PUBLIC: [&str; 12] = [
     "GET /healthz",
     "GET /v1/openapi.json",
     "POST /v1/join",
@@ -112,6 +112,7 @@ const PUBLIC: [&str; 11] = [
     "GET /v1/log/checkpoint",
     "GET /v1/log/inclusion",
     "POST /v1/log/inclusions",
+    "POST /v1/log/leaves-proof",
     "GET /v1/log/consistency",
     "GET /v1/log/leaves",
     "GET /v1/log/tallies",
@@ -498,7 +499,7 @@ async fn request_for(
             json_body(json!({})),
         ),
         "GET /v1/log/inclusion" => (format!("/v1/log/inclusion?index=0&size={size}"), None),
-        "POST /v1/log/inclusions" => (
+        "POST /v1/log/inclusions" | "POST /v1/log/leaves-proof" => (
             path.into(),
             json_body(json!({"size": size.parse::<u64>().unwrap(), "indices": [0, 1]})),
         ),

@@ -150,6 +150,39 @@ async fn votes_reports_and_tallies_are_logged_with_receipts_that_verify() {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
 
+    // Both in one proof: the device's own leaves and the hashes of everything else.
+    let leaves_proof = |body: serde_json::Value| {
+        let req = t.http.post(t.url("/v1/log/leaves-proof")).json(&body);
+        async move { req.send().await.unwrap() }
+    };
+    let resp =
+        leaves_proof(serde_json::json!({ "size": cp2.size, "indices": [r0.index, r1.index] }))
+            .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let one: linli_proto::LeavesProof = resp.json().await.unwrap();
+    let proof = linli_tlog::wire::proof_from_base64(&one.proof).unwrap();
+    let mine = [
+        (r0.index, leaf_of(&r0).hash()),
+        (r1.index, leaf_of(&r1).hash()),
+    ];
+    linli_tlog::verify_leaves(&mine, cp2.size, &proof, &cp2.root).unwrap();
+    let swapped = [(r0.index, mine[1].1), (r1.index, mine[0].1)];
+    assert!(linli_tlog::verify_leaves(&swapped, cp2.size, &proof, &cp2.root).is_err());
+    for bad in [
+        serde_json::json!({ "size": cp2.size, "indices": [r1.index, r0.index] }),
+        serde_json::json!({ "size": cp2.size, "indices": [r0.index, r0.index] }),
+        serde_json::json!({ "size": cp2.size, "indices": [] }),
+        serde_json::json!({ "size": cp2.size, "indices": [cp2.size] }),
+    ] {
+        let resp = leaves_proof(bad.clone()).await;
+        assert_eq!(resp.status(), StatusCode::BAD_REQUEST, "{bad}");
+    }
+    let resp = leaves_proof(serde_json::json!({ "size": cp2.size + 1, "indices": [0] })).await;
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    let too_many: Vec<u64> = (0..=linli_proto::limits::INCLUSIONS_MAX as u64).collect();
+    let resp = leaves_proof(serde_json::json!({ "size": cp2.size, "indices": too_many })).await;
+    assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
     // A report accepted with a reply: a status leaf and a reply leaf, opened in the owner's record.
     let rid = match report_body("facilities", "楼道灯不亮") {
         OpBody::CreateReport { report_id, .. } => report_id,

@@ -28,6 +28,7 @@ async fn openapi_lists_the_routes() {
         "/v1/log/checkpoint",
         "/v1/log/inclusion",
         "/v1/log/inclusions",
+        "/v1/log/leaves-proof",
         "/v1/log/consistency",
         "/v1/log/leaves",
         "/v1/log/tallies",

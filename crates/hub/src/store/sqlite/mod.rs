@@ -739,6 +739,10 @@ impl Store for SqliteStore {
         self.read(|c| tlog::inclusions(c, size, indices))
     }
 
+    fn log_leaves_proof(&self, size: u64, indices: &[u64]) -> StoreResult<Vec<linli_tlog::Hash>> {
+        self.read(|c| tlog::leaves_proof(c, size, indices))
+    }
+
     fn log_consistency(&self, old: u64, new: u64) -> StoreResult<Vec<linli_tlog::Hash>> {
         self.read(|c| tlog::consistency(c, old, new))
     }

@@ -1,7 +1,7 @@
 //! Throughput of a real hub over loopback HTTP:
 //! push — ops/s for batches of 500 report / vote ops, made by the resident themselves and by a proxy
 //! (亲友代办) for them (the grant check and the act record on every op); pull — changes/s reading a
-//! community with 10,000 notices from cursor 0. Run: `cargo run --release -p linli-hub --example bench`.
+//! community with 10,000 notices from cursor 0. Run: `cargo run --release -p linli-hub --example hub_bench`.
 //! `LINLI_BENCH_RUNS=1 LINLI_BENCH_ONLY=push` runs the resident's push once, for profilers
 //! (`valgrind --tool=callgrind --toggle-collect='*push_all*'`).
 use std::time::Instant;

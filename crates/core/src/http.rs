@@ -340,9 +340,16 @@ impl HubClient {
         .await
     }
 
-    pub async fn push(&self, req: &PushRequest) -> Result<PushResponse, CoreError> {
-        self.json(self.http.post(format!("{}/v1/push", self.base)).json(req))
-            .await
+    /// A push whose body (a [`PushRequest`] as JSON) is already built: the device sizes its batches by
+    /// their JSON, so each op is serialized once.
+    pub async fn push_body(&self, body: Vec<u8>) -> Result<PushResponse, CoreError> {
+        self.json(
+            self.http
+                .post(format!("{}/v1/push", self.base))
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body),
+        )
+        .await
     }
 
     /// Idempotent: the hub keys blobs by their sha256.

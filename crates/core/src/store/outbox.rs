@@ -71,10 +71,16 @@ fn to_row(
 
 /// Pending ops in sequence order, at most `limit`.
 pub fn pending(conn: &Connection, limit: usize) -> Result<Vec<Op>, CoreError> {
+    pending_after(conn, i64::MIN, limit)
+}
+
+/// Pending ops after device sequence `after`, in sequence order, at most `limit`.
+pub fn pending_after(conn: &Connection, after: i64, limit: usize) -> Result<Vec<Op>, CoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT op, state, applied_version FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?1",
+        "SELECT op, state, applied_version FROM outbox WHERE state = 'pending' AND seq > ?1
+         ORDER BY seq LIMIT ?2",
     )?;
-    let rows = stmt.query_map([limit as i64], decode)?;
+    let rows = stmt.query_map(rusqlite::params![after, limit as i64], decode)?;
     rows.map(|r| to_row(r?).map(|o| o.op)).collect()
 }
 

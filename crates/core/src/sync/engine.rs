@@ -53,9 +53,9 @@ impl Profile {
         let mut outcome = SyncOutcome::default();
         let mut problems = Vec::new();
         let result = async {
-            push::push(self, &client, &mut outcome, &mut problems).await?;
+            let first_page = push::push(self, &client, &mut outcome, &mut problems).await?;
             let applied_before_pull = store::outbox::max_applied_seq(&self.db())?;
-            pull::pull(self, &client, &mut outcome, &mut problems).await?;
+            pull::pull(self, &client, first_page, &mut outcome, &mut problems).await?;
             for principal in self.active_principals()? {
                 pull::pull_for(self, &client, principal, false, &mut outcome).await?;
             }

@@ -7,12 +7,30 @@ use crate::transparency::{self, Expect, LogProblem};
 use crate::views::{CoreEvent, SyncOutcome};
 use crate::{CoreError, Profile};
 use linli_proto::limits::PULL_PAGE_MAX;
-use linli_proto::{Record, Urgency};
+use linli_proto::{PullPage, Record, Urgency};
 use rusqlite::Connection;
+
+/// The first page of a pull, asked for ahead (while the push's last answer is kept), with the cursor it
+/// was asked from.
+pub(super) struct Prefetched {
+    cursor: i64,
+    page: tokio::task::JoinHandle<Result<PullPage, CoreError>>,
+}
+
+/// Asks for the first page now, from the stored cursor (which only a pull moves).
+pub(super) fn prefetch(profile: &Profile, client: &HubClient) -> Result<Prefetched, CoreError> {
+    let cursor = settings::get_i64(&profile.db(), settings::CURSOR)?.unwrap_or(0);
+    let client = client.clone();
+    Ok(Prefetched {
+        cursor,
+        page: tokio::spawn(async move { client.pull(cursor, PULL_PAGE_MAX).await }),
+    })
+}
 
 pub(super) async fn pull(
     profile: &Profile,
     client: &HubClient,
+    mut first: Option<Prefetched>,
     outcome: &mut SyncOutcome,
     problems: &mut Vec<LogProblem>,
 ) -> Result<(), CoreError> {
@@ -21,7 +39,13 @@ pub(super) async fn pull(
     let lang = profile.language();
     loop {
         let cursor = settings::get_i64(&profile.db(), settings::CURSOR)?.unwrap_or(0);
-        let page = client.pull(cursor, PULL_PAGE_MAX).await?;
+        let page = match first.take() {
+            Some(p) if p.cursor == cursor => p
+                .page
+                .await
+                .map_err(|e| CoreError::Protocol(e.to_string()))??,
+            _ => client.pull(cursor, PULL_PAGE_MAX).await?,
+        };
         let mut notes = Vec::new();
         {
             let mut db = profile.db();

@@ -33,6 +33,9 @@ pub enum StoreError {
     /// it had written, so the batch is applied again, each op in its savepoint. Never reaches a caller.
     #[error("a refused op had written; applying again with savepoints")]
     RetryWithSavepoints,
+    /// The store's background thread (WAL checkpoints) could not start.
+    #[error("starting a store thread: {0}")]
+    Thread(#[from] std::io::Error),
 }
 
 impl From<ErrorCode> for StoreError {

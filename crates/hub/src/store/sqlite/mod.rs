@@ -4,6 +4,7 @@
 mod access;
 mod blobs;
 mod changes;
+mod checkpoint;
 pub mod closure;
 mod columns;
 mod community;
@@ -47,6 +48,8 @@ pub struct SqliteStore {
     reader: Mutex<Connection>,
     /// Pushes waiting for the writer; whoever gets it commits them all (see [`group`]).
     pushes: group::Queue,
+    /// Copies the WAL back into the database file while the hub is idle (see [`checkpoint`]).
+    checkpoints: checkpoint::Checkpointer,
 }
 
 fn configure(conn: &Connection) -> StoreResult<()> {
@@ -86,6 +89,7 @@ impl SqliteStore {
             writer: Mutex::new(writer),
             reader: Mutex::new(reader),
             pushes: group::Queue::default(),
+            checkpoints: checkpoint::Checkpointer::spawn(path)?,
         })
     }
 
@@ -95,6 +99,7 @@ impl SqliteStore {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
+        self.checkpoints.activity().wrote();
         Ok(out)
     }
 
@@ -318,7 +323,9 @@ impl Store for SqliteStore {
         ops: Vec<Op>,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<OpOutcome>> {
-        group::push(&self.pushes, &self.writer, viewer, ops, now)
+        let answer = group::push(&self.pushes, &self.writer, viewer, ops, now);
+        self.checkpoints.activity().wrote();
+        answer
     }
 
     fn report_for(&self, viewer: &Viewer, id: Uuid) -> StoreResult<Option<Report>> {

@@ -25,6 +25,9 @@ pub struct PushRun {
     pub sync: ChildRun,
     /// The sync call alone, timed inside the `linli` process (`elapsed_secs` of `sync --json`).
     pub call_secs: f64,
+    /// Its push phase: the outbox to the hub, answers and receipts kept (`phases.push_secs`), what
+    /// PouchDB's `replicate.to` does; the rest of the call pulls the pushed records back and checks the log.
+    pub push_secs: f64,
     pub applied: usize,
     pub bytes: Bytes,
 }
@@ -134,9 +137,13 @@ pub async fn run_once(
         let call_secs = outcome["elapsed_secs"]
             .as_f64()
             .ok_or_else(|| anyhow::anyhow!("sync --json without elapsed_secs: {outcome}"))?;
+        let push_secs = outcome["phases"]["push_secs"]
+            .as_f64()
+            .ok_or_else(|| anyhow::anyhow!("sync --json without phases: {outcome}"))?;
         Some(PushRun {
             sync,
             call_secs,
+            push_secs,
             applied,
             bytes: proxy.take(),
         })

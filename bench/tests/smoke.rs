@@ -45,6 +45,10 @@ async fn every_scenario_runs_at_tiny_sizes() {
         get("s2.linli.call_rate") >= get("s2.linli.rate"),
         "the call is part of the process"
     );
+    assert!(
+        get("s2.linli.push_rate") >= get("s2.linli.call_rate"),
+        "the push phase is part of the call"
+    );
     assert!(get("s3.linli.bytes") > 0.0, "the proxy counted nothing");
     assert!(get("s5.linli.rss") > 1.0 && get("s5.linli.cpu") > 0.0);
     for n in &cfg.scale {

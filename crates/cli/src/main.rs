@@ -546,6 +546,9 @@ fn sync(profile: &Arc<Profile>, lang: Lang, json: bool) -> anyhow::Result<()> {
                 let mut v = serde_json::to_value(&outcome)?;
                 if let Some(fields) = v.as_object_mut() {
                     fields.insert("elapsed_secs".into(), elapsed_secs.into());
+                    if let Some(phases) = profile.last_sync_phases() {
+                        fields.insert("phases".into(), serde_json::to_value(phases)?);
+                    }
                 }
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else {

@@ -168,7 +168,22 @@ async fn offline_report_from_the_command_line_reaches_the_hub_once() {
 
     // The hub is back on the same address.
     let hub = linli_hub::spawn_on(&hub_dir, addr).await;
-    ok(&p, &["sync"]);
+    let synced = json(&p, &["sync", "--json"]);
+    assert_eq!(synced["applied"], 1, "{synced}");
+    // How long it took, and its parts (the benchmarks read them).
+    let secs = |v: &serde_json::Value| v.as_f64().unwrap_or(-1.0);
+    let phases = &synced["phases"];
+    let parts = [
+        &phases["push_secs"],
+        &phases["pull_secs"],
+        &phases["log_secs"],
+    ]
+    .map(secs);
+    assert!(parts.iter().all(|s| *s >= 0.0), "{synced}");
+    assert!(
+        parts.iter().sum::<f64>() <= secs(&synced["elapsed_secs"]),
+        "{synced}"
+    );
     ok(&p, &["sync"]);
     let status = json(&p, &["status", "--json"]);
     assert_eq!(status["pending"], 0);

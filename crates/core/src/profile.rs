@@ -16,6 +16,7 @@ use uuid::Uuid;
 pub(crate) struct EngineState {
     pub state: SyncState,
     pub last_error: Option<String>,
+    pub last_phases: Option<crate::sync::SyncPhases>,
 }
 
 pub struct Profile {
@@ -68,7 +69,11 @@ impl Profile {
             events,
             wake: Notify::new(),
             sync_lock: tokio::sync::Mutex::new(()),
-            engine: Mutex::new(EngineState { state, last_error }),
+            engine: Mutex::new(EngineState {
+                state,
+                last_error,
+                last_phases: None,
+            }),
         }))
     }
 

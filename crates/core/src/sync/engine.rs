@@ -6,13 +6,25 @@ use crate::store::{self, settings};
 use crate::views::{SyncOutcome, SyncState};
 use crate::{CoreError, Profile};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::task::JoinHandle;
 
 /// With nothing happening, sync anyway this often (a missed nudge is caught up here).
 const IDLE_RESYNC: Duration = Duration::from_secs(300);
 /// Photos downloaded per sync at most, so a sync stays short on a slow line.
 const PHOTOS_PER_SYNC: usize = 20;
+
+/// How long each part of the last successful sync took: for `linli sync --json` and the benchmarks (the
+/// push alone is what other stacks call uploading).
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+pub struct SyncPhases {
+    /// The outbox to the hub, answers and receipts kept.
+    pub push_secs: f64,
+    /// The change feed until caught up (the pushed records' new state among it), relatives' feeds too.
+    pub pull_secs: f64,
+    /// Checkpoint, consistency and receipts' inclusion in the transparency log.
+    pub log_secs: f64,
+}
 
 struct AbortOnDrop(JoinHandle<()>);
 impl Drop for AbortOnDrop {
@@ -52,8 +64,12 @@ impl Profile {
         self.set_state(SyncState::Syncing, None);
         let mut outcome = SyncOutcome::default();
         let mut problems = Vec::new();
+        let mut phases = SyncPhases::default();
         let result = async {
+            let started = Instant::now();
             let first_page = push::push(self, &client, &mut outcome, &mut problems).await?;
+            phases.push_secs = started.elapsed().as_secs_f64();
+            let started = Instant::now();
             let applied_before_pull = store::outbox::max_applied_seq(&self.db())?;
             pull::pull(self, &client, first_page, &mut outcome, &mut problems).await?;
             for principal in self.active_principals()? {
@@ -62,25 +78,42 @@ impl Profile {
             super::remote::sync_remotes(self, &mut outcome).await?;
             self.forget_ended_principals()?;
             self.caught_up(applied_before_pull)?;
+            phases.pull_secs = started.elapsed().as_secs_f64();
             // A receipt that did not open is reported before the log is checked; the data synced
             // stays (it is what the hub says), the warning is what matters.
             if let Some(p) = problems.first() {
                 return Err(self.log_problem(*p, None));
             }
+            let started = Instant::now();
             self.check_log(&client).await?;
+            phases.log_secs = started.elapsed().as_secs_f64();
             self.fetch_missing_photos(&client).await;
             Ok::<(), CoreError>(())
         }
         .await;
         let lang = self.language();
         match &result {
-            Ok(()) => self.set_state(SyncState::Idle, None),
+            Ok(()) => {
+                self.engine
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .last_phases = Some(phases);
+                self.set_state(SyncState::Idle, None)
+            }
             Err(e) if e.is_offline() => {
                 self.set_state(SyncState::Offline, Some(e.user_message(lang)))
             }
             Err(e) => self.set_state(SyncState::Error, Some(e.user_message(lang))),
         }
         result.map(|()| outcome)
+    }
+
+    /// How long the parts of the last successful sync took (none before one).
+    pub fn last_sync_phases(&self) -> Option<SyncPhases> {
+        self.engine
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .last_phases
     }
 
     /// After a pull that caught up: forget ops applied before it (the replica now carries their effect)

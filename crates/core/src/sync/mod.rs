@@ -4,6 +4,7 @@ pub mod backoff;
 mod engine;
 pub mod nudge;
 mod pull;
+pub use engine::SyncPhases;
 pub use pull::apply_page_bytes;
 mod push;
 mod remote;

@@ -152,26 +152,26 @@ pub fn row(conn: &Connection, id: Uuid) -> StoreResult<Option<Row>> {
     Ok(Some(row))
 }
 
-fn ballots(conn: &Connection, id: Uuid) -> StoreResult<Vec<Vec<Uuid>>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT option_ids FROM ballots WHERE consultation_id = ?1")?;
-    let raw: Vec<String> = stmt
-        .query_map([id.to_string()], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    raw.iter()
-        .map(|s| serde_json::from_str(s).map_err(|e| StoreError::Corrupt(e.to_string())))
-        .collect()
-}
-
-/// Votes per option (in option order) and the number of ballots.
+/// Votes per option (in option order) and the number of ballots, counted by SQLite: every render of a
+/// consultation (each pull of it after each vote) counts, so decoding every ballot in Rust made a
+/// render cost grow with the votes cast.
 fn tally(conn: &Connection, row: &Row) -> StoreResult<(Vec<i64>, i64)> {
-    let ballots = ballots(conn, row.id)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT j.value, COUNT(*) FROM ballots b, json_each(b.option_ids) j
+         WHERE b.consultation_id = ?1 GROUP BY j.value",
+    )?;
+    let per_option: std::collections::HashMap<String, i64> = stmt
+        .query_map([row.id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let total: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM ballots WHERE consultation_id = ?1")?
+        .query_row([row.id.to_string()], |r| r.get(0))?;
     let counts = row
         .options
         .iter()
-        .map(|(oid, _)| ballots.iter().filter(|b| b.contains(oid)).count() as i64)
+        .map(|(oid, _)| per_option.get(&oid.to_string()).copied().unwrap_or(0))
         .collect();
-    Ok((counts, ballots.len() as i64))
+    Ok((counts, total))
 }
 
 fn ballot_key(scope: VoteScope, viewer: &Viewer) -> String {

@@ -76,7 +76,6 @@ pub fn run_talking(
         )
     });
     let wall_secs = started.elapsed().as_secs_f64();
-    eprint!("{err}");
     let (status, usage) = waited?;
     if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
         bail!(

@@ -6,9 +6,8 @@ use crate::world::*;
 use linli_core::NewReport;
 use linli_proto::ReportEventKind;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn one_lost_push_response_is_recovered_in_the_same_sync() {
-    let w = World::start().await;
+/// Alice, joined, with a report and a comment on it queued (two ops in one push).
+async fn report_with_a_comment(w: &World) -> (std::sync::Arc<linli_core::Profile>, uuid::Uuid) {
     let alice = w.join("alice", HOME_A).await;
     let id = alice
         .new_report(NewReport {
@@ -18,6 +17,13 @@ async fn one_lost_push_response_is_recovered_in_the_same_sync() {
         })
         .unwrap();
     alice.comment_report(id, "已经两天了").unwrap();
+    (alice, id)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_lost_push_response_is_recovered_in_the_same_sync() {
+    let w = World::start().await;
+    let (alice, id) = report_with_a_comment(&w).await;
 
     w.proxy.lose_next_push_response();
     let outcome = alice.sync().await.unwrap();
@@ -39,15 +45,7 @@ async fn one_lost_push_response_is_recovered_in_the_same_sync() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_push_response_is_retried_without_duplicates() {
     let w = World::start().await;
-    let alice = w.join("alice", HOME_A).await;
-    let id = alice
-        .new_report(NewReport {
-            category: "sanitation".into(),
-            text: "垃圾站满了".into(),
-            ..Default::default()
-        })
-        .unwrap();
-    alice.comment_report(id, "已经两天了").unwrap();
+    let (alice, id) = report_with_a_comment(&w).await;
 
     // The answer and the answer to the resend are both lost.
     w.proxy.lose_push_responses(2);

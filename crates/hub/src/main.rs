@@ -665,7 +665,7 @@ fn grant_line(g: &linli_proto::ProxyGrant) -> String {
     )
 }
 
-fn run_proxy(hub: &Hub, command: ProxyCommand) -> anyhow::Result<()> {
+fn run_proxy(hub: &Hub, staff: Option<&str>, command: ProxyCommand) -> anyhow::Result<()> {
     match command {
         ProxyCommand::Grant {
             principal,
@@ -697,7 +697,7 @@ fn run_proxy(hub: &Hub, command: ProxyCommand) -> anyhow::Result<()> {
             println!("{}", g.id);
         }
         ProxyCommand::List { out } => {
-            let list = admin::proxy::list(hub).map_err(hub_err)?;
+            let list = admin::proxy::list(hub, &acting_staff(hub, staff)?).map_err(hub_err)?;
             if out.json {
                 print_json(&list)?;
             } else if list.is_empty() {
@@ -737,7 +737,8 @@ fn run_proxy(hub: &Hub, command: ProxyCommand) -> anyhow::Result<()> {
             );
         }
         ProxyCommand::Activity { principal, out } => {
-            let acts = admin::proxy::activity(hub, &principal).map_err(hub_err)?;
+            let acts = admin::proxy::activity(hub, &acting_staff(hub, staff)?, &principal)
+                .map_err(hub_err)?;
             if out.json {
                 print_json(&acts)?;
             } else if acts.is_empty() {
@@ -1091,7 +1092,7 @@ fn run_admin(hub: &Hub, staff: Option<&str>, command: AdminCommand) -> anyhow::R
         AdminCommand::Log(LogCommand::Openings) => {
             print_json(&admin::log::vote_openings(hub).map_err(hub_err)?)?;
         }
-        AdminCommand::Proxy(command) => run_proxy(hub, command)?,
+        AdminCommand::Proxy(command) => run_proxy(hub, staff, command)?,
         AdminCommand::Device(DeviceCommand::Revoke { id }) => {
             let id = parse_id(&id)?;
             admin::devices::revoke(hub, id).map_err(hub_err)?;

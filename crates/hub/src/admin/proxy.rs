@@ -1,6 +1,7 @@
 //! The office's side of authorized proxies (亲友代办): a grant made in person for a resident without a
 //! device (after staff checked both people), the list of grants, revoking one, the per-community limits
-//! and a principal's record of acts.
+//! and a principal's record of acts. Listing grants and acts shows residents' names and homes, so those
+//! take the acting staff member (`--staff`) and are logged like every other staff view.
 //!
 //! Staff name a resident by what they can look up: a resident id or a device id (both in
 //! `linli-hub admin devices list --json`), or the address `楼栋/单元/户` (e.g. `1号楼/1单元/101`) when one
@@ -11,7 +12,7 @@ use uuid::Uuid;
 use crate::domain::proxy_rules;
 use crate::error::HubError;
 use crate::hub::Hub;
-use crate::store::{OfficeGrant, ProxyLimits};
+use crate::store::{OfficeGrant, ProxyLimits, Staff};
 
 /// The resident meant by `who`: a resident id, a device id, or `building/unit/room` of a household with
 /// exactly one resident.
@@ -61,8 +62,8 @@ pub fn grant(
     Ok(grant)
 }
 
-pub fn list(hub: &Hub) -> Result<Vec<ProxyGrant>, HubError> {
-    Ok(hub.store().proxy_grants(hub.now())?)
+pub fn list(hub: &Hub, staff: &Staff) -> Result<Vec<ProxyGrant>, HubError> {
+    Ok(hub.store().proxy_grants_seen_by(staff, hub.now())?)
 }
 
 /// Revokes a grant at once (at the principal's request, or when staff judge it necessary).
@@ -85,8 +86,8 @@ pub fn set_limits(hub: &Hub, limits: ProxyLimits) -> Result<(), HubError> {
     Ok(hub.store().set_proxy_limits(limits)?)
 }
 
-/// Everything proxies did for a resident, oldest first.
-pub fn activity(hub: &Hub, principal: &str) -> Result<Vec<ProxyAct>, HubError> {
+/// Everything proxies did for a resident of `staff`'s community, oldest first (the view is logged).
+pub fn activity(hub: &Hub, staff: &Staff, principal: &str) -> Result<Vec<ProxyAct>, HubError> {
     let id = resolve_resident(hub, principal)?;
-    Ok(hub.store().proxy_acts(id)?)
+    Ok(hub.store().proxy_acts_seen_by(staff, id, hub.now())?)
 }

@@ -496,8 +496,10 @@ pub trait Store: Send + Sync + 'static {
     fn grant_proxy(&self, g: &OfficeGrant, now: DateTime<Utc>) -> StoreResult<ProxyGrant>;
     /// Grants where the resident is the principal or the proxy, newest first.
     fn proxy_grants_of(&self, resident: Uuid, now: DateTime<Utc>) -> StoreResult<Vec<ProxyGrant>>;
-    /// Every grant (staff).
-    fn proxy_grants(&self, now: DateTime<Utc>) -> StoreResult<Vec<ProxyGrant>>;
+    /// Every grant in `who`'s community (staff): the names and homes in them are personal details, so
+    /// each grant shown goes to the access log with the view.
+    fn proxy_grants_seen_by(&self, who: &Staff, now: DateTime<Utc>)
+        -> StoreResult<Vec<ProxyGrant>>;
     fn proxy_grant(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<Option<ProxyGrant>>;
     /// Ends a grant: `revoked` by the principal or staff, `given_up` by the proxy.
     fn end_proxy_grant(
@@ -518,8 +520,14 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<FeedPage>;
     /// Logs grants that expired since the last call as grant changes, for both residents' feeds.
     fn log_expired_grants(&self, now: DateTime<Utc>) -> StoreResult<usize>;
-    /// Every act proxies did for the principal, oldest first.
-    fn proxy_acts(&self, principal: Uuid) -> StoreResult<Vec<ProxyAct>>;
+    /// Every act proxies did for the principal, oldest first, for staff of the principal's community
+    /// (`forbidden` for another's); the view goes to the access log.
+    fn proxy_acts_seen_by(
+        &self,
+        who: &Staff,
+        principal: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<ProxyAct>>;
     fn proxy_limits(&self) -> StoreResult<ProxyLimits>;
     fn set_proxy_limits(&self, limits: ProxyLimits) -> StoreResult<()>;
     /// Creates a visitor (a relative from another community) and redeems the code for it; answers the

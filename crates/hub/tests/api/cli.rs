@@ -319,8 +319,15 @@ async fn admin_proxy_commands_grant_list_and_revoke() {
     let grant = stdout(&out).lines().last().unwrap().trim().to_owned();
     assert_eq!(grant.len(), 36, "the grant id is the last line");
 
+    // Listing grants names residents: it takes the acting staff member, like every such view.
+    let refused = hub_cmd(dir, &["proxy", "list", "--json"]);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("--staff"), "{said}");
+    let clerk = t.staff().id.to_string();
     let list: serde_json::Value =
-        serde_json::from_slice(&hub_cmd(dir, &["proxy", "list", "--json"]).stdout).unwrap();
+        serde_json::from_slice(&hub_cmd_as(dir, Some(&clerk), &["proxy", "list", "--json"]).stdout)
+            .unwrap();
     let g = &list[0];
     assert_eq!(g["id"], grant.as_str());
     assert_eq!(g["principal"], father.resident_id.to_string());
@@ -333,8 +340,9 @@ async fn admin_proxy_commands_grant_list_and_revoke() {
     op.on_behalf_of = Some(father.resident_id);
     assert_eq!(t.push(&daughter, &[op]).await[0].status, OpStatus::Applied);
     let acts: serde_json::Value = serde_json::from_slice(
-        &hub_cmd(
+        &hub_cmd_as(
             dir,
+            Some(&clerk),
             &[
                 "proxy",
                 "activity",
@@ -353,7 +361,8 @@ async fn admin_proxy_commands_grant_list_and_revoke() {
 
     assert!(hub_cmd(dir, &["proxy", "revoke", &grant]).status.success());
     let list: serde_json::Value =
-        serde_json::from_slice(&hub_cmd(dir, &["proxy", "list", "--json"]).stdout).unwrap();
+        serde_json::from_slice(&hub_cmd_as(dir, Some(&clerk), &["proxy", "list", "--json"]).stdout)
+            .unwrap();
     assert_eq!(list[0]["status"], "revoked");
     assert_eq!(list[0]["ended_by"], "staff");
     let mut op = daughter.op(report_body("facilities", "再报"));

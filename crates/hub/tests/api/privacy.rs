@@ -278,6 +278,20 @@ async fn staff_see_only_their_community_and_every_view_is_logged() {
     admin::reports::show(t.hub(), &clerk, a.report_id).unwrap();
     let devices = admin::devices::list(t.hub(), &clerk).unwrap();
     assert!(devices.iter().any(|d| d.id == a.dev.device_id));
+    // A neighbour acts for A: the grant and A's record of acts name both, so they are staff views too.
+    let neighbour = t.join("1号楼", "1单元", "102").await;
+    let a_id = a.dev.resident_id.to_string();
+    admin::proxy::grant(
+        t.hub(),
+        &a_id,
+        &neighbour.resident_id.to_string(),
+        &[ProxyScope::Report],
+        None,
+        None,
+    )
+    .unwrap();
+    assert_eq!(admin::proxy::list(t.hub(), &clerk).unwrap().len(), 1);
+    admin::proxy::activity(t.hub(), &clerk, &a_id).unwrap();
 
     // A staff member of another community (community Y on the same database) sees nothing of X's.
     let conn = rusqlite::Connection::open(t.dir.path().join("hub.db")).unwrap();
@@ -304,6 +318,11 @@ async fn staff_see_only_their_community_and_every_view_is_logged() {
             .is_empty()
     );
     assert!(admin::devices::list(t.hub(), &stranger).unwrap().is_empty());
+    assert!(admin::proxy::list(t.hub(), &stranger).unwrap().is_empty());
+    assert!(matches!(
+        admin::proxy::activity(t.hub(), &stranger, &a_id),
+        Err(linli_hub::HubError::Refused(ErrorCode::Forbidden))
+    ));
     assert!(admin::staff::resolve(t.hub(), Uuid::now_v7()).is_err());
 
     // The export is logged too; only the data officer reads the log.
@@ -334,6 +353,13 @@ async fn staff_see_only_their_community_and_every_view_is_logged() {
     );
     assert_eq!(by("report_view")[0].resident_id, Some(a.dev.resident_id));
     assert!(!by("devices_list").is_empty());
+    assert_eq!(by("proxy_grants_list").len(), 1);
+    assert_eq!(
+        by("proxy_grants_list")[0].resident_id,
+        Some(a.dev.resident_id)
+    );
+    assert_eq!(by("proxy_activity").len(), 1);
+    assert_eq!(by("proxy_activity")[0].staff_id, Some(clerk.id));
     assert_eq!(by("export").len(), 1);
     assert_eq!(by("export")[0].resident_id, Some(a.dev.resident_id));
     assert!(
@@ -572,12 +598,12 @@ async fn closing_an_account_leaves_no_personal_field_and_keeps_the_record() {
     assert!(!t.dir.path().join("blobs").join(&a.photo_sha).exists());
     assert!(t.dir.path().join("blobs").join(&b.photo_sha).exists());
     // Every grant A gave or held has ended; B's copy of the acts A did for them names no one.
-    let grants = admin::proxy::list(t.hub()).unwrap();
+    let grants = admin::proxy::list(t.hub(), &staff).unwrap();
     for id in [a_for_b.id, b_for_a.id] {
         let g = grants.iter().find(|g| g.id == id).unwrap();
         assert_ne!(g.status, linli_proto::GrantStatus::Active, "{g:?}");
     }
-    let acts = admin::proxy::activity(t.hub(), &b.dev.resident_id.to_string()).unwrap();
+    let acts = admin::proxy::activity(t.hub(), &staff, &b.dev.resident_id.to_string()).unwrap();
     assert_eq!(acts.len(), 1);
     assert_ne!(acts[0].proxy, a.dev.resident_id);
 

@@ -390,7 +390,7 @@ async fn limits_three_proxies_per_principal_five_principals_per_proxy_and_config
     assert_eq!(s, StatusCode::OK, "{b}");
 
     // A revoked or expired grant frees its place.
-    let list: Vec<ProxyGrant> = admin::proxy::list(t.hub()).unwrap();
+    let list: Vec<ProxyGrant> = admin::proxy::list(t.hub(), &t.staff()).unwrap();
     let first = list
         .iter()
         .find(|g| g.principal == principal.resident_id)
@@ -627,9 +627,17 @@ async fn the_principal_sees_every_act_with_both_identities_and_each_grant_change
         assert_eq!(e.on_behalf_of, Some(principal.resident_id));
         assert_eq!(e.actor_name.as_deref(), Some("王芳（女儿）"));
     }
-    // Staff see the same record.
-    let staff = admin::proxy::activity(t.hub(), &principal.resident_id.to_string()).unwrap();
-    assert_eq!(staff, acts);
+    // Staff see the same record, and their look at it is in the access log.
+    let clerk = t.staff();
+    let seen = admin::proxy::activity(t.hub(), &clerk, &principal.resident_id.to_string()).unwrap();
+    assert_eq!(seen, acts);
+    let logged = admin::staff::access_log(t.hub(), &clerk).unwrap();
+    assert!(
+        logged.iter().any(|e| e.action == "proxy_activity"
+            && e.resident_id == Some(principal.resident_id)
+            && e.staff_id == Some(clerk.id)),
+        "{logged:?}"
+    );
 
     // Grant changes reach both sides' feeds.
     let (s, _) = t.revoke(&principal, g.id).await;
@@ -855,7 +863,8 @@ async fn a_relative_from_another_community_acts_through_a_visitor_credential() {
     );
     let tally = admin::consultations::results(t.hub(), c).unwrap();
     assert_eq!((tally.total_votes, tally.options[0].votes), (1, 1));
-    let acts = admin::proxy::activity(t.hub(), &principal.resident_id.to_string()).unwrap();
+    let acts =
+        admin::proxy::activity(t.hub(), &t.staff(), &principal.resident_id.to_string()).unwrap();
     assert_eq!(acts[0].proxy, accepted.visitor_id);
     assert_eq!(acts[0].proxy_name.as_deref(), Some("王芳（女儿）"));
 

@@ -511,8 +511,30 @@ impl Store for SqliteStore {
         self.read(|c| proxies::grants_of(c, resident, now))
     }
 
-    fn proxy_grants(&self, now: DateTime<Utc>) -> StoreResult<Vec<ProxyGrant>> {
-        self.read(|c| proxies::all(c, now))
+    fn proxy_grants_seen_by(
+        &self,
+        who: &Staff,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<ProxyGrant>> {
+        self.write(|c| {
+            let mut out = Vec::new();
+            for g in proxies::all(c, now)? {
+                if staff::grant_community(c, g.id)? != Some(who.community_id) {
+                    continue;
+                }
+                log_view(
+                    c,
+                    who,
+                    "proxy_grants_list",
+                    "proxy_grant",
+                    g.id,
+                    g.principal,
+                    now,
+                )?;
+                out.push(g);
+            }
+            Ok(out)
+        })
     }
 
     fn proxy_grant(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<Option<ProxyGrant>> {
@@ -656,8 +678,27 @@ impl Store for SqliteStore {
         self.write(|c| proxies::log_expired(c, now))
     }
 
-    fn proxy_acts(&self, principal: Uuid) -> StoreResult<Vec<ProxyAct>> {
-        self.read(|c| proxies::acts_for(c, principal))
+    fn proxy_acts_seen_by(
+        &self,
+        who: &Staff,
+        principal: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<ProxyAct>> {
+        self.write(|c| {
+            if staff::resident_community(c, principal)? != Some(who.community_id) {
+                return Err(ErrorCode::Forbidden.into());
+            }
+            log_view(
+                c,
+                who,
+                "proxy_activity",
+                "resident",
+                principal,
+                principal,
+                now,
+            )?;
+            proxies::acts_for(c, principal)
+        })
     }
 
     fn proxy_limits(&self) -> StoreResult<ProxyLimits> {

@@ -138,6 +138,27 @@ pub fn report_owner(conn: &Connection, report_id: Uuid) -> StoreResult<Option<(U
         .optional()?)
 }
 
+/// The community a proxy grant was made in.
+pub fn grant_community(conn: &Connection, grant_id: Uuid) -> StoreResult<Option<Uuid>> {
+    Ok(conn
+        .prepare_cached("SELECT community_id FROM proxy_grants WHERE id = ?1")?
+        .query_row([grant_id.to_string()], |r| get_uuid(r, 0))
+        .optional()?)
+}
+
+/// The community a resident lives in (`None` for an unknown id).
+pub fn resident_community(conn: &Connection, resident_id: Uuid) -> StoreResult<Option<Uuid>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT b.community_id FROM residents r
+             JOIN households h ON h.id = r.household_id
+             JOIN buildings b ON b.id = h.building_id
+             WHERE r.id = ?1",
+        )?
+        .query_row([resident_id.to_string()], |r| get_uuid(r, 0))
+        .optional()?)
+}
+
 /// Community of each device's resident, by device id.
 pub fn device_communities(conn: &Connection) -> StoreResult<Vec<(Uuid, Uuid, Uuid)>> {
     let mut stmt = conn.prepare_cached(

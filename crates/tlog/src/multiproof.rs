@@ -22,8 +22,9 @@ fn any_in(indices: &[u64], lo: u64, hi: u64) -> bool {
     indices.get(first).is_some_and(|&i| i < hi)
 }
 
-/// Indices must be strictly increasing and inside the tree.
-fn check_indices(indices: &[u64], size: u64) -> bool {
+/// Whether `indices` can be proved together in the tree of `size` leaves: some, strictly increasing, all
+/// inside the tree.
+pub fn provable(indices: &[u64], size: u64) -> bool {
     !indices.is_empty()
         && indices.windows(2).all(|w| w[0] < w[1])
         && indices.last().is_some_and(|&i| i < size)
@@ -56,7 +57,7 @@ pub fn prove_leaves<S: HashStore + ?Sized>(
     if size > leaves {
         return Err(TreeError::SizeBeyondLog { size, leaves });
     }
-    if !check_indices(indices, size) {
+    if !provable(indices, size) {
         return Err(TreeError::Tlog(format!(
             "leaf indices must be increasing and below {size}"
         )));
@@ -92,7 +93,7 @@ pub fn verify_leaves(
     root: &Hash,
 ) -> Result<(), ProofError> {
     let indices: Vec<u64> = leaves.iter().map(|(i, _)| *i).collect();
-    if !check_indices(&indices, size) {
+    if !provable(&indices, size) {
         return Err(ProofError::Mismatch);
     }
     let mut walk = Walk {

@@ -119,6 +119,15 @@ impl Verifier {
         Ok(c)
     }
 
+    /// The latest checkpoint this verifier accepted, which proofs must be checked against.
+    fn latest_is(&self, checkpoint: &Checkpoint) -> Result<&Checkpoint, VerifyError> {
+        let latest = self.latest().ok_or(VerifyError::NoCheckpoint)?;
+        if latest != checkpoint {
+            return Err(VerifyError::NotLatest);
+        }
+        Ok(latest)
+    }
+
     /// Checks a receipt: `leaf` is at `index` in the log of `checkpoint`, which must be the
     /// latest checkpoint this verifier accepted (fetch the proof for that size).
     pub fn verify_inclusion(
@@ -128,10 +137,7 @@ impl Verifier {
         proof: &[Hash],
         checkpoint: &Checkpoint,
     ) -> Result<(), VerifyError> {
-        let latest = self.latest().ok_or(VerifyError::NoCheckpoint)?;
-        if latest != checkpoint {
-            return Err(VerifyError::NotLatest);
-        }
+        let latest = self.latest_is(checkpoint)?;
         if index >= latest.size {
             return Err(VerifyError::NotYetCovered {
                 index,
@@ -155,10 +161,7 @@ impl Verifier {
         proof: &[Hash],
         checkpoint: &Checkpoint,
     ) -> Result<(), VerifyError> {
-        let latest = self.latest().ok_or(VerifyError::NoCheckpoint)?;
-        if latest != checkpoint {
-            return Err(VerifyError::NotLatest);
-        }
+        let latest = self.latest_is(checkpoint)?;
         let first = leaves.first().map_or(0, |(i, _)| *i);
         if let Some((index, _)) = leaves.iter().find(|(i, _)| *i >= latest.size) {
             return Err(VerifyError::NotYetCovered {

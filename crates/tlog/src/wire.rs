@@ -30,10 +30,7 @@ pub fn proof_to_base64(proof: &[Hash]) -> Vec<String> {
 
 /// Decodes a proof; refuses more than 128 elements (no valid proof of a 2^64-leaf log has more).
 pub fn proof_from_base64<S: AsRef<str>>(proof: &[S]) -> Result<Vec<Hash>, HashTextError> {
-    if proof.len() > 128 {
-        return Err(HashTextError(format!("{} proof elements", proof.len())));
-    }
-    proof.iter().map(|s| hash_from_base64(s.as_ref())).collect()
+    hashes_from_base64(proof, 128)
 }
 
 /// Decodes a proof for `leaves` leaves at once ([`crate::multiproof`]); refuses more elements than such a
@@ -42,7 +39,12 @@ pub fn leaves_proof_from_base64<S: AsRef<str>>(
     proof: &[S],
     leaves: usize,
 ) -> Result<Vec<Hash>, HashTextError> {
-    if proof.len() > leaves.saturating_mul(64) {
+    hashes_from_base64(proof, leaves.saturating_mul(64))
+}
+
+/// Decodes at most `max` hashes; more is refused before any is decoded.
+fn hashes_from_base64<S: AsRef<str>>(proof: &[S], max: usize) -> Result<Vec<Hash>, HashTextError> {
+    if proof.len() > max {
         return Err(HashTextError(format!("{} proof elements", proof.len())));
     }
     proof.iter().map(|s| hash_from_base64(s.as_ref())).collect()

@@ -69,11 +69,6 @@ fn to_row(
     })
 }
 
-/// Pending ops in sequence order, at most `limit`.
-pub fn pending(conn: &Connection, limit: usize) -> Result<Vec<Op>, CoreError> {
-    pending_after(conn, i64::MIN, limit)
-}
-
 /// Pending ops after device sequence `after`, in sequence order, at most `limit`.
 pub fn pending_after(conn: &Connection, after: i64, limit: usize) -> Result<Vec<Op>, CoreError> {
     let mut stmt = conn.prepare_cached(

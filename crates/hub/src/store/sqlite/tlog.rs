@@ -281,10 +281,7 @@ pub fn inclusions(conn: &Connection, size: u64, indices: &[u64]) -> StoreResult<
 /// One proof for leaves `indices` (strictly increasing) in the tree of `size` leaves.
 pub fn leaves_proof(conn: &Connection, size: u64, indices: &[u64]) -> StoreResult<Vec<Hash>> {
     check_range(conn, size)?;
-    if indices.is_empty()
-        || indices.windows(2).any(|w| w[0] >= w[1])
-        || indices.last().is_some_and(|&i| i >= size)
-    {
+    if !linli_tlog::multiproof::provable(indices, size) {
         return Err(ErrorCode::BadRequest.into());
     }
     linli_tlog::prove_leaves(&Hashes(conn), size, indices).map_err(tree_err)

@@ -49,3 +49,9 @@ error-proxy-code-expired = This authorization code has expired (codes last 24 ho
 error-proxy-self = You can't authorize yourself
 error-proxy-already-granted = This relative can already act for this resident; take that back first to change it
 error-proxy-days-out-of-range = An authorization lasts from 1 day to 36 months
+
+# A street of communities
+error-community-required = This hub holds several communities: say which one (--community NAME or ID)
+error-community-not-found = No such community
+error-community-exists = A community of that name already exists
+error-street-not-set = Name the street first (admin street set)

@@ -49,3 +49,9 @@ error-proxy-code-expired = 授权码已过期（24 小时内有效），请重�
 error-proxy-self = 不能授权给自己
 error-proxy-already-granted = 这位亲友已经可以代办，如需修改请先收回原授权
 error-proxy-days-out-of-range = 代办授权期限为 1 天至 36 个月
+
+# A street of communities
+error-community-required = 这个平台管理多个社区，请指明是哪个社区（--community 名称或编号）
+error-community-not-found = 没有这个社区
+error-community-exists = 已有同名的社区
+error-street-not-set = 请先设置街道（admin street set）

@@ -85,7 +85,9 @@ pub fn status_for(code: ErrorCode) -> StatusCode {
         | ProxyTooManyProxies
         | ProxyTooManyPrincipals
         | ProxyAlreadyGranted => StatusCode::CONFLICT,
-        ProxySelf | ProxyDaysOutOfRange => StatusCode::BAD_REQUEST,
+        ProxySelf | ProxyDaysOutOfRange | CommunityRequired => StatusCode::BAD_REQUEST,
+        CommunityNotFound => StatusCode::NOT_FOUND,
+        CommunityExists | StreetNotSet => StatusCode::CONFLICT,
     }
 }
 

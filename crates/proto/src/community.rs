@@ -14,6 +14,10 @@ pub struct Community {
     pub phone: String,
     /// Office hours in plain words, e.g. "周一至周五 8:30–17:30".
     pub hours: String,
+    /// The street (街道) the community belongs to, when the hub names one: shown beside street-wide
+    /// notices, so a resident knows who sent them.
+    #[serde(default)]
+    pub street: Option<String>,
 }
 
 /// A building (楼栋) with its units (单元) and rooms (户).

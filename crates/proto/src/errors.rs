@@ -68,6 +68,15 @@ pub enum ErrorCode {
     ProxySelf,
     ProxyAlreadyGranted,
     ProxyDaysOutOfRange,
+    // -- a street of communities (街道)
+    /// The hub holds several communities and the request did not say which.
+    CommunityRequired,
+    /// No community of that name or id on this hub.
+    CommunityNotFound,
+    /// A community of that name already exists on this hub.
+    CommunityExists,
+    /// The street-level command needs the street to be named first (`admin street set`).
+    StreetNotSet,
 }
 
 impl ErrorCode {
@@ -138,6 +147,10 @@ const ALL_CODES: &[(ErrorCode, &str)] = &[
     (ErrorCode::ProxySelf, "proxy_self"),
     (ErrorCode::ProxyAlreadyGranted, "proxy_already_granted"),
     (ErrorCode::ProxyDaysOutOfRange, "proxy_days_out_of_range"),
+    (ErrorCode::CommunityRequired, "community_required"),
+    (ErrorCode::CommunityNotFound, "community_not_found"),
+    (ErrorCode::CommunityExists, "community_exists"),
+    (ErrorCode::StreetNotSet, "street_not_set"),
 ];
 
 impl ErrorCode {

@@ -62,4 +62,7 @@ pub struct Notice {
     /// When this resident read it; `None` while unread.
     #[serde(default)]
     pub read_at: Option<DateTime<Utc>>,
+    /// Set on a street-wide notice (街道通知): the street that sent it, shown instead of the community.
+    #[serde(default)]
+    pub street: Option<String>,
 }

@@ -27,8 +27,6 @@ pub enum StoreError {
     NewerSchema { found: i64, known: i64 },
     #[error("no community has been created yet")]
     NoCommunity,
-    #[error("a community already exists")]
-    CommunityExists,
     /// Inside the SQLite store only: a batch applied without a savepoint per op met an op refused after
     /// it had written, so the batch is applied again, each op in its savepoint. Never reaches a caller.
     #[error("a refused op had written; applying again with savepoints")]
@@ -54,6 +52,35 @@ pub struct Viewer {
     pub household_id: Uuid,
     pub building_id: Uuid,
     pub community_id: Uuid,
+}
+
+/// The street (街道) a hub serves: named once by the street office (`admin street set`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Street {
+    pub id: Uuid,
+    pub name: String,
+    /// The street's administrative code, e.g. `310104003`.
+    pub code: String,
+}
+
+/// A member of the street office: reads every community of the street and sends street-wide notices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StreetStaff {
+    pub id: Uuid,
+    pub street_id: Uuid,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One community as the street office sees it: counts, no personal details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommunityOverview {
+    pub id: Uuid,
+    pub name: String,
+    pub households: i64,
+    pub residents: i64,
+    pub open_reports: i64,
+    pub live_consultations: i64,
 }
 
 /// What creating a community needs; also the seed file format (JSON or TOML).
@@ -301,14 +328,36 @@ pub struct ClosedAccount {
     pub files_to_delete: Vec<String>,
 }
 
+pub use sqlite::Committed;
+
 /// Everything the hub stores. Methods are blocking; the server calls them from `spawn_blocking`.
 pub trait Store: Send + Sync + 'static {
-    // -- community and address book
-    fn community(&self) -> StoreResult<Option<Community>>;
+    // -- the street and its communities, and each community's address book
+    /// Every community of the hub, oldest first.
+    fn communities(&self) -> StoreResult<Vec<Community>>;
+    fn community(&self, id: Uuid) -> StoreResult<Option<Community>>;
+    /// Adds a community (of the street, when one is named); `Refused(community_exists)` for a name taken.
     fn create_community(&self, seed: &CommunitySeed, now: DateTime<Utc>) -> StoreResult<Uuid>;
-    fn households(&self) -> StoreResult<Vec<Household>>;
+    fn street(&self) -> StoreResult<Option<Street>>;
+    /// Names the street (or renames it); communities without a street join it.
+    fn set_street(&self, name: &str, code: &str, now: DateTime<Utc>) -> StoreResult<Street>;
+    fn add_street_staff(&self, name: &str, now: DateTime<Utc>) -> StoreResult<StreetStaff>;
+    fn street_staff(&self, id: Uuid) -> StoreResult<Option<StreetStaff>>;
+    /// Counts per community of the street, for street staff.
+    fn street_overview(&self, who: &StreetStaff) -> StoreResult<Vec<CommunityOverview>>;
+    /// One notice per listed community (all of the street's when empty), marked as the street's, in one
+    /// transaction; answers the street notice's id and each community's notice id.
+    fn publish_street_notice(
+        &self,
+        who: &StreetStaff,
+        notice: &NewNotice,
+        communities: &[Uuid],
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Uuid, Vec<(Uuid, Uuid)>)>;
+    fn households(&self, community: Uuid) -> StoreResult<Vec<Household>>;
     fn find_household(
         &self,
+        community: Uuid,
         building: &str,
         unit: &str,
         room: &str,
@@ -335,17 +384,25 @@ pub trait Store: Send + Sync + 'static {
     /// The viewer behind a token hash, unless unknown or revoked.
     fn authenticate(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<Viewer>>;
     fn me(&self, viewer: &Viewer) -> StoreResult<(Community, Household)>;
-    /// `false` when no such device exists.
-    fn revoke_device(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool>;
+    /// `false` when no such device exists in the community.
+    fn revoke_device(&self, community: Uuid, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool>;
 
     // -- sync
-    /// The newest position in the change log (0 when empty).
-    fn head(&self) -> StoreResult<i64>;
-    /// The change-log head as of the newest push this process committed, known without a query (a
-    /// push nudges devices with it instead of reading [`Store::head`] again); `None` if unknown.
+    /// The newest position in one community's change feed (0 when empty).
+    fn head(&self, community: Uuid) -> StoreResult<i64>;
+    /// The newest row of the hub-wide change log (what the nudger follows; 0 when empty).
+    fn last_seq(&self) -> StoreResult<i64>;
+    /// The hub-wide log position as of the newest push this process committed, known without a query (a
+    /// push wakes the nudger with it instead of reading [`Store::last_seq`] again); `None` if unknown.
     fn pushed_head(&self) -> Option<i64> {
         None
     }
+    /// Change-log rows committed after hub-wide position `seq`, oldest first, at most `limit`: who may see
+    /// each, so the nudger wakes only those devices.
+    fn committed_after(&self, seq: i64, limit: u32) -> StoreResult<Vec<Committed>>;
+    /// Logs one change per consultation whose tally moved since the last call, for everyone it is
+    /// addressed to (votes log a change for the voter only). Returns how many.
+    fn flush_tallies(&self, now: DateTime<Utc>) -> StoreResult<usize>;
     fn pull(
         &self,
         viewer: &Viewer,
@@ -390,22 +447,34 @@ pub trait Store: Send + Sync + 'static {
     /// Publishes a notice; `attachments` are already stored in the blob directory.
     fn publish_notice(
         &self,
+        community: Uuid,
         notice: &NewNotice,
         attachments: &[Attachment],
         now: DateTime<Utc>,
     ) -> StoreResult<Uuid>;
-    /// `false` when no such notice or it was already retracted.
-    fn retract_notice(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool>;
-    fn notices(&self) -> StoreResult<Vec<NoticeSummary>>;
-    fn create_consultation(&self, c: &NewConsultation, now: DateTime<Utc>) -> StoreResult<Uuid>;
-    /// Records `closed_at`; `Refused(consultation_not_found)` when unknown.
-    fn close_consultation(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<()>;
+    /// `false` when no such notice in the community or it was already retracted.
+    fn retract_notice(&self, community: Uuid, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool>;
+    fn notices(&self, community: Uuid) -> StoreResult<Vec<NoticeSummary>>;
+    fn create_consultation(
+        &self,
+        community: Uuid,
+        c: &NewConsultation,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Uuid>;
+    /// Records `closed_at`; `Refused(consultation_not_found)` when unknown in the community.
+    fn close_consultation(&self, community: Uuid, id: Uuid, now: DateTime<Utc>) -> StoreResult<()>;
     /// Marks consultations whose `closes_at` passed as closed, so devices learn results appeared.
     fn close_due_consultations(&self, now: DateTime<Utc>) -> StoreResult<usize>;
-    fn consultation_results(&self, id: Uuid) -> StoreResult<Option<ConsultationResults>>;
-    fn consultations(&self) -> StoreResult<Vec<ConsultationResults>>;
+    fn consultation_results(
+        &self,
+        community: Uuid,
+        id: Uuid,
+    ) -> StoreResult<Option<ConsultationResults>>;
+    fn consultations(&self, community: Uuid) -> StoreResult<Vec<ConsultationResults>>;
+    /// `Refused(report_not_found)` for a report of another community, as for an unknown one.
     fn set_report_status(
         &self,
+        community: Uuid,
         id: Uuid,
         status: ReportStatus,
         reply: Option<&str>,
@@ -413,9 +482,15 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Report>;
 
     // -- staff identities and the access log
-    fn add_staff(&self, name: &str, data_officer: bool, now: DateTime<Utc>) -> StoreResult<Staff>;
+    fn add_staff(
+        &self,
+        community: Uuid,
+        name: &str,
+        data_officer: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Staff>;
     fn staff(&self, id: Uuid) -> StoreResult<Option<Staff>>;
-    fn staff_list(&self) -> StoreResult<Vec<Staff>>;
+    fn staff_list(&self, community: Uuid) -> StoreResult<Vec<Staff>>;
     /// Reports of the staff member's community; each one listed is logged (same transaction).
     fn reports_seen_by(
         &self,
@@ -432,7 +507,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Option<StaffReport>>;
     /// Devices (with their household) of the staff member's community, logged.
     fn devices_seen_by(&self, staff: &Staff, now: DateTime<Utc>) -> StoreResult<Vec<DeviceInfo>>;
-    /// The access log, oldest first; `Refused(forbidden)` unless `staff` is the data officer.
+    /// The access log of the data officer's community, oldest first; `Refused(forbidden)` unless `staff`
+    /// is the data officer.
     fn access_log(&self, staff: &Staff) -> StoreResult<Vec<AccessEntry>>;
 
     // -- residents' rights
@@ -447,32 +523,40 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<String>>;
 
-    // -- transparency log (leaves are appended by the writes above, in their transactions)
-    /// The signed checkpoint of the whole log. Signed lazily: a stored checkpoint is reused while the
-    /// log has not grown (and `signer` signed it), so reading it costs no signature.
-    fn log_checkpoint(&self, signer: &NoteSigner, now: DateTime<Utc>) -> StoreResult<String>;
+    // -- transparency log, one per community (leaves are appended by the writes above, in their
+    // transactions); `log` is the community whose log is meant.
+    /// The signed checkpoint of the community's log. Signed lazily: a stored checkpoint is reused while
+    /// the log has not grown (and `signer` signed it), so reading it costs no signature.
+    fn log_checkpoint(
+        &self,
+        log: Uuid,
+        signer: &NoteSigner,
+        now: DateTime<Utc>,
+    ) -> StoreResult<String>;
+    /// The origin line of the community's checkpoints (what its devices pin with the key).
+    fn log_origin(&self, log: Uuid, signer: &NoteSigner) -> StoreResult<String>;
     /// Inclusion proof of leaf `index` in the tree of `size` leaves.
-    fn log_inclusion(&self, size: u64, index: u64) -> StoreResult<Vec<Hash>>;
+    fn log_inclusion(&self, log: Uuid, size: u64, index: u64) -> StoreResult<Vec<Hash>>;
     /// Inclusion proofs of several leaves in the tree of `size` leaves, in the order of `indices`.
-    fn log_inclusions(&self, size: u64, indices: &[u64]) -> StoreResult<Vec<Vec<Hash>>> {
+    fn log_inclusions(&self, log: Uuid, size: u64, indices: &[u64]) -> StoreResult<Vec<Vec<Hash>>> {
         indices
             .iter()
-            .map(|i| self.log_inclusion(size, *i))
+            .map(|i| self.log_inclusion(log, size, *i))
             .collect()
     }
     /// One proof that leaves `indices` (strictly increasing) are in the tree of `size` leaves.
-    fn log_leaves_proof(&self, size: u64, indices: &[u64]) -> StoreResult<Vec<Hash>>;
+    fn log_leaves_proof(&self, log: Uuid, size: u64, indices: &[u64]) -> StoreResult<Vec<Hash>>;
     /// Consistency proof from the tree of `old` leaves to the tree of `new` leaves.
-    fn log_consistency(&self, old: u64, new: u64) -> StoreResult<Vec<Hash>>;
+    fn log_consistency(&self, log: Uuid, old: u64, new: u64) -> StoreResult<Vec<Hash>>;
     /// The log's size and the leaf bytes of `start..end` (clamped to the log).
-    fn log_leaves(&self, start: u64, end: u64) -> StoreResult<(u64, Vec<Vec<u8>>)>;
+    fn log_leaves(&self, log: Uuid, start: u64, end: u64) -> StoreResult<(u64, Vec<Vec<u8>>)>;
     /// The receipts (leaf and opening) of leaves `indices`, in that order, read together (a push of 500
     /// votes answers 500 receipts); for the records' owner only.
-    fn log_receipts(&self, indices: &[u64]) -> StoreResult<Vec<Option<LogReceipt>>>;
+    fn log_receipts(&self, log: Uuid, indices: &[u64]) -> StoreResult<Vec<Option<LogReceipt>>>;
     /// Every final tally, opened.
-    fn log_tallies(&self) -> StoreResult<Vec<LogReceipt>>;
+    fn log_tallies(&self, log: Uuid) -> StoreResult<Vec<LogReceipt>>;
     /// Every vote leaf, opened: for the auditor the office appoints, never served over the API.
-    fn log_vote_openings(&self) -> StoreResult<Vec<LogReceipt>>;
+    fn log_vote_openings(&self, log: Uuid) -> StoreResult<Vec<LogReceipt>>;
     // -- authorized proxies (亲友代办)
     /// Stores a one-time code (its hash) the principal hands to a relative.
     fn create_proxy_code(
@@ -492,8 +576,14 @@ pub trait Store: Send + Sync + 'static {
         proxy_name: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<ProxyGrant>;
-    /// A grant made by staff at the office.
-    fn grant_proxy(&self, g: &OfficeGrant, now: DateTime<Utc>) -> StoreResult<ProxyGrant>;
+    /// A grant made by staff at the office of the principal's community (`community`); the proxy may live
+    /// in any community of the hub.
+    fn grant_proxy(
+        &self,
+        community: Uuid,
+        g: &OfficeGrant,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ProxyGrant>;
     /// Grants where the resident is the principal or the proxy, newest first.
     fn proxy_grants_of(&self, resident: Uuid, now: DateTime<Utc>) -> StoreResult<Vec<ProxyGrant>>;
     /// Every grant in `who`'s community (staff): the names and homes in them are personal details, so
@@ -528,8 +618,8 @@ pub trait Store: Send + Sync + 'static {
         principal: Uuid,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<ProxyAct>>;
-    fn proxy_limits(&self) -> StoreResult<ProxyLimits>;
-    fn set_proxy_limits(&self, limits: ProxyLimits) -> StoreResult<()>;
+    fn proxy_limits(&self, community: Uuid) -> StoreResult<ProxyLimits>;
+    fn set_proxy_limits(&self, community: Uuid, limits: ProxyLimits) -> StoreResult<()>;
     /// Creates a visitor (a relative from another community) and redeems the code for it; answers the
     /// grant and the visitor's id.
     fn accept_proxy_code_as_visitor(
@@ -549,8 +639,9 @@ pub trait Store: Send + Sync + 'static {
         op: &Op,
         now: DateTime<Utc>,
     ) -> StoreResult<OpOutcome>;
-    /// The resident staff mean by a resident id or a device id.
-    fn resident_by_id(&self, id: Uuid) -> StoreResult<Option<Uuid>>;
+    /// The resident of `community` staff mean by a resident id or a device id (`None` for another
+    /// community's, as for an unknown id).
+    fn resident_by_id(&self, community: Uuid, id: Uuid) -> StoreResult<Option<Uuid>>;
     /// Residents who joined for a household, oldest first.
     fn residents_of_household(&self, household_id: Uuid) -> StoreResult<Vec<Uuid>>;
 }

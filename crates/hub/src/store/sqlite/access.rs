@@ -54,7 +54,12 @@ pub fn redeem(
     if now >= expires_at {
         return Err(ErrorCode::InviteExpired.into());
     }
-    let community = community::community(conn)?.ok_or(StoreError::NoCommunity)?;
+    // The household's own community (a street hub holds several).
+    let community = community::household_community(conn, household_id)?
+        .map(|cid| community::community(conn, cid))
+        .transpose()?
+        .flatten()
+        .ok_or(StoreError::NoCommunity)?;
     let household = community::household(conn, household_id)?
         .ok_or_else(|| StoreError::Corrupt("invite for a missing household".into()))?;
     let resident_id = Uuid::now_v7();

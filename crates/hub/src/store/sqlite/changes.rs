@@ -3,8 +3,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use uuid::Uuid;
 
-use super::columns::ts;
-use crate::store::{StoreResult, Viewer};
+use super::columns::{get_uuid, ts};
+use crate::store::{StoreError, StoreResult, Viewer};
 
 /// Which record a log entry is about; `record_id` is its id (a category's key for categories).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,7 +53,7 @@ impl Kind {
 }
 
 /// Who a log entry is for.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
     Community(Uuid),
     Building(Uuid),
@@ -75,19 +75,29 @@ pub fn append(
         Audience::Household(id) => ("household", id),
         Audience::Resident(id) => ("resident", id),
     };
+    // The community's counter row, bumped in this write transaction: whoever commits first took the
+    // smaller number, so a device never moves its cursor past an entry committed later.
+    let cseq: i64 = conn
+        .prepare_cached(
+            "INSERT INTO feed_heads (community_id, head) VALUES (?1, 1)
+             ON CONFLICT (community_id) DO UPDATE SET head = head + 1
+             RETURNING head",
+        )?
+        .query_row([community_id.to_string()], |r| r.get(0))?;
     conn.prepare_cached(
-        "INSERT INTO changes (community_id, kind, record_id, audience, audience_id, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO changes (community_id, cseq, kind, record_id, audience, audience_id, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
         community_id.to_string(),
+        cseq,
         kind.as_str(),
         record_id,
         aud,
         aud_id.to_string(),
         ts(now)
     ])?;
-    Ok(conn.last_insert_rowid())
+    Ok(cseq)
 }
 
 /// One entry for the whole community when `buildings` is empty, else one per listed building.
@@ -117,13 +127,66 @@ pub fn append_for_buildings(
     Ok(())
 }
 
-pub fn head(conn: &Connection) -> StoreResult<i64> {
+/// The newest position in one community's feed (0 when empty).
+pub fn head(conn: &Connection, community_id: Uuid) -> StoreResult<i64> {
+    Ok(conn
+        .prepare_cached("SELECT COALESCE((SELECT head FROM feed_heads WHERE community_id = ?1), 0)")?
+        .query_row([community_id.to_string()], |r| r.get(0))?)
+}
+
+/// The newest row of the hub-wide log (`seq`, across communities): what the nudger follows to find
+/// what was committed, by this process or another, since it last looked.
+pub fn last_seq(conn: &Connection) -> StoreResult<i64> {
     Ok(conn
         .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM changes")?
         .query_row([], |r| r.get(0))?)
 }
 
-/// One log entry: (seq, kind, record id).
+/// One committed entry as the nudger sees it: enough to tell whose devices may see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Committed {
+    pub seq: i64,
+    pub community_id: Uuid,
+    pub cseq: i64,
+    pub audience: Audience,
+}
+
+/// Entries after hub-wide `seq`, oldest first, at most `limit`.
+pub fn committed_after(conn: &Connection, seq: i64, limit: u32) -> StoreResult<Vec<Committed>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, community_id, cseq, audience, audience_id FROM changes
+         WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![seq, i64::from(limit)], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            get_uuid(r, 1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, String>(3)?,
+            get_uuid(r, 4)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (seq, community_id, cseq, aud, id) = row?;
+        let audience = match aud.as_str() {
+            "community" => Audience::Community(id),
+            "building" => Audience::Building(id),
+            "household" => Audience::Household(id),
+            "resident" => Audience::Resident(id),
+            other => return Err(StoreError::Corrupt(format!("change audience {other}"))),
+        };
+        out.push(Committed {
+            seq,
+            community_id,
+            cseq,
+            audience,
+        });
+    }
+    Ok(out)
+}
+
+/// One log entry: (the community's seq, kind, record id).
 pub type Entry = (i64, Kind, String);
 
 /// Log entries after `cursor` that the viewer may see, oldest first: at most `limit`, plus whether
@@ -135,13 +198,13 @@ pub fn feed(
     limit: u32,
 ) -> StoreResult<(Vec<Entry>, bool)> {
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, kind, record_id FROM changes
-         WHERE community_id = ?1 AND seq > ?2 AND (
+        "SELECT cseq, kind, record_id FROM changes
+         WHERE community_id = ?1 AND cseq > ?2 AND (
              audience = 'community'
              OR (audience = 'building' AND audience_id = ?3)
              OR (audience = 'household' AND audience_id = ?4)
              OR (audience = 'resident' AND audience_id = ?5))
-         ORDER BY seq LIMIT ?6",
+         ORDER BY cseq LIMIT ?6",
     )?;
     let rows = stmt.query_map(
         params![

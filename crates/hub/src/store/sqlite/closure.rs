@@ -63,6 +63,7 @@ fn log_closure(
     staff::log(
         conn,
         &Access {
+            community_id: v.community_id,
             staff: None,
             action: "account_closed",
             record_kind: None,

@@ -8,14 +8,34 @@ use super::changes::{self, Audience, Kind};
 use super::columns::{get_uuid, ts};
 use crate::store::{CommunitySeed, StoreError, StoreResult};
 
-pub fn insert(conn: &Connection, seed: &CommunitySeed, now: DateTime<Utc>) -> StoreResult<Uuid> {
-    if community(conn)?.is_some() {
-        return Err(StoreError::CommunityExists);
+/// Adds a community with its address book and categories. `log_origin` names its transparency log
+/// (see `tlog::new_origin`); `None` only for the community a single-community hub held before streets.
+pub fn insert(
+    conn: &Connection,
+    seed: &CommunitySeed,
+    street_id: Option<Uuid>,
+    log_origin: impl FnOnce(Uuid) -> String,
+    now: DateTime<Utc>,
+) -> StoreResult<Uuid> {
+    let taken: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM communities WHERE name = ?1)")?
+        .query_row([&seed.name], |r| r.get(0))?;
+    if taken {
+        return Err(StoreError::Refused(linli_proto::ErrorCode::CommunityExists));
     }
     let cid = Uuid::now_v7();
     conn.execute(
-        "INSERT INTO communities (id, name, phone, hours, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![cid.to_string(), seed.name, seed.phone, seed.hours, ts(now)],
+        "INSERT INTO communities (id, name, phone, hours, created_at, street_id, log_origin)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            cid.to_string(),
+            seed.name,
+            seed.phone,
+            seed.hours,
+            ts(now),
+            street_id.map(|s| s.to_string()),
+            log_origin(cid)
+        ],
     )?;
     changes::append(
         conn,
@@ -75,27 +95,43 @@ pub fn insert(conn: &Connection, seed: &CommunitySeed, now: DateTime<Utc>) -> St
     Ok(cid)
 }
 
-/// The hub's community (a hub serves one community).
-pub fn community(conn: &Connection) -> StoreResult<Option<Community>> {
+const COMMUNITY_SELECT: &str = "SELECT c.id, c.name, c.phone, c.hours, s.name
+     FROM communities c LEFT JOIN streets s ON s.id = c.street_id";
+
+fn community_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Community> {
+    Ok(Community {
+        id: get_uuid(r, 0)?,
+        name: r.get(1)?,
+        phone: r.get(2)?,
+        hours: r.get(3)?,
+        street: r.get(4)?,
+    })
+}
+
+/// One community of the hub.
+pub fn community(conn: &Connection, id: Uuid) -> StoreResult<Option<Community>> {
     Ok(conn
-        .prepare_cached(
-            "SELECT id, name, phone, hours FROM communities ORDER BY created_at LIMIT 1",
-        )?
-        .query_row([], |r| {
-            Ok(Community {
-                id: get_uuid(r, 0)?,
-                name: r.get(1)?,
-                phone: r.get(2)?,
-                hours: r.get(3)?,
-            })
-        })
+        .prepare_cached(&format!("{COMMUNITY_SELECT} WHERE c.id = ?1"))?
+        .query_row([id.to_string()], community_row)
         .optional()?)
 }
 
-pub fn community_id(conn: &Connection) -> StoreResult<Uuid> {
-    community(conn)?
-        .map(|c| c.id)
-        .ok_or(StoreError::NoCommunity)
+/// Every community of the hub, oldest first.
+pub fn communities(conn: &Connection) -> StoreResult<Vec<Community>> {
+    let mut stmt = conn.prepare_cached(&format!("{COMMUNITY_SELECT} ORDER BY c.created_at"))?;
+    let rows = stmt.query_map([], community_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The community a household belongs to.
+pub fn household_community(conn: &Connection, household_id: Uuid) -> StoreResult<Option<Uuid>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT b.community_id FROM households h JOIN buildings b ON b.id = h.building_id
+             WHERE h.id = ?1",
+        )?
+        .query_row([household_id.to_string()], |r| get_uuid(r, 0))
+        .optional()?)
 }
 
 const HOUSEHOLD_SELECT: &str = "SELECT h.id, b.name, h.unit, h.room FROM households h
@@ -119,24 +155,28 @@ pub fn household(conn: &Connection, id: Uuid) -> StoreResult<Option<Household>> 
 
 pub fn find_household(
     conn: &Connection,
+    community_id: Uuid,
     building: &str,
     unit: &str,
     room: &str,
 ) -> StoreResult<Option<Household>> {
     Ok(conn
         .prepare_cached(&format!(
-            "{HOUSEHOLD_SELECT} WHERE b.name = ?1 AND h.unit = ?2 AND h.room = ?3"
+            "{HOUSEHOLD_SELECT} WHERE b.community_id = ?1 AND b.name = ?2 AND h.unit = ?3 AND h.room = ?4"
         ))?
-        .query_row([building, unit, room], household_row)
+        .query_row(
+            params![community_id.to_string(), building, unit, room],
+            household_row,
+        )
         .optional()?)
 }
 
-pub fn households(conn: &Connection) -> StoreResult<Vec<Household>> {
+pub fn households(conn: &Connection, community_id: Uuid) -> StoreResult<Vec<Household>> {
     // The placeholder of closed accounts (sort -1) is not an address.
     let mut stmt = conn.prepare_cached(&format!(
-        "{HOUSEHOLD_SELECT} WHERE h.sort >= 0 ORDER BY b.sort, h.sort"
+        "{HOUSEHOLD_SELECT} WHERE b.community_id = ?1 AND h.sort >= 0 ORDER BY b.sort, h.sort"
     ))?;
-    let rows = stmt.query_map([], household_row)?;
+    let rows = stmt.query_map([community_id.to_string()], household_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

@@ -5,7 +5,7 @@ use linli_proto::{Consultation, ConsultationOption, ResultsVisibility, VoteScope
 use rusqlite::{params, Connection, OptionalExtension};
 use uuid::Uuid;
 
-use super::changes::{self, Kind};
+use super::changes::{self, Audience, Kind};
 use super::columns::{get_opt_ts, get_ts, get_uuid, ts};
 use super::{community, tlog};
 use crate::domain::votes::{self, BallotWindow};
@@ -44,8 +44,12 @@ fn visibility_parse(s: &str) -> Option<ResultsVisibility> {
     }
 }
 
-pub fn insert(conn: &Connection, c: &NewConsultation, now: DateTime<Utc>) -> StoreResult<Uuid> {
-    let cid = community::community_id(conn)?;
+pub fn insert(
+    conn: &Connection,
+    cid: Uuid,
+    c: &NewConsultation,
+    now: DateTime<Utc>,
+) -> StoreResult<Uuid> {
     let buildings = community::building_ids(conn, cid, &c.buildings)?;
     let id = Uuid::now_v7();
     conn.execute(
@@ -251,7 +255,9 @@ fn tally_receipt(conn: &Connection, id: Uuid) -> StoreResult<Option<linli_proto:
 }
 
 /// Stores the viewer's (or household's) ballot, replacing an earlier one, appends its leaf to the
-/// transparency log, and logs the change for everyone the consultation is addressed to (tallies moved).
+/// transparency log, and logs the change for the voter (or the household) at once. Everyone else learns
+/// that the tally moved from [`flush_tallies`], at most once per consultation every few seconds, so a
+/// burst of votes does not wake every device of the community once per vote.
 /// `proxy` is set when a proxy casts it for the viewer: it then counts as the viewer's one ballot, but
 /// never replaces a ballot cast in person (`proxy_own_vote_stands`); a ballot cast in person always
 /// replaces a proxy's.
@@ -296,6 +302,7 @@ pub fn cast(
     };
     let log_index = tlog::append(
         conn,
+        row.community_id,
         &tlog::Entry {
             kind: if replaces.is_some() {
                 LeafKind::VoteReplaced
@@ -325,15 +332,54 @@ pub fn cast(
         log_index as i64,
         proxy.map(|p| p.to_string())
     ])?;
-    changes::append_for_buildings(
+    let voter = match row.vote_scope {
+        VoteScope::PerResident => Audience::Resident(viewer.resident_id),
+        VoteScope::PerHousehold => Audience::Household(viewer.household_id),
+    };
+    changes::append(
         conn,
         row.community_id,
         Kind::Consultation,
-        row.id,
-        &row.buildings,
+        &row.id.to_string(),
+        voter,
         now,
     )?;
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO consultation_tallies (consultation_id, moved_at) VALUES (?1, ?2)",
+    )?
+    .execute(params![row.id.to_string(), ts(now)])?;
     Ok(())
+}
+
+/// Logs one change for everyone each consultation is addressed to, for every consultation whose tally
+/// moved since the last flush (the server calls this every [`crate::TALLY_INTERVAL`]). Returns how many.
+pub fn flush_tallies(conn: &Connection, now: DateTime<Utc>) -> StoreResult<usize> {
+    let mut stmt = conn.prepare_cached("SELECT consultation_id FROM consultation_tallies")?;
+    let ids: Vec<Uuid> = stmt
+        .query_map([], |r| get_uuid(r, 0))?
+        .collect::<Result<_, _>>()?;
+    for id in &ids {
+        conn.prepare_cached("DELETE FROM consultation_tallies WHERE consultation_id = ?1")?
+            .execute([id.to_string()])?;
+        if let Some(row) = row(conn, *id)? {
+            changes::append_for_buildings(
+                conn,
+                row.community_id,
+                Kind::Consultation,
+                row.id,
+                &row.buildings,
+                now,
+            )?;
+        }
+    }
+    Ok(ids.len())
+}
+
+/// Whether any consultation's tally moved since the last flush (a read before taking the writer).
+pub fn tallies_moved(conn: &Connection) -> StoreResult<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM consultation_tallies)")?
+        .query_row([], |r| r.get(0))?)
 }
 
 /// Sets `closed_at` (no-op when already closed), appends the final tally to the transparency log
@@ -353,6 +399,9 @@ pub fn close(
             params![ts(at), id.to_string()],
         )?;
         log_tally(conn, &row, at, now)?;
+        // The final result enters everyone's feed now; a pending live-tally change would only repeat it.
+        conn.prepare_cached("DELETE FROM consultation_tallies WHERE consultation_id = ?1")?
+            .execute([id.to_string()])?;
         changes::append_for_buildings(
             conn,
             row.community_id,
@@ -370,7 +419,7 @@ pub fn close(
 /// time of the upgrade, not of the vote. Returns how many were logged.
 pub fn log_unlogged_ballots(conn: &Connection, now: DateTime<Utc>) -> StoreResult<usize> {
     let mut stmt = conn.prepare(
-        "SELECT b.consultation_id, b.ballot_key, b.option_ids FROM ballots b
+        "SELECT b.consultation_id, b.ballot_key, b.option_ids, c.community_id FROM ballots b
          JOIN consultations c ON c.id = b.consultation_id
          WHERE b.log_index IS NULL AND c.closed_at IS NULL
          ORDER BY b.cast_at, b.ballot_key",
@@ -381,10 +430,11 @@ pub fn log_unlogged_ballots(conn: &Connection, now: DateTime<Utc>) -> StoreResul
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
+                get_uuid(r, 3)?,
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    for (consultation, key, options) in &rows {
+    for (consultation, key, options, community_id) in &rows {
         let options: Vec<Uuid> =
             serde_json::from_str(options).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let record = Record::Vote {
@@ -396,6 +446,7 @@ pub fn log_unlogged_ballots(conn: &Connection, now: DateTime<Utc>) -> StoreResul
         };
         let index = tlog::append(
             conn,
+            *community_id,
             &tlog::Entry {
                 kind: LeafKind::VoteCast,
                 record: &record,
@@ -446,6 +497,7 @@ fn log_tally(
     };
     tlog::append(
         conn,
+        row.community_id,
         &tlog::Entry {
             kind: LeafKind::TallyFinal,
             record: &record,
@@ -497,11 +549,13 @@ pub fn results(conn: &Connection, id: Uuid) -> StoreResult<Option<ConsultationRe
     }))
 }
 
-pub fn ids(conn: &Connection) -> StoreResult<Vec<Uuid>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id FROM consultations ORDER BY created_at DESC, id DESC")?;
+/// The community's consultations, newest first.
+pub fn ids(conn: &Connection, cid: Uuid) -> StoreResult<Vec<Uuid>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM consultations WHERE community_id = ?1 ORDER BY created_at DESC, id DESC",
+    )?;
     let ids = stmt
-        .query_map([], |r| get_uuid(r, 0))?
+        .query_map([cid.to_string()], |r| get_uuid(r, 0))?
         .collect::<Result<_, _>>()?;
     Ok(ids)
 }

@@ -342,6 +342,104 @@ INSERT OR IGNORE INTO blob_uploads (sha256, resident_id, at) SELECT sha256, uplo
 CREATE INDEX tlog_openings_record_kind ON tlog_openings(record_id, kind);
 DROP INDEX tlog_openings_record;
 "#,
+    // 8: a hub holds a street (街道) of communities (see store/sqlite/street.rs). Each community gets its
+    // own change feed: `changes.cseq` counts per community from the counter row in `feed_heads`, bumped in
+    // the write transaction, so commit order is feed order inside a community. The community a hub held
+    // before keeps its numbers (cseq = seq), so its devices' cursors stay valid. Street-level staff, and
+    // street-wide notices (街道通知) marked with the street that sent them. Access-log lines name their
+    // community, so a data officer reads only their own. `consultation_tallies` remembers which
+    // consultations' live results moved since they last entered the feed (see consultations.rs).
+    r#"
+CREATE TABLE streets (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    code TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+);
+ALTER TABLE communities ADD COLUMN street_id TEXT REFERENCES streets(id);
+ALTER TABLE changes ADD COLUMN cseq INTEGER;
+UPDATE changes SET cseq = seq;
+CREATE UNIQUE INDEX changes_community_cseq ON changes(community_id, cseq);
+DROP INDEX changes_community_seq;
+CREATE TABLE feed_heads (
+    community_id TEXT PRIMARY KEY REFERENCES communities(id),
+    head INTEGER NOT NULL
+);
+INSERT INTO feed_heads (community_id, head)
+    SELECT c.id, COALESCE((SELECT MAX(cseq) FROM changes WHERE community_id = c.id), 0) FROM communities c;
+CREATE TABLE street_staff (
+    id TEXT PRIMARY KEY,
+    street_id TEXT NOT NULL REFERENCES streets(id),
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+ALTER TABLE notices ADD COLUMN street_id TEXT REFERENCES streets(id);
+ALTER TABLE notices ADD COLUMN street_notice_id TEXT;
+ALTER TABLE access_log ADD COLUMN community_id TEXT;
+ALTER TABLE access_log ADD COLUMN street_staff_id TEXT;
+UPDATE access_log SET community_id = (SELECT community_id FROM staff WHERE staff.id = access_log.staff_id)
+    WHERE staff_id IS NOT NULL;
+UPDATE access_log SET community_id = (SELECT b.community_id FROM residents r
+        JOIN households h ON h.id = r.household_id JOIN buildings b ON b.id = h.building_id
+        WHERE r.id = access_log.resident_id)
+    WHERE community_id IS NULL AND resident_id IS NOT NULL;
+UPDATE access_log SET community_id = (SELECT id FROM communities ORDER BY created_at LIMIT 1)
+    WHERE community_id IS NULL;
+CREATE INDEX access_log_community ON access_log(community_id, id);
+CREATE TABLE consultation_tallies (
+    consultation_id TEXT PRIMARY KEY REFERENCES consultations(id),
+    moved_at TEXT NOT NULL
+);
+-- One transparency log per community: the tables keyed by (community, index). The leaves a hub had go to
+-- the community it held, whose log keeps its origin (NULL `log_origin`: the key's name), so checkpoints
+-- its devices pinned still verify. A new community's origin is the key name plus its id.
+ALTER TABLE communities ADD COLUMN log_origin TEXT;
+CREATE TABLE log_leaves (
+    community_id TEXT NOT NULL REFERENCES communities(id),
+    idx INTEGER NOT NULL,
+    leaf BLOB NOT NULL,
+    PRIMARY KEY (community_id, idx)
+);
+CREATE TABLE log_hashes (
+    community_id TEXT NOT NULL REFERENCES communities(id),
+    idx INTEGER NOT NULL,
+    hash BLOB NOT NULL,
+    PRIMARY KEY (community_id, idx)
+);
+CREATE TABLE log_openings (
+    community_id TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    op_id TEXT,
+    salt BLOB NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (community_id, idx),
+    FOREIGN KEY (community_id, idx) REFERENCES log_leaves(community_id, idx)
+);
+CREATE INDEX log_openings_record_kind ON log_openings(record_id, kind);
+CREATE INDEX log_openings_op ON log_openings(op_id);
+CREATE TABLE log_checkpoints (
+    community_id TEXT NOT NULL REFERENCES communities(id),
+    size INTEGER NOT NULL,
+    note TEXT NOT NULL,
+    signed_at TEXT NOT NULL,
+    PRIMARY KEY (community_id, size)
+);
+INSERT INTO log_leaves (community_id, idx, leaf)
+    SELECT (SELECT id FROM communities ORDER BY created_at LIMIT 1), idx, leaf FROM tlog_leaves;
+INSERT INTO log_hashes (community_id, idx, hash)
+    SELECT (SELECT id FROM communities ORDER BY created_at LIMIT 1), idx, hash FROM tlog_hashes;
+INSERT INTO log_openings (community_id, idx, kind, record_id, op_id, salt, record)
+    SELECT (SELECT id FROM communities ORDER BY created_at LIMIT 1), idx, kind, record_id, op_id, salt, record
+    FROM tlog_openings;
+INSERT INTO log_checkpoints (community_id, size, note, signed_at)
+    SELECT (SELECT id FROM communities ORDER BY created_at LIMIT 1), size, note, signed_at FROM tlog_checkpoints;
+DROP TABLE tlog_openings;
+DROP TABLE tlog_leaves;
+DROP TABLE tlog_hashes;
+DROP TABLE tlog_checkpoints;
+"#,
 ];
 
 /// Brings the database up to date, refusing one written by a newer hub.

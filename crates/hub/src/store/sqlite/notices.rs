@@ -9,18 +9,28 @@ use super::columns::{get_enum, get_opt_ts, get_ts, get_uuid, ts};
 use super::community;
 use crate::store::{NewNotice, NoticeSummary, StoreResult, Viewer};
 
+/// Who sent a notice: the community's office, or the street (街道) in a street-wide notice, which is
+/// one notice row per community it reaches, sharing `street_notice_id`.
+#[derive(Debug, Clone, Copy)]
+pub struct FromStreet {
+    pub street_id: Uuid,
+    pub street_notice_id: Uuid,
+}
+
 pub fn insert(
     conn: &Connection,
+    cid: Uuid,
     n: &NewNotice,
     attachments: &[Attachment],
+    from_street: Option<FromStreet>,
     now: DateTime<Utc>,
 ) -> StoreResult<Uuid> {
-    let cid = community::community_id(conn)?;
     let buildings = community::building_ids(conn, cid, &n.buildings)?;
     let id = Uuid::now_v7();
     conn.prepare_cached(
-        "INSERT INTO notices (id, community_id, title, body, urgency, pinned, published_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO notices (id, community_id, title, body, urgency, pinned, published_at, expires_at,
+             street_id, street_notice_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         id.to_string(),
@@ -30,7 +40,9 @@ pub fn insert(
         n.urgency.as_str(),
         n.pinned,
         ts(now),
-        n.expires_at.map(ts)
+        n.expires_at.map(ts),
+        from_street.map(|f| f.street_id.to_string()),
+        from_street.map(|f| f.street_notice_id.to_string())
     ])?;
     for b in &buildings {
         conn.prepare_cached(
@@ -66,15 +78,16 @@ pub fn buildings(conn: &Connection, id: Uuid) -> StoreResult<Vec<Uuid>> {
 }
 
 /// Retracts and logs a tombstone for the same audience. `false` when unknown or already retracted.
-pub fn retract(conn: &Connection, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
+/// Another community's notice answers like an unknown one.
+pub fn retract(conn: &Connection, cid: Uuid, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
     let n = conn.execute(
-        "UPDATE notices SET retracted_at = ?1 WHERE id = ?2 AND retracted_at IS NULL",
-        params![ts(now), id.to_string()],
+        "UPDATE notices SET retracted_at = ?1
+         WHERE id = ?2 AND community_id = ?3 AND retracted_at IS NULL",
+        params![ts(now), id.to_string(), cid.to_string()],
     )?;
     if n == 0 {
         return Ok(false);
     }
-    let cid = community::community_id(conn)?;
     let b = buildings(conn, id)?;
     changes::append_for_buildings(conn, cid, Kind::Notice, id, &b, now)?;
     Ok(true)
@@ -84,8 +97,10 @@ pub fn retract(conn: &Connection, id: Uuid, now: DateTime<Utc>) -> StoreResult<b
 pub fn render_for(conn: &Connection, viewer: &Viewer, id: Uuid) -> StoreResult<Option<Notice>> {
     let row = conn
         .prepare_cached(
-            "SELECT title, body, urgency, pinned, published_at, expires_at, community_id FROM notices
-             WHERE id = ?1 AND retracted_at IS NULL",
+            "SELECT n.title, n.body, n.urgency, n.pinned, n.published_at, n.expires_at, n.community_id,
+                    s.name
+             FROM notices n LEFT JOIN streets s ON s.id = n.street_id
+             WHERE n.id = ?1 AND n.retracted_at IS NULL",
         )?
         .query_row([id.to_string()], |r| {
             Ok((
@@ -99,6 +114,7 @@ pub fn render_for(conn: &Connection, viewer: &Viewer, id: Uuid) -> StoreResult<O
                     expires_at: get_opt_ts(r, 5)?,
                     attachments: Vec::new(),
                     read_at: None,
+                    street: r.get(7)?,
                 },
                 get_uuid(r, 6)?,
             ))
@@ -165,14 +181,14 @@ pub fn mark_read(
     Ok(())
 }
 
-pub fn summaries(conn: &Connection) -> StoreResult<Vec<NoticeSummary>> {
+pub fn summaries(conn: &Connection, cid: Uuid) -> StoreResult<Vec<NoticeSummary>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, title, body, urgency, pinned, published_at, expires_at, retracted_at,
                 (SELECT COUNT(*) FROM notice_reads r WHERE r.notice_id = n.id)
-         FROM notices n ORDER BY published_at DESC, id DESC",
+         FROM notices n WHERE community_id = ?1 ORDER BY published_at DESC, id DESC",
     )?;
     let rows = stmt
-        .query_map([], |r| {
+        .query_map([cid.to_string()], |r| {
             Ok(NoticeSummary {
                 id: get_uuid(r, 0)?,
                 title: r.get(1)?,
@@ -192,19 +208,20 @@ pub fn summaries(conn: &Connection) -> StoreResult<Vec<NoticeSummary>> {
     for mut s in rows {
         let b = buildings(conn, s.id)?;
         s.buildings = community::building_names(conn, &b)?;
-        s.audience_count = residents_in(conn, &b)?;
+        s.audience_count = residents_in(conn, cid, &b)?;
         out.push(s);
     }
     Ok(out)
 }
 
-/// Residents living in the listed buildings (all residents when none are listed).
-pub fn residents_in(conn: &Connection, buildings: &[Uuid]) -> StoreResult<i64> {
+/// Residents living in the listed buildings (all the community's residents when none are listed).
+pub fn residents_in(conn: &Connection, cid: Uuid, buildings: &[Uuid]) -> StoreResult<i64> {
     if buildings.is_empty() {
         // Not the placeholder that records of closed accounts point to.
         return Ok(conn.query_row(
-            "SELECT COUNT(*) FROM residents WHERE id != ?1",
-            [super::closure::CLOSED.to_string()],
+            "SELECT COUNT(*) FROM residents r JOIN households h ON h.id = r.household_id
+             JOIN buildings b ON b.id = h.building_id WHERE b.community_id = ?1 AND r.id != ?2",
+            params![cid.to_string(), super::closure::CLOSED.to_string()],
             |r| r.get(0),
         )?);
     }

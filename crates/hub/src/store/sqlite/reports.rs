@@ -239,6 +239,7 @@ pub fn add_event(conn: &Connection, report_id: Uuid, e: &Event<'_>) -> StoreResu
 /// changed the status, one `report_reply` leaf when staff wrote a reply.
 pub fn log_event(
     conn: &Connection,
+    community_id: Uuid,
     report_id: Uuid,
     event_id: Uuid,
     e: &Event<'_>,
@@ -255,6 +256,7 @@ pub fn log_event(
         };
         tlog::append(
             conn,
+            community_id,
             &tlog::Entry {
                 kind: LeafKind::ReportStatus,
                 record: &record,
@@ -273,6 +275,7 @@ pub fn log_event(
         };
         tlog::append(
             conn,
+            community_id,
             &tlog::Entry {
                 kind: LeafKind::ReportReply,
                 record: &record,

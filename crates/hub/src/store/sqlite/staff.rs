@@ -47,16 +47,19 @@ pub fn get(conn: &Connection, id: Uuid) -> StoreResult<Option<Staff>> {
         .optional()?)
 }
 
-pub fn list(conn: &Connection) -> StoreResult<Vec<Staff>> {
+pub fn list(conn: &Connection, community_id: Uuid) -> StoreResult<Vec<Staff>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, community_id, name, data_officer, created_at FROM staff ORDER BY created_at",
+        "SELECT id, community_id, name, data_officer, created_at FROM staff
+         WHERE community_id = ?1 ORDER BY created_at",
     )?;
-    let rows = stmt.query_map([], staff_row)?;
+    let rows = stmt.query_map([community_id.to_string()], staff_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Who did something to whose data; written in the transaction of the view or export it records.
 pub struct Access<'a> {
+    /// Whose access log the line goes to: the community of the staff member or resident.
+    pub community_id: Uuid,
     pub staff: Option<&'a Staff>,
     pub action: &'a str,
     pub record_kind: Option<&'a str>,
@@ -66,8 +69,9 @@ pub struct Access<'a> {
 
 pub fn log(conn: &Connection, a: &Access<'_>, now: DateTime<Utc>) -> StoreResult<()> {
     conn.prepare_cached(
-        "INSERT INTO access_log (at, actor, staff_id, action, record_kind, record_id, resident_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO access_log (at, actor, staff_id, action, record_kind, record_id, resident_id,
+             community_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         ts(now),
@@ -81,16 +85,19 @@ pub fn log(conn: &Connection, a: &Access<'_>, now: DateTime<Utc>) -> StoreResult
         a.record_kind,
         a.record_id,
         a.resident_id.map(|r| r.to_string()),
+        a.community_id.to_string(),
     ])?;
     Ok(())
 }
 
-pub fn entries(conn: &Connection) -> StoreResult<Vec<AccessEntry>> {
+/// The community's access log, oldest first.
+pub fn entries(conn: &Connection, community_id: Uuid) -> StoreResult<Vec<AccessEntry>> {
     let mut stmt = conn.prepare_cached(
         "SELECT l.id, l.at, l.actor, l.staff_id, s.name, l.action, l.record_kind, l.record_id, l.resident_id
-         FROM access_log l LEFT JOIN staff s ON s.id = l.staff_id ORDER BY l.id",
+         FROM access_log l LEFT JOIN staff s ON s.id = l.staff_id
+         WHERE l.community_id = ?1 ORDER BY l.id",
     )?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map([community_id.to_string()], |r| {
         let staff_id: Option<String> = r.get(3)?;
         let resident_id: Option<String> = r.get(8)?;
         Ok((

@@ -16,24 +16,25 @@ use uuid::Uuid;
 use super::columns::ts;
 use crate::store::{StoreError, StoreResult};
 
-/// The stored hashes of the log, read through the caller's connection (and transaction).
-pub struct Hashes<'a>(pub &'a Connection);
+/// The stored hashes of one community's log, read through the caller's connection (and transaction).
+pub struct Hashes<'a>(pub &'a Connection, pub Uuid);
 
 impl HashStore for Hashes<'_> {
     fn leaf_count(&self) -> Result<u64, TreeStoreError> {
-        size(self.0).map_err(|e| TreeStoreError(e.to_string()))
+        size(self.0, self.1).map_err(|e| TreeStoreError(e.to_string()))
     }
 
     fn stored_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, TreeStoreError> {
         let mut stmt = self
             .0
-            .prepare_cached("SELECT hash FROM tlog_hashes WHERE idx = ?1")
+            .prepare_cached("SELECT hash FROM log_hashes WHERE community_id = ?1 AND idx = ?2")
             .map_err(|e| TreeStoreError(e.to_string()))?;
+        let community = self.1.to_string();
         indexes
             .iter()
             .map(|&i| {
                 let blob: Vec<u8> = stmt
-                    .query_row([i as i64], |r| r.get(0))
+                    .query_row(params![community, i as i64], |r| r.get(0))
                     .map_err(|e| TreeStoreError(format!("stored hash {i}: {e}")))?;
                 Hash::try_from(blob.as_slice())
                     .map_err(|_| TreeStoreError(format!("stored hash {i} is not 32 bytes")))
@@ -46,11 +47,11 @@ fn tree_err(e: linli_tlog::TreeError) -> StoreError {
     StoreError::Corrupt(format!("transparency log: {e}"))
 }
 
-/// Number of leaves.
-pub fn size(conn: &Connection) -> StoreResult<u64> {
+/// Number of leaves in the community's log.
+pub fn size(conn: &Connection, community: Uuid) -> StoreResult<u64> {
     let n: i64 = conn
-        .prepare_cached("SELECT COALESCE(MAX(idx) + 1, 0) FROM tlog_leaves")?
-        .query_row([], |r| r.get(0))?;
+        .prepare_cached("SELECT COALESCE(MAX(idx) + 1, 0) FROM log_leaves WHERE community_id = ?1")?
+        .query_row([community.to_string()], |r| r.get(0))?;
     Ok(n as u64)
 }
 
@@ -64,9 +65,14 @@ pub struct Entry<'a> {
     pub op_id: Option<Uuid>,
 }
 
-/// Appends a leaf for `entry` at the hub's time `now`; returns its index. Call inside the record's
-/// write transaction.
-pub fn append(conn: &Connection, entry: &Entry<'_>, now: DateTime<Utc>) -> StoreResult<u64> {
+/// Appends a leaf for `entry` to the community's log at the hub's time `now`; returns its index. Call
+/// inside the record's write transaction.
+pub fn append(
+    conn: &Connection,
+    community: Uuid,
+    entry: &Entry<'_>,
+    now: DateTime<Utc>,
+) -> StoreResult<u64> {
     if !entry.record.fits(entry.kind) {
         return Err(StoreError::Corrupt(format!(
             "a {:?} leaf cannot commit to this record",
@@ -81,20 +87,23 @@ pub fn append(conn: &Connection, entry: &Entry<'_>, now: DateTime<Utc>) -> Store
         commitment: commit(&bytes, &salt),
     };
     let leaf_bytes = leaf.to_bytes();
-    let hashes = Hashes(conn);
-    let index = size(conn)?;
+    let hashes = Hashes(conn, community);
+    let index = size(conn, community)?;
     let rows = hashes_to_append(&hashes, index, &leaf_bytes).map_err(tree_err)?;
-    conn.prepare_cached("INSERT INTO tlog_leaves (idx, leaf) VALUES (?1, ?2)")?
-        .execute(params![index as i64, leaf_bytes.as_slice()])?;
-    let mut stmt = conn.prepare_cached("INSERT INTO tlog_hashes (idx, hash) VALUES (?1, ?2)")?;
+    let cid = community.to_string();
+    conn.prepare_cached("INSERT INTO log_leaves (community_id, idx, leaf) VALUES (?1, ?2, ?3)")?
+        .execute(params![cid, index as i64, leaf_bytes.as_slice()])?;
+    let mut stmt = conn
+        .prepare_cached("INSERT INTO log_hashes (community_id, idx, hash) VALUES (?1, ?2, ?3)")?;
     for (at, hash) in rows {
-        stmt.execute(params![at as i64, hash.as_slice()])?;
+        stmt.execute(params![cid, at as i64, hash.as_slice()])?;
     }
     conn.prepare_cached(
-        "INSERT INTO tlog_openings (idx, kind, record_id, op_id, salt, record)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO log_openings (community_id, idx, kind, record_id, op_id, salt, record)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
+        cid,
         index as i64,
         kind_str(entry.kind),
         entry.record_id,
@@ -139,12 +148,14 @@ fn to_receipt((idx, kind, salt, record, leaf): ReceiptRow) -> StoreResult<LogRec
 }
 
 const RECEIPT_SELECT: &str = "SELECT o.idx, o.kind, o.salt, o.record, l.leaf
-     FROM tlog_openings o JOIN tlog_leaves l ON l.idx = o.idx";
+     FROM log_openings o JOIN log_leaves l ON l.community_id = o.community_id AND l.idx = o.idx";
 
-/// The receipt of leaf `index`.
-pub fn receipt(conn: &Connection, index: u64) -> StoreResult<Option<LogReceipt>> {
-    conn.prepare_cached(&format!("{RECEIPT_SELECT} WHERE o.idx = ?1"))?
-        .query_row([index as i64], receipt_row)
+/// The receipt of leaf `index` of the community's log.
+pub fn receipt(conn: &Connection, community: Uuid, index: u64) -> StoreResult<Option<LogReceipt>> {
+    conn.prepare_cached(&format!(
+        "{RECEIPT_SELECT} WHERE o.community_id = ?1 AND o.idx = ?2"
+    ))?
+    .query_row(params![community.to_string(), index as i64], receipt_row)
         .optional()?
         .map(to_receipt)
         .transpose()
@@ -153,7 +164,7 @@ pub fn receipt(conn: &Connection, index: u64) -> StoreResult<Option<LogReceipt>>
 /// The leaf an op wrote, if any.
 pub fn index_for_op(conn: &Connection, op_id: Uuid) -> StoreResult<Option<u64>> {
     Ok(conn
-        .prepare_cached("SELECT idx FROM tlog_openings WHERE op_id = ?1")?
+        .prepare_cached("SELECT idx FROM log_openings WHERE op_id = ?1")?
         .query_row([op_id.to_string()], |r| r.get::<_, i64>(0))
         .optional()?
         .map(|i| i as u64))
@@ -185,91 +196,131 @@ pub fn receipt_of_kind(
     .transpose()
 }
 
-/// Every final tally, opened: consultation results are public to the community once closed, and an
-/// auditor needs them to check what each tally counted.
-pub fn tallies(conn: &Connection) -> StoreResult<Vec<LogReceipt>> {
+/// Every final tally of the community's log, opened: consultation results are public to the
+/// community once closed, and an auditor needs them to check what each tally counted.
+pub fn tallies(conn: &Connection, community: Uuid) -> StoreResult<Vec<LogReceipt>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "{RECEIPT_SELECT} WHERE o.kind = 'tally_final' ORDER BY o.idx"
+        "{RECEIPT_SELECT} WHERE o.community_id = ?1 AND o.kind = 'tally_final' ORDER BY o.idx"
     ))?;
     let rows = stmt
-        .query_map([], receipt_row)?
+        .query_map([community.to_string()], receipt_row)?
         .collect::<Result<Vec<_>, _>>()?;
     rows.into_iter().map(to_receipt).collect()
 }
 
-/// Every vote leaf, opened, oldest first.
-pub fn vote_openings(conn: &Connection) -> StoreResult<Vec<LogReceipt>> {
+/// Every vote leaf of the community's log, opened, oldest first.
+pub fn vote_openings(conn: &Connection, community: Uuid) -> StoreResult<Vec<LogReceipt>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "{RECEIPT_SELECT} WHERE o.kind IN ('vote_cast', 'vote_replaced') ORDER BY o.idx"
+        "{RECEIPT_SELECT} WHERE o.community_id = ?1 AND o.kind IN ('vote_cast', 'vote_replaced')
+         ORDER BY o.idx"
     ))?;
     let rows = stmt
-        .query_map([], receipt_row)?
+        .query_map([community.to_string()], receipt_row)?
         .collect::<Result<Vec<_>, _>>()?;
     rows.into_iter().map(to_receipt).collect()
 }
 
 /// Leaf bytes of `start..end` (clamped to the log).
-pub fn leaves(conn: &Connection, start: u64, end: u64) -> StoreResult<Vec<Vec<u8>>> {
-    let mut stmt = conn
-        .prepare_cached("SELECT leaf FROM tlog_leaves WHERE idx >= ?1 AND idx < ?2 ORDER BY idx")?;
+pub fn leaves(
+    conn: &Connection,
+    community: Uuid,
+    start: u64,
+    end: u64,
+) -> StoreResult<Vec<Vec<u8>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT leaf FROM log_leaves WHERE community_id = ?1 AND idx >= ?2 AND idx < ?3 ORDER BY idx",
+    )?;
     let rows = stmt
-        .query_map([start as i64, end as i64], |r| r.get(0))?
+        .query_map(
+            params![community.to_string(), start as i64, end as i64],
+            |r| r.get(0),
+        )?
         .collect::<Result<Vec<Vec<u8>>, _>>()?;
     Ok(rows)
 }
 
 /// The newest signed checkpoint.
-pub fn latest_checkpoint(conn: &Connection) -> StoreResult<Option<(u64, String)>> {
+pub fn latest_checkpoint(conn: &Connection, community: Uuid) -> StoreResult<Option<(u64, String)>> {
     Ok(conn
-        .prepare_cached("SELECT size, note FROM tlog_checkpoints ORDER BY size DESC LIMIT 1")?
-        .query_row([], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)))
+        .prepare_cached(
+            "SELECT size, note FROM log_checkpoints WHERE community_id = ?1
+             ORDER BY size DESC LIMIT 1",
+        )?
+        .query_row([community.to_string()], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, r.get(1)?))
+        })
         .optional()?)
 }
 
-/// Signs the head of the whole log and keeps it (once per size).
+/// The origin line of the community's log: the key's name for the community a hub held before it
+/// held a street (its devices pinned that), else the key's name and the community's id.
+pub fn origin(conn: &Connection, community: Uuid, signer: &NoteSigner) -> StoreResult<String> {
+    let stored: Option<Option<String>> = conn
+        .prepare_cached("SELECT log_origin FROM communities WHERE id = ?1")?
+        .query_row([community.to_string()], |r| r.get(0))
+        .optional()?;
+    match stored {
+        None => Err(ErrorCode::NotFound.into()),
+        Some(Some(o)) => Ok(o),
+        Some(None) => Ok(signer.name().to_owned()),
+    }
+}
+
+/// The origin a new community's log gets.
+pub fn new_origin(signer: &NoteSigner, community: Uuid) -> String {
+    format!("{}/{}", signer.name(), community.simple())
+}
+
+/// Signs the head of the community's log and keeps it (once per size).
 pub fn sign_head(
     conn: &Connection,
+    community: Uuid,
     signer: &NoteSigner,
     now: DateTime<Utc>,
 ) -> StoreResult<String> {
-    let n = size(conn)?;
-    let root = linli_tlog::tree_root(&Hashes(conn), n).map_err(tree_err)?;
-    let note = Checkpoint::new(signer.name(), n, root)
+    let n = size(conn, community)?;
+    let root = linli_tlog::tree_root(&Hashes(conn, community), n).map_err(tree_err)?;
+    let note = Checkpoint::new(origin(conn, community, signer)?, n, root)
         .sign(signer)
         .map_err(|e| StoreError::Corrupt(format!("signing a checkpoint: {e}")))?;
     conn.prepare_cached(
-        "INSERT INTO tlog_checkpoints (size, note, signed_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT (size) DO UPDATE SET note = excluded.note, signed_at = excluded.signed_at",
+        "INSERT INTO log_checkpoints (community_id, size, note, signed_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (community_id, size) DO UPDATE SET note = excluded.note, signed_at = excluded.signed_at",
     )?
-    .execute(params![n as i64, note, ts(now)])?;
+    .execute(params![community.to_string(), n as i64, note, ts(now)])?;
     Ok(note)
 }
 
-fn check_range(conn: &Connection, size_asked: u64) -> StoreResult<()> {
-    if size_asked > size(conn)? {
+fn check_range(conn: &Connection, community: Uuid, size_asked: u64) -> StoreResult<()> {
+    if size_asked > size(conn, community)? {
         return Err(ErrorCode::NotFound.into());
     }
     Ok(())
 }
 
 /// Inclusion proof of leaf `index` in the tree of `size` leaves.
-pub fn inclusion(conn: &Connection, size: u64, index: u64) -> StoreResult<Vec<Hash>> {
-    check_range(conn, size)?;
+pub fn inclusion(conn: &Connection, log: Uuid, size: u64, index: u64) -> StoreResult<Vec<Hash>> {
+    check_range(conn, log, size)?;
     if index >= size {
         return Err(ErrorCode::BadRequest.into());
     }
-    linli_tlog::prove_inclusion(&Hashes(conn), size, index).map_err(tree_err)
+    linli_tlog::prove_inclusion(&Hashes(conn, log), size, index).map_err(tree_err)
 }
 
 /// Inclusion proofs of several leaves in the tree of `size` leaves. The proofs of leaves near each
 /// other share most of their hashes, so each stored hash is read once for the whole batch.
-pub fn inclusions(conn: &Connection, size: u64, indices: &[u64]) -> StoreResult<Vec<Vec<Hash>>> {
-    check_range(conn, size)?;
+pub fn inclusions(
+    conn: &Connection,
+    log: Uuid,
+    size: u64,
+    indices: &[u64],
+) -> StoreResult<Vec<Vec<Hash>>> {
+    check_range(conn, log, size)?;
     if indices.iter().any(|&i| i >= size) {
         return Err(ErrorCode::BadRequest.into());
     }
     let hashes = CachedHashes {
-        store: Hashes(conn),
+        store: Hashes(conn, log),
         seen: Default::default(),
     };
     indices
@@ -279,12 +330,17 @@ pub fn inclusions(conn: &Connection, size: u64, indices: &[u64]) -> StoreResult<
 }
 
 /// One proof for leaves `indices` (strictly increasing) in the tree of `size` leaves.
-pub fn leaves_proof(conn: &Connection, size: u64, indices: &[u64]) -> StoreResult<Vec<Hash>> {
-    check_range(conn, size)?;
+pub fn leaves_proof(
+    conn: &Connection,
+    log: Uuid,
+    size: u64,
+    indices: &[u64],
+) -> StoreResult<Vec<Hash>> {
+    check_range(conn, log, size)?;
     if !linli_tlog::multiproof::provable(indices, size) {
         return Err(ErrorCode::BadRequest.into());
     }
-    linli_tlog::prove_leaves(&Hashes(conn), size, indices).map_err(tree_err)
+    linli_tlog::prove_leaves(&Hashes(conn, log), size, indices).map_err(tree_err)
 }
 
 /// [`Hashes`] that remembers what it read, for a batch of proofs.
@@ -322,12 +378,12 @@ impl HashStore for CachedHashes<'_> {
 }
 
 /// Consistency proof from the tree of `old` leaves to the tree of `new` leaves.
-pub fn consistency(conn: &Connection, old: u64, new: u64) -> StoreResult<Vec<Hash>> {
-    check_range(conn, new)?;
+pub fn consistency(conn: &Connection, log: Uuid, old: u64, new: u64) -> StoreResult<Vec<Hash>> {
+    check_range(conn, log, new)?;
     if old > new {
         return Err(ErrorCode::BadRequest.into());
     }
-    linli_tlog::prove_consistency(&Hashes(conn), old, new).map_err(tree_err)
+    linli_tlog::prove_consistency(&Hashes(conn, log), old, new).map_err(tree_err)
 }
 
 #[cfg(test)]

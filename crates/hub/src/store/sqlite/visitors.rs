@@ -37,7 +37,16 @@ pub fn accept(
     home: Option<&str>,
     now: DateTime<Utc>,
 ) -> StoreResult<(ProxyGrant, Uuid)> {
-    let community_id = community::community_id(conn)?;
+    // The visitor belongs to the principal's community: the one the code was made in.
+    let principal: Option<Uuid> = conn
+        .prepare_cached("SELECT principal_id FROM proxy_codes WHERE code_hash = ?1")?
+        .query_row([code_hash], |r| get_uuid(r, 0))
+        .optional()?;
+    let community_id = match principal {
+        Some(p) => super::staff::resident_community(conn, p)?
+            .ok_or_else(|| StoreError::Corrupt("proxy code of a resident without home".into()))?,
+        None => return Err(ErrorCode::ProxyCodeInvalid.into()),
+    };
     let id = Uuid::now_v7();
     let clip = |s: Option<&str>| {
         s.map(|n| {

@@ -1,6 +1,6 @@
 # Messages of the linli-hub command line (for community office staff)
 hub-serving = Community hub running at http://{ $addr } (data directory: { $dir })
-hub-demo-created = Demo community “{ $name }” is ready. Invitation codes per household (code + address):
+hub-demo-created = Demo street “{ $name }” is ready with its communities. Invitation codes per household (code, community and address):
 hub-invite-issued = Invitation code issued for { $address }, valid until { $expires }
 hub-community-created = Community created: { $id }
 hub-notice-published = Notice published:
@@ -35,3 +35,9 @@ hub-proxy-revoked = Proxy authorization taken back: { $id }
 hub-proxy-limits = Each resident may have at most { $proxies } proxies; each proxy may act for at most { $principals } residents
 hub-proxy-ambiguous = Several residents live in that household; name one by resident id: { $ids }
 hub-bad-scopes = Invalid proxy scopes "{ $value }"; choose from read_notices, report, vote (comma-separated)
+
+# The street (街道) and its communities
+hub-street-set = Street set: { $name } ({ $code })
+hub-street-staff-required = This command acts for the street office: say who you are with --street-staff ID (see `linli-hub admin street staff add`)
+hub-street-overview-line = { $households } households, { $residents } residents, { $reports } open reports, { $consultations } live consultations
+hub-street-notice-published = Street notice published to { $count } communities.

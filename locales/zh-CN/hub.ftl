@@ -1,6 +1,6 @@
 # linli-hub 命令行的提示（面向社区工作人员）
 hub-serving = 社区服务已启动：http://{ $addr }（数据目录：{ $dir }）
-hub-demo-created = 演示社区“{ $name }”已就绪。以下是各户的邀请码（码 + 地址）：
+hub-demo-created = 演示街道“{ $name }”及其社区已就绪。以下是各户的邀请码（码、社区和地址）：
 hub-invite-issued = 邀请码已生成：{ $address }，有效期至 { $expires }
 hub-community-created = 社区已创建：{ $id }
 hub-notice-published = 通知已发布：
@@ -35,3 +35,9 @@ hub-proxy-revoked = 代办授权已收回：{ $id }
 hub-proxy-limits = 每位居民最多 { $proxies } 位代办亲友；每位亲友最多为 { $principals } 位居民代办
 hub-proxy-ambiguous = 这一户有多位居民，请用居民编号指定：{ $ids }
 hub-bad-scopes = 无效的代办范围“{ $value }”，可选：read_notices、report、vote（用逗号分隔）
+
+# The street (街道) and its communities
+hub-street-set = 街道已设置：{ $name }（{ $code }）
+hub-street-staff-required = 这个命令以街道办的名义操作：请用 --street-staff ID 说明您是谁（见 `linli-hub admin street staff add`）
+hub-street-overview-line = { $households } 户，{ $residents } 位居民，{ $reports } 件未办结的反映，{ $consultations } 项进行中的议事
+hub-street-notice-published = 街道通知已发布到 { $count } 个社区。

@@ -1,5 +1,5 @@
 //! The running hub's shared state: the store, the clock, the blob directory, the transparency-log
-//! signing key and the head of the change log that live nudges follow.
+//! signing key, the hub-wide change-log position that live nudges follow, and the devices listening.
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -26,6 +26,7 @@ struct Inner {
     clock: Arc<dyn Clock>,
     blob_dir: PathBuf,
     head: watch::Sender<i64>,
+    nudges: crate::nudge::Registry,
     join_failures: FailedAttempts,
     /// Requests per device, keyed by the hash of its token.
     device_requests: Buckets<String>,
@@ -53,13 +54,14 @@ impl Hub {
         std::fs::create_dir_all(&blob_dir)?;
         let store = SqliteStore::open(&data_dir.join("hub.db"))?;
         let log_signer = crate::log_key::load_or_create(data_dir)?;
-        let head = store.head()?;
+        let head = store.last_seq()?;
         Ok(Hub {
             inner: Arc::new(Inner {
                 store: Arc::new(store),
                 clock,
                 blob_dir,
                 head: watch::Sender::new(head),
+                nudges: crate::nudge::Registry::default(),
                 join_failures: FailedAttempts::default(),
                 device_requests: Buckets::new(Rate::DEVICE_DEFAULT),
                 join_failures_hub_wide: Buckets::new(Rate::JOIN_FAILURES_HUB_WIDE),
@@ -99,12 +101,25 @@ impl Hub {
         self.inner.log_signer.verifier().to_vkey()
     }
 
-    /// The latest signed checkpoint of the whole log (signed now when the log grew since the last).
-    pub fn log_checkpoint(&self) -> Result<String, HubError> {
+    /// The latest signed checkpoint of the community's log (signed now when it grew since the last).
+    pub fn log_checkpoint(&self, community: uuid::Uuid) -> Result<String, HubError> {
         Ok(self
             .inner
             .store
-            .log_checkpoint(&self.inner.log_signer, self.now())?)
+            .log_checkpoint(community, &self.inner.log_signer, self.now())?)
+    }
+
+    /// The origin line of the community's checkpoints (devices pin it with the key at join).
+    pub fn log_origin(&self, community: uuid::Uuid) -> Result<String, HubError> {
+        Ok(self
+            .inner
+            .store
+            .log_origin(community, &self.inner.log_signer)?)
+    }
+
+    /// The devices listening for nudges (see [`crate::nudge`]).
+    pub fn nudges(&self) -> &crate::nudge::Registry {
+        &self.inner.nudges
     }
 
     /// Days the photos of a resolved report are kept (default two years, as the privacy notice says).
@@ -157,10 +172,10 @@ impl Hub {
         &self.inner.proxy_code_failures
     }
 
-    /// Re-reads the head of the change log and nudges subscribers when it moved. Called after every
+    /// Re-reads the hub-wide change-log position and wakes the nudge dispatcher when it moved. Called after every
     /// write in this process, and by the server's poller for writes by other processes.
     pub fn notify(&self) {
-        match self.inner.store.head() {
+        match self.inner.store.last_seq() {
             Ok(head) => {
                 self.inner.head.send_if_modified(|h| {
                     if *h != head {
@@ -188,7 +203,8 @@ impl Hub {
         });
     }
 
-    /// Follows the head of the change log.
+    /// Follows the hub-wide change-log position (the nudge dispatcher does; devices subscribe to
+    /// [`Hub::nudges`]).
     pub fn subscribe(&self) -> watch::Receiver<i64> {
         self.inner.head.subscribe()
     }

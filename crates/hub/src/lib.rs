@@ -20,6 +20,7 @@ pub mod domain;
 pub mod error;
 mod hub;
 pub mod log_key;
+pub mod nudge;
 pub mod privacy;
 mod server;
 pub mod store;
@@ -29,5 +30,5 @@ pub use error::{ApiError, HubError};
 pub use hub::Hub;
 pub use server::{
     spawn_for_tests, spawn_for_tests_with_clock, spawn_on, spawn_tls_for_tests, try_spawn_on,
-    RunningHub, POLL_INTERVAL,
+    RunningHub, POLL_INTERVAL, TALLY_INTERVAL,
 };

@@ -22,6 +22,10 @@ use tokio_rustls::rustls::ServerConfig;
 /// consultations whose closing time passed and for proxy grants that expired.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(300);
 
+/// How often moved tallies are announced: a vote logs a change for the voter only, and everyone else
+/// learns the new live tally from one change per consultation per interval, not one per vote.
+pub const TALLY_INTERVAL: Duration = Duration::from_secs(3);
+
 impl Hub {
     /// Serves the API on `listener` until `shutdown` completes.
     pub async fn serve(
@@ -59,6 +63,7 @@ impl Hub {
             tracing::warn!(error = %e, "photo retention failed");
         }
         let poller = tokio::spawn(poll(self.clone(), closing_rx.clone()));
+        let dispatcher = tokio::spawn(crate::nudge::dispatch(self.clone(), closing_rx.clone()));
         let app = api::router(AppState {
             hub: self.clone(),
             closing: closing_rx.clone(),
@@ -78,11 +83,13 @@ impl Hub {
         })
         .await;
         poller.abort();
+        dispatcher.abort();
         served.map_err(HubError::Io)
     }
 }
 
 async fn poll(hub: Hub, mut closing: watch::Receiver<bool>) {
+    let mut tallies_at = tokio::time::Instant::now();
     loop {
         tokio::select! {
             _ = tokio::time::sleep(POLL_INTERVAL) => {}
@@ -90,7 +97,14 @@ async fn poll(hub: Hub, mut closing: watch::Receiver<bool>) {
         }
         let h = hub.clone();
         let now = hub.now();
+        let flush = tallies_at.elapsed() >= TALLY_INTERVAL;
+        if flush {
+            tallies_at = tokio::time::Instant::now();
+        }
         let result = tokio::task::spawn_blocking(move || {
+            if flush {
+                h.store().flush_tallies(now)?;
+            }
             h.store().close_due_consultations(now)?;
             h.store().log_expired_grants(now)?;
             h.notify();

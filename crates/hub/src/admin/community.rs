@@ -1,4 +1,5 @@
-//! Creating the community from a seed file (JSON or TOML; see `crates/hub/seed.example.toml`).
+//! The communities of the hub: creating one from a seed file (JSON or TOML; see
+//! `crates/hub/seed.example.toml`), listing them, and finding the one an admin command means.
 use std::path::Path;
 
 use linli_proto::{limits, ErrorCode};
@@ -7,6 +8,7 @@ use uuid::Uuid;
 use crate::error::HubError;
 use crate::hub::Hub;
 use crate::store::CommunitySeed;
+use linli_proto::Community;
 
 /// Reads a seed file; `.toml` files as TOML, anything else as JSON.
 pub fn load_seed(path: &Path) -> Result<CommunitySeed, HubError> {
@@ -42,10 +44,33 @@ fn check(seed: &CommunitySeed) -> Result<(), HubError> {
     Ok(())
 }
 
-/// Creates the hub's community with its address book and categories.
+/// Adds a community with its address book and categories (to the street, when one is named).
 pub fn create(hub: &Hub, seed: &CommunitySeed) -> Result<Uuid, HubError> {
     check(seed)?;
     let id = hub.store().create_community(seed, hub.now())?;
     hub.notify();
     Ok(id)
+}
+
+pub fn list(hub: &Hub) -> Result<Vec<Community>, HubError> {
+    Ok(hub.store().communities()?)
+}
+
+/// The community an admin command means: `given` is its name or id; without one, the hub's only
+/// community. `community_required` when the hub holds several and none was named (or none yet),
+/// `community_not_found` when the name or id is unknown.
+pub fn resolve(hub: &Hub, given: Option<&str>) -> Result<Community, HubError> {
+    let all = hub.store().communities()?;
+    match given.map(str::trim) {
+        Some(g) => {
+            let by_id = Uuid::parse_str(g).ok();
+            all.into_iter()
+                .find(|c| Some(c.id) == by_id || c.name == g)
+                .ok_or(HubError::Refused(ErrorCode::CommunityNotFound))
+        }
+        None => match <[Community; 1]>::try_from(all) {
+            Ok([only]) => Ok(only),
+            Err(_) => Err(ErrorCode::CommunityRequired.into()),
+        },
+    }
 }

@@ -1,7 +1,8 @@
-//! `linli-hub demo`: the 幸福里社区 demo community with notices, an open and a closed consultation,
-//! and invitation codes for four households, so a new user can try everything at once.
+//! `linli-hub demo`: the demo street (和平街道) with two communities — 幸福里社区 with notices, an open and
+//! a closed consultation, and 安康苑社区 with its own buildings — a street-wide notice to both, and
+//! invitation codes for households of each, so a new user can try everything at once.
 //!
-//! Running it again on the same data directory keeps the community and only issues fresh codes.
+//! Running it again on the same data directory keeps the street and only issues fresh codes.
 use chrono::Duration;
 use linli_proto::{Op, OpBody, ResultsVisibility, Urgency, VoteScope};
 use uuid::Uuid;
@@ -11,17 +12,27 @@ use crate::domain::token;
 use crate::error::HubError;
 use crate::hub::Hub;
 use crate::store::{CommunitySeed, InviteInfo, NewConsultation, NewNotice};
+use linli_proto::Community;
 
 /// The demo community's address book and categories (also the documented seed example).
 pub const DEMO_SEED_TOML: &str = include_str!("../../seed.example.toml");
 
-/// Households that get an invitation code, one per line of the demo's output.
+/// The second demo community's address book and categories.
+pub const SECOND_SEED_TOML: &str = include_str!("../../seed.second.toml");
+
+/// The demo street's name and code.
+pub const STREET: (&str, &str) = ("和平街道", "110105001");
+
+/// Households of the first community that get an invitation code, one per line of the demo's output.
 pub const INVITED: [(&str, &str, &str); 4] = [
     ("1号楼", "1单元", "101"),
     ("1号楼", "2单元", "202"),
     ("2号楼", "1单元", "102"),
     ("3号楼", "2单元", "201"),
 ];
+
+/// Households of the second community that get a code.
+pub const INVITED_SECOND: [(&str, &str, &str); 2] = [("A座", "1单元", "101"), ("B座", "1单元", "201")];
 
 /// Households whose (demo) residents voted in the closed consultation.
 const VOTERS: [(&str, &str, &str, usize); 5] = [
@@ -36,6 +47,10 @@ pub fn demo_seed() -> Result<CommunitySeed, HubError> {
     toml::from_str(DEMO_SEED_TOML).map_err(|e| HubError::Seed(e.to_string()))
 }
 
+pub fn second_seed() -> Result<CommunitySeed, HubError> {
+    toml::from_str(SECOND_SEED_TOML).map_err(|e| HubError::Seed(e.to_string()))
+}
+
 fn notice(title: &str, body: &str, urgency: Urgency, pinned: bool) -> NewNotice {
     NewNotice {
         title: title.into(),
@@ -48,7 +63,21 @@ fn notice(title: &str, body: &str, urgency: Urgency, pinned: bool) -> NewNotice 
 }
 
 fn seed_content(hub: &Hub) -> Result<(), HubError> {
-    community::create(hub, &demo_seed()?)?;
+    super::street::set(hub, STREET.0, STREET.1)?;
+    let c = community::create(hub, &demo_seed()?)?;
+    community::create(hub, &second_seed()?)?;
+    let office = super::street::add_staff(hub, "街道办公室")?;
+    super::street::publish_notice(
+        hub,
+        &office,
+        &notice(
+            "冬季消防安全提示",
+            "天气干燥，请勿在楼道堆放杂物，电动车不要进楼充电。街道将于本月下旬开展消防检查。",
+            Urgency::Important,
+            false,
+        ),
+        &[],
+    )?;
     let now = hub.now();
     for n in [
         notice("关于小区垃圾分类的通知", "自下周一起，请各位居民按照厨余垃圾、可回收物、有害垃圾和其他垃圾四类投放。投放时间为每天 7:00–9:00 和 18:00–20:00。", Urgency::Normal, false),
@@ -57,10 +86,11 @@ fn seed_content(hub: &Hub) -> Result<(), HubError> {
         notice("社区办公时间与联系方式", "社区居委会办公时间为周一至周五 8:30–17:30，电话 010-6512-3456。有事请随时联系我们。", Urgency::Normal, true),
         notice("周末义诊活动", "本周六上午 9:00 在社区广场举办义诊活动，有测血压、测血糖和健康咨询。欢迎大家参加。", Urgency::Normal, false),
     ] {
-        notices::publish(hub, &n)?;
+        notices::publish(hub, c, &n)?;
     }
     consultations::create(
         hub,
+        c,
         &NewConsultation {
             title: "小区东侧空地如何使用？".into(),
             description: "东侧空地约 200 平方米，社区想听听大家的意见，每户投一票。".into(),
@@ -79,6 +109,7 @@ fn seed_content(hub: &Hub) -> Result<(), HubError> {
     )?;
     let closed = consultations::create(
         hub,
+        c,
         &NewConsultation {
             title: "电动车充电桩安装位置".into(),
             description: "为减少楼道充电的安全隐患，社区将安装电动车充电桩，请选择安装位置。"
@@ -92,24 +123,23 @@ fn seed_content(hub: &Hub) -> Result<(), HubError> {
             buildings: Vec::new(),
         },
     )?;
-    let results = consultations::results(hub, closed)?;
+    let results = consultations::results(hub, c, closed)?;
     for (b, u, r, pick) in VOTERS {
-        vote_as_demo_household(hub, b, u, r, closed, results.options[pick].id)?;
+        vote_as_demo_household(hub, c, (b, u, r), closed, results.options[pick].id)?;
     }
-    consultations::close(hub, closed)?;
+    consultations::close(hub, c, closed)?;
     Ok(())
 }
 
 /// A demo resident joins by a code and votes through the same path a device's push takes.
 fn vote_as_demo_household(
     hub: &Hub,
-    building: &str,
-    unit: &str,
-    room: &str,
+    community: Uuid,
+    (building, unit, room): (&str, &str, &str),
     consultation_id: Uuid,
     option: Uuid,
 ) -> Result<(), HubError> {
-    let code = invites::invite(hub, building, unit, room, 1)?.code;
+    let code = invites::invite(hub, community, building, unit, room, 1)?.code;
     let token = token::generate();
     let hash = token::hash(&token);
     let now = hub.now();
@@ -138,14 +168,21 @@ fn vote_as_demo_household(
     Ok(())
 }
 
-/// Seeds the demo community unless one exists, then issues a fresh code for each of
-/// [`INVITED`]'s households.
-pub fn seed_demo(hub: &Hub) -> Result<Vec<InviteInfo>, HubError> {
-    if hub.store().community()?.is_none() {
+/// Seeds the demo street unless the hub holds a community, then issues a fresh code for each of
+/// [`INVITED`]'s households of the first community and [`INVITED_SECOND`]'s of the second (when the
+/// hub holds the demo's communities), each with its community.
+pub fn seed_demo(hub: &Hub) -> Result<Vec<(Community, InviteInfo)>, HubError> {
+    if hub.store().communities()?.is_empty() {
         seed_content(hub)?;
     }
-    INVITED
-        .iter()
-        .map(|(b, u, r)| invites::invite(hub, b, u, r, invites::DEFAULT_EXPIRY_DAYS))
-        .collect()
+    let all = hub.store().communities()?;
+    let mut out = Vec::new();
+    for (i, households) in [&INVITED[..], &INVITED_SECOND[..]].into_iter().enumerate() {
+        let Some(c) = all.get(i) else { break };
+        for (b, u, r) in households {
+            let code = invites::invite(hub, c.id, b, u, r, invites::DEFAULT_EXPIRY_DAYS)?;
+            out.push((c.clone(), code));
+        }
+    }
+    Ok(out)
 }

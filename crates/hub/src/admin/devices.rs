@@ -11,9 +11,9 @@ pub fn list(hub: &Hub, staff: &Staff) -> Result<Vec<DeviceInfo>, HubError> {
     Ok(hub.store().devices_seen_by(staff, hub.now())?)
 }
 
-/// The device's token stops working at once.
-pub fn revoke(hub: &Hub, id: Uuid) -> Result<(), HubError> {
-    if !hub.store().revoke_device(id, hub.now())? {
+/// The device's token stops working at once; `not_found` for a device of another community.
+pub fn revoke(hub: &Hub, community: Uuid, id: Uuid) -> Result<(), HubError> {
+    if !hub.store().revoke_device(community, id, hub.now())? {
         return Err(ErrorCode::NotFound.into());
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! Invitation codes for a household, issued after staff checked the resident in person.
 use chrono::Duration;
 use linli_proto::ErrorCode;
+use uuid::Uuid;
 
 use crate::domain::invite_code;
 use crate::error::HubError;
@@ -13,6 +14,7 @@ pub const DEFAULT_EXPIRY_DAYS: i64 = 7;
 /// negative (an already expired code, for tests).
 pub fn invite(
     hub: &Hub,
+    community: Uuid,
     building: &str,
     unit: &str,
     room: &str,
@@ -20,7 +22,7 @@ pub fn invite(
 ) -> Result<InviteInfo, HubError> {
     let household = hub
         .store()
-        .find_household(building, unit, room)?
+        .find_household(community, building, unit, room)?
         .ok_or(HubError::Refused(ErrorCode::UnknownAddress))?;
     let now = hub.now();
     let expires_at = now + Duration::days(expires_in_days);

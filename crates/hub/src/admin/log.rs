@@ -3,11 +3,12 @@
 //! option ids), but together they show how each ballot voted: give them only to the auditor the
 //! office appoints.
 use linli_proto::LogReceipt;
+use uuid::Uuid;
 
 use crate::error::HubError;
 use crate::hub::Hub;
 
-/// Every vote leaf's opening (salt and record), oldest first.
-pub fn vote_openings(hub: &Hub) -> Result<Vec<LogReceipt>, HubError> {
-    Ok(hub.store().log_vote_openings()?)
+/// Every vote leaf's opening of the community's log (salt and record), oldest first.
+pub fn vote_openings(hub: &Hub, community: Uuid) -> Result<Vec<LogReceipt>, HubError> {
+    Ok(hub.store().log_vote_openings(community)?)
 }

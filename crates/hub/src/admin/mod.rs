@@ -11,4 +11,5 @@ pub mod notices;
 pub mod proxy;
 pub mod reports;
 pub mod staff;
+pub mod street;
 pub mod terminal;

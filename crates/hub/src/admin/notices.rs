@@ -7,8 +7,8 @@ use crate::error::HubError;
 use crate::hub::Hub;
 use crate::store::{NewNotice, NoticeSummary};
 
-pub fn publish(hub: &Hub, notice: &NewNotice) -> Result<Uuid, HubError> {
-    publish_with_attachments(hub, notice, &[])
+pub fn publish(hub: &Hub, community: Uuid, notice: &NewNotice) -> Result<Uuid, HubError> {
+    publish_with_attachments(hub, community, notice, &[])
 }
 
 /// A file to attach: its display name and content (JPEG, PNG, WebP or PDF, ≤ 10 MiB).
@@ -21,6 +21,7 @@ pub struct AttachmentFile {
 /// Publishes a notice with files; residents download them from `/v1/blobs/{sha256}`.
 pub fn publish_with_attachments(
     hub: &Hub,
+    community: Uuid,
     notice: &NewNotice,
     files: &[AttachmentFile],
 ) -> Result<Uuid, HubError> {
@@ -53,20 +54,20 @@ pub fn publish_with_attachments(
     }
     let id = hub
         .store()
-        .publish_notice(notice, &attachments, hub.now())?;
+        .publish_notice(community, notice, &attachments, hub.now())?;
     hub.notify();
     Ok(id)
 }
 
 /// Retracts a notice; devices get a tombstone. `notice_not_found` when unknown or already retracted.
-pub fn retract(hub: &Hub, id: Uuid) -> Result<(), HubError> {
-    if !hub.store().retract_notice(id, hub.now())? {
+pub fn retract(hub: &Hub, community: Uuid, id: Uuid) -> Result<(), HubError> {
+    if !hub.store().retract_notice(community, id, hub.now())? {
         return Err(ErrorCode::NoticeNotFound.into());
     }
     hub.notify();
     Ok(())
 }
 
-pub fn list(hub: &Hub) -> Result<Vec<NoticeSummary>, HubError> {
-    Ok(hub.store().notices()?)
+pub fn list(hub: &Hub, community: Uuid) -> Result<Vec<NoticeSummary>, HubError> {
+    Ok(hub.store().notices(community)?)
 }

@@ -11,7 +11,7 @@ pub fn list(hub: &Hub, staff: &Staff, filter: &ReportFilter) -> Result<Vec<Staff
     Ok(hub.store().reports_seen_by(staff, filter, hub.now())?)
 }
 
-/// One report, logged; `forbidden` when it belongs to another community.
+/// One report, logged; `report_not_found` for another community's, as for an unknown one.
 pub fn show(hub: &Hub, staff: &Staff, id: Uuid) -> Result<StaffReport, HubError> {
     hub.store()
         .report_seen_by(staff, id, hub.now())?
@@ -22,6 +22,7 @@ pub fn show(hub: &Hub, staff: &Staff, id: Uuid) -> Result<StaffReport, HubError>
 /// `invalid_transition` and change nothing.
 pub fn set_status(
     hub: &Hub,
+    community: Uuid,
     id: Uuid,
     status: ReportStatus,
     reply: Option<&str>,
@@ -31,7 +32,7 @@ pub fn set_status(
     }
     let report = hub
         .store()
-        .set_report_status(id, status, reply, hub.now())?;
+        .set_report_status(community, id, status, reply, hub.now())?;
     hub.notify();
     Ok(report)
 }

@@ -6,16 +6,16 @@ use crate::error::HubError;
 use crate::hub::Hub;
 use crate::store::{AccessEntry, Staff};
 
-/// Registers a staff member of the hub's community; the data officer may also read the access log.
-pub fn add(hub: &Hub, name: &str, data_officer: bool) -> Result<Staff, HubError> {
+/// Registers a staff member of `community`; the data officer may also read its access log.
+pub fn add(hub: &Hub, community: Uuid, name: &str, data_officer: bool) -> Result<Staff, HubError> {
     crate::domain::validate::title(name)?;
     Ok(hub
         .store()
-        .add_staff(name.trim(), data_officer, hub.now())?)
+        .add_staff(community, name.trim(), data_officer, hub.now())?)
 }
 
-pub fn list(hub: &Hub) -> Result<Vec<Staff>, HubError> {
-    Ok(hub.store().staff_list()?)
+pub fn list(hub: &Hub, community: Uuid) -> Result<Vec<Staff>, HubError> {
+    Ok(hub.store().staff_list(community)?)
 }
 
 /// The staff member behind `--staff`; `forbidden` for an unknown id, so nobody looks anonymously.

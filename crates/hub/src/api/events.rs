@@ -1,5 +1,6 @@
 //! Live nudges: `GET /v1/events` keeps a Server-Sent Events stream open and sends `event: changed`
-//! with `{head}` whenever the change log moves, so devices pull within a second.
+//! with `{head}` (the caller's community feed position) when something the caller may see changed:
+//! at once on connecting, then at most once per [`NUDGE_MIN_GAP`] (see [`crate::nudge`]).
 use std::convert::Infallible;
 use std::time::Duration;
 
@@ -7,10 +8,12 @@ use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream};
 use linli_proto::{ErrorBody, Nudge};
+use tokio::time::Instant;
 
 use super::auth::Caller;
-use super::AppState;
+use super::{blocking, AppState};
 use crate::error::ApiError;
+use crate::nudge::NUDGE_MIN_GAP;
 
 fn changed(head: i64) -> Event {
     let data =
@@ -18,33 +21,46 @@ fn changed(head: i64) -> Event {
     Event::default().event("changed").data(data)
 }
 
-/// Sends the current head at once, then every time it moves. (Everyone in the community is nudged on
-/// any change; the pull decides what is theirs.)
+/// Sends the caller's feed position at once, then whenever something for the caller was committed,
+/// coalesced to one event per second.
 #[utoipa::path(get, path = "/v1/events", security(("bearer" = [])),
     responses((status = 200, content_type = "text/event-stream", description = "`event: changed`, data `Nudge`"),
         (status = 401, body = ErrorBody)))]
 pub async fn events(
     State(state): State<AppState>,
-    Caller(_viewer): Caller,
+    Caller(viewer): Caller,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    let mut heads = state.hub.subscribe();
-    let first = *heads.borrow_and_update();
+    let now = state.hub.now();
+    let (audiences, head) = blocking(&state.hub, move |s| {
+        Ok((s.nudge_audiences(&viewer, now)?, s.head(viewer.community_id)?))
+    })
+    .await?;
+    let sub = state.hub.nudges().subscribe(audiences, head);
     let closing = state.closing.clone();
-    let rest = stream::unfold((heads, closing), |(mut heads, mut closing)| async move {
+    let last = Instant::now();
+    let rest = stream::unfold((sub, closing, last), |(mut sub, mut closing, last)| async move {
         if *closing.borrow() {
             return None;
         }
         let moved = tokio::select! {
-            r = heads.changed() => r.is_ok(),
+            r = sub.rx.changed() => r.is_ok(),
             _ = closing.wait_for(|c| *c) => false,
         };
         if !moved {
             return None;
         }
-        let head = *heads.borrow_and_update();
-        Some((Ok(changed(head)), (heads, closing)))
+        // What arrives while waiting out the gap joins this one nudge.
+        let since = last.elapsed();
+        if since < NUDGE_MIN_GAP {
+            tokio::select! {
+                _ = tokio::time::sleep(NUDGE_MIN_GAP - since) => {},
+                _ = closing.wait_for(|c| *c) => return None,
+            }
+        }
+        let head = *sub.rx.borrow_and_update();
+        Some((Ok(changed(head)), (sub, closing, Instant::now())))
     });
     let stream =
-        futures_util::StreamExt::chain(stream::once(async move { Ok(changed(first)) }), rest);
+        futures_util::StreamExt::chain(stream::once(async move { Ok(changed(head)) }), rest);
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

@@ -1,6 +1,6 @@
 //! The transparency log under `/v1/log/…`: the public key, the latest signed checkpoint, inclusion and
 //! consistency proofs, the leaves (for auditors who recompute the tree) and the opened final tallies.
-//! No token needed: leaves hold only salted commitments, so the log reveals no personal data, and an
+//! Each community has its own log (see [`LogCommunity`] for which one a request means). No token needed: leaves hold only salted commitments, so the log reveals no personal data, and an
 //! auditor needs nothing but the URL and the public key.
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
@@ -15,6 +15,7 @@ use linli_proto::{
 use linli_tlog::{proof_to_base64, Leaf};
 use serde::Deserialize;
 
+use super::log_scope::LogCommunity;
 use super::{blocking, json_body, AppState};
 use crate::error::ApiError;
 
@@ -31,9 +32,12 @@ pub async fn key(State(state): State<AppState>) -> impl IntoResponse {
 /// base64 root, blank line, signature).
 #[utoipa::path(get, path = "/v1/log/checkpoint",
     responses((status = 200, content_type = "text/plain", body = String)))]
-pub async fn checkpoint(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+pub async fn checkpoint(
+    State(state): State<AppState>,
+    LogCommunity(log): LogCommunity,
+) -> Result<impl IntoResponse, ApiError> {
     let hub = state.hub.clone();
-    let note = match tokio::task::spawn_blocking(move || hub.log_checkpoint()).await {
+    let note = match tokio::task::spawn_blocking(move || hub.log_checkpoint(log)).await {
         Ok(r) => r?,
         Err(_) => return Err(ApiError(ErrorCode::Internal)),
     };
@@ -54,11 +58,12 @@ pub struct InclusionQuery {
         (status = 404, description = "size beyond the log", body = ErrorBody)))]
 pub async fn inclusion(
     State(state): State<AppState>,
+    LogCommunity(log): LogCommunity,
     query: Result<Query<InclusionQuery>, QueryRejection>,
 ) -> Result<Json<InclusionProof>, ApiError> {
     let Query(q) = query.map_err(|_| ApiError(ErrorCode::BadRequest))?;
     let (index, size) = (q.index, q.size);
-    let proof = blocking(&state.hub, move |s| s.log_inclusion(size, index)).await?;
+    let proof = blocking(&state.hub, move |s| s.log_inclusion(log, size, index)).await?;
     Ok(Json(InclusionProof {
         index,
         size,
@@ -74,6 +79,7 @@ pub async fn inclusion(
         (status = 413, description = "more indices than allowed", body = ErrorBody)))]
 pub async fn inclusions(
     State(state): State<AppState>,
+    LogCommunity(log): LogCommunity,
     body: Result<Json<InclusionsRequest>, JsonRejection>,
 ) -> Result<Json<InclusionProofs>, ApiError> {
     let req = json_body(body)?;
@@ -82,7 +88,7 @@ pub async fn inclusions(
     }
     let size = req.size;
     let indices = req.indices.clone();
-    let proofs = blocking(&state.hub, move |s| s.log_inclusions(size, &indices)).await?;
+    let proofs = blocking(&state.hub, move |s| s.log_inclusions(log, size, &indices)).await?;
     Ok(Json(InclusionProofs {
         proofs: req
             .indices
@@ -107,6 +113,7 @@ pub async fn inclusions(
         (status = 413, description = "more indices than allowed", body = ErrorBody)))]
 pub async fn leaves_proof(
     State(state): State<AppState>,
+    LogCommunity(log): LogCommunity,
     body: Result<Json<LeavesProofRequest>, JsonRejection>,
 ) -> Result<Json<LeavesProof>, ApiError> {
     let req = json_body(body)?;
@@ -114,7 +121,7 @@ pub async fn leaves_proof(
         return Err(ApiError(ErrorCode::PayloadTooLarge));
     }
     let size = req.size;
-    let proof = blocking(&state.hub, move |s| s.log_leaves_proof(size, &req.indices)).await?;
+    let proof = blocking(&state.hub, move |s| s.log_leaves_proof(log, size, &req.indices)).await?;
     Ok(Json(LeavesProof {
         size,
         proof: proof_to_base64(&proof),
@@ -135,11 +142,12 @@ pub struct ConsistencyQuery {
         (status = 404, description = "size beyond the log", body = ErrorBody)))]
 pub async fn consistency(
     State(state): State<AppState>,
+    LogCommunity(log): LogCommunity,
     query: Result<Query<ConsistencyQuery>, QueryRejection>,
 ) -> Result<Json<ConsistencyProof>, ApiError> {
     let Query(q) = query.map_err(|_| ApiError(ErrorCode::BadRequest))?;
     let (old, new) = (q.old, q.new);
-    let proof = blocking(&state.hub, move |s| s.log_consistency(old, new)).await?;
+    let proof = blocking(&state.hub, move |s| s.log_consistency(log, old, new)).await?;
     Ok(Json(ConsistencyProof {
         old,
         new,
@@ -160,6 +168,7 @@ pub struct LeavesQuery {
     responses((status = 200, body = LogLeaves), (status = 400, body = ErrorBody)))]
 pub async fn leaves(
     State(state): State<AppState>,
+    LogCommunity(log): LogCommunity,
     query: Result<Query<LeavesQuery>, QueryRejection>,
 ) -> Result<Json<LogLeaves>, ApiError> {
     let Query(q) = query.map_err(|_| ApiError(ErrorCode::BadRequest))?;
@@ -168,7 +177,7 @@ pub async fn leaves(
     }
     let start = q.start;
     let end = q.end.min(start.saturating_add(LOG_LEAVES_PAGE_MAX));
-    let (size, raw) = blocking(&state.hub, move |s| s.log_leaves(start, end)).await?;
+    let (size, raw) = blocking(&state.hub, move |s| s.log_leaves(log, start, end)).await?;
     let mut leaves = Vec::with_capacity(raw.len());
     for bytes in raw {
         // A stored leaf that does not parse is a broken database: say so rather than hide it.
@@ -192,6 +201,9 @@ pub async fn leaves(
 /// not ballots: what each counted is a list of ballot leaf indexes.
 #[utoipa::path(get, path = "/v1/log/tallies",
     responses((status = 200, body = Vec<LogReceipt>)))]
-pub async fn tallies(State(state): State<AppState>) -> Result<Json<Vec<LogReceipt>>, ApiError> {
-    Ok(Json(blocking(&state.hub, |s| s.log_tallies()).await?))
+pub async fn tallies(
+    State(state): State<AppState>,
+    LogCommunity(log): LogCommunity,
+) -> Result<Json<Vec<LogReceipt>>, ApiError> {
+    Ok(Json(blocking(&state.hub, move |s| s.log_tallies(log)).await?))
 }

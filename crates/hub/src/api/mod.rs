@@ -6,6 +6,7 @@ pub mod events;
 pub mod join;
 pub mod lang;
 pub mod log;
+pub mod log_scope;
 pub mod openapi;
 pub mod proxy;
 pub mod proxy_visitor;

@@ -97,7 +97,7 @@ pub async fn push(
         }
         // The device keeps a receipt for what the log recorded (its vote, its report's change).
         let logged: Vec<u64> = applied.iter().filter_map(|o| o.log_index).collect();
-        let mut receipts = s.log_receipts(&logged)?.into_iter();
+        let mut receipts = s.log_receipts(viewer.community_id, &logged)?.into_iter();
         let mut outcomes = vec![None; ids.len()];
         for (i, o) in order.into_iter().zip(applied) {
             let receipt = o.log_index.and_then(|_| receipts.next().flatten());

@@ -328,7 +328,7 @@ pub struct ClosedAccount {
     pub files_to_delete: Vec<String>,
 }
 
-pub use sqlite::Committed;
+pub use sqlite::{Audience, Committed};
 
 /// Everything the hub stores. Methods are blocking; the server calls them from `spawn_blocking`.
 pub trait Store: Send + Sync + 'static {
@@ -400,6 +400,9 @@ pub trait Store: Send + Sync + 'static {
     /// Change-log rows committed after hub-wide position `seq`, oldest first, at most `limit`: who may see
     /// each, so the nudger wakes only those devices.
     fn committed_after(&self, seq: i64, limit: u32) -> StoreResult<Vec<Committed>>;
+    /// What a viewer's device is woken for: the viewer's community, building, household and self, and
+    /// the same of every resident it is an active proxy for (their feed is the proxy's to pull).
+    fn nudge_audiences(&self, viewer: &Viewer, now: DateTime<Utc>) -> StoreResult<Vec<Audience>>;
     /// Logs one change per consultation whose tally moved since the last call, for everyone it is
     /// addressed to (votes log a change for the voter only). Returns how many.
     fn flush_tallies(&self, now: DateTime<Utc>) -> StoreResult<usize>;
@@ -498,7 +501,7 @@ pub trait Store: Send + Sync + 'static {
         filter: &ReportFilter,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<StaffReport>>;
-    /// One report, logged; `Refused(forbidden)` when it belongs to another community.
+    /// One report, logged; `None` for another community's, as for an unknown one.
     fn report_seen_by(
         &self,
         staff: &Staff,

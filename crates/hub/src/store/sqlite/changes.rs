@@ -53,7 +53,7 @@ impl Kind {
 }
 
 /// Who a log entry is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Audience {
     Community(Uuid),
     Building(Uuid),

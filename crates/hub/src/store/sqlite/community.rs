@@ -9,7 +9,7 @@ use super::columns::{get_uuid, ts};
 use crate::store::{CommunitySeed, StoreError, StoreResult};
 
 /// Adds a community with its address book and categories. `log_origin` names its transparency log
-/// (see `tlog::new_origin`); `None` only for the community a single-community hub held before streets.
+/// (see `tlog::origin`): the part after the key's name.
 pub fn insert(
     conn: &Connection,
     seed: &CommunitySeed,

@@ -46,7 +46,7 @@ fn profile(conn: &Connection, viewer: &Viewer) -> StoreResult<Value> {
         .prepare_cached("SELECT created_at FROM residents WHERE id = ?1")?
         .query_row([viewer.resident_id.to_string()], |r| r.get(0))?;
     let household = community::household(conn, viewer.household_id)?;
-    let community = community::community(conn)?;
+    let community = community::community(conn, viewer.community_id)?;
     Ok(json!({
         "resident_id": viewer.resident_id,
         "joined_at": created_at,

@@ -195,7 +195,7 @@ fn commit_all(
             .map(|job| push(&tx, job).map(Ok))
             .collect::<StoreResult<_>>()?,
     };
-    let head = changes::head(&tx)?;
+    let head = changes::last_seq(&tx)?;
     tx.commit()?;
     queue.head.fetch_max(head, Ordering::SeqCst);
     let mut mine = Err(StoreError::Corrupt(

@@ -10,6 +10,7 @@ mod columns;
 mod community;
 mod consultations;
 pub mod export;
+mod feed;
 mod group;
 pub mod migrations;
 mod notices;
@@ -18,28 +19,29 @@ mod proxies;
 mod reports;
 mod retention;
 mod staff;
+mod street;
 pub mod tlog;
 mod visitors;
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use linli_proto::{
-    Change, Community, Consultation, ErrorCode, GrantParty, Household, Notice, Op, ProxyAct,
-    ProxyGrant, ProxyScope, Record, Report, ReportEventKind, ReportStatus,
+    Community, Consultation, ErrorCode, GrantParty, Household, Notice, Op, ProxyAct,
+    ProxyGrant, ProxyScope, Report, ReportEventKind, ReportStatus,
 };
 use rusqlite::{Connection, OpenFlags};
 use uuid::Uuid;
 
-use self::changes::Kind;
+use self::feed::{feed_page, proxy_may_read};
+pub use changes::{Audience, Committed};
 use super::{
-    AccessEntry, ClosedAccount, CommunitySeed, ConsultationResults, DeviceInfo, ExportData,
-    FeedPage, InviteInfo, Joined, NewConsultation, NewNotice, NoticeSummary, OfficeGrant,
-    OpOutcome, ProxyLimits, ReportFilter, Staff, StaffReport, Store, StoreError, StoreResult,
-    Viewer,
+    AccessEntry, ClosedAccount, CommunityOverview, CommunitySeed, ConsultationResults, DeviceInfo,
+    ExportData, FeedPage, InviteInfo, Joined, NewConsultation, NewNotice, NoticeSummary,
+    OfficeGrant, OpOutcome, ProxyLimits, ReportFilter, Staff, StaffReport, Store, StoreError,
+    StoreResult, Street, StreetStaff, Viewer,
 };
 use crate::domain::report_rules;
 
@@ -142,20 +144,65 @@ fn savepoint<T>(
 }
 
 impl Store for SqliteStore {
-    fn community(&self) -> StoreResult<Option<Community>> {
-        self.read(community::community)
+    fn communities(&self) -> StoreResult<Vec<Community>> {
+        self.read(community::communities)
+    }
+
+    fn community(&self, id: Uuid) -> StoreResult<Option<Community>> {
+        self.read(|c| community::community(c, id))
     }
 
     fn create_community(&self, seed: &CommunitySeed, now: DateTime<Utc>) -> StoreResult<Uuid> {
-        self.write(|c| community::insert(c, seed, now))
+        self.write(|c| {
+            let street = street::get(c)?.map(|s| s.id);
+            // The log's origin needs the key's name, which the store does not hold: the community's
+            // id stands in the origin, and `tlog::origin` puts the key's name before it when read.
+            community::insert(c, seed, street, |id| id.simple().to_string(), now)
+        })
     }
 
-    fn households(&self) -> StoreResult<Vec<Household>> {
-        self.read(community::households)
+    fn street(&self) -> StoreResult<Option<Street>> {
+        self.read(street::get)
     }
 
-    fn find_household(&self, b: &str, u: &str, r: &str) -> StoreResult<Option<Household>> {
-        self.read(|c| community::find_household(c, b, u, r))
+    fn set_street(&self, name: &str, code: &str, now: DateTime<Utc>) -> StoreResult<Street> {
+        self.write(|c| street::set(c, name, code, now))
+    }
+
+    fn add_street_staff(&self, name: &str, now: DateTime<Utc>) -> StoreResult<StreetStaff> {
+        self.write(|c| street::add_staff(c, name, now))
+    }
+
+    fn street_staff(&self, id: Uuid) -> StoreResult<Option<StreetStaff>> {
+        self.read(|c| street::staff(c, id))
+    }
+
+    fn street_overview(&self, who: &StreetStaff) -> StoreResult<Vec<CommunityOverview>> {
+        self.read(|c| street::overview(c, who))
+    }
+
+    fn publish_street_notice(
+        &self,
+        who: &StreetStaff,
+        notice: &NewNotice,
+        communities: &[Uuid],
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Uuid, Vec<(Uuid, Uuid)>)> {
+        self.write(|c| street::publish(c, who, notice, communities, &[], now))
+    }
+
+    fn households(&self, community: Uuid) -> StoreResult<Vec<Household>> {
+        self.read(|c| community::households(c, community))
+    }
+
+    fn find_household(
+        &self,
+        community: Uuid,
+        b: &str,
+        u: &str,
+        r: &str,
+    ) -> StoreResult<Option<Household>> {
+        self.read(|c| community::find_household(c, community, b, u, r))
     }
 
     fn create_invite(
@@ -185,19 +232,64 @@ impl Store for SqliteStore {
 
     fn me(&self, viewer: &Viewer) -> StoreResult<(Community, Household)> {
         self.read(|c| {
-            let community = community::community(c)?.ok_or(StoreError::NoCommunity)?;
+            let community =
+                community::community(c, viewer.community_id)?.ok_or(StoreError::NoCommunity)?;
             let household = community::household(c, viewer.household_id)?
                 .ok_or_else(|| StoreError::Corrupt("viewer without household".into()))?;
             Ok((community, household))
         })
     }
 
-    fn revoke_device(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
-        self.write(|c| access::revoke(c, id, now))
+    fn revoke_device(&self, community: Uuid, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
+        self.write(|c| {
+            let ours = staff::device_communities(c)?
+                .iter()
+                .any(|(d, _, cid)| *d == id && *cid == community);
+            // A device of another community answers as an unknown one.
+            Ok(ours && access::revoke(c, id, now)?)
+        })
     }
 
-    fn head(&self) -> StoreResult<i64> {
-        self.read_one(changes::head)
+    fn head(&self, community: Uuid) -> StoreResult<i64> {
+        self.read_one(|c| changes::head(c, community))
+    }
+
+    fn last_seq(&self) -> StoreResult<i64> {
+        self.read_one(changes::last_seq)
+    }
+
+    fn committed_after(&self, seq: i64, limit: u32) -> StoreResult<Vec<Committed>> {
+        self.read_one(|c| changes::committed_after(c, seq, limit))
+    }
+
+    fn nudge_audiences(&self, viewer: &Viewer, now: DateTime<Utc>) -> StoreResult<Vec<Audience>> {
+        self.read(|c| {
+            let own = |v: &Viewer| {
+                [
+                    Audience::Community(v.community_id),
+                    Audience::Building(v.building_id),
+                    Audience::Household(v.household_id),
+                    Audience::Resident(v.resident_id),
+                ]
+            };
+            let mut out = own(viewer).to_vec();
+            for g in proxies::grants_of(c, viewer.resident_id, now)? {
+                if g.proxy != viewer.resident_id || g.status != linli_proto::GrantStatus::Active {
+                    continue;
+                }
+                if let Some(p) = access::viewer_of_resident(c, g.principal, viewer.device_id)? {
+                    out.extend(own(&p));
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn flush_tallies(&self, now: DateTime<Utc>) -> StoreResult<usize> {
+        if !self.read_one(consultations::tallies_moved)? {
+            return Ok(0);
+        }
+        self.write(|c| consultations::flush_tallies(c, now))
     }
 
     fn pushed_head(&self) -> Option<i64> {
@@ -269,28 +361,35 @@ impl Store for SqliteStore {
 
     fn publish_notice(
         &self,
+        community: Uuid,
         notice: &NewNotice,
         attachments: &[linli_proto::Attachment],
         now: DateTime<Utc>,
     ) -> StoreResult<Uuid> {
-        self.write(|c| notices::insert(c, notice, attachments, now))
+        self.write(|c| notices::insert(c, community, notice, attachments, None, now))
     }
 
-    fn retract_notice(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
-        self.write(|c| notices::retract(c, id, now))
+    fn retract_notice(&self, community: Uuid, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
+        self.write(|c| notices::retract(c, community, id, now))
     }
 
-    fn notices(&self) -> StoreResult<Vec<NoticeSummary>> {
-        self.read(notices::summaries)
+    fn notices(&self, community: Uuid) -> StoreResult<Vec<NoticeSummary>> {
+        self.read(|c| notices::summaries(c, community))
     }
 
-    fn create_consultation(&self, c: &NewConsultation, now: DateTime<Utc>) -> StoreResult<Uuid> {
-        self.write(|conn| consultations::insert(conn, c, now))
+    fn create_consultation(
+        &self,
+        community: Uuid,
+        c: &NewConsultation,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Uuid> {
+        self.write(|conn| consultations::insert(conn, community, c, now))
     }
 
-    fn close_consultation(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
+    fn close_consultation(&self, community: Uuid, id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
         self.write(|c| {
-            if consultations::close(c, id, now, now)? {
+            let ours = consultations::row(c, id)?.is_some_and(|r| r.community_id == community);
+            if ours && consultations::close(c, id, now, now)? {
                 Ok(())
             } else {
                 Err(ErrorCode::ConsultationNotFound.into())
@@ -311,14 +410,23 @@ impl Store for SqliteStore {
         })
     }
 
-    fn consultation_results(&self, id: Uuid) -> StoreResult<Option<ConsultationResults>> {
-        self.read(|c| consultations::results(c, id))
+    fn consultation_results(
+        &self,
+        community: Uuid,
+        id: Uuid,
+    ) -> StoreResult<Option<ConsultationResults>> {
+        self.read(|c| {
+            if !consultations::row(c, id)?.is_some_and(|r| r.community_id == community) {
+                return Ok(None);
+            }
+            consultations::results(c, id)
+        })
     }
 
-    fn consultations(&self) -> StoreResult<Vec<ConsultationResults>> {
+    fn consultations(&self, community: Uuid) -> StoreResult<Vec<ConsultationResults>> {
         self.read(|c| {
             let mut out = Vec::new();
-            for id in consultations::ids(c)? {
+            for id in consultations::ids(c, community)? {
                 if let Some(r) = consultations::results(c, id)? {
                     out.push(r);
                 }
@@ -329,21 +437,24 @@ impl Store for SqliteStore {
 
     fn set_report_status(
         &self,
+        community: Uuid,
         id: Uuid,
         status: ReportStatus,
         reply: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<Report> {
         self.write(|c| {
-            let st =
-                reports::state(c, id)?.ok_or(StoreError::Refused(ErrorCode::ReportNotFound))?;
+            // A report of another community answers as an unknown one.
+            let st = reports::state(c, id)?
+                .filter(|st| st.community_id == community)
+                .ok_or(StoreError::Refused(ErrorCode::ReportNotFound))?;
             report_rules::staff_transition(st.status, status, reply)?;
             let mut e =
                 reports::Event::new(ReportEventKind::Status, linli_proto::ActorRole::Staff, now);
             e.status = Some(status);
             e.text = reply.filter(|r| !r.trim().is_empty());
             let event_id = reports::add_event(c, id, &e)?;
-            reports::log_event(c, id, event_id, &e, None, now)?;
+            reports::log_event(c, community, id, event_id, &e, None, now)?;
             let resolved_at = if status == ReportStatus::Resolved {
                 Some(now)
             } else {
@@ -393,8 +504,17 @@ impl Store for SqliteStore {
         self.write(|c| proxies::redeem_code(c, proxy, code_hash, proxy_name, now))
     }
 
-    fn grant_proxy(&self, g: &OfficeGrant, now: DateTime<Utc>) -> StoreResult<ProxyGrant> {
+    fn grant_proxy(
+        &self,
+        community: Uuid,
+        g: &OfficeGrant,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ProxyGrant> {
         self.write(|c| {
+            // The office grants for its own residents only; another community's answers as unknown.
+            if staff::resident_community(c, g.principal)? != Some(community) {
+                return Err(ErrorCode::NotFound.into());
+            }
             proxies::insert_grant(
                 c,
                 &proxies::NewGrant {
@@ -469,10 +589,18 @@ impl Store for SqliteStore {
         })
     }
 
-    fn add_staff(&self, name: &str, data_officer: bool, now: DateTime<Utc>) -> StoreResult<Staff> {
+    fn add_staff(
+        &self,
+        community: Uuid,
+        name: &str,
+        data_officer: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Staff> {
         self.write(|c| {
-            let cid = community::community_id(c)?;
-            staff::insert(c, cid, name, data_officer, now)
+            if community::community(c, community)?.is_none() {
+                return Err(ErrorCode::CommunityNotFound.into());
+            }
+            staff::insert(c, community, name, data_officer, now)
         })
     }
 
@@ -480,8 +608,8 @@ impl Store for SqliteStore {
         self.read(|c| staff::get(c, id))
     }
 
-    fn staff_list(&self) -> StoreResult<Vec<Staff>> {
-        self.read(staff::list)
+    fn staff_list(&self, community: Uuid) -> StoreResult<Vec<Staff>> {
+        self.read(|c| staff::list(c, community))
     }
 
     fn reports_seen_by(
@@ -518,8 +646,9 @@ impl Store for SqliteStore {
             let Some((community_id, resident_id)) = staff::report_owner(c, id)? else {
                 return Ok(None);
             };
+            // Another community's report answers as an unknown one: its existence is not for them.
             if community_id != who.community_id {
-                return Err(ErrorCode::Forbidden.into());
+                return Ok(None);
             }
             log_view(c, who, "report_view", "report", id, resident_id, now)?;
             staff_report(c, id)
@@ -547,7 +676,7 @@ impl Store for SqliteStore {
         if !who.data_officer {
             return Err(ErrorCode::Forbidden.into());
         }
-        self.read(staff::entries)
+        self.read(|c| staff::entries(c, who.community_id))
     }
 
     fn export_for(&self, viewer: &Viewer, now: DateTime<Utc>) -> StoreResult<ExportData> {
@@ -555,6 +684,7 @@ impl Store for SqliteStore {
             staff::log(
                 c,
                 &staff::Access {
+                    community_id: viewer.community_id,
                     staff: None,
                     action: "export",
                     record_kind: None,
@@ -604,9 +734,9 @@ impl Store for SqliteStore {
         })
     }
 
-    fn proxy_limits(&self) -> StoreResult<ProxyLimits> {
+    fn proxy_limits(&self, community: Uuid) -> StoreResult<ProxyLimits> {
         self.read(|c| {
-            let (max_proxies, max_principals) = proxies::limits(c, community::community_id(c)?)?;
+            let (max_proxies, max_principals) = proxies::limits(c, community)?;
             Ok(ProxyLimits {
                 max_proxies,
                 max_principals,
@@ -614,15 +744,8 @@ impl Store for SqliteStore {
         })
     }
 
-    fn set_proxy_limits(&self, l: ProxyLimits) -> StoreResult<()> {
-        self.write(|c| {
-            proxies::set_limits(
-                c,
-                community::community_id(c)?,
-                l.max_proxies,
-                l.max_principals,
-            )
-        })
+    fn set_proxy_limits(&self, community: Uuid, l: ProxyLimits) -> StoreResult<()> {
+        self.write(|c| proxies::set_limits(c, community, l.max_proxies, l.max_principals))
     }
 
     fn accept_proxy_code_as_visitor(
@@ -650,8 +773,11 @@ impl Store for SqliteStore {
         visitors::push(&mut conn, visitor, op, now)
     }
 
-    fn resident_by_id(&self, id: Uuid) -> StoreResult<Option<Uuid>> {
-        self.read(|c| access::resident_by_id_or_device(c, id))
+    fn resident_by_id(&self, community: Uuid, id: Uuid) -> StoreResult<Option<Uuid>> {
+        self.read(|c| match access::resident_by_id_or_device(c, id)? {
+            Some(r) if staff::resident_community(c, r)? == Some(community) => Ok(Some(r)),
+            _ => Ok(None),
+        })
     }
 
     fn residents_of_household(&self, household_id: Uuid) -> StoreResult<Vec<Uuid>> {
@@ -672,60 +798,76 @@ impl Store for SqliteStore {
 
     fn log_checkpoint(
         &self,
+        log: Uuid,
         signer: &linli_tlog::NoteSigner,
         now: DateTime<Utc>,
     ) -> StoreResult<String> {
-        self.checkpoint(signer, now)
+        self.checkpoint(log, signer, now)
     }
 
-    fn log_inclusion(&self, size: u64, index: u64) -> StoreResult<Vec<linli_tlog::Hash>> {
-        self.read(|c| tlog::inclusion(c, size, index))
+    fn log_origin(&self, log: Uuid, signer: &linli_tlog::NoteSigner) -> StoreResult<String> {
+        self.read(|c| tlog::origin(c, log, signer))
+    }
+
+    fn log_inclusion(&self, log: Uuid, size: u64, index: u64) -> StoreResult<Vec<linli_tlog::Hash>> {
+        self.read(|c| tlog::inclusion(c, log, size, index))
     }
 
     fn log_inclusions(
         &self,
+        log: Uuid,
         size: u64,
         indices: &[u64],
     ) -> StoreResult<Vec<Vec<linli_tlog::Hash>>> {
-        self.read(|c| tlog::inclusions(c, size, indices))
+        self.read(|c| tlog::inclusions(c, log, size, indices))
     }
 
-    fn log_leaves_proof(&self, size: u64, indices: &[u64]) -> StoreResult<Vec<linli_tlog::Hash>> {
-        self.read(|c| tlog::leaves_proof(c, size, indices))
+    fn log_leaves_proof(
+        &self,
+        log: Uuid,
+        size: u64,
+        indices: &[u64],
+    ) -> StoreResult<Vec<linli_tlog::Hash>> {
+        self.read(|c| tlog::leaves_proof(c, log, size, indices))
     }
 
-    fn log_consistency(&self, old: u64, new: u64) -> StoreResult<Vec<linli_tlog::Hash>> {
-        self.read(|c| tlog::consistency(c, old, new))
+    fn log_consistency(&self, log: Uuid, old: u64, new: u64) -> StoreResult<Vec<linli_tlog::Hash>> {
+        self.read(|c| tlog::consistency(c, log, old, new))
     }
 
-    fn log_leaves(&self, start: u64, end: u64) -> StoreResult<(u64, Vec<Vec<u8>>)> {
-        self.read(|c| Ok((tlog::size(c)?, tlog::leaves(c, start, end)?)))
+    fn log_leaves(&self, log: Uuid, start: u64, end: u64) -> StoreResult<(u64, Vec<Vec<u8>>)> {
+        self.read(|c| Ok((tlog::size(c, log)?, tlog::leaves(c, log, start, end)?)))
     }
 
-    fn log_receipts(&self, indices: &[u64]) -> StoreResult<Vec<Option<linli_proto::LogReceipt>>> {
+    fn log_receipts(
+        &self,
+        log: Uuid,
+        indices: &[u64],
+    ) -> StoreResult<Vec<Option<linli_proto::LogReceipt>>> {
         if indices.is_empty() {
             return Ok(Vec::new());
         }
-        self.read(|c| indices.iter().map(|&i| tlog::receipt(c, i)).collect())
+        self.read(|c| indices.iter().map(|&i| tlog::receipt(c, log, i)).collect())
     }
 
-    fn log_tallies(&self) -> StoreResult<Vec<linli_proto::LogReceipt>> {
-        self.read(tlog::tallies)
+    fn log_tallies(&self, log: Uuid) -> StoreResult<Vec<linli_proto::LogReceipt>> {
+        self.read(|c| tlog::tallies(c, log))
     }
 
-    fn log_vote_openings(&self) -> StoreResult<Vec<linli_proto::LogReceipt>> {
-        self.read(tlog::vote_openings)
+    fn log_vote_openings(&self, log: Uuid) -> StoreResult<Vec<linli_proto::LogReceipt>> {
+        self.read(|c| tlog::vote_openings(c, log))
     }
 }
 
 impl SqliteStore {
     fn stored_checkpoint(
         &self,
+        log: Uuid,
         signer: &linli_tlog::NoteSigner,
         c: &Connection,
     ) -> StoreResult<Option<String>> {
-        let size = tlog::size(c)?;
-        Ok(tlog::latest_checkpoint(c)?
+        let size = tlog::size(c, log)?;
+        Ok(tlog::latest_checkpoint(c, log)?
             .filter(|(s, note)| *s == size && signer.verifier().open(note).is_ok())
             .map(|(_, note)| note))
     }
@@ -735,15 +877,16 @@ impl SqliteStore {
     /// See [`Store::log_checkpoint`].
     fn checkpoint(
         &self,
+        log: Uuid,
         signer: &linli_tlog::NoteSigner,
         now: DateTime<Utc>,
     ) -> StoreResult<String> {
-        if let Some(note) = self.read(|c| self.stored_checkpoint(signer, c))? {
+        if let Some(note) = self.read(|c| self.stored_checkpoint(log, signer, c))? {
             return Ok(note);
         }
-        self.write(|c| match self.stored_checkpoint(signer, c)? {
+        self.write(|c| match self.stored_checkpoint(log, signer, c)? {
             Some(note) => Ok(note),
-            None => tlog::sign_head(c, signer, now),
+            None => tlog::sign_head(c, log, signer, now),
         })
     }
 }
@@ -775,6 +918,7 @@ fn log_view(
     staff::log(
         c,
         &staff::Access {
+            community_id: who.community_id,
             staff: Some(who),
             action,
             record_kind: Some(kind),

@@ -275,8 +275,15 @@ fn log_grant(conn: &Connection, grant: &ProxyGrant, now: DateTime<Utc>) -> Store
         status: grant.status.as_str().to_owned(),
         expires_at_ms: grant.expires_at.timestamp_millis(),
     };
+    // The grant goes to the log of the principal's community (the proxy may live in another).
+    let community = match super::staff::resident_community(conn, grant.principal)? {
+        Some(c) => c,
+        None => super::staff::resident_community(conn, grant.proxy)?
+            .ok_or_else(|| StoreError::Corrupt("grant without residents".into()))?,
+    };
     tlog::append(
         conn,
+        community,
         &tlog::Entry {
             kind: LeafKind::ProxyGrant,
             record: &record,

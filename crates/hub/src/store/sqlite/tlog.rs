@@ -252,8 +252,9 @@ pub fn latest_checkpoint(conn: &Connection, community: Uuid) -> StoreResult<Opti
         .optional()?)
 }
 
-/// The origin line of the community's log: the key's name for the community a hub held before it
-/// held a street (its devices pinned that), else the key's name and the community's id.
+/// The origin line of the community's log. The community a hub held before it held a street keeps the
+/// key's name (its devices pinned that; stored as NULL); every other community's log is the key's name
+/// and the community's id (stored is the id part, since the store never holds the key).
 pub fn origin(conn: &Connection, community: Uuid, signer: &NoteSigner) -> StoreResult<String> {
     let stored: Option<Option<String>> = conn
         .prepare_cached("SELECT log_origin FROM communities WHERE id = ?1")?
@@ -261,14 +262,9 @@ pub fn origin(conn: &Connection, community: Uuid, signer: &NoteSigner) -> StoreR
         .optional()?;
     match stored {
         None => Err(ErrorCode::NotFound.into()),
-        Some(Some(o)) => Ok(o),
+        Some(Some(suffix)) => Ok(format!("{}/{suffix}", signer.name())),
         Some(None) => Ok(signer.name().to_owned()),
     }
-}
-
-/// The origin a new community's log gets.
-pub fn new_origin(signer: &NoteSigner, community: Uuid) -> String {
-    format!("{}/{}", signer.name(), community.simple())
 }
 
 /// Signs the head of the community's log and keeps it (once per size).

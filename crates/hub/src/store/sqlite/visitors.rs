@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use uuid::Uuid;
 
 use super::columns::{get_uuid, ts};
-use super::{community, ops, proxies};
+use super::{ops, proxies};
 use crate::store::{OpOutcome, StoreError, StoreResult, Viewer};
 
 /// A visitor as the rules see a caller: no household, no building; its own id as resident and device.

@@ -1,0 +1,99 @@
+//! What the `linli-hub` commands share: refusals with a message in the user's language, parsing, and
+//! printing.
+pub mod admin;
+pub mod street;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use clap::Args;
+use linli_hub::{Hub, HubError};
+use linli_i18n::{message, message_args, Arg, Lang};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Args)]
+pub struct JsonFlag {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A refusal worth a clear message and exit code 1, not a backtrace.
+#[derive(Debug)]
+pub struct Refusal(pub String);
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for Refusal {}
+
+pub fn lang() -> Lang {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find_map(|v| Lang::parse(&v))
+        .unwrap_or_default()
+}
+
+pub fn msg(id: &str, args: &[(&str, Arg)]) -> String {
+    message_args(lang(), id, args)
+}
+
+pub fn refused(id: &str, value: &str) -> anyhow::Error {
+    Refusal(msg(id, &[("value", value.into())])).into()
+}
+
+pub fn hub_err(e: HubError) -> anyhow::Error {
+    match e {
+        HubError::Refused(code) => Refusal(linli_i18n::error_message(lang(), code)).into(),
+        HubError::AmbiguousResident(ids) => Refusal(msg(
+            "hub-proxy-ambiguous",
+            &[(
+                "ids",
+                ids.iter()
+                    .map(Uuid::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                    .into(),
+            )],
+        ))
+        .into(),
+        other => anyhow::Error::new(other),
+    }
+}
+
+pub fn data_dir(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    if let Some(d) = given {
+        return Ok(d);
+    }
+    directories::ProjectDirs::from("org", "linli", "linli-hub")
+        .map(|p| p.data_dir().to_path_buf())
+        .ok_or_else(|| Refusal(message(lang(), "hub-no-data-dir")).into())
+}
+
+pub fn open(dir: &Path) -> anyhow::Result<Hub> {
+    Hub::open(dir).with_context(|| format!("opening {}", dir.display()))
+}
+
+pub fn parse_id(s: &str) -> anyhow::Result<Uuid> {
+    Uuid::parse_str(s).map_err(|_| refused("hub-bad-id", s))
+}
+
+pub fn parse_time(s: &str) -> anyhow::Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| refused("hub-bad-time", s))
+}
+
+pub fn print_json<T: Serialize>(v: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(v)?);
+    Ok(())
+}
+
+pub fn address(h: &linli_proto::Household) -> String {
+    format!("{} {} {}", h.building, h.unit, h.room)
+}

@@ -47,11 +47,12 @@ pub fn create(
     consultations: usize,
     households: usize,
 ) -> anyhow::Result<()> {
-    admin::community::create(hub, &seed(households))?;
+    let c = admin::community::create(hub, &seed(households))?;
     let body = "各位居民：本周将对小区公共设施进行例行维护，请大家提前做好安排。".repeat(3);
     for i in 0..notices {
         admin::notices::publish(
             hub,
+            c,
             &NewNotice {
                 title: format!("第{i}号通知：小区公共设施维护安排"),
                 body: body.clone(),
@@ -69,6 +70,7 @@ pub fn create(
     for i in 0..consultations {
         admin::consultations::create(
             hub,
+            c,
             &NewConsultation {
                 title: format!("第{i}号议题"),
                 description: "请各位居民发表意见".into(),
@@ -85,7 +87,8 @@ pub fn create(
     Ok(())
 }
 
-/// A single-use invitation code for household `i`.
+/// A single-use invitation code for household `i` (of the hub's one community).
 pub fn invite(hub: &Hub, i: usize) -> anyhow::Result<String> {
-    Ok(admin::invites::invite(hub, BUILDING, UNIT, &room(i), 7)?.code)
+    let c = admin::community::resolve(hub, None)?.id;
+    Ok(admin::invites::invite(hub, c, BUILDING, UNIT, &room(i), 7)?.code)
 }

@@ -194,6 +194,9 @@ impl Profile {
             if let Some(key) = &resp.log_key {
                 settings::set(&tx, settings::LOG_KEY, key)?;
             }
+            if let Some(origin) = &resp.log_origin {
+                settings::set(&tx, settings::LOG_ORIGIN, origin)?;
+            }
             tx.commit()?;
         }
         self.emit(CoreEvent::DataChanged);

@@ -255,11 +255,12 @@ impl Profile {
     /// the module comment. A device that joined before its hub kept a log pins the key on the first
     /// check that finds one; nothing to do for a hub without a log.
     pub(crate) async fn check_log(&self, client: &crate::http::HubClient) -> Result<(), CoreError> {
-        let (vkey, saved) = {
+        let (vkey, saved, origin) = {
             let db = self.db();
             (
                 settings::get(&db, settings::LOG_KEY)?,
                 settings::get(&db, settings::LOG_CHECKPOINT)?,
+                settings::get(&db, settings::LOG_ORIGIN)?,
             )
         };
         let vkey = match vkey {
@@ -277,6 +278,7 @@ impl Profile {
         };
         let key = NoteVerifier::from_vkey(&vkey)
             .map_err(|e| CoreError::Corrupt(format!("pinned log key: {e}")))?;
+        let origin = origin.unwrap_or_else(|| key.name().to_owned());
         let note = client.log_checkpoint().await?;
         let new = match Checkpoint::open(&note, &key) {
             Ok(c) => c,
@@ -291,9 +293,9 @@ impl Profile {
             }
         };
         let mut verifier = match &saved {
-            Some(n) => Verifier::resume(key.clone(), key.name(), n)
+            Some(n) => Verifier::resume(key.clone(), &origin, n)
                 .map_err(|e| CoreError::Corrupt(format!("saved checkpoint: {e}")))?,
-            None => Verifier::new(key.clone(), key.name()),
+            None => Verifier::new(key.clone(), &origin),
         };
         let proof = match verifier.latest() {
             Some(old) if old.size > 0 && new.size > old.size => {

@@ -51,7 +51,7 @@ pub struct TallyCheck {
 /// What a passed audit established.
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditReport {
-    /// The log's origin (the key name).
+    /// The log's origin (the key's name, and the community's id on a street hub).
     pub origin: String,
     /// Leaves downloaded and recomputed.
     pub size: u64,
@@ -84,14 +84,29 @@ fn kind_name(kind: LeafKind) -> String {
         .unwrap_or_default()
 }
 
-/// Audits the hub at `hub_url` under the log key `vkey`, also checking `checkpoints` (signed notes)
-/// and, when the office handed them over, recounting the tallies from the vote `openings`.
+/// Audits the log of the hub at `hub_url` (of its only community) under the log key `vkey`; see
+/// [`audit_community`].
 pub async fn audit_hub(
     hub_url: &str,
     vkey: &str,
     checkpoints: &[String],
     openings: &[LogReceipt],
 ) -> Result<AuditReport, AuditorError> {
+    audit_community(hub_url, None, vkey, checkpoints, openings).await
+}
+
+/// Audits one community's log (`None`: the hub's only community) under the log key `vkey`, also
+/// checking `checkpoints` (signed notes) and, when the office handed them over, recounting the tallies
+/// from the vote `openings`.
+pub async fn audit_community(
+    hub_url: &str,
+    community: Option<uuid::Uuid>,
+    vkey: &str,
+    checkpoints: &[String],
+    openings: &[LogReceipt],
+) -> Result<AuditReport, AuditorError> {
+    let scope = community.map(|c| format!("community={c}"));
+    let q = |first: char| scope.as_ref().map(|s| format!("{first}{s}")).unwrap_or_default();
     let key =
         NoteVerifier::from_vkey(vkey.trim()).map_err(|e| AuditorError::BadKey(e.to_string()))?;
     let base = hub_url.trim_end_matches('/');
@@ -99,7 +114,7 @@ pub async fn audit_hub(
         .timeout(Duration::from_secs(60))
         .build()
         .map_err(http_err)?;
-    let latest = get(&http, format!("{base}/v1/log/checkpoint"))
+    let latest = get(&http, format!("{base}/v1/log/checkpoint{}", q('?')))
         .await?
         .text()
         .await
@@ -113,8 +128,9 @@ pub async fn audit_hub(
         let page: LogLeaves = get(
             &http,
             format!(
-                "{base}/v1/log/leaves?start={start}&end={}",
-                start + LOG_LEAVES_PAGE_MAX
+                "{base}/v1/log/leaves?start={start}&end={}{}",
+                start + LOG_LEAVES_PAGE_MAX,
+                q('&')
             ),
         )
         .await?
@@ -140,9 +156,10 @@ pub async fn audit_hub(
     let mut notes: Vec<&str> = vec![latest.as_str()];
     notes.extend(checkpoints.iter().map(String::as_str));
     let bytes: Vec<[u8; linli_tlog::leaf::LEAF_LEN]> = leaves.iter().map(Leaf::to_bytes).collect();
-    let audited = audit(&key, key.name(), &bytes, &notes)?;
+    // The key signed the origin line: the key's name, or the key's name and the community on a street hub.
+    let audited = audit(&key, &head.origin, &bytes, &notes)?;
 
-    let tallies: Vec<LogReceipt> = get(&http, format!("{base}/v1/log/tallies"))
+    let tallies: Vec<LogReceipt> = get(&http, format!("{base}/v1/log/tallies{}", q('?')))
         .await?
         .json()
         .await
@@ -163,7 +180,7 @@ pub async fn audit_hub(
         .filter(|(_, l)| matches!(l.kind, LeafKind::VoteCast | LeafKind::VoteReplaced))
         .count() as u64;
     Ok(AuditReport {
-        origin: key.name().to_owned(),
+        origin: head.origin.clone(),
         size: leaves.len() as u64,
         checkpoints: audited.checkpoints.iter().map(|c| c.size).collect(),
         leaves_by_kind: audited

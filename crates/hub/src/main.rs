@@ -70,6 +70,10 @@ enum Command {
         /// The vote openings the office handed to its auditor (`admin log openings`): recount every tally.
         #[arg(long)]
         openings: Option<PathBuf>,
+        /// The community whose log to audit (its id, from `admin community list`); needed when the hub
+        /// holds several.
+        #[arg(long)]
+        community: Option<String>,
         #[command(flatten)]
         out: JsonFlag,
     },
@@ -219,14 +223,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             key,
             checkpoints,
             openings,
+            community,
             out,
-        } => verify(&hub, &key, &checkpoints, openings.as_deref(), out.json),
+        } => {
+            let community = community.as_deref().map(cli::parse_id).transpose()?;
+            verify(&hub, community, &key, &checkpoints, openings.as_deref(), out.json)
+        }
     }
 }
 
 /// The auditor: prints what was checked, and fails loudly with what did not hold.
 fn verify(
     hub: &str,
+    community: Option<uuid::Uuid>,
     key: &str,
     files: &[PathBuf],
     openings: Option<&Path>,
@@ -252,7 +261,7 @@ fn verify(
         .enable_all()
         .build()?;
     let report = rt
-        .block_on(linli_hub::auditor::audit_hub(hub, key, &notes, &openings))
+        .block_on(linli_hub::auditor::audit_community(hub, community, key, &notes, &openings))
         .map_err(|e| {
             Refusal(msg(
                 "hub-verify-failed",

@@ -32,6 +32,10 @@ pub struct JoinResponse {
     /// device: every later checkpoint must be signed by it. Absent from hubs without a log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_key: Option<String>,
+    /// The origin line of the community's log (each community of a street hub has its own log), pinned
+    /// with the key. Absent from hubs of one community without streets, whose origin is the key's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_origin: Option<String>,
 }
 
 impl std::fmt::Debug for JoinResponse {
@@ -43,6 +47,7 @@ impl std::fmt::Debug for JoinResponse {
             .field("community", &self.community)
             .field("household", &self.household)
             .field("log_key", &self.log_key)
+            .field("log_origin", &self.log_origin)
             .finish()
     }
 }

@@ -16,6 +16,9 @@ pub const LAST_SYNC_STATE: &str = "last_sync_state";
 pub const LAST_SYNC_ERROR: &str = "last_sync_error";
 /// The hub's transparency-log key, pinned at join (C2SP verifier key text).
 pub const LOG_KEY: &str = "log_key";
+/// The origin line of the community's log, pinned at join with the key (a street hub keeps one log
+/// per community). Absent for devices that joined a hub of one community: the key's name is the origin.
+pub const LOG_ORIGIN: &str = "log_origin";
 /// The latest checkpoint this device verified (signed note): every later one must extend it.
 pub const LOG_CHECKPOINT: &str = "log_checkpoint";
 pub const LOG_CHECKED_AT: &str = "log_checked_at";

@@ -58,6 +58,14 @@ pub async fn join(
     match joined {
         Ok(j) => {
             state.hub.notify();
+            let hub = state.hub.clone();
+            let community = j.community.id;
+            let log_origin = match tokio::task::spawn_blocking(move || hub.log_origin(community))
+                .await
+            {
+                Ok(r) => r?,
+                Err(_) => return Err(ApiError(ErrorCode::Internal)),
+            };
             Ok(Json(JoinResponse {
                 resident_id: j.resident_id,
                 device_id: j.device_id,
@@ -65,6 +73,7 @@ pub async fn join(
                 community: j.community,
                 household: j.household,
                 log_key: Some(state.hub.log_key()),
+                log_origin: Some(log_origin),
             }))
         }
         Err(e) => {

@@ -91,7 +91,7 @@ async fn main() {
     let staff = Hub::open(&data).expect("hub data");
     admin::community::create(&staff, &community()).expect("community");
     let consultation = admin::consultations::create(
-        &staff,
+        &staff, linli_hub::admin::community::oldest(&staff).expect("community"),
         &NewConsultation {
             title: "加装电梯".into(),
             description: "请大家投票".into(),
@@ -110,7 +110,7 @@ async fn main() {
     let mut devices = Vec::new();
     for i in 0..args.devices {
         let room = format!("{}", 101 + i % 16);
-        let code = admin::invites::invite(&staff, "1号楼", "1单元", &room, 7)
+        let code = admin::invites::invite(&staff, linli_hub::admin::community::oldest(&staff).expect("community"), "1号楼", "1单元", &room, 7)
             .expect("invite")
             .code;
         let p = Profile::open(&dir.path().join(format!("d{i}"))).expect("profile");

@@ -140,7 +140,7 @@ async fn run_schedule(seed: u64) -> Totals {
     let mut consultations = Vec::new();
     for scope in [VoteScope::PerResident, VoteScope::PerHousehold] {
         let id = admin::consultations::create(
-            hub.hub(),
+            hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"),
             &NewConsultation {
                 title: format!("{scope:?}"),
                 description: "请大家投票".into(),
@@ -163,7 +163,7 @@ async fn run_schedule(seed: u64) -> Totals {
         let proxy = FaultProxy::start(hub.addr, seed.wrapping_mul(31).wrapping_add(i as u64))
             .await
             .expect("proxy");
-        let code = admin::invites::invite(hub.hub(), "1号楼", "1单元", room, 7)
+        let code = admin::invites::invite(hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"), "1号楼", "1单元", room, 7)
             .expect("invite")
             .code;
         let profile = Profile::open(&dir.path().join(format!("d{i}"))).expect("profile");
@@ -192,7 +192,7 @@ async fn run_schedule(seed: u64) -> Totals {
             device_id(&db, &devices[2].profile, 2),
         );
         admin::proxy::grant(
-            hub.hub(),
+            hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"),
             &principal,
             &relative,
             &[ProxyScope::Report, ProxyScope::Vote],
@@ -217,7 +217,7 @@ async fn run_schedule(seed: u64) -> Totals {
     let close_at = rng.random_range(0..steps * 2); // about half the schedules close a vote mid-way
     for step in 0..steps {
         if step == close_at {
-            admin::consultations::close(hub.hub(), consultations[rng.random_range(0..2)])
+            admin::consultations::close(hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"), consultations[rng.random_range(0..2)])
                 .expect("close");
         }
         let d = rng.random_range(0..devices.len());
@@ -278,7 +278,7 @@ async fn run_schedule(seed: u64) -> Totals {
                 if !all.is_empty() {
                     let r = &all[rng.random_range(0..all.len())];
                     let _ = admin::reports::set_status(
-                        hub.hub(),
+                        hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"),
                         r.report.id,
                         ReportStatus::Accepted,
                         Some("已受理"),
@@ -464,7 +464,7 @@ fn check(
     }
 
     // Tallies against ballots; nothing after close.
-    for c in admin::consultations::list(hub.hub()).expect("consultations") {
+    for c in admin::consultations::list(hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community")).expect("consultations") {
         let mut st = db
             .prepare("SELECT option_ids, cast_at FROM ballots WHERE consultation_id = ?1")
             .expect("ballots");

@@ -17,8 +17,16 @@ fn open(path: &std::path::Path) -> Connection {
     migrations::migrate(&mut c).unwrap();
     c.execute_batch("CREATE TABLE plain (id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
         .unwrap();
+    // Each community has its own log; the leaves go to this one.
+    c.execute(
+        "INSERT INTO communities (id, name, phone, hours, created_at) VALUES (?1, 'bench', '', '', '')",
+        [COMMUNITY.to_string()],
+    )
+    .unwrap();
     c
 }
+
+const COMMUNITY: uuid::Uuid = uuid::Uuid::from_u128(0x0195c0de_0000_7000_8000_0000000000c0);
 
 fn vote(i: u64) -> Record {
     Record::Vote {
@@ -66,6 +74,7 @@ fn main() {
         let record = vote(i);
         tlog::append(
             &tx,
+            COMMUNITY,
             &tlog::Entry {
                 kind: LeafKind::VoteCast,
                 record: &record,
@@ -83,18 +92,18 @@ fn main() {
     let reps = 200;
     let started = Instant::now();
     for _ in 0..reps {
-        tlog::sign_head(&conn, &signer, now).unwrap();
+        tlog::sign_head(&conn, COMMUNITY, &signer, now).unwrap();
     }
     let sign = started.elapsed().as_secs_f64() / reps as f64;
     let started = Instant::now();
     let mut len = 0;
     for i in 0..reps {
-        len = tlog::inclusion(&conn, n, (i * 97) % n).unwrap().len();
+        len = tlog::inclusion(&conn, COMMUNITY, n, (i * 97) % n).unwrap().len();
     }
     let incl = started.elapsed().as_secs_f64() / reps as f64;
     let started = Instant::now();
     for i in 0..reps {
-        tlog::consistency(&conn, 1 + (i * 89) % (n - 1), n).unwrap();
+        tlog::consistency(&conn, COMMUNITY, 1 + (i * 89) % (n - 1), n).unwrap();
     }
     let cons = started.elapsed().as_secs_f64() / reps as f64;
     let db_bytes = std::fs::metadata(dir.path().join("hub.db"))

@@ -13,6 +13,7 @@ async fn a_notice_attachment_opens_again_offline() {
         .unwrap();
     let id = publish_with_attachments(
         w.hub(),
+        linli_hub::admin::community::oldest(w.hub()).expect("community"),
         &NewNotice {
             title: "消防通道示意图".into(),
             body: "请勿在消防通道停车".into(),

@@ -19,8 +19,8 @@ async fn home_summary_address_book_and_sign_out() {
         })
         .unwrap();
     alice.sync().await.unwrap();
-    linli_hub::admin::reports::set_status(w.hub(), id, ReportStatus::Accepted, None).unwrap();
-    linli_hub::admin::reports::set_status(w.hub(), id, ReportStatus::Resolved, Some("已修好"))
+    linli_hub::admin::reports::set_status(w.hub(), linli_hub::admin::community::oldest(w.hub()).expect("community"), id, ReportStatus::Accepted, None).unwrap();
+    linli_hub::admin::reports::set_status(w.hub(), linli_hub::admin::community::oldest(w.hub()).expect("community"), id, ReportStatus::Resolved, Some("已修好"))
         .unwrap();
     alice.sync().await.unwrap();
 

@@ -88,7 +88,7 @@ impl World {
     }
 
     pub fn invite(&self, home: (&str, &str, &str)) -> String {
-        admin::invites::invite(self.hub(), home.0, home.1, home.2, 7)
+        admin::invites::invite(self.hub(), linli_hub::admin::community::oldest(self.hub()).expect("community"), home.0, home.1, home.2, 7)
             .unwrap()
             .code
     }
@@ -111,7 +111,7 @@ impl World {
 
     pub fn publish_notice(&self, title: &str, urgency: Urgency) -> Uuid {
         admin::notices::publish(
-            self.hub(),
+            self.hub(), linli_hub::admin::community::oldest(self.hub()).expect("community"),
             &NewNotice {
                 title: title.into(),
                 body: format!("{title}：详情见社区公告栏。"),
@@ -127,7 +127,7 @@ impl World {
     /// An open consultation; returns its id and option ids.
     pub fn open_consultation(&self, title: &str, scope: VoteScope) -> (Uuid, Vec<Uuid>) {
         let id = admin::consultations::create(
-            self.hub(),
+            self.hub(), linli_hub::admin::community::oldest(self.hub()).expect("community"),
             &NewConsultation {
                 title: title.into(),
                 description: "请大家投票".into(),
@@ -141,7 +141,7 @@ impl World {
             },
         )
         .unwrap();
-        let options = admin::consultations::results(self.hub(), id)
+        let options = admin::consultations::results(self.hub(), linli_hub::admin::community::oldest(self.hub()).expect("community"), id)
             .unwrap()
             .options
             .iter()
@@ -151,12 +151,12 @@ impl World {
     }
 
     pub fn close_consultation(&self, id: Uuid) {
-        admin::consultations::close(self.hub(), id).unwrap();
+        admin::consultations::close(self.hub(), linli_hub::admin::community::oldest(self.hub()).expect("community"), id).unwrap();
     }
 
     /// Every report on the hub, as staff see them.
     pub fn hub_reports(&self) -> Vec<linli_hub::store::StaffReport> {
-        let staff = admin::staff::add(self.hub(), "测试工作人员", false).unwrap();
+        let staff = admin::staff::add(self.hub(), linli_hub::admin::community::oldest(self.hub()).expect("community"), "测试工作人员", false).unwrap();
         admin::reports::list(self.hub(), &staff, &Default::default()).unwrap()
     }
 }

@@ -74,3 +74,13 @@ pub fn resolve(hub: &Hub, given: Option<&str>) -> Result<Community, HubError> {
         },
     }
 }
+
+/// The hub's oldest community: the only one on a hub of one, the demo's 幸福里社区 on the demo street.
+/// For tools and tests that act in "the" community; admin commands name theirs (see [`resolve`]).
+pub fn oldest(hub: &Hub) -> Result<Uuid, HubError> {
+    hub.store()
+        .communities()?
+        .first()
+        .map(|c| c.id)
+        .ok_or(HubError::Refused(ErrorCode::CommunityNotFound))
+}

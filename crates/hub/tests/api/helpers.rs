@@ -75,10 +75,15 @@ impl TestHub {
         self.running.hub()
     }
 
+    /// The demo street's first community (幸福里社区), where the test's residents live.
+    pub fn community(&self) -> Uuid {
+        linli_hub::admin::community::oldest(self.hub()).expect("community")
+    }
+
     /// A staff member of the demo community (and its data officer), for admin functions that show
     /// residents' details.
     pub fn staff(&self) -> linli_hub::store::Staff {
-        admin::staff::add(self.hub(), "测试工作人员", true).unwrap()
+        admin::staff::add(self.hub(), linli_hub::admin::community::oldest(self.hub()).expect("community"), "测试工作人员", true).unwrap()
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -86,7 +91,7 @@ impl TestHub {
     }
 
     pub async fn invite_code(&self, b: &str, u: &str, r: &str) -> String {
-        admin::invites::invite(self.hub(), b, u, r, 7).unwrap().code
+        admin::invites::invite(self.hub(), linli_hub::admin::community::oldest(self.hub()).expect("community"), b, u, r, 7).unwrap().code
     }
 
     pub async fn join_raw(&self, code: &str) -> (StatusCode, Value) {
@@ -202,7 +207,7 @@ impl TestHub {
     pub fn consultation(&self, scope: VoteScope) -> (Uuid, Vec<Uuid>) {
         let now = self.hub().now();
         let id = admin::consultations::create(
-            self.hub(),
+            self.hub(), linli_hub::admin::community::oldest(self.hub()).expect("community"),
             &NewConsultation {
                 title: "加装电梯".into(),
                 description: String::new(),
@@ -216,7 +221,7 @@ impl TestHub {
             },
         )
         .unwrap();
-        let options = admin::consultations::results(self.hub(), id)
+        let options = admin::consultations::results(self.hub(), linli_hub::admin::community::oldest(self.hub()).expect("community"), id)
             .unwrap()
             .options
             .iter()

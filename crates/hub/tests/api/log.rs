@@ -65,7 +65,7 @@ async fn votes_reports_and_tallies_are_logged_with_receipts_that_verify() {
 
     let now = t.hub().now();
     let c = admin::consultations::create(
-        t.hub(),
+        t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"),
         &NewConsultation {
             title: "加装电梯".into(),
             description: String::new(),
@@ -79,7 +79,7 @@ async fn votes_reports_and_tallies_are_logged_with_receipts_that_verify() {
         },
     )
     .unwrap();
-    let o: Vec<Uuid> = admin::consultations::results(t.hub(), c)
+    let o: Vec<Uuid> = admin::consultations::results(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"), c)
         .unwrap()
         .options
         .iter()
@@ -197,7 +197,7 @@ async fn votes_reports_and_tallies_are_logged_with_receipts_that_verify() {
         photos: vec![],
     };
     assert_eq!(t.push1(&a, body).await.status, OpStatus::Applied);
-    admin::reports::set_status(t.hub(), rid, ReportStatus::Accepted, Some("明天修")).unwrap();
+    admin::reports::set_status(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"), rid, ReportStatus::Accepted, Some("明天修")).unwrap();
     let (_, rep) = t.get(&a, &format!("/v1/reports/{rid}")).await;
     let rep: linli_proto::Report = serde_json::from_value(rep).unwrap();
     let receipts: Vec<LogReceipt> = rep.events.iter().flat_map(|e| e.receipts.clone()).collect();
@@ -206,7 +206,7 @@ async fn votes_reports_and_tallies_are_logged_with_receipts_that_verify() {
     assert!(receipts[1].record.contains("明天修"));
 
     // Closing logs the tally, citing the ballot's latest leaf; everyone sees it opened.
-    admin::consultations::close(t.hub(), c).unwrap();
+    admin::consultations::close(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"), c).unwrap();
     let (_, cons) = t.get(&a, &format!("/v1/consultations/{c}")).await;
     let cons: linli_proto::Consultation = serde_json::from_value(cons).unwrap();
     let tally = cons.tally_receipt.unwrap();

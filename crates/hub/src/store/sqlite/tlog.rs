@@ -386,6 +386,11 @@ pub fn consistency(conn: &Connection, log: Uuid, old: u64, new: u64) -> StoreRes
 mod tests {
     use super::*;
 
+    /// The community whose log the tests write.
+    const C: Uuid = Uuid::from_u128(0x0195c0de_0000_7000_8000_0000000000c0);
+    const C_SQL: &str = "INSERT INTO communities (id, name, phone, hours, created_at)
+        VALUES ('0195c0de-0000-7000-8000-0000000000c0', 'c', '', '', '2026-01-01T00:00:00.000000Z');";
+
     #[test]
     fn ballots_cast_before_the_log_existed_are_logged_once_on_open() {
         let dir = tempfile::tempdir().unwrap();
@@ -398,12 +403,13 @@ mod tests {
                 conn.execute_batch(sql).unwrap();
             }
             conn.pragma_update(None, "user_version", 2).unwrap();
+            conn.execute_batch(C_SQL).unwrap();
             conn.execute_batch(
                 "INSERT INTO consultations (id, community_id, title, description, max_choices, opens_at,
                      closes_at, vote_scope, results_visibility, closed_at, created_at)
-                 VALUES ('c-open', 'x', 't', '', 1, '2026-01-01T00:00:00.000000Z', '2099-01-01T00:00:00.000000Z',
+                 VALUES ('c-open', '0195c0de-0000-7000-8000-0000000000c0', 't', '', 1, '2026-01-01T00:00:00.000000Z', '2099-01-01T00:00:00.000000Z',
                          'per_resident', 'live', NULL, '2026-01-01T00:00:00.000000Z'),
-                        ('c-closed', 'x', 't', '', 1, '2026-01-01T00:00:00.000000Z', '2026-02-01T00:00:00.000000Z',
+                        ('c-closed', '0195c0de-0000-7000-8000-0000000000c0', 't', '', 1, '2026-01-01T00:00:00.000000Z', '2026-02-01T00:00:00.000000Z',
                          'per_resident', 'live', '2026-02-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z');
                  INSERT INTO ballots (consultation_id, ballot_key, resident_id, household_id, option_ids, cast_at)
                  VALUES ('c-open', 'resident:r1', 'r1', 'h1', '[\"0195c0de-0000-7000-8000-000000000002\"]', '2026-01-02T00:00:00.000000Z'),
@@ -415,7 +421,7 @@ mod tests {
             drop(super::super::SqliteStore::open(&path).unwrap());
         }
         let conn = Connection::open(&path).unwrap();
-        assert_eq!(size(&conn).unwrap(), 1);
+        assert_eq!(size(&conn, C).unwrap(), 1);
         let idx: Option<i64> = conn
             .query_row(
                 "SELECT log_index FROM ballots WHERE consultation_id = 'c-open'",
@@ -424,7 +430,7 @@ mod tests {
             )
             .unwrap();
         assert_eq!(idx, Some(0));
-        let r = receipt(&conn, 0).unwrap().unwrap();
+        let r = receipt(&conn, C, 0).unwrap().unwrap();
         assert!(r.record.contains("c-open"), "{}", r.record);
     }
 
@@ -432,6 +438,7 @@ mod tests {
     fn sqlite_store_matches_the_reference_log() {
         let mut conn = Connection::open_in_memory().unwrap();
         super::super::migrations::migrate(&mut conn).unwrap();
+        conn.execute_batch(C_SQL).unwrap();
         let now = Utc::now();
         for i in 0..37u32 {
             let record = Record::ReportReply {
@@ -442,6 +449,7 @@ mod tests {
             };
             let idx = append(
                 &conn,
+                C,
                 &Entry {
                     kind: LeafKind::ReportReply,
                     record: &record,
@@ -453,11 +461,11 @@ mod tests {
             .unwrap();
             assert_eq!(idx, i as u64);
         }
-        let leaves = leaves(&conn, 0, 100).unwrap();
+        let leaves = leaves(&conn, C, 0, 100).unwrap();
         assert_eq!(leaves.len(), 37);
-        linli_tlog::conformance::check_store(&Hashes(&conn), &leaves).unwrap();
+        linli_tlog::conformance::check_store(&Hashes(&conn, C), &leaves).unwrap();
         // Every receipt opens its leaf.
-        let r = receipt(&conn, 5).unwrap().unwrap();
+        let r = receipt(&conn, C, 5).unwrap().unwrap();
         let leaf = Leaf::from_bytes(&leaves[5]).unwrap();
         let salt = Salt::from_hex(&r.salt).unwrap();
         assert!(linli_tlog::verify_opening(
@@ -469,16 +477,16 @@ mod tests {
         // Proofs in a batch are the proofs one by one, in the order asked.
         for size in [1, 16, 37] {
             let asked: Vec<u64> = (0..size).rev().chain([0, size / 2]).collect();
-            let batch = inclusions(&conn, size, &asked).unwrap();
+            let batch = inclusions(&conn, C, size, &asked).unwrap();
             for (i, proof) in asked.iter().zip(batch) {
                 assert_eq!(
                     proof,
-                    inclusion(&conn, size, *i).unwrap(),
+                    inclusion(&conn, C, size, *i).unwrap(),
                     "leaf {i} of {size}"
                 );
             }
         }
-        assert!(inclusions(&conn, 37, &[3, 37]).is_err());
+        assert!(inclusions(&conn, C, 37, &[3, 37]).is_err());
         // A record that does not fit the leaf kind is refused.
         let wrong = Entry {
             kind: LeafKind::VoteCast,
@@ -491,6 +499,6 @@ mod tests {
             record_id: "e".into(),
             op_id: None,
         };
-        assert!(append(&conn, &wrong, now).is_err());
+        assert!(append(&conn, C, &wrong, now).is_err());
     }
 }

@@ -6,7 +6,8 @@
 //! let dir = std::path::Path::new("/tmp/linli-hub-test");
 //! let running = linli_hub::spawn_for_tests(dir).await;
 //! let codes = linli_hub::admin::demo::seed_demo(running.hub()).unwrap();
-//! println!("{} {}", running.url(), codes[0].code);
+//! let (community, invite) = &codes[0];
+//! println!("{} {} {}", running.url(), community.name, invite.code);
 //! running.shutdown().await;
 //! # }
 //! ```

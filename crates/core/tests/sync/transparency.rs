@@ -29,7 +29,7 @@ fn rewrite_log(hub_dir: &Path, edit: impl FnOnce(&mut Vec<Vec<u8>>)) {
     // Someone editing the file directly is not bound by the hub's constraints.
     conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
     let mut leaves: Vec<Vec<u8>> = conn
-        .prepare("SELECT leaf FROM tlog_leaves ORDER BY idx")
+        .prepare("SELECT leaf FROM log_leaves ORDER BY idx")
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()
@@ -38,21 +38,23 @@ fn rewrite_log(hub_dir: &Path, edit: impl FnOnce(&mut Vec<Vec<u8>>)) {
     edit(&mut leaves);
     let tx = conn.transaction().unwrap();
     tx.execute_batch(
-        "DELETE FROM tlog_leaves; DELETE FROM tlog_hashes; DELETE FROM tlog_checkpoints;",
+        "DELETE FROM log_leaves; DELETE FROM log_hashes; DELETE FROM log_checkpoints;",
     )
     .unwrap();
     let mut log = MemoryLog::new();
     for (i, leaf) in leaves.iter().enumerate() {
         for (at, hash) in hashes_to_append(&log, i as u64, leaf).unwrap() {
             tx.execute(
-                "INSERT INTO tlog_hashes (idx, hash) VALUES (?1, ?2)",
+                "INSERT INTO log_hashes (community_id, idx, hash)
+                 VALUES ((SELECT id FROM communities), ?1, ?2)",
                 rusqlite::params![at as i64, hash.as_slice()],
             )
             .unwrap();
         }
         log.append(leaf).unwrap();
         tx.execute(
-            "INSERT INTO tlog_leaves (idx, leaf) VALUES (?1, ?2)",
+            "INSERT INTO log_leaves (community_id, idx, leaf)
+             VALUES ((SELECT id FROM communities), ?1, ?2)",
             rusqlite::params![i as i64, leaf],
         )
         .unwrap();
@@ -173,12 +175,15 @@ async fn history_rewritten_and_re_signed_with_the_stolen_key_is_caught() {
         forged = leaves.clone();
     });
     let log = MemoryLog::from_leaves(&forged).unwrap();
-    let note = Checkpoint::new(stolen.name(), log.len(), log.root().unwrap())
+    let community = linli_hub::admin::community::oldest(world.hub()).unwrap();
+    let origin = world.hub().log_origin(community).unwrap();
+    let note = Checkpoint::new(origin, log.len(), log.root().unwrap())
         .sign(&stolen)
         .unwrap();
     let conn = rusqlite::Connection::open(hub_db(&hub_dir)).unwrap();
     conn.execute(
-        "INSERT INTO tlog_checkpoints (size, note, signed_at) VALUES (?1, ?2, ?3)",
+        "INSERT INTO log_checkpoints (community_id, size, note, signed_at)
+         VALUES ((SELECT id FROM communities), ?1, ?2, ?3)",
         rusqlite::params![log.len() as i64, note, Utc::now().to_rfc3339()],
     )
     .unwrap();

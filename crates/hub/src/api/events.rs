@@ -37,7 +37,9 @@ pub async fn events(
     .await?;
     let sub = state.hub.nudges().subscribe(audiences, head);
     let closing = state.closing.clone();
-    let last = Instant::now();
+    // The nudge sent on connecting does not hold the next one back: what changes right after a device
+    // connected reaches it at once; from then on at most one per gap.
+    let last = Instant::now().checked_sub(NUDGE_MIN_GAP).unwrap_or_else(Instant::now);
     let rest = stream::unfold((sub, closing, last), |(mut sub, mut closing, last)| async move {
         if *closing.borrow() {
             return None;

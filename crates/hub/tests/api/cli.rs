@@ -11,6 +11,19 @@ fn hub_cmd(dir: &std::path::Path, args: &[&str]) -> Output {
     hub_cmd_as(dir, None, args)
 }
 
+/// Runs an admin command on a hub of one community, naming none.
+fn hub_cmd_one(dir: &std::path::Path, args: &[&str]) -> Output {
+    let mut all = vec!["admin", "--data-dir", dir.to_str().unwrap()];
+    all.extend_from_slice(args);
+    Command::new(env!("CARGO_BIN_EXE_linli-hub"))
+        .args(&all)
+        .env("LANG", "zh_CN.UTF-8")
+        .env_remove("LINLI_STAFF")
+        .env_remove("LINLI_COMMUNITY")
+        .output()
+        .unwrap()
+}
+
 /// Runs an admin command, as the staff member `staff` when given.
 fn hub_cmd_as(dir: &std::path::Path, staff: Option<&str>, args: &[&str]) -> Output {
     let mut all = vec!["admin", "--data-dir", dir.to_str().unwrap()];
@@ -22,6 +35,8 @@ fn hub_cmd_as(dir: &std::path::Path, staff: Option<&str>, args: &[&str]) -> Outp
         .args(&all)
         .env("LANG", "zh_CN.UTF-8")
         .env_remove("LINLI_STAFF")
+        // The demo street holds two communities: commands act in the first.
+        .env("LINLI_COMMUNITY", "幸福里社区")
         .output()
         .unwrap()
 }
@@ -233,15 +248,16 @@ fn community_from_a_json_seed_then_refused_twice() {
     .unwrap();
     let data = dir.path().join("hub");
     let seed = seed.to_str().unwrap();
-    let ok = hub_cmd(&data, &["community", "create", "--seed", seed]);
+    let ok = hub_cmd_one(&data, &["community", "create", "--seed", seed]);
     assert!(
         ok.status.success(),
         "{}",
         String::from_utf8_lossy(&ok.stderr)
     );
-    let again = hub_cmd(&data, &["community", "create", "--seed", seed]);
+    let again = hub_cmd_one(&data, &["community", "create", "--seed", seed]);
     assert!(!again.status.success());
-    let out = hub_cmd(
+    // One community: commands need not name it.
+    let out = hub_cmd_one(
         &data,
         &[
             "invite",
@@ -254,7 +270,7 @@ fn community_from_a_json_seed_then_refused_twice() {
         ],
     );
     assert!(out.status.success());
-    let unknown = hub_cmd(
+    let unknown = hub_cmd_one(
         &data,
         &[
             "invite",

@@ -333,6 +333,8 @@ async fn the_auditor_command_passes_an_honest_hub_and_fails_an_edited_one() {
             key.clone(),
             "--checkpoint".into(),
             seen.to_str().unwrap().into(),
+            "--community".into(),
+            t.community().to_string(),
         ])
     };
     let ok = verify().await;
@@ -352,6 +354,8 @@ async fn the_auditor_command_passes_an_honest_hub_and_fails_an_edited_one() {
         "admin".into(),
         "--data-dir".into(),
         dir.clone(),
+        "--community".into(),
+        "幸福里社区".into(),
         "log".into(),
         "openings".into(),
     ])
@@ -370,6 +374,8 @@ async fn the_auditor_command_passes_an_honest_hub_and_fails_an_edited_one() {
         key.clone(),
         "--openings".into(),
         file.to_str().unwrap().into(),
+        "--community".into(),
+        t.community().to_string(),
     ])
     .await;
     let stdout = String::from_utf8_lossy(&recounted.stdout).into_owned();
@@ -380,7 +386,7 @@ async fn the_auditor_command_passes_an_honest_hub_and_fails_an_edited_one() {
     let conn = rusqlite::Connection::open(t.dir.path().join("hub.db")).unwrap();
     let (idx, leaf): (i64, Vec<u8>) = conn
         .query_row(
-            "SELECT idx, leaf FROM tlog_leaves WHERE substr(leaf, 2, 1) = X'01' LIMIT 1",
+            "SELECT idx, leaf FROM log_leaves WHERE substr(leaf, 2, 1) = X'01' LIMIT 1",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -388,7 +394,7 @@ async fn the_auditor_command_passes_an_honest_hub_and_fails_an_edited_one() {
     let mut edited = leaf.clone();
     edited[41] ^= 1;
     conn.execute(
-        "UPDATE tlog_leaves SET leaf = ?1 WHERE idx = ?2",
+        "UPDATE log_leaves SET leaf = ?1 WHERE idx = ?2",
         rusqlite::params![edited, idx],
     )
     .unwrap();

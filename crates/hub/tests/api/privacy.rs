@@ -308,9 +308,10 @@ async fn staff_see_only_their_community_and_every_view_is_logged() {
     )
     .unwrap();
     let stranger = admin::staff::resolve(t.hub(), other_staff).unwrap();
+    // Another community's report answers as an unknown one: not even its existence is theirs.
     match admin::reports::show(t.hub(), &stranger, a.report_id) {
-        Err(linli_hub::HubError::Refused(ErrorCode::Forbidden)) => {}
-        other => panic!("expected forbidden, got {other:?}"),
+        Err(linli_hub::HubError::Refused(ErrorCode::ReportNotFound)) => {}
+        other => panic!("expected report_not_found, got {other:?}"),
     }
     assert!(
         admin::reports::list(t.hub(), &stranger, &ReportFilter::default())
@@ -321,7 +322,7 @@ async fn staff_see_only_their_community_and_every_view_is_logged() {
     assert!(admin::proxy::list(t.hub(), &stranger).unwrap().is_empty());
     assert!(matches!(
         admin::proxy::activity(t.hub(), &stranger, &a_id),
-        Err(linli_hub::HubError::Refused(ErrorCode::Forbidden))
+        Err(linli_hub::HubError::Refused(ErrorCode::NotFound))
     ));
     assert!(admin::staff::resolve(t.hub(), Uuid::now_v7()).is_err());
 

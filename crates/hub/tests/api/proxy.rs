@@ -701,7 +701,7 @@ async fn only_the_two_parties_can_end_a_grant_and_staff_can_grant_and_revoke() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(body["code"], "proxy_grant_revoked");
     // Both changes are in the public log, and the log still audits.
-    let audit = linli_hub::auditor::audit_hub(&t.url(""), &t.hub().log_key(), &[], &[])
+    let audit = linli_hub::auditor::audit_community(&t.url(""), Some(t.community()), &t.hub().log_key(), &[], &[])
         .await
         .unwrap();
     assert_eq!(audit.leaves_by_kind.get("proxy_grant"), Some(&2));

@@ -25,7 +25,16 @@ async fn first_pull_has_community_household_categories_buildings() {
     assert_eq!(count(|r| matches!(r, Record::Community(_))), 1);
     assert_eq!(count(|r| matches!(r, Record::Category(_))), 6);
     assert_eq!(count(|r| matches!(r, Record::Building(_))), 3);
-    assert_eq!(count(|r| matches!(r, Record::Notice(_))), 5);
+    // The community's five notices and the street's one, shown with the street's name; nothing of the
+    // street's other community (安康苑社区: its buildings, categories, notices).
+    assert_eq!(count(|r| matches!(r, Record::Notice(_))), 6);
+    assert_eq!(
+        count(|r| matches!(r, Record::Notice(n) if n.street.as_deref() == Some("和平街道"))),
+        1
+    );
+    assert!(records.iter().any(
+        |r| matches!(r, Record::Community(c) if c.name == "幸福里社区" && c.street.as_deref() == Some("和平街道"))
+    ));
     assert_eq!(count(|r| matches!(r, Record::Consultation(_))), 2);
     let households: Vec<_> = records
         .iter()

@@ -1,7 +1,8 @@
-//! SQL for the transparency log: `tlog_leaves` (the public leaves), `tlog_hashes` (the tlog "stored
-//! hashes": leaf hashes and complete-subtree roots, so every head and proof takes O(log n) reads),
-//! `tlog_openings` (the salt and record bytes behind each commitment: private, handed only to the
-//! record's owner, or to everyone for final tallies) and `tlog_checkpoints` (every signed head).
+//! SQL for the transparency logs, one per community, each table keyed by (community, index):
+//! `log_leaves` (the public leaves), `log_hashes` (the tlog "stored hashes": leaf hashes and
+//! complete-subtree roots, so every head and proof takes O(log n) reads), `log_openings` (the salt and
+//! record bytes behind each commitment: private, handed only to the record's owner, or to everyone for
+//! final tallies) and `log_checkpoints` (every signed head).
 //!
 //! A leaf is appended in the transaction of the record it commits to, so either both exist or neither.
 use chrono::{DateTime, Utc};

@@ -333,7 +333,15 @@ async fn run_schedule(seed: u64) -> Totals {
         d.proxy.set_fault_permille(0);
         stats.push(d.proxy.stats());
     }
-    for _round in 0..2 {
+    for round in 0..2 {
+        if round == 1 {
+            // Live tallies reach other voters from one change per consultation per tally interval
+            // (`linli_hub::TALLY_INTERVAL`); the hub's poller would flush it within that time.
+            hub.hub()
+                .store()
+                .flush_tallies(chrono::Utc::now())
+                .expect("flush tallies");
+        }
         for (i, d) in devices.iter().enumerate() {
             let mut tries = 0;
             loop {

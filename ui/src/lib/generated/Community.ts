@@ -11,4 +11,9 @@ phone: string,
 /**
  * Office hours in plain words, e.g. "周一至周五 8:30–17:30".
  */
-hours: string, };
+hours: string, 
+/**
+ * The street (街道) the community belongs to, when the hub names one: shown beside street-wide
+ * notices, so a resident knows who sent them.
+ */
+street: string | null, };

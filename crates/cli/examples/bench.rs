@@ -52,7 +52,8 @@ async fn main() -> anyhow::Result<()> {
     let t = Instant::now();
     for i in 0..NOTICES {
         admin::notices::publish(
-            hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+            hub.hub(),
+            linli_hub::admin::community::oldest(hub.hub()).expect("community"),
             &NewNotice {
                 title: format!("第{i}号通知：小区公共设施维护安排"),
                 body: "各位居民：本周将对小区公共设施进行例行维护，请大家提前做好安排。".repeat(3),
@@ -69,7 +70,8 @@ async fn main() -> anyhow::Result<()> {
     }
     for i in 0..CONSULTATIONS {
         admin::consultations::create(
-            hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+            hub.hub(),
+            linli_hub::admin::community::oldest(hub.hub()).expect("community"),
             &NewConsultation {
                 title: format!("第{i}号议题"),
                 description: "请各位居民发表意见".into(),
@@ -88,7 +90,15 @@ async fn main() -> anyhow::Result<()> {
         t.elapsed().as_secs_f64()
     );
 
-    let code = admin::invites::invite(hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"), "1号楼", "1单元", "101", 7)?.code;
+    let code = admin::invites::invite(
+        hub.hub(),
+        linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+        "1号楼",
+        "1单元",
+        "101",
+        7,
+    )?
+    .code;
     let profile = Profile::open(&dir.path().join("resident"))?;
     profile.accept_privacy(linli_proto::PRIVACY_NOTICE_VERSION)?;
     profile

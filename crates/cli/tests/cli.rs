@@ -71,9 +71,16 @@ async fn offline_report_from_the_command_line_reaches_the_hub_once() {
     let hub_dir = dir.path().join("hub");
     let hub = linli_hub::spawn_for_tests(&hub_dir).await;
     admin::community::create(hub.hub(), &seed()).unwrap();
-    let code = admin::invites::invite(hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"), "1号楼", "1单元", "101", 7)
-        .unwrap()
-        .code;
+    let code = admin::invites::invite(
+        hub.hub(),
+        linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+        "1号楼",
+        "1单元",
+        "101",
+        7,
+    )
+    .unwrap()
+    .code;
     let p = dir.path().join("alice");
 
     // A script that did not agree to the privacy notice is refused, and the code is not spent.
@@ -195,7 +202,13 @@ async fn offline_report_from_the_command_line_reaches_the_hub_once() {
     assert_eq!(reports[0]["events"][0]["kind"], "submitted");
     let on_hub = admin::reports::list(
         hub.hub(),
-        &admin::staff::add(hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"), "测试工作人员", false).unwrap(),
+        &admin::staff::add(
+            hub.hub(),
+            linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+            "测试工作人员",
+            false,
+        )
+        .unwrap(),
         &Default::default(),
     )
     .unwrap();
@@ -208,9 +221,22 @@ async fn offline_report_from_the_command_line_reaches_the_hub_once() {
     ok(&p, &["report", "comment", &id, "晚上特别黑"]);
     ok(&p, &["sync"]);
     let uuid = on_hub[0].report.id;
-    admin::reports::set_status(hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"), uuid, ReportStatus::Accepted, None).unwrap();
-    admin::reports::set_status(hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"), uuid, ReportStatus::Resolved, Some("已更换灯泡"))
-        .unwrap();
+    admin::reports::set_status(
+        hub.hub(),
+        linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+        uuid,
+        ReportStatus::Accepted,
+        None,
+    )
+    .unwrap();
+    admin::reports::set_status(
+        hub.hub(),
+        linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+        uuid,
+        ReportStatus::Resolved,
+        Some("已更换灯泡"),
+    )
+    .unwrap();
     ok(&p, &["sync"]);
     assert_eq!(json(&p, &["reports", "--json"])[0]["status"], "resolved");
     ok(
@@ -270,7 +296,8 @@ async fn notices_consultations_votes_and_messages() {
     let hub = linli_hub::spawn_for_tests(&dir.path().join("hub")).await;
     admin::community::create(hub.hub(), &seed()).unwrap();
     let notice = admin::notices::publish(
-        hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+        hub.hub(),
+        linli_hub::admin::community::oldest(hub.hub()).expect("community"),
         &NewNotice {
             title: "停水通知".into(),
             body: "明天 9:00–12:00 停水".into(),
@@ -282,7 +309,8 @@ async fn notices_consultations_votes_and_messages() {
     )
     .unwrap();
     let cid = admin::consultations::create(
-        hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+        hub.hub(),
+        linli_hub::admin::community::oldest(hub.hub()).expect("community"),
         &NewConsultation {
             title: "是否加装电梯".into(),
             description: "请投票".into(),
@@ -296,9 +324,16 @@ async fn notices_consultations_votes_and_messages() {
         },
     )
     .unwrap();
-    let code = admin::invites::invite(hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"), "1号楼", "1单元", "102", 7)
-        .unwrap()
-        .code;
+    let code = admin::invites::invite(
+        hub.hub(),
+        linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+        "1号楼",
+        "1单元",
+        "102",
+        7,
+    )
+    .unwrap()
+    .code;
     let p = dir.path().join("bob");
     ok(
         &p,
@@ -334,7 +369,12 @@ async fn notices_consultations_votes_and_messages() {
         json(&p, &["consultations", "--json"])[0]["my_vote"][0],
         option.as_str()
     );
-    admin::consultations::close(hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"), cid).unwrap();
+    admin::consultations::close(
+        hub.hub(),
+        linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+        cid,
+    )
+    .unwrap();
     ok(&p, &["sync"]);
     let cs = json(&p, &["consultations", "--json"]);
     assert_eq!(cs[0]["status"], "closed");
@@ -360,9 +400,16 @@ async fn without_a_keychain_join_fails_clearly_and_keeps_the_code() {
     let dir = tempfile::tempdir().unwrap();
     let hub = linli_hub::spawn_for_tests(&dir.path().join("hub")).await;
     admin::community::create(hub.hub(), &seed()).unwrap();
-    let code = admin::invites::invite(hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"), "1号楼", "1单元", "101", 7)
-        .unwrap()
-        .code;
+    let code = admin::invites::invite(
+        hub.hub(),
+        linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+        "1号楼",
+        "1单元",
+        "101",
+        7,
+    )
+    .unwrap()
+    .code;
     let p = dir.path().join("carol");
 
     let out = Command::new(env!("CARGO_BIN_EXE_linli"))
@@ -420,9 +467,16 @@ async fn verify_shows_the_pinned_key_and_exits_non_zero_when_the_hub_changes_its
     let hub_dir = dir.path().join("hub");
     let hub = linli_hub::spawn_for_tests(&hub_dir).await;
     admin::community::create(hub.hub(), &seed()).unwrap();
-    let code = admin::invites::invite(hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"), "1号楼", "1单元", "101", 7)
-        .unwrap()
-        .code;
+    let code = admin::invites::invite(
+        hub.hub(),
+        linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+        "1号楼",
+        "1单元",
+        "101",
+        7,
+    )
+    .unwrap()
+    .code;
     let p = dir.path().join("alice");
     let key = hub.hub().log_key();
     let joined = ok(
@@ -486,7 +540,8 @@ async fn proxy_commands_let_a_relative_act_for_a_resident_until_revoked() {
     admin::community::create(hub.hub(), &seed()).unwrap();
     let now = Utc::now();
     let cid = admin::consultations::create(
-        hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+        hub.hub(),
+        linli_hub::admin::community::oldest(hub.hub()).expect("community"),
         &NewConsultation {
             title: "加装电梯".into(),
             description: String::new(),
@@ -500,16 +555,27 @@ async fn proxy_commands_let_a_relative_act_for_a_resident_until_revoked() {
         },
     )
     .unwrap();
-    let option = admin::consultations::results(hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"), cid)
-        .unwrap()
-        .options[0]
+    let option = admin::consultations::results(
+        hub.hub(),
+        linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+        cid,
+    )
+    .unwrap()
+    .options[0]
         .id;
     let father = dir.path().join("father");
     let daughter = dir.path().join("daughter");
     for (p, room) in [(&father, "101"), (&daughter, "102")] {
-        let code = admin::invites::invite(hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"), "1号楼", "1单元", room, 7)
-            .unwrap()
-            .code;
+        let code = admin::invites::invite(
+            hub.hub(),
+            linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+            "1号楼",
+            "1单元",
+            room,
+            7,
+        )
+        .unwrap()
+        .code;
         ok(
             p,
             &[
@@ -625,7 +691,8 @@ async fn proxy_accept_with_hub_acts_for_a_resident_of_another_community() {
     admin::community::create(other.hub(), &seed()).unwrap();
     let now = Utc::now();
     let cid = admin::consultations::create(
-        hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+        hub.hub(),
+        linli_hub::admin::community::oldest(hub.hub()).expect("community"),
         &NewConsultation {
             title: "加装电梯".into(),
             description: String::new(),
@@ -639,16 +706,27 @@ async fn proxy_accept_with_hub_acts_for_a_resident_of_another_community() {
         },
     )
     .unwrap();
-    let option = admin::consultations::results(hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"), cid)
-        .unwrap()
-        .options[0]
+    let option = admin::consultations::results(
+        hub.hub(),
+        linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+        cid,
+    )
+    .unwrap()
+    .options[0]
         .id;
     let father = dir.path().join("father");
     let daughter = dir.path().join("daughter");
     for (p, h) in [(&father, &hub), (&daughter, &other)] {
-        let code = admin::invites::invite(h.hub(), linli_hub::admin::community::oldest(h.hub()).expect("community"), "1号楼", "1单元", "101", 7)
-            .unwrap()
-            .code;
+        let code = admin::invites::invite(
+            h.hub(),
+            linli_hub::admin::community::oldest(h.hub()).expect("community"),
+            "1号楼",
+            "1单元",
+            "101",
+            7,
+        )
+        .unwrap()
+        .code;
         ok(
             p,
             &[
@@ -692,7 +770,12 @@ async fn proxy_accept_with_hub_acts_for_a_resident_of_another_community() {
         ],
     );
     ok(&daughter, &["sync"]);
-    let tally = admin::consultations::results(hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"), cid).unwrap();
+    let tally = admin::consultations::results(
+        hub.hub(),
+        linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+        cid,
+    )
+    .unwrap();
     assert_eq!(tally.options[0].votes, 1);
     ok(&father, &["sync"]);
     let acts = json(&father, &["proxy", "activity", "--json"]);
@@ -707,9 +790,16 @@ async fn export_and_close_account_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let hub = linli_hub::spawn_for_tests(&dir.path().join("hub")).await;
     admin::community::create(hub.hub(), &seed()).unwrap();
-    let code = admin::invites::invite(hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"), "1号楼", "1单元", "101", 7)
-        .unwrap()
-        .code;
+    let code = admin::invites::invite(
+        hub.hub(),
+        linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+        "1号楼",
+        "1单元",
+        "101",
+        7,
+    )
+    .unwrap()
+    .code;
     let p = dir.path().join("dora");
     ok(
         &p,
@@ -754,7 +844,13 @@ async fn export_and_close_account_from_the_command_line() {
         .unwrap()
         .is_empty());
     // The hub kept the report without its text.
-    let staff = admin::staff::add(hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"), "测试工作人员", false).unwrap();
+    let staff = admin::staff::add(
+        hub.hub(),
+        linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+        "测试工作人员",
+        false,
+    )
+    .unwrap();
     let kept = admin::reports::list(hub.hub(), &staff, &Default::default()).unwrap();
     assert_eq!(kept.len(), 1);
     assert!(kept[0].report.text.is_empty());

@@ -40,9 +40,16 @@ async fn a_device_syncs_through_tls_with_a_community_ca_and_refuses_plain_http_e
     let url = hub.url();
     assert!(url.starts_with("https://localhost:"), "{url}");
     let invite = || {
-        linli_hub::admin::invites::invite(hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"), "1号楼", "1单元", "101", 7)
-            .unwrap()
-            .code
+        linli_hub::admin::invites::invite(
+            hub.hub(),
+            linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+            "1号楼",
+            "1单元",
+            "101",
+            7,
+        )
+        .unwrap()
+        .code
     };
 
     // Without the community CA the certificate is not trusted: nothing is sent, the code stays unused.

@@ -91,7 +91,8 @@ async fn main() {
     let staff = Hub::open(&data).expect("hub data");
     admin::community::create(&staff, &community()).expect("community");
     let consultation = admin::consultations::create(
-        &staff, linli_hub::admin::community::oldest(&staff).expect("community"),
+        &staff,
+        linli_hub::admin::community::oldest(&staff).expect("community"),
         &NewConsultation {
             title: "加装电梯".into(),
             description: "请大家投票".into(),
@@ -110,9 +111,16 @@ async fn main() {
     let mut devices = Vec::new();
     for i in 0..args.devices {
         let room = format!("{}", 101 + i % 16);
-        let code = admin::invites::invite(&staff, linli_hub::admin::community::oldest(&staff).expect("community"), "1号楼", "1单元", &room, 7)
-            .expect("invite")
-            .code;
+        let code = admin::invites::invite(
+            &staff,
+            linli_hub::admin::community::oldest(&staff).expect("community"),
+            "1号楼",
+            "1单元",
+            &room,
+            7,
+        )
+        .expect("invite")
+        .code;
         let p = Profile::open(&dir.path().join(format!("d{i}"))).expect("profile");
         p.accept_privacy(linli_proto::PRIVACY_NOTICE_VERSION)
             .expect("consent");

@@ -39,9 +39,16 @@ fn hub_with_community(dir: &Path) -> (HubProcess, Hub) {
 }
 
 fn invite(staff: &Hub, room: &str) -> String {
-    admin::invites::invite(staff, linli_hub::admin::community::oldest(staff).expect("community"), "1号楼", "1单元", room, 7)
-        .expect("invite")
-        .code
+    admin::invites::invite(
+        staff,
+        linli_hub::admin::community::oldest(staff).expect("community"),
+        "1号楼",
+        "1单元",
+        room,
+        7,
+    )
+    .expect("invite")
+    .code
 }
 
 fn reports_with_text(staff: &Hub, text: &str) -> Vec<StaffReport> {
@@ -254,7 +261,8 @@ async fn client_killed_mid_push_and_mid_pull_settles_on_the_next_run() {
     }
     for i in 0..1000 {
         admin::notices::publish(
-            &staff, linli_hub::admin::community::oldest(&staff).expect("community"),
+            &staff,
+            linli_hub::admin::community::oldest(&staff).expect("community"),
             &NewNotice {
                 title: format!("通知{i}"),
                 body: "详情见社区公告栏。".repeat(20),
@@ -273,7 +281,12 @@ async fn client_killed_mid_push_and_mid_pull_settles_on_the_next_run() {
     }
     sync_to_end(&bob);
     let p = Profile::open(&bob).expect("profile");
-    let on_hub = admin::notices::list(&staff, linli_hub::admin::community::oldest(&staff).expect("community")).expect("notices").len();
+    let on_hub = admin::notices::list(
+        &staff,
+        linli_hub::admin::community::oldest(&staff).expect("community"),
+    )
+    .expect("notices")
+    .len();
     assert_eq!(
         p.notices().expect("notices").len(),
         on_hub,

@@ -140,7 +140,8 @@ async fn run_schedule(seed: u64) -> Totals {
     let mut consultations = Vec::new();
     for scope in [VoteScope::PerResident, VoteScope::PerHousehold] {
         let id = admin::consultations::create(
-            hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+            hub.hub(),
+            linli_hub::admin::community::oldest(hub.hub()).expect("community"),
             &NewConsultation {
                 title: format!("{scope:?}"),
                 description: "请大家投票".into(),
@@ -163,9 +164,16 @@ async fn run_schedule(seed: u64) -> Totals {
         let proxy = FaultProxy::start(hub.addr, seed.wrapping_mul(31).wrapping_add(i as u64))
             .await
             .expect("proxy");
-        let code = admin::invites::invite(hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"), "1号楼", "1单元", room, 7)
-            .expect("invite")
-            .code;
+        let code = admin::invites::invite(
+            hub.hub(),
+            linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+            "1号楼",
+            "1单元",
+            room,
+            7,
+        )
+        .expect("invite")
+        .code;
         let profile = Profile::open(&dir.path().join(format!("d{i}"))).expect("profile");
         profile
             .accept_privacy(linli_proto::PRIVACY_NOTICE_VERSION)
@@ -192,7 +200,8 @@ async fn run_schedule(seed: u64) -> Totals {
             device_id(&db, &devices[2].profile, 2),
         );
         admin::proxy::grant(
-            hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+            hub.hub(),
+            linli_hub::admin::community::oldest(hub.hub()).expect("community"),
             &principal,
             &relative,
             &[ProxyScope::Report, ProxyScope::Vote],
@@ -217,8 +226,12 @@ async fn run_schedule(seed: u64) -> Totals {
     let close_at = rng.random_range(0..steps * 2); // about half the schedules close a vote mid-way
     for step in 0..steps {
         if step == close_at {
-            admin::consultations::close(hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"), consultations[rng.random_range(0..2)])
-                .expect("close");
+            admin::consultations::close(
+                hub.hub(),
+                linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+                consultations[rng.random_range(0..2)],
+            )
+            .expect("close");
         }
         let d = rng.random_range(0..devices.len());
         let action = rng.random_range(0..100);
@@ -278,7 +291,8 @@ async fn run_schedule(seed: u64) -> Totals {
                 if !all.is_empty() {
                     let r = &all[rng.random_range(0..all.len())];
                     let _ = admin::reports::set_status(
-                        hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+                        hub.hub(),
+                        linli_hub::admin::community::oldest(hub.hub()).expect("community"),
                         r.report.id,
                         ReportStatus::Accepted,
                         Some("已受理"),
@@ -472,7 +486,12 @@ fn check(
     }
 
     // Tallies against ballots; nothing after close.
-    for c in admin::consultations::list(hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community")).expect("consultations") {
+    for c in admin::consultations::list(
+        hub.hub(),
+        linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+    )
+    .expect("consultations")
+    {
         let mut st = db
             .prepare("SELECT option_ids, cast_at FROM ballots WHERE consultation_id = ?1")
             .expect("ballots");

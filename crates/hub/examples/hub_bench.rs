@@ -56,16 +56,20 @@ async fn push_run(http: &reqwest::Client, proxied: bool) -> f64 {
     let dir = tempfile::tempdir().unwrap();
     let hub = linli_hub::spawn_for_tests(dir.path()).await;
     let codes = admin::demo::seed_demo(hub.hub()).unwrap();
-    let consultation = admin::consultations::list(hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"))
-        .unwrap()
-        .into_iter()
-        .find(|c| c.closed_at.is_none())
-        .unwrap();
+    let consultation = admin::consultations::list(
+        hub.hub(),
+        linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+    )
+    .unwrap()
+    .into_iter()
+    .find(|c| c.closed_at.is_none())
+    .unwrap();
     let principal = join(http, &hub.url(), &codes[0].1.code).await;
     let (dev, on_behalf_of) = if proxied {
         let proxy = join(http, &hub.url(), &codes[1].1.code).await;
         admin::proxy::grant(
-            hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+            hub.hub(),
+            linli_hub::admin::community::oldest(hub.hub()).expect("community"),
             &principal.resident_id.to_string(),
             &proxy.resident_id.to_string(),
             &[ProxyScope::Report, ProxyScope::Vote],
@@ -134,7 +138,8 @@ async fn pull_run(http: &reqwest::Client) -> (f64, usize) {
     let codes = admin::demo::seed_demo(hub.hub()).unwrap();
     for i in 0..NOTICES {
         admin::notices::publish(
-            hub.hub(), linli_hub::admin::community::oldest(hub.hub()).expect("community"),
+            hub.hub(),
+            linli_hub::admin::community::oldest(hub.hub()).expect("community"),
             &NewNotice {
                 title: format!("通知 {i}"),
                 body: "本周六上午 9:00 在社区广场举办义诊活动，有测血压、测血糖和健康咨询。".into(),

@@ -98,7 +98,9 @@ fn main() {
     let started = Instant::now();
     let mut len = 0;
     for i in 0..reps {
-        len = tlog::inclusion(&conn, COMMUNITY, n, (i * 97) % n).unwrap().len();
+        len = tlog::inclusion(&conn, COMMUNITY, n, (i * 97) % n)
+            .unwrap()
+            .len();
     }
     let incl = started.elapsed().as_secs_f64() / reps as f64;
     let started = Instant::now();

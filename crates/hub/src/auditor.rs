@@ -106,7 +106,12 @@ pub async fn audit_community(
     openings: &[LogReceipt],
 ) -> Result<AuditReport, AuditorError> {
     let scope = community.map(|c| format!("community={c}"));
-    let q = |first: char| scope.as_ref().map(|s| format!("{first}{s}")).unwrap_or_default();
+    let q = |first: char| {
+        scope
+            .as_ref()
+            .map(|s| format!("{first}{s}"))
+            .unwrap_or_default()
+    };
     let key =
         NoteVerifier::from_vkey(vkey.trim()).map_err(|e| AuditorError::BadKey(e.to_string()))?;
     let base = hub_url.trim_end_matches('/');

@@ -191,7 +191,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo { data_dir: d } => {
             let hub = open(&data_dir(d)?)?;
             let codes = admin::demo::seed_demo(&hub).map_err(hub_err)?;
-            let street = admin::street::show(&hub).map(|s| s.name).unwrap_or_default();
+            let street = admin::street::show(&hub)
+                .map(|s| s.name)
+                .unwrap_or_default();
             eprintln!("{}", msg("hub-demo-created", &[("name", street.into())]));
             for (community, c) in codes {
                 println!(
@@ -227,7 +229,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             out,
         } => {
             let community = community.as_deref().map(cli::parse_id).transpose()?;
-            verify(&hub, community, &key, &checkpoints, openings.as_deref(), out.json)
+            verify(
+                &hub,
+                community,
+                &key,
+                &checkpoints,
+                openings.as_deref(),
+                out.json,
+            )
         }
     }
 }
@@ -261,7 +270,9 @@ fn verify(
         .enable_all()
         .build()?;
     let report = rt
-        .block_on(linli_hub::auditor::audit_community(hub, community, key, &notes, &openings))
+        .block_on(linli_hub::auditor::audit_community(
+            hub, community, key, &notes, &openings,
+        ))
         .map_err(|e| {
             Refusal(msg(
                 "hub-verify-failed",
@@ -325,4 +336,3 @@ fn verify(
     );
     Ok(())
 }
-

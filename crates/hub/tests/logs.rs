@@ -37,9 +37,16 @@ async fn tokens_codes_and_resident_text_stay_out_of_logs_and_files() {
     let dir = tempfile::tempdir().unwrap();
     let running = linli_hub::spawn_for_tests(dir.path()).await;
     admin::demo::seed_demo(running.hub()).unwrap();
-    let code = admin::invites::invite(running.hub(), linli_hub::admin::community::oldest(running.hub()).expect("community"), "1号楼", "1单元", "101", 7)
-        .unwrap()
-        .code;
+    let code = admin::invites::invite(
+        running.hub(),
+        linli_hub::admin::community::oldest(running.hub()).expect("community"),
+        "1号楼",
+        "1单元",
+        "101",
+        7,
+    )
+    .unwrap()
+    .code;
     let http = reqwest::Client::new();
     let url = |p: &str| format!("{}{p}", running.url());
 

@@ -116,7 +116,12 @@ async fn a_daughter_acts_for_her_father_who_sees_every_act_and_can_take_it_back(
     // His own vote replaces hers; hers can't replace his.
     father.vote(cid, vec![options[1]]).unwrap();
     father.sync().await.unwrap();
-    let tally = linli_hub::admin::consultations::results(w.hub(), linli_hub::admin::community::oldest(w.hub()).expect("community"), cid).unwrap();
+    let tally = linli_hub::admin::consultations::results(
+        w.hub(),
+        linli_hub::admin::community::oldest(w.hub()).expect("community"),
+        cid,
+    )
+    .unwrap();
     assert_eq!(tally.total_votes, 1);
     assert_eq!(tally.options[1].votes, 1);
     daughter.sync().await.unwrap();
@@ -186,9 +191,16 @@ async fn a_relative_in_another_community_acts_through_a_visitor_credential() {
     let mut seed = seed();
     seed.name = "阳光社区".into();
     linli_hub::admin::community::create(other.hub(), &seed).unwrap();
-    let code = linli_hub::admin::invites::invite(other.hub(), linli_hub::admin::community::oldest(other.hub()).expect("community"), "1号楼", "1单元", "101", 7)
-        .unwrap()
-        .code;
+    let code = linli_hub::admin::invites::invite(
+        other.hub(),
+        linli_hub::admin::community::oldest(other.hub()).expect("community"),
+        "1号楼",
+        "1单元",
+        "101",
+        7,
+    )
+    .unwrap()
+    .code;
     let daughter = linli_core::Profile::open(&w.profile_dir("daughter")).unwrap();
     daughter
         .accept_privacy(linli_proto::PRIVACY_NOTICE_VERSION)
@@ -251,7 +263,12 @@ async fn a_relative_in_another_community_acts_through_a_visitor_credential() {
         .any(|m| m.code == "proxy_grant_revoked"));
     assert!(daughter.acting_for_choices().unwrap().is_empty());
     assert!(daughter.consultations_as(Some(dad)).is_err());
-    let tally = linli_hub::admin::consultations::results(w.hub(), linli_hub::admin::community::oldest(w.hub()).expect("community"), cid).unwrap();
+    let tally = linli_hub::admin::consultations::results(
+        w.hub(),
+        linli_hub::admin::community::oldest(w.hub()).expect("community"),
+        cid,
+    )
+    .unwrap();
     assert_eq!(
         tally.options[1].votes, 1,
         "the refused vote changed nothing"

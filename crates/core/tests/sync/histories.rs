@@ -133,7 +133,8 @@ async fn run_case(steps: Vec<Step>) {
                     let r = &on_hub[pick % on_hub.len()].report;
                     if r.status == linli_proto::ReportStatus::Submitted {
                         linli_hub::admin::reports::set_status(
-                            w.hub(), linli_hub::admin::community::oldest(w.hub()).expect("community"),
+                            w.hub(),
+                            linli_hub::admin::community::oldest(w.hub()).expect("community"),
                             r.id,
                             linli_proto::ReportStatus::Accepted,
                             None,
@@ -211,7 +212,12 @@ async fn run_case(steps: Vec<Step>) {
             "every comment once"
         );
     }
-    let tally = linli_hub::admin::consultations::results(w.hub(), linli_hub::admin::community::oldest(w.hub()).expect("community"), cid).unwrap();
+    let tally = linli_hub::admin::consultations::results(
+        w.hub(),
+        linli_hub::admin::community::oldest(w.hub()).expect("community"),
+        cid,
+    )
+    .unwrap();
     if expected.closed {
         assert!(tally.total_votes <= 1, "at most one household vote");
     } else {
@@ -221,7 +227,11 @@ async fn run_case(steps: Vec<Step>) {
             "one household vote"
         );
     }
-    let notice_list = linli_hub::admin::notices::list(w.hub(), linli_hub::admin::community::oldest(w.hub()).expect("community")).unwrap();
+    let notice_list = linli_hub::admin::notices::list(
+        w.hub(),
+        linli_hub::admin::community::oldest(w.hub()).expect("community"),
+    )
+    .unwrap();
     for n in &notice_list {
         let readers = expected
             .read_by

@@ -33,8 +33,14 @@ async fn two_devices_of_a_household_converge_and_others_see_nothing() {
     // Bob comments on Alice's report; staff accept it.
     bob.comment_report(id, "晚上更响").unwrap();
     bob.sync().await.unwrap();
-    linli_hub::admin::reports::set_status(w.hub(), linli_hub::admin::community::oldest(w.hub()).expect("community"), id, ReportStatus::Accepted, Some("已派维修工"))
-        .unwrap();
+    linli_hub::admin::reports::set_status(
+        w.hub(),
+        linli_hub::admin::community::oldest(w.hub()).expect("community"),
+        id,
+        ReportStatus::Accepted,
+        Some("已派维修工"),
+    )
+    .unwrap();
     for p in [&alice, &bob, &carol] {
         p.sync().await.unwrap();
     }

@@ -19,9 +19,22 @@ async fn home_summary_address_book_and_sign_out() {
         })
         .unwrap();
     alice.sync().await.unwrap();
-    linli_hub::admin::reports::set_status(w.hub(), linli_hub::admin::community::oldest(w.hub()).expect("community"), id, ReportStatus::Accepted, None).unwrap();
-    linli_hub::admin::reports::set_status(w.hub(), linli_hub::admin::community::oldest(w.hub()).expect("community"), id, ReportStatus::Resolved, Some("已修好"))
-        .unwrap();
+    linli_hub::admin::reports::set_status(
+        w.hub(),
+        linli_hub::admin::community::oldest(w.hub()).expect("community"),
+        id,
+        ReportStatus::Accepted,
+        None,
+    )
+    .unwrap();
+    linli_hub::admin::reports::set_status(
+        w.hub(),
+        linli_hub::admin::community::oldest(w.hub()).expect("community"),
+        id,
+        ReportStatus::Resolved,
+        Some("已修好"),
+    )
+    .unwrap();
     alice.sync().await.unwrap();
 
     let home = alice.home().unwrap();

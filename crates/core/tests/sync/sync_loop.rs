@@ -61,7 +61,14 @@ async fn the_loop_pushes_local_changes_follows_nudges_and_retries() {
     assert!(!alice.notice(notice).unwrap().read);
 
     // Staff accept the report: the status change arrives the same way.
-    linli_hub::admin::reports::set_status(w.hub(), linli_hub::admin::community::oldest(w.hub()).expect("community"), id, ReportStatus::Accepted, None).unwrap();
+    linli_hub::admin::reports::set_status(
+        w.hub(),
+        linli_hub::admin::community::oldest(w.hub()).expect("community"),
+        id,
+        ReportStatus::Accepted,
+        None,
+    )
+    .unwrap();
     let e = until(&mut events, |e| {
         matches!(e, CoreEvent::ReportStatusChanged { .. })
     })

@@ -233,9 +233,16 @@ async fn clocked_hub() -> ClockedHub {
 }
 
 async fn join(h: &ClockedHub, dir: &Path, home: (&str, &str, &str)) -> Arc<Profile> {
-    let code = admin::invites::invite(h.running.hub(), linli_hub::admin::community::oldest(h.running.hub()).expect("community"), home.0, home.1, home.2, 7)
-        .unwrap()
-        .code;
+    let code = admin::invites::invite(
+        h.running.hub(),
+        linli_hub::admin::community::oldest(h.running.hub()).expect("community"),
+        home.0,
+        home.1,
+        home.2,
+        7,
+    )
+    .unwrap()
+    .code;
     let p = Profile::open(dir).unwrap();
     p.accept_privacy(linli_proto::PRIVACY_NOTICE_VERSION)
         .unwrap();
@@ -253,7 +260,8 @@ async fn a_device_offline_for_a_week_catches_up_and_verifies_every_receipt() {
     let hub = h.running.hub();
     let now = hub.now();
     let c = admin::consultations::create(
-        hub, linli_hub::admin::community::oldest(hub).expect("community"),
+        hub,
+        linli_hub::admin::community::oldest(hub).expect("community"),
         &NewConsultation {
             title: "小区停车".into(),
             description: String::new(),
@@ -267,12 +275,16 @@ async fn a_device_offline_for_a_week_catches_up_and_verifies_every_receipt() {
         },
     )
     .unwrap();
-    let o: Vec<_> = admin::consultations::results(hub, linli_hub::admin::community::oldest(hub).expect("community"), c)
-        .unwrap()
-        .options
-        .iter()
-        .map(|o| o.id)
-        .collect();
+    let o: Vec<_> = admin::consultations::results(
+        hub,
+        linli_hub::admin::community::oldest(hub).expect("community"),
+        c,
+    )
+    .unwrap()
+    .options
+    .iter()
+    .map(|o| o.id)
+    .collect();
     // A votes, reports, syncs and verifies; then goes offline.
     a.sync().await.unwrap();
     b.sync().await.unwrap();
@@ -295,14 +307,32 @@ async fn a_device_offline_for_a_week_catches_up_and_verifies_every_receipt() {
         b.vote(c, vec![o[i % 2]]).unwrap();
         b.sync().await.unwrap();
     }
-    admin::reports::set_status(hub, linli_hub::admin::community::oldest(hub).expect("community"), report, ReportStatus::Accepted, Some("已派维修工")).unwrap();
-    admin::reports::set_status(hub, linli_hub::admin::community::oldest(hub).expect("community"), report, ReportStatus::Resolved, None).unwrap();
+    admin::reports::set_status(
+        hub,
+        linli_hub::admin::community::oldest(hub).expect("community"),
+        report,
+        ReportStatus::Accepted,
+        Some("已派维修工"),
+    )
+    .unwrap();
+    admin::reports::set_status(
+        hub,
+        linli_hub::admin::community::oldest(hub).expect("community"),
+        report,
+        ReportStatus::Resolved,
+        None,
+    )
+    .unwrap();
     h.clock.advance(Duration::days(7));
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while admin::consultations::results(hub, linli_hub::admin::community::oldest(hub).expect("community"), c)
-        .unwrap()
-        .closed_at
-        .is_none()
+    while admin::consultations::results(
+        hub,
+        linli_hub::admin::community::oldest(hub).expect("community"),
+        c,
+    )
+    .unwrap()
+    .closed_at
+    .is_none()
     {
         assert!(
             std::time::Instant::now() < deadline,

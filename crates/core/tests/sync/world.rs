@@ -88,9 +88,16 @@ impl World {
     }
 
     pub fn invite(&self, home: (&str, &str, &str)) -> String {
-        admin::invites::invite(self.hub(), linli_hub::admin::community::oldest(self.hub()).expect("community"), home.0, home.1, home.2, 7)
-            .unwrap()
-            .code
+        admin::invites::invite(
+            self.hub(),
+            linli_hub::admin::community::oldest(self.hub()).expect("community"),
+            home.0,
+            home.1,
+            home.2,
+            7,
+        )
+        .unwrap()
+        .code
     }
 
     pub fn profile_dir(&self, name: &str) -> PathBuf {
@@ -111,7 +118,8 @@ impl World {
 
     pub fn publish_notice(&self, title: &str, urgency: Urgency) -> Uuid {
         admin::notices::publish(
-            self.hub(), linli_hub::admin::community::oldest(self.hub()).expect("community"),
+            self.hub(),
+            linli_hub::admin::community::oldest(self.hub()).expect("community"),
             &NewNotice {
                 title: title.into(),
                 body: format!("{title}：详情见社区公告栏。"),
@@ -127,7 +135,8 @@ impl World {
     /// An open consultation; returns its id and option ids.
     pub fn open_consultation(&self, title: &str, scope: VoteScope) -> (Uuid, Vec<Uuid>) {
         let id = admin::consultations::create(
-            self.hub(), linli_hub::admin::community::oldest(self.hub()).expect("community"),
+            self.hub(),
+            linli_hub::admin::community::oldest(self.hub()).expect("community"),
             &NewConsultation {
                 title: title.into(),
                 description: "请大家投票".into(),
@@ -141,22 +150,37 @@ impl World {
             },
         )
         .unwrap();
-        let options = admin::consultations::results(self.hub(), linli_hub::admin::community::oldest(self.hub()).expect("community"), id)
-            .unwrap()
-            .options
-            .iter()
-            .map(|o| o.id)
-            .collect();
+        let options = admin::consultations::results(
+            self.hub(),
+            linli_hub::admin::community::oldest(self.hub()).expect("community"),
+            id,
+        )
+        .unwrap()
+        .options
+        .iter()
+        .map(|o| o.id)
+        .collect();
         (id, options)
     }
 
     pub fn close_consultation(&self, id: Uuid) {
-        admin::consultations::close(self.hub(), linli_hub::admin::community::oldest(self.hub()).expect("community"), id).unwrap();
+        admin::consultations::close(
+            self.hub(),
+            linli_hub::admin::community::oldest(self.hub()).expect("community"),
+            id,
+        )
+        .unwrap();
     }
 
     /// Every report on the hub, as staff see them.
     pub fn hub_reports(&self) -> Vec<linli_hub::store::StaffReport> {
-        let staff = admin::staff::add(self.hub(), linli_hub::admin::community::oldest(self.hub()).expect("community"), "测试工作人员", false).unwrap();
+        let staff = admin::staff::add(
+            self.hub(),
+            linli_hub::admin::community::oldest(self.hub()).expect("community"),
+            "测试工作人员",
+            false,
+        )
+        .unwrap();
         admin::reports::list(self.hub(), &staff, &Default::default()).unwrap()
     }
 }

@@ -170,13 +170,22 @@ impl Drop for HubProcess {
 
 /// Every report on the hub as staff see them, acting as the first staff member (added when there is none).
 pub fn staff_reports(hub: &linli_hub::Hub) -> Vec<linli_hub::store::StaffReport> {
-    let member = match linli_hub::admin::staff::list(hub, linli_hub::admin::community::oldest(hub).expect("community"))
-        .expect("staff")
-        .into_iter()
-        .next()
+    let member = match linli_hub::admin::staff::list(
+        hub,
+        linli_hub::admin::community::oldest(hub).expect("community"),
+    )
+    .expect("staff")
+    .into_iter()
+    .next()
     {
         Some(s) => s,
-        None => linli_hub::admin::staff::add(hub, linli_hub::admin::community::oldest(hub).expect("community"), "值班人员", false).expect("staff"),
+        None => linli_hub::admin::staff::add(
+            hub,
+            linli_hub::admin::community::oldest(hub).expect("community"),
+            "值班人员",
+            false,
+        )
+        .expect("staff"),
     };
     linli_hub::admin::reports::list(hub, &member, &Default::default()).expect("hub reports")
 }

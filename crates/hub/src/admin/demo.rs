@@ -32,7 +32,8 @@ pub const INVITED: [(&str, &str, &str); 4] = [
 ];
 
 /// Households of the second community that get a code.
-pub const INVITED_SECOND: [(&str, &str, &str); 2] = [("A座", "1单元", "101"), ("B座", "1单元", "201")];
+pub const INVITED_SECOND: [(&str, &str, &str); 2] =
+    [("A座", "1单元", "101"), ("B座", "1单元", "201")];
 
 /// Households whose (demo) residents voted in the closed consultation.
 const VOTERS: [(&str, &str, &str, usize); 5] = [

@@ -86,7 +86,10 @@ pub fn list(hub: &Hub, staff: &Staff) -> Result<Vec<ProxyGrant>, HubError> {
 pub fn revoke(hub: &Hub, community: Uuid, id: Uuid) -> Result<ProxyGrant, HubError> {
     // A grant whose principal lives in another community answers as an unknown one.
     let ours = match hub.store().proxy_grant(id, hub.now())? {
-        Some(g) => hub.store().resident_by_id(community, g.principal)?.is_some(),
+        Some(g) => hub
+            .store()
+            .resident_by_id(community, g.principal)?
+            .is_some(),
         None => false,
     };
     if !ours {

@@ -32,36 +32,44 @@ pub async fn events(
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let now = state.hub.now();
     let (audiences, head) = blocking(&state.hub, move |s| {
-        Ok((s.nudge_audiences(&viewer, now)?, s.head(viewer.community_id)?))
+        Ok((
+            s.nudge_audiences(&viewer, now)?,
+            s.head(viewer.community_id)?,
+        ))
     })
     .await?;
     let sub = state.hub.nudges().subscribe(audiences, head);
     let closing = state.closing.clone();
     // The nudge sent on connecting does not hold the next one back: what changes right after a device
     // connected reaches it at once; from then on at most one per gap.
-    let last = Instant::now().checked_sub(NUDGE_MIN_GAP).unwrap_or_else(Instant::now);
-    let rest = stream::unfold((sub, closing, last), |(mut sub, mut closing, last)| async move {
-        if *closing.borrow() {
-            return None;
-        }
-        let moved = tokio::select! {
-            r = sub.rx.changed() => r.is_ok(),
-            _ = closing.wait_for(|c| *c) => false,
-        };
-        if !moved {
-            return None;
-        }
-        // What arrives while waiting out the gap joins this one nudge.
-        let since = last.elapsed();
-        if since < NUDGE_MIN_GAP {
-            tokio::select! {
-                _ = tokio::time::sleep(NUDGE_MIN_GAP - since) => {},
-                _ = closing.wait_for(|c| *c) => return None,
+    let last = Instant::now()
+        .checked_sub(NUDGE_MIN_GAP)
+        .unwrap_or_else(Instant::now);
+    let rest = stream::unfold(
+        (sub, closing, last),
+        |(mut sub, mut closing, last)| async move {
+            if *closing.borrow() {
+                return None;
             }
-        }
-        let head = *sub.rx.borrow_and_update();
-        Some((Ok(changed(head)), (sub, closing, Instant::now())))
-    });
+            let moved = tokio::select! {
+                r = sub.rx.changed() => r.is_ok(),
+                _ = closing.wait_for(|c| *c) => false,
+            };
+            if !moved {
+                return None;
+            }
+            // What arrives while waiting out the gap joins this one nudge.
+            let since = last.elapsed();
+            if since < NUDGE_MIN_GAP {
+                tokio::select! {
+                    _ = tokio::time::sleep(NUDGE_MIN_GAP - since) => {},
+                    _ = closing.wait_for(|c| *c) => return None,
+                }
+            }
+            let head = *sub.rx.borrow_and_update();
+            Some((Ok(changed(head)), (sub, closing, Instant::now())))
+        },
+    );
     let stream =
         futures_util::StreamExt::chain(stream::once(async move { Ok(changed(head)) }), rest);
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))

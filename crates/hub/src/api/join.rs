@@ -60,12 +60,11 @@ pub async fn join(
             state.hub.notify();
             let hub = state.hub.clone();
             let community = j.community.id;
-            let log_origin = match tokio::task::spawn_blocking(move || hub.log_origin(community))
-                .await
-            {
-                Ok(r) => r?,
-                Err(_) => return Err(ApiError(ErrorCode::Internal)),
-            };
+            let log_origin =
+                match tokio::task::spawn_blocking(move || hub.log_origin(community)).await {
+                    Ok(r) => r?,
+                    Err(_) => return Err(ApiError(ErrorCode::Internal)),
+                };
             Ok(Json(JoinResponse {
                 resident_id: j.resident_id,
                 device_id: j.device_id,

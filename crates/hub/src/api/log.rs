@@ -121,7 +121,10 @@ pub async fn leaves_proof(
         return Err(ApiError(ErrorCode::PayloadTooLarge));
     }
     let size = req.size;
-    let proof = blocking(&state.hub, move |s| s.log_leaves_proof(log, size, &req.indices)).await?;
+    let proof = blocking(&state.hub, move |s| {
+        s.log_leaves_proof(log, size, &req.indices)
+    })
+    .await?;
     Ok(Json(LeavesProof {
         size,
         proof: proof_to_base64(&proof),
@@ -205,5 +208,7 @@ pub async fn tallies(
     State(state): State<AppState>,
     LogCommunity(log): LogCommunity,
 ) -> Result<Json<Vec<LogReceipt>>, ApiError> {
-    Ok(Json(blocking(&state.hub, move |s| s.log_tallies(log)).await?))
+    Ok(Json(
+        blocking(&state.hub, move |s| s.log_tallies(log)).await?,
+    ))
 }

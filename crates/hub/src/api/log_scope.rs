@@ -44,7 +44,10 @@ impl FromRequestParts<AppState> for LogCommunity {
         let now = state.hub.now();
         let id = blocking(&state.hub, move |s| {
             if let Some(id) = named {
-                return Ok(s.community(id)?.map(|c| c.id).ok_or(ErrorCode::CommunityNotFound));
+                return Ok(s
+                    .community(id)?
+                    .map(|c| c.id)
+                    .ok_or(ErrorCode::CommunityNotFound));
             }
             if let Some(hash) = token_hash {
                 if let Some(v) = s.authenticate(&hash, now)? {

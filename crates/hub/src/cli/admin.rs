@@ -15,7 +15,9 @@ use linli_i18n::message;
 use linli_proto::{ProxyScope, ReportStatus, ResultsVisibility, Urgency, VoteScope};
 use uuid::Uuid;
 
-use super::{address, hub_err, lang, msg, parse_id, parse_time, print_json, refused, JsonFlag, Refusal};
+use super::{
+    address, hub_err, lang, msg, parse_id, parse_time, print_json, refused, JsonFlag, Refusal,
+};
 
 #[derive(Subcommand)]
 pub enum AdminCommand {
@@ -487,8 +489,9 @@ pub fn run_admin(
             room,
             expires_in_days,
         } => {
-            let info = admin::invites::invite(hub, cid()?, &building, &unit, &room, expires_in_days)
-                .map_err(hub_err)?;
+            let info =
+                admin::invites::invite(hub, cid()?, &building, &unit, &room, expires_in_days)
+                    .map_err(hub_err)?;
             println!(
                 "{}",
                 msg(
@@ -567,8 +570,9 @@ pub fn run_admin(
                     )
                 })
                 .ok_or_else(|| refused("hub-bad-status", &status))?;
-            let r = admin::reports::set_status(hub, cid()?, parse_id(&id)?, parsed, reply.as_deref())
-                .map_err(hub_err)?;
+            let r =
+                admin::reports::set_status(hub, cid()?, parse_id(&id)?, parsed, reply.as_deref())
+                    .map_err(hub_err)?;
             println!(
                 "{}",
                 msg(
@@ -771,4 +775,3 @@ pub fn run_admin(
     }
     Ok(())
 }
-

@@ -319,7 +319,8 @@ async fn world() -> World {
     let t = start().await;
     let other = start().await;
     admin::proxy::set_limits(
-        t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
         ProxyLimits {
             max_proxies: 100,
             max_principals: 100,
@@ -356,7 +357,12 @@ async fn world() -> World {
         )
         .await;
     assert_eq!(r.status, OpStatus::Applied, "{r:?}");
-    let notice = admin::notices::list(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community")).unwrap()[0].id;
+    let notice = admin::notices::list(
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+    )
+    .unwrap()[0]
+        .id;
     let (voted, options) = t.consultation(VoteScope::PerHousehold);
     let r = t
         .push1(
@@ -403,7 +409,12 @@ async fn world() -> World {
 
     // A second device of her household, switched off by staff.
     let lost = join_at(&t, HER_HOME).await;
-    admin::devices::revoke(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"), lost.device_id).unwrap();
+    admin::devices::revoke(
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        lost.device_id,
+    )
+    .unwrap();
     tokens.push((Who::RevokedDevice, Some(lost.token.clone())));
     tokens.push((Who::NoToken, None));
     tokens.push((Who::GarbageToken, Some("not-a-token-at-all".into())));
@@ -720,7 +731,14 @@ async fn targets(w: &World) -> Targets {
         assert_eq!(w.t.push1(&w.her, body).await.status, OpStatus::Applied);
         ids.push(report_id);
     }
-    admin::reports::set_status(w.t.hub(), linli_hub::admin::community::oldest(w.t.hub()).expect("community"), ids[1], ReportStatus::Resolved, Some("已修好")).unwrap();
+    admin::reports::set_status(
+        w.t.hub(),
+        linli_hub::admin::community::oldest(w.t.hub()).expect("community"),
+        ids[1],
+        ReportStatus::Resolved,
+        Some("已修好"),
+    )
+    .unwrap();
     let (consultation, options) = w.t.consultation(VoteScope::PerResident);
     Targets {
         report: ids[0],

@@ -15,7 +15,8 @@ async fn admin_writes_from_another_handle_interleave_with_pushes() {
         let other = Hub::open(&dir).unwrap();
         for i in 0..100 {
             admin::notices::publish(
-                &other, linli_hub::admin::community::oldest(&other).expect("community"),
+                &other,
+                linli_hub::admin::community::oldest(&other).expect("community"),
                 &NewNotice {
                     title: format!("通知 {i}"),
                     body: "内容".into(),

@@ -38,7 +38,8 @@ async fn an_admin_change_nudges_within_a_second() {
     let other = Hub::open(t.dir.path()).unwrap();
     let started = Instant::now();
     admin::notices::publish(
-        &other, linli_hub::admin::community::oldest(&other).expect("community"),
+        &other,
+        linli_hub::admin::community::oldest(&other).expect("community"),
         &NewNotice {
             title: "停电通知".into(),
             body: "明天 9:00–11:00 停电".into(),
@@ -49,7 +50,10 @@ async fn an_admin_change_nudges_within_a_second() {
         },
     )
     .unwrap();
-    let head = other.store().head(linli_hub::admin::community::oldest(&other).unwrap()).unwrap();
+    let head = other
+        .store()
+        .head(linli_hub::admin::community::oldest(&other).unwrap())
+        .unwrap();
     while !seen.contains(&format!("\"head\":{head}")) {
         let chunk = tokio::time::timeout(Duration::from_secs(1), stream.next())
             .await

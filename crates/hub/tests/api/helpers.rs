@@ -83,7 +83,13 @@ impl TestHub {
     /// A staff member of the demo community (and its data officer), for admin functions that show
     /// residents' details.
     pub fn staff(&self) -> linli_hub::store::Staff {
-        admin::staff::add(self.hub(), linli_hub::admin::community::oldest(self.hub()).expect("community"), "测试工作人员", true).unwrap()
+        admin::staff::add(
+            self.hub(),
+            linli_hub::admin::community::oldest(self.hub()).expect("community"),
+            "测试工作人员",
+            true,
+        )
+        .unwrap()
     }
 
     /// The hub's URL for `path`. The demo street holds two communities, each with its own log, so a
@@ -93,13 +99,26 @@ impl TestHub {
         let scoped = path.starts_with("/v1/log/") && path != "/v1/log/key";
         if scoped && !path.contains("community=") {
             let sep = if path.contains('?') { '&' } else { '?' };
-            return format!("{}{path}{sep}community={}", self.running.url(), self.community());
+            return format!(
+                "{}{path}{sep}community={}",
+                self.running.url(),
+                self.community()
+            );
         }
         format!("{}{}", self.running.url(), path)
     }
 
     pub async fn invite_code(&self, b: &str, u: &str, r: &str) -> String {
-        admin::invites::invite(self.hub(), linli_hub::admin::community::oldest(self.hub()).expect("community"), b, u, r, 7).unwrap().code
+        admin::invites::invite(
+            self.hub(),
+            linli_hub::admin::community::oldest(self.hub()).expect("community"),
+            b,
+            u,
+            r,
+            7,
+        )
+        .unwrap()
+        .code
     }
 
     pub async fn join_raw(&self, code: &str) -> (StatusCode, Value) {
@@ -117,9 +136,28 @@ impl TestHub {
         (resp.status(), resp.json().await.unwrap())
     }
 
+    /// The demo street's second community (安康苑社区: buildings A座 and B座).
+    pub fn second_community(&self) -> Uuid {
+        admin::community::resolve(self.hub(), Some("安康苑社区"))
+            .expect("second community")
+            .id
+    }
+
+    /// A resident of `community` joins for the household at b/u/r.
+    pub async fn join_in(&self, community: Uuid, b: &str, u: &str, r: &str) -> Device {
+        let code = admin::invites::invite(self.hub(), community, b, u, r, 7)
+            .unwrap()
+            .code;
+        self.join_code(&code).await
+    }
+
     pub async fn join(&self, b: &str, u: &str, r: &str) -> Device {
         let code = self.invite_code(b, u, r).await;
-        let (status, body) = self.join_raw(&code).await;
+        self.join_code(&code).await
+    }
+
+    async fn join_code(&self, code: &str) -> Device {
+        let (status, body) = self.join_raw(code).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let j: JoinResponse = serde_json::from_value(body).unwrap();
         Device {
@@ -215,7 +253,8 @@ impl TestHub {
     pub fn consultation(&self, scope: VoteScope) -> (Uuid, Vec<Uuid>) {
         let now = self.hub().now();
         let id = admin::consultations::create(
-            self.hub(), linli_hub::admin::community::oldest(self.hub()).expect("community"),
+            self.hub(),
+            linli_hub::admin::community::oldest(self.hub()).expect("community"),
             &NewConsultation {
                 title: "加装电梯".into(),
                 description: String::new(),
@@ -229,12 +268,16 @@ impl TestHub {
             },
         )
         .unwrap();
-        let options = admin::consultations::results(self.hub(), linli_hub::admin::community::oldest(self.hub()).expect("community"), id)
-            .unwrap()
-            .options
-            .iter()
-            .map(|o| o.id)
-            .collect();
+        let options = admin::consultations::results(
+            self.hub(),
+            linli_hub::admin::community::oldest(self.hub()).expect("community"),
+            id,
+        )
+        .unwrap()
+        .options
+        .iter()
+        .map(|o| o.id)
+        .collect();
         (id, options)
     }
 

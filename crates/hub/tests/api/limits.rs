@@ -97,7 +97,8 @@ async fn a_notice_attachment_with_too_many_pixels_is_refused() {
         bytes,
     };
     let err = linli_hub::admin::notices::publish_with_attachments(
-        t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
         &notice,
         &[file(png_sized(60_000, 60_000, b"x"))],
     )
@@ -110,7 +111,8 @@ async fn a_notice_attachment_with_too_many_pixels_is_refused() {
         "{err:?}"
     );
     linli_hub::admin::notices::publish_with_attachments(
-        t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
         &notice,
         &[file(png_sized(800, 600, b"x"))],
     )

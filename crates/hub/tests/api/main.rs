@@ -16,5 +16,7 @@ mod proxy;
 mod pull;
 mod push;
 mod reports;
+mod street;
+mod upgrade;
 mod visibility;
 mod votes;

@@ -106,7 +106,12 @@ async fn resident(
         )
         .await;
     assert_eq!(r.status, OpStatus::Applied);
-    let notice = admin::notices::list(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community")).unwrap()[0].id;
+    let notice = admin::notices::list(
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+    )
+    .unwrap()[0]
+        .id;
     t.push1(&dev, OpBody::MarkNoticeRead { notice_id: notice })
         .await;
     let r = t
@@ -178,7 +183,8 @@ async fn housemate(t: &TestHub, a: &Resident) -> (Device, String, String, String
 fn open_consultation(t: &TestHub) -> (Uuid, Uuid) {
     let now = t.hub().now();
     let id = admin::consultations::create(
-        t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
         &linli_hub::store::NewConsultation {
             title: "隐私测试议题".into(),
             description: String::new(),
@@ -192,7 +198,14 @@ fn open_consultation(t: &TestHub) -> (Uuid, Uuid) {
         },
     )
     .unwrap();
-    let option = admin::consultations::results(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"), id).unwrap().options[0].id;
+    let option = admin::consultations::results(
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        id,
+    )
+    .unwrap()
+    .options[0]
+        .id;
     (id, option)
 }
 
@@ -270,8 +283,20 @@ async fn staff_see_only_their_community_and_every_view_is_logged() {
     let t = start().await;
     let (c, o) = open_consultation(&t);
     let a = resident(&t, "101", "甲", c, o).await;
-    let officer = admin::staff::add(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"), "数据负责人", true).unwrap();
-    let clerk = admin::staff::add(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"), "窗口工作人员", false).unwrap();
+    let officer = admin::staff::add(
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        "数据负责人",
+        true,
+    )
+    .unwrap();
+    let clerk = admin::staff::add(
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        "窗口工作人员",
+        false,
+    )
+    .unwrap();
 
     let seen = admin::reports::list(t.hub(), &clerk, &ReportFilter::default()).unwrap();
     assert_eq!(seen.len(), 1);
@@ -282,7 +307,8 @@ async fn staff_see_only_their_community_and_every_view_is_logged() {
     let neighbour = t.join("1号楼", "1单元", "102").await;
     let a_id = a.dev.resident_id.to_string();
     admin::proxy::grant(
-        t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
         &a_id,
         &neighbour.resident_id.to_string(),
         &[ProxyScope::Report],
@@ -391,7 +417,8 @@ async fn the_export_holds_every_record_of_the_resident_and_nothing_of_another() 
     // A relative acts for A (亲友代办): the grant is A's record too.
     let helper = join_named(&t, "1号楼", "1单元", "102", "丙的手机").await;
     let grant = admin::proxy::grant(
-        t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
         &a.dev.resident_id.to_string(),
         &helper.resident_id.to_string(),
         &[ProxyScope::Report],
@@ -496,7 +523,8 @@ async fn closing_an_account_leaves_no_personal_field_and_keeps_the_record() {
     let staff = t.staff();
     // A and B act for each other (亲友代办); A comments on B's report for B.
     let a_for_b = admin::proxy::grant(
-        t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
         &b.dev.resident_id.to_string(),
         &a.dev.resident_id.to_string(),
         &[ProxyScope::Report],
@@ -505,7 +533,8 @@ async fn closing_an_account_leaves_no_personal_field_and_keeps_the_record() {
     )
     .unwrap();
     let b_for_a = admin::proxy::grant(
-        t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
         &a.dev.resident_id.to_string(),
         &b.dev.resident_id.to_string(),
         &[ProxyScope::Vote],
@@ -519,14 +548,25 @@ async fn closing_an_account_leaves_no_personal_field_and_keeps_the_record() {
     });
     op.on_behalf_of = Some(b.dev.resident_id);
     assert_eq!(t.push(&a.dev, &[op]).await[0].status, OpStatus::Applied);
-    admin::reports::set_status(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"), a.report_id, ReportStatus::Accepted, Some("已派人"))
-        .unwrap();
+    admin::reports::set_status(
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        a.report_id,
+        ReportStatus::Accepted,
+        Some("已派人"),
+    )
+    .unwrap();
     let events_before = admin::reports::show(t.hub(), &staff, a.report_id)
         .unwrap()
         .report
         .events
         .len();
-    let tally_before = admin::consultations::results(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"), c).unwrap();
+    let tally_before = admin::consultations::results(
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        c,
+    )
+    .unwrap();
     let before = all_text(&t);
     for needle in [&a.name, &a.text, &a.place, &a.comment] {
         assert!(
@@ -614,17 +654,31 @@ async fn closing_an_account_leaves_no_personal_field_and_keeps_the_record() {
     assert_eq!(kept.report.status, ReportStatus::Accepted);
     assert!(kept.report.text.is_empty() && kept.report.photos.is_empty());
     assert_eq!(kept.household.room, "");
-    let tally_after = admin::consultations::results(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"), c).unwrap();
+    let tally_after = admin::consultations::results(
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        c,
+    )
+    .unwrap();
     assert_eq!(tally_after.total_votes, tally_before.total_votes);
     let votes = |r: &linli_hub::store::ConsultationResults| {
         r.options.iter().map(|o| o.votes).collect::<Vec<_>>()
     };
     assert_eq!(votes(&tally_after), votes(&tally_before));
-    admin::consultations::close(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"), c).unwrap();
+    admin::consultations::close(
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        c,
+    )
+    .unwrap();
     assert_eq!(
-        admin::consultations::results(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"), c)
-            .unwrap()
-            .total_votes,
+        admin::consultations::results(
+            t.hub(),
+            linli_hub::admin::community::oldest(t.hub()).expect("community"),
+            c
+        )
+        .unwrap()
+        .total_votes,
         tally_before.total_votes
     );
     // The address book is whole, and no household placeholder shows in it.
@@ -657,12 +711,33 @@ async fn photos_of_long_resolved_reports_are_deleted_by_the_running_hub() {
     let old = resident(&t, "101", "旧", c, o).await;
     let fresh = resident(&t, "102", "新", c, o).await;
     for r in [old.report_id, fresh.report_id] {
-        admin::reports::set_status(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"), r, ReportStatus::Accepted, None).unwrap();
+        admin::reports::set_status(
+            t.hub(),
+            linli_hub::admin::community::oldest(t.hub()).expect("community"),
+            r,
+            ReportStatus::Accepted,
+            None,
+        )
+        .unwrap();
     }
-    admin::reports::set_status(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"), old.report_id, ReportStatus::Resolved, None).unwrap();
+    admin::reports::set_status(
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        old.report_id,
+        ReportStatus::Resolved,
+        None,
+    )
+    .unwrap();
     t.hub().set_photo_retention_days(30);
     t.clock.advance(Duration::days(29));
-    admin::reports::set_status(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"), fresh.report_id, ReportStatus::Resolved, None).unwrap();
+    admin::reports::set_status(
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        fresh.report_id,
+        ReportStatus::Resolved,
+        None,
+    )
+    .unwrap();
     let blob = |sha: &str| t.dir.path().join("blobs").join(sha);
     // Within the period: kept (the poller ran at start already, so it runs again a day later).
     assert_eq!(linli_hub::privacy::expire_photos(t.hub()).unwrap(), 0);

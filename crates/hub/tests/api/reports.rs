@@ -40,22 +40,44 @@ async fn submitted_accepted_in_progress_resolved_rated_reopened() {
         .await;
     assert_eq!(r.code, Some(ErrorCode::ReportNotRatable));
 
-    admin::reports::set_status(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"), id, ReportStatus::Accepted, Some("已受理")).unwrap();
+    admin::reports::set_status(
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        id,
+        ReportStatus::Accepted,
+        Some("已受理"),
+    )
+    .unwrap();
     let r = t
         .push1(&dev, OpBody::WithdrawReport { report_id: id })
         .await;
     assert_eq!(r.code, Some(ErrorCode::ReportNotWithdrawable));
-    admin::reports::set_status(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"), id, ReportStatus::InProgress, None).unwrap();
+    admin::reports::set_status(
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        id,
+        ReportStatus::InProgress,
+        None,
+    )
+    .unwrap();
     assert_eq!(
         refused(admin::reports::set_status(
-            t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"),
+            t.hub(),
+            linli_hub::admin::community::oldest(t.hub()).expect("community"),
             id,
             ReportStatus::Accepted,
             None
         )),
         ErrorCode::InvalidTransition
     );
-    admin::reports::set_status(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"), id, ReportStatus::Resolved, Some("已清运")).unwrap();
+    admin::reports::set_status(
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        id,
+        ReportStatus::Resolved,
+        Some("已清运"),
+    )
+    .unwrap();
 
     let r = t
         .push1(
@@ -118,7 +140,14 @@ async fn reopen_window_is_seven_days_by_the_hub_clock() {
     let t = start().await;
     let dev = t.join("1号楼", "1单元", "101").await;
     let id = new_report(&t, &dev).await;
-    admin::reports::set_status(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"), id, ReportStatus::Resolved, None).unwrap();
+    admin::reports::set_status(
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        id,
+        ReportStatus::Resolved,
+        None,
+    )
+    .unwrap();
     t.push1(
         &dev,
         OpBody::RateReport {
@@ -154,7 +183,8 @@ async fn withdraw_before_acceptance_and_reject_needs_a_reason() {
     );
     assert_eq!(
         refused(admin::reports::set_status(
-            t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"),
+            t.hub(),
+            linli_hub::admin::community::oldest(t.hub()).expect("community"),
             id,
             ReportStatus::Accepted,
             None
@@ -164,7 +194,8 @@ async fn withdraw_before_acceptance_and_reject_needs_a_reason() {
     let other = new_report(&t, &dev).await;
     assert_eq!(
         refused(admin::reports::set_status(
-            t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"),
+            t.hub(),
+            linli_hub::admin::community::oldest(t.hub()).expect("community"),
             other,
             ReportStatus::Rejected,
             None
@@ -172,7 +203,8 @@ async fn withdraw_before_acceptance_and_reject_needs_a_reason() {
         ErrorCode::ReasonRequired
     );
     let r = admin::reports::set_status(
-        t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
         other,
         ReportStatus::Rejected,
         Some("不属于社区管理范围"),

@@ -95,7 +95,8 @@ async fn building_notices_reach_only_that_building() {
     let a = t.join("1号楼", "1单元", "101").await;
     let b = t.join("2号楼", "1单元", "101").await;
     let id = admin::notices::publish(
-        t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
         &NewNotice {
             title: "1号楼电梯检修".into(),
             body: "周三 9:00–12:00 电梯停用".into(),
@@ -125,7 +126,12 @@ async fn read_receipts_are_per_resident_and_counted_for_staff() {
     let t = start().await;
     let a = t.join("1号楼", "1单元", "101").await;
     let a2 = t.join("1号楼", "1单元", "101").await;
-    let notice = admin::notices::list(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community")).unwrap()[0].id;
+    let notice = admin::notices::list(
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+    )
+    .unwrap()[0]
+        .id;
     let r = t
         .push1(&a, OpBody::MarkNoticeRead { notice_id: notice })
         .await;
@@ -134,7 +140,11 @@ async fn read_receipts_are_per_resident_and_counted_for_staff() {
     assert!(mine["read_at"].is_string());
     let (_, theirs) = t.get(&a2, &format!("/v1/notices/{notice}")).await;
     assert!(theirs["read_at"].is_null());
-    let listed = admin::notices::list(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community")).unwrap();
+    let listed = admin::notices::list(
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+    )
+    .unwrap();
     let summary = listed.iter().find(|n| n.id == notice).unwrap();
     assert_eq!(summary.read_count, 1);
 }
@@ -147,7 +157,8 @@ async fn notice_attachments_follow_the_notice_audience() {
     let pdf = b"%PDF-1.4 elevator schedule".to_vec();
     let sha = sha256_hex(&pdf);
     let id = admin::notices::publish_with_attachments(
-        t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
         &NewNotice {
             title: "电梯检修安排".into(),
             body: "见附件".into(),
@@ -176,10 +187,16 @@ async fn notice_attachments_follow_the_notice_audience() {
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.bytes().await.unwrap().to_vec(), pdf);
     assert_eq!(t.get(&b, &blob).await.0, 404);
-    admin::notices::retract(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"), id).unwrap();
+    admin::notices::retract(
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        id,
+    )
+    .unwrap();
     assert_eq!(t.get(&a, &blob).await.0, 404, "gone with the notice");
     let refused = admin::notices::publish_with_attachments(
-        t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
         &NewNotice {
             title: "x".into(),
             body: "y".into(),

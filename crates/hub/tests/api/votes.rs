@@ -10,7 +10,8 @@ use crate::helpers::{start, TestHub};
 fn consultation(t: &TestHub, scope: VoteScope, buildings: Vec<String>, hours: i64) -> Uuid {
     let now = t.hub().now();
     admin::consultations::create(
-        t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
         &NewConsultation {
             title: "议题".into(),
             description: "说明".into(),
@@ -27,21 +28,29 @@ fn consultation(t: &TestHub, scope: VoteScope, buildings: Vec<String>, hours: i6
 }
 
 fn options(t: &TestHub, id: Uuid) -> Vec<Uuid> {
-    admin::consultations::results(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"), id)
-        .unwrap()
-        .options
-        .iter()
-        .map(|o| o.id)
-        .collect()
+    admin::consultations::results(
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        id,
+    )
+    .unwrap()
+    .options
+    .iter()
+    .map(|o| o.id)
+    .collect()
 }
 
 fn votes(t: &TestHub, id: Uuid) -> Vec<i64> {
-    admin::consultations::results(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"), id)
-        .unwrap()
-        .options
-        .iter()
-        .map(|o| o.votes)
-        .collect()
+    admin::consultations::results(
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        id,
+    )
+    .unwrap()
+    .options
+    .iter()
+    .map(|o| o.votes)
+    .collect()
 }
 
 fn vote(id: Uuid, option: Uuid) -> OpBody {
@@ -64,7 +73,12 @@ async fn a_vote_can_change_until_close_and_late_votes_never_count() {
     assert_eq!(rendered["my_vote"][0], o[1].to_string());
     assert_eq!(rendered["total_votes"], 1);
 
-    admin::consultations::close(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"), c).unwrap();
+    admin::consultations::close(
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        c,
+    )
+    .unwrap();
     let late = t.push1(&a, vote(c, o[2])).await;
     assert_eq!(late.status, OpStatus::Rejected);
     assert_eq!(late.code, Some(ErrorCode::ConsultationClosed));
@@ -137,7 +151,8 @@ async fn eligibility_and_choices_are_checked() {
 
     let now = t.hub().now();
     let later = admin::consultations::create(
-        t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.hub(),
+        linli_hub::admin::community::oldest(t.hub()).expect("community"),
         &NewConsultation {
             title: "以后".into(),
             description: String::new(),

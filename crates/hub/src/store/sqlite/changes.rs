@@ -130,7 +130,9 @@ pub fn append_for_buildings(
 /// The newest position in one community's feed (0 when empty).
 pub fn head(conn: &Connection, community_id: Uuid) -> StoreResult<i64> {
     Ok(conn
-        .prepare_cached("SELECT COALESCE((SELECT head FROM feed_heads WHERE community_id = ?1), 0)")?
+        .prepare_cached(
+            "SELECT COALESCE((SELECT head FROM feed_heads WHERE community_id = ?1), 0)",
+        )?
         .query_row([community_id.to_string()], |r| r.get(0))?)
 }
 

@@ -29,14 +29,13 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use linli_proto::{
-    Community, Consultation, ErrorCode, GrantParty, Household, Notice, Op, ProxyAct,
-    ProxyGrant, ProxyScope, Report, ReportEventKind, ReportStatus,
+    Community, Consultation, ErrorCode, GrantParty, Household, Notice, Op, ProxyAct, ProxyGrant,
+    ProxyScope, Report, ReportEventKind, ReportStatus,
 };
 use rusqlite::{Connection, OpenFlags};
 use uuid::Uuid;
 
 use self::feed::{feed_page, proxy_may_read};
-pub use changes::{Audience, Committed};
 use super::{
     AccessEntry, ClosedAccount, CommunityOverview, CommunitySeed, ConsultationResults, DeviceInfo,
     ExportData, FeedPage, InviteInfo, Joined, NewConsultation, NewNotice, NoticeSummary,
@@ -44,6 +43,7 @@ use super::{
     StoreResult, Street, StreetStaff, Viewer,
 };
 use crate::domain::report_rules;
+pub use changes::{Audience, Committed};
 
 pub struct SqliteStore {
     writer: Mutex<Connection>,
@@ -809,7 +809,12 @@ impl Store for SqliteStore {
         self.read(|c| tlog::origin(c, log, signer))
     }
 
-    fn log_inclusion(&self, log: Uuid, size: u64, index: u64) -> StoreResult<Vec<linli_tlog::Hash>> {
+    fn log_inclusion(
+        &self,
+        log: Uuid,
+        size: u64,
+        index: u64,
+    ) -> StoreResult<Vec<linli_tlog::Hash>> {
         self.read(|c| tlog::inclusion(c, log, size, index))
     }
 

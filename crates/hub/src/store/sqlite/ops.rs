@@ -284,7 +284,15 @@ fn apply_as(
                 status: Some(ReportStatus::Withdrawn),
                 ..e
             };
-            reports::log_event(conn, st.community_id, *report_id, event_id, &logged, Some(op.id), now)?;
+            reports::log_event(
+                conn,
+                st.community_id,
+                *report_id,
+                event_id,
+                &logged,
+                Some(op.id),
+                now,
+            )?;
             let u = RowUpdate {
                 status: ReportStatus::Withdrawn,
                 resolved_at: None,
@@ -319,7 +327,15 @@ fn apply_as(
             e.text = reason.as_deref();
             e.author = Some(viewer.resident_id);
             let event_id = reports::add_event(conn, *report_id, &e)?;
-            reports::log_event(conn, st.community_id, *report_id, event_id, &e, Some(op.id), now)?;
+            reports::log_event(
+                conn,
+                st.community_id,
+                *report_id,
+                event_id,
+                &e,
+                Some(op.id),
+                now,
+            )?;
             let u = RowUpdate {
                 status: ReportStatus::InProgress,
                 resolved_at: None,

@@ -7,9 +7,7 @@ use uuid::Uuid;
 
 use super::columns::{get_ts, get_uuid, ts};
 use super::notices::{self, FromStreet};
-use crate::store::{
-    CommunityOverview, NewNotice, Street, StreetStaff, StoreError, StoreResult,
-};
+use crate::store::{CommunityOverview, NewNotice, StoreError, StoreResult, Street, StreetStaff};
 
 /// The hub's street, if named.
 pub fn get(conn: &Connection) -> StoreResult<Option<Street>> {
@@ -90,8 +88,8 @@ pub fn staff(conn: &Connection, id: Uuid) -> StoreResult<Option<StreetStaff>> {
 
 /// The street's communities, oldest first.
 pub fn community_ids(conn: &Connection, street_id: Uuid) -> StoreResult<Vec<Uuid>> {
-    let mut stmt = conn
-        .prepare_cached("SELECT id FROM communities WHERE street_id = ?1 ORDER BY created_at")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT id FROM communities WHERE street_id = ?1 ORDER BY created_at")?;
     let ids = stmt
         .query_map([street_id.to_string()], |r| get_uuid(r, 0))?
         .collect::<Result<_, _>>()?;
@@ -156,7 +154,10 @@ pub fn publish(
             buildings: Vec::new(),
             ..n.clone()
         };
-        out.push((c, notices::insert(conn, c, &whole, attachments, Some(from), now)?));
+        out.push((
+            c,
+            notices::insert(conn, c, &whole, attachments, Some(from), now)?,
+        ));
     }
     Ok((from.street_notice_id, out))
 }

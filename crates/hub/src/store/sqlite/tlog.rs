@@ -157,9 +157,9 @@ pub fn receipt(conn: &Connection, community: Uuid, index: u64) -> StoreResult<Op
         "{RECEIPT_SELECT} WHERE o.community_id = ?1 AND o.idx = ?2"
     ))?
     .query_row(params![community.to_string(), index as i64], receipt_row)
-        .optional()?
-        .map(to_receipt)
-        .transpose()
+    .optional()?
+    .map(to_receipt)
+    .transpose()
 }
 
 /// The leaf an op wrote, if any.

@@ -274,3 +274,6 @@ proxy-revoked = Taken back
 proxy-given-up = Given up
 proxy-activity-title = Done for me
 proxy-activity-none = Nobody has acted for you yet
+
+# A street-wide notice (街道通知): who sent it
+notice-from-street = From { $street }

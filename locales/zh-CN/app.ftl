@@ -242,3 +242,6 @@ proxy-revoked = 已收回代办
 proxy-given-up = 已放弃代办
 proxy-activity-title = 代办记录
 proxy-activity-none = 还没有人替您办过事
+
+# A street-wide notice (街道通知): who sent it
+notice-from-street = 来自{ $street }

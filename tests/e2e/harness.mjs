@@ -209,7 +209,7 @@ export class Hub {
   /** The staff member (the office's data officer) admin commands act as; registered on first use. */
   async staffId() {
     if (!this.staff) {
-      const { stdout } = await run(HUB_BIN, ['admin', '--data-dir', this.dataDir, 'staff', 'add', '--name', 'E2E', '--data-officer']);
+      const { stdout } = await run(HUB_BIN, ['admin', '--data-dir', this.dataDir, '--community', DEMO_COMMUNITY, 'staff', 'add', '--name', 'E2E', '--data-officer']);
       this.staff = stdout.trim();
     }
     return this.staff;
@@ -218,7 +218,7 @@ export class Hub {
   /** Runs `linli-hub admin --data-dir D --staff S ...args` (as the test's staff member); returns stdout. */
   async admin(...args) {
     const staff = await this.staffId();
-    const { stdout } = await run(HUB_BIN, ['admin', '--data-dir', this.dataDir, '--staff', staff, ...args]);
+    const { stdout } = await run(HUB_BIN, ['admin', '--data-dir', this.dataDir, '--staff', staff, '--community', DEMO_COMMUNITY, ...args]);
     return stdout;
   }
 
@@ -228,7 +228,10 @@ export class Hub {
   }
 }
 
-/** Parses `CODE<TAB>address` lines printed by `linli-hub demo`. */
+/** The demo street's first community, where the e2e residents live and admin commands act. */
+export const DEMO_COMMUNITY = '幸福里社区';
+
+/** Parses `CODE<TAB>community address` lines printed by `linli-hub demo`. */
 export function parseDemoCodes(stdout) {
   return stdout
     .split('\n')

@@ -34,6 +34,7 @@ pub fn notice_view(row: store::notices::NoticeRow) -> NoticeView {
         published_at: n.published_at,
         expires_at: n.expires_at,
         attachments: n.attachments,
+        street: n.street,
         read: row.read,
         pending: row.pending,
     }

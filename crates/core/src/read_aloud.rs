@@ -179,6 +179,7 @@ mod tests {
             published_at: at(2),
             expires_at: None,
             attachments: vec![],
+            street: None,
             read: false,
             pending: false,
         }

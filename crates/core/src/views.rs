@@ -142,6 +142,8 @@ pub struct NoticeView {
     pub published_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
     pub attachments: Vec<Attachment>,
+    /// The street that sent it, for a street-wide notice (街道通知); shown instead of the community.
+    pub street: Option<String>,
     pub read: bool,
     /// A mark-read is waiting to be synced.
     pub pending: bool,

@@ -209,7 +209,11 @@ async fn a_data_directory_of_one_community_upgrades_in_place() {
     let staff = linli_hub::admin::staff::resolve(t.hub(), uuid(&facts["staff_id"])).unwrap();
     assert_eq!(staff.community_id, communities[0].id);
     let seen = linli_hub::admin::reports::list(t.hub(), &staff, &Default::default()).unwrap();
-    assert_eq!(seen.len(), 2, "A's report and the one the relative made for A");
+    assert_eq!(
+        seen.len(),
+        2,
+        "A's report and the one the relative made for A"
+    );
     let logged = linli_hub::admin::staff::access_log(t.hub(), &staff).unwrap();
     assert_eq!(logged.len(), 2);
     // And the hub grows into a street: a second community next to the first.

@@ -9,4 +9,8 @@ export type Notice = { id: string, title: string, body: string, urgency: Urgency
 /**
  * When this resident read it; `None` while unread.
  */
-read_at: string | null, };
+read_at: string | null, 
+/**
+ * Set on a street-wide notice (街道通知): the street that sent it, shown instead of the community.
+ */
+street: string | null, };

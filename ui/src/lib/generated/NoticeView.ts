@@ -2,7 +2,11 @@
 import type { Attachment } from "./Attachment";
 import type { Urgency } from "./Urgency";
 
-export type NoticeView = { id: string, title: string, body: string, urgency: Urgency, pinned: boolean, published_at: string, expires_at: string | null, attachments: Array<Attachment>, read: boolean, 
+export type NoticeView = { id: string, title: string, body: string, urgency: Urgency, pinned: boolean, published_at: string, expires_at: string | null, attachments: Array<Attachment>, 
+/**
+ * The street that sent it, for a street-wide notice (街道通知); shown instead of the community.
+ */
+street: string | null, read: boolean, 
 /**
  * A mark-read is waiting to be synced.
  */

@@ -416,7 +416,7 @@ impl Store for SqliteStore {
         id: Uuid,
     ) -> StoreResult<Option<ConsultationResults>> {
         self.read(|c| {
-            if !consultations::row(c, id)?.is_some_and(|r| r.community_id == community) {
+            if consultations::row(c, id)?.is_none_or(|r| r.community_id != community) {
                 return Ok(None);
             }
             consultations::results(c, id)

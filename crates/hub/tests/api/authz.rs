@@ -33,9 +33,11 @@ enum Who {
     Resident,
     /// A resident of another household in the same community.
     OtherHousehold,
-    /// A device of another community: one hub holds one community, so this is a device joined to a
-    /// second hub presenting its token to the first.
+    /// A device of another hub presenting its token to this one.
     OtherCommunity,
+    /// A resident of the street's other community on the same hub (安康苑社区): every id of hers
+    /// answers as an unknown one.
+    SecondCommunity,
     /// Proxies of the resident with one scope each.
     ProxyReadNotices,
     ProxyReport,
@@ -50,10 +52,11 @@ enum Who {
     GarbageToken,
 }
 
-const CALLERS: [Who; 11] = [
+const CALLERS: [Who; 12] = [
     Who::Resident,
     Who::OtherHousehold,
     Who::OtherCommunity,
+    Who::SecondCommunity,
     Who::ProxyReadNotices,
     Who::ProxyReport,
     Who::ProxyVote,
@@ -71,6 +74,7 @@ impl Who {
             self,
             Who::Resident
                 | Who::OtherHousehold
+                | Who::SecondCommunity
                 | Who::ProxyReadNotices
                 | Who::ProxyReport
                 | Who::ProxyVote
@@ -132,6 +136,13 @@ fn decide(route: &str, who: Who) -> Option<Expect> {
         }
     };
     Some(match route {
+        // Her community's notice and consultation: unknown in the other community.
+        "GET /v1/notices/{id}" if who == Who::SecondCommunity => {
+            Deny(404, ErrorCode::NoticeNotFound)
+        }
+        "GET /v1/consultations/{id}" if who == Who::SecondCommunity => {
+            Deny(404, ErrorCode::ConsultationNotFound)
+        }
         "GET /v1/me"
         | "GET /v1/pull"
         | "POST /v1/push"
@@ -160,7 +171,9 @@ fn decide(route: &str, who: Who) -> Option<Expect> {
         "GET /v1/pull?for" => match who {
             Who::ProxyReadNotices | Who::ProxyReport | Who::ProxyVote => Allow(200),
             Who::RevokedProxy => Deny(403, ErrorCode::ProxyGrantRevoked),
-            Who::Resident | Who::OtherHousehold => Deny(403, ErrorCode::ProxyNotGranted),
+            Who::Resident | Who::OtherHousehold | Who::SecondCommunity => {
+                Deny(403, ErrorCode::ProxyNotGranted)
+            }
             _ => UNAUTHORIZED,
         },
         // A grant of hers to someone else: only she (or that proxy) may end it.
@@ -382,6 +395,9 @@ async fn world() -> World {
     devices.push((Who::OtherHousehold, other_household));
     let foreign = join_at(&other, HER_HOME).await;
     tokens.push((Who::OtherCommunity, Some(foreign.token.clone())));
+    let neighbour_street = t.join_in(t.second_community(), "A座", "1单元", "101").await;
+    tokens.push((Who::SecondCommunity, Some(neighbour_street.token.clone())));
+    devices.push((Who::SecondCommunity, neighbour_street));
     for who in [Who::ProxyReadNotices, Who::ProxyReport, Who::ProxyVote] {
         let proxy = join_at(&t, PROXY_HOME).await;
         t.grant(&her, &proxy, who.scopes(), 365).await;
@@ -781,11 +797,21 @@ fn decide_op(who: Who, mode: Mode, body: &OpBody) -> OpExpect {
         // A visitor has nothing of its own.
         (Who::Visitor, Mode::Own) => Rejected(ErrorCode::Forbidden),
         (Who::Visitor, Mode::ForHer) => Applied,
+        // The other community's resident: her community's consultation and notice are unknown there;
+        // a report of their own goes to their own community.
+        (Who::SecondCommunity, Mode::Own) => match body {
+            OpBody::CreateReport { .. } => Applied,
+            OpBody::CastVote { .. } => Rejected(ErrorCode::ConsultationNotFound),
+            OpBody::MarkNoticeRead { .. } => Rejected(ErrorCode::NoticeNotFound),
+            _ => Rejected(ErrorCode::ReportNotFound),
+        },
         // Anyone else's own op: a report, vote or read mark of their own is theirs to make; her
         // reports are not theirs to touch.
         (_, Mode::Own) if own_thing => Applied,
         (_, Mode::Own) => Rejected(ErrorCode::ReportNotFound),
-        (Who::OtherHousehold, Mode::ForHer) => Rejected(ErrorCode::ProxyNotGranted),
+        (Who::OtherHousehold | Who::SecondCommunity, Mode::ForHer) => {
+            Rejected(ErrorCode::ProxyNotGranted)
+        }
         (Who::RevokedProxy, Mode::ForHer) => Rejected(ErrorCode::ProxyGrantRevoked),
         (proxy, Mode::ForHer) if proxy.scopes().contains(&scope_of(body)) => Applied,
         (_, Mode::ForHer) => Rejected(ErrorCode::ProxyScopeMissing),

@@ -358,3 +358,38 @@ async fn votes_wake_only_their_community_and_a_burst_costs_each_device_a_few_nud
         .unwrap();
     assert_eq!(total, Some(18));
 }
+
+#[tokio::test]
+async fn a_relative_acts_for_residents_of_both_communities_with_one_device() {
+    let t = start().await;
+    let b_id = t.second_community();
+    let mother = t.join("1号楼", "1单元", "101").await;
+    let uncle = t.join_in(b_id, "B座", "1单元", "102").await;
+    let relative = t.join_in(b_id, "A座", "1单元", "202").await;
+    t.grant(&mother, &relative, &[linli_proto::ProxyScope::Report], 30)
+        .await;
+    t.grant(&uncle, &relative, &[linli_proto::ProxyScope::Report], 30)
+        .await;
+    for (principal, community) in [(&mother, t.community()), (&uncle, b_id)] {
+        let (status, _) = t
+            .get(
+                &relative,
+                &format!("/v1/pull?for={}", principal.resident_id),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let op = crate::helpers::for_principal(
+            &relative,
+            principal,
+            report_body("facilities", "代办：楼道灯坏了"),
+        );
+        let OpBody::CreateReport { report_id, .. } = op.body.clone() else {
+            unreachable!()
+        };
+        let r = t.push(&relative, &[op]).await.remove(0);
+        assert_eq!(r.status, OpStatus::Applied, "{r:?}");
+        // The report lands in the principal's community, where its office sees it.
+        let staff = admin::staff::add(t.hub(), community, "值班", false).unwrap();
+        assert!(admin::reports::show(t.hub(), &staff, report_id).is_ok());
+    }
+}

@@ -7,7 +7,7 @@
 use crate::store::{self, settings};
 use crate::views::{CoreEvent, TransparencyView};
 use crate::{CoreError, Profile};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use linli_i18n::Lang;
 use linli_proto::{Consultation, LogReceipt};
 use linli_tlog::{
@@ -71,6 +71,11 @@ impl LogProblem {
 
 /// `op_kind` of the messages a failed check leaves.
 pub const MESSAGE_KIND: &str = "transparency_log";
+
+/// How old the last log check may be before a sync without receipts of its own checks again. A hub
+/// that rewrote history is still caught, by the next own vote or report change, by this timer, or by
+/// `linli verify`; only how soon changes.
+pub const LOG_CHECK_INTERVAL: chrono::Duration = chrono::Duration::minutes(10);
 
 /// What a receipt must say, from what the device knows on its own.
 pub enum Expect<'a> {
@@ -249,6 +254,26 @@ impl Profile {
         });
         self.emit(CoreEvent::DataChanged);
         CoreError::Log(p)
+    }
+
+    /// Whether a sync checks the log: when a receipt of the device's own records waits to be verified
+    /// (its vote, its report's change), when it holds no checkpoint yet, or when the last check is older than
+    /// [`LOG_CHECK_INTERVAL`]. A sync woken by other residents' changes does not turn into checkpoint and
+    /// proof requests; `verify_log` (`linli verify`) always checks.
+    pub(crate) fn log_check_due(&self) -> Result<bool, CoreError> {
+        let db = self.db();
+        let unpinned = settings::get(&db, settings::LOG_KEY)?.is_none()
+            || settings::get(&db, settings::LOG_CHECKPOINT)?.is_none();
+        if unpinned || !store::receipts::unverified(&db)?.is_empty() {
+            return Ok(true);
+        }
+        let last = settings::get(&db, settings::LOG_CHECKED_AT)?
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&Utc));
+        Ok(match last {
+            Some(t) => Utc::now() - t >= LOG_CHECK_INTERVAL,
+            None => true,
+        })
     }
 
     /// Fetches the hub's latest checkpoint and checks it and every receipt not yet verified; see

@@ -85,7 +85,9 @@ impl Profile {
                 return Err(self.log_problem(*p, None));
             }
             let started = Instant::now();
-            self.check_log(&client).await?;
+            if self.log_check_due()? {
+                self.check_log(&client).await?;
+            }
             phases.log_secs = started.elapsed().as_secs_f64();
             self.fetch_missing_photos(&client).await;
             Ok::<(), CoreError>(())

@@ -19,6 +19,8 @@ pub(crate) async fn listen(profile: Arc<Profile>) {
                     while let Some(Ok(chunk)) = stream.next().await {
                         for event in parser.feed(&chunk) {
                             if event == "changed" {
+                                // Devices nudged together do not all pull in the same instant.
+                                tokio::time::sleep(nudge_jitter()).await;
                                 profile.wake.notify_one();
                             }
                         }
@@ -29,6 +31,16 @@ pub(crate) async fn listen(profile: Arc<Profile>) {
         tokio::time::sleep(backoff.next_delay().max(Duration::from_millis(500))).await;
     }
 }
+
+/// Up to [`NUDGE_JITTER_MAX`] of random delay before a nudged pull.
+fn nudge_jitter() -> Duration {
+    use rand::Rng;
+    Duration::from_millis(rand::rng().random_range(0..=NUDGE_JITTER_MAX.as_millis() as u64))
+}
+
+/// The most a device waits after a nudge before it pulls: spreads the pulls of a community's devices
+/// woken by one notice over a quarter second.
+pub const NUDGE_JITTER_MAX: Duration = Duration::from_millis(250);
 
 /// Splits a byte stream into SSE events and yields each event's name (`message` when unnamed).
 #[derive(Default)]

@@ -79,6 +79,19 @@ fn checkpoint_size(note: &str) -> u64 {
     Checkpoint::parse(&format!("{text}\n")).unwrap().size
 }
 
+/// Moves the device's last log check back past `LOG_CHECK_INTERVAL`: with no receipt of its own to
+/// verify, a sync checks the log only on that timer.
+fn check_interval_passed(world: &World, name: &str) {
+    let conn = rusqlite::Connection::open(world.profile_dir(name).join("linli.db")).unwrap();
+    let old =
+        Utc::now() - linli_core::transparency::LOG_CHECK_INTERVAL - chrono::Duration::minutes(1);
+    conn.execute(
+        "UPDATE settings SET value = ?1 WHERE key = 'log_checked_at'",
+        [old.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)],
+    )
+    .unwrap();
+}
+
 fn assert_warned(a: &Profile, result: Result<linli_core::SyncOutcome, CoreError>, p: LogProblem) {
     match result {
         Err(CoreError::Log(got)) => assert_eq!(got, p),
@@ -112,9 +125,15 @@ async fn a_vote_changed_behind_the_hubs_back_is_caught_by_the_device_and_the_aud
         leaf.commitment[0] ^= 1;
         leaves[vote_index as usize] = leaf.to_bytes().to_vec();
     });
+    // A sync woken by others' changes, with no receipt of its own to verify, does not ask for the
+    // log until the check interval passed; `linli verify` and the timer do.
+    a.sync().await.unwrap();
+    assert!(a.transparency().unwrap().failure.is_none());
     // Same size, another root, validly signed by the hub: the device refuses it.
+    check_interval_passed(&world, "a");
     assert_warned(&a, a.sync().await, LogProblem::Rewritten);
     // Repeated checks keep failing, without repeating the message.
+    check_interval_passed(&world, "a");
     assert_warned(&a, a.sync().await, LogProblem::Rewritten);
 
     let key = world.hub().log_key();
@@ -138,6 +157,7 @@ async fn a_deleted_leaf_is_caught_as_a_rollback() {
     rewrite_log(&world.dir.path().join("hub"), |leaves| {
         leaves.pop();
     });
+    check_interval_passed(&world, "a");
     assert_warned(&a, a.sync().await, LogProblem::Rollback);
     let err = audit_hub(&world.proxy.url(), &world.hub().log_key(), &[seen], &[])
         .await
@@ -187,6 +207,7 @@ async fn history_rewritten_and_re_signed_with_the_stolen_key_is_caught() {
         rusqlite::params![log.len() as i64, note, Utc::now().to_rfc3339()],
     )
     .unwrap();
+    check_interval_passed(&world, "a");
     assert_warned(&a, a.sync().await, LogProblem::Rewritten);
     let err = audit_hub(&world.proxy.url(), &world.hub().log_key(), &[seen], &[])
         .await
@@ -208,6 +229,7 @@ async fn the_key_pinned_at_join_is_enforced_and_a_changed_key_is_refused_loudly(
     std::fs::remove_file(world.dir.path().join("hub/log-signing-key")).unwrap();
     world.restart_hub().await;
     assert_ne!(world.hub().log_key(), pinned);
+    check_interval_passed(&world, "a");
     assert_warned(&a, a.sync().await, LogProblem::KeyChanged);
     // The pinned key stays what it was.
     assert_eq!(a.transparency().unwrap().log_key.unwrap(), pinned);

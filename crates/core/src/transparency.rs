@@ -257,13 +257,15 @@ impl Profile {
     }
 
     /// Whether a sync checks the log: when a receipt of the device's own records waits to be verified
-    /// (its vote, its report's change), when it holds no checkpoint yet, or when the last check is older than
+    /// (its vote, its report's change), when it holds no checkpoint yet or found a problem before, or when the last check is older than
     /// [`LOG_CHECK_INTERVAL`]. A sync woken by other residents' changes does not turn into checkpoint and
     /// proof requests; `verify_log` (`linli verify`) always checks.
     pub(crate) fn log_check_due(&self) -> Result<bool, CoreError> {
         let db = self.db();
+        // Unpinned, or a problem found earlier: every sync checks (and keeps saying so).
         let unpinned = settings::get(&db, settings::LOG_KEY)?.is_none()
-            || settings::get(&db, settings::LOG_CHECKPOINT)?.is_none();
+            || settings::get(&db, settings::LOG_CHECKPOINT)?.is_none()
+            || settings::get(&db, settings::LOG_FAILURE)?.is_some();
         if unpinned || !store::receipts::unverified(&db)?.is_empty() {
             return Ok(true);
         }

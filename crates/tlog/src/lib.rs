@@ -14,6 +14,7 @@ pub mod audit;
 pub mod checkpoint;
 pub mod commitment;
 pub mod conformance;
+pub mod cosignature;
 pub mod leaf;
 pub mod memory_log;
 pub mod merkle;
@@ -26,6 +27,7 @@ pub mod wire;
 pub use audit::{audit, Audit, AuditError};
 pub use checkpoint::{Checkpoint, CheckpointError};
 pub use commitment::{commit, new_salt, verify_opening, Salt};
+pub use cosignature::{Cosignature, CosignatureError, CosignatureSigner, CosignatureVerifier};
 pub use leaf::{Leaf, LeafError, LeafKind};
 pub use memory_log::MemoryLog;
 pub use merkle::{

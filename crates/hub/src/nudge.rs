@@ -22,8 +22,17 @@ const BATCH: u32 = 2_000;
 
 struct Sub {
     audiences: Vec<Audience>,
-    /// The newest community feed position this device was woken for.
-    tx: watch::Sender<i64>,
+    /// The newest community feed position this device was woken for, and whether an entry for the
+    /// resident themself was among what woke it (a proxy grant given or ended changes what the device
+    /// is woken for, so the stream asks again: see [`Registry::set_audiences`]).
+    tx: watch::Sender<Wake>,
+}
+
+/// What a device's stream is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Wake {
+    pub head: i64,
+    pub own: bool,
 }
 
 /// The devices holding `/v1/events` open, with what each is woken for.
@@ -37,7 +46,30 @@ pub struct Registry {
 pub struct Subscription {
     registry: Registry,
     id: u64,
-    pub rx: watch::Receiver<i64>,
+    pub rx: watch::Receiver<Wake>,
+}
+
+impl Subscription {
+    /// What woke the device, marking the resident's own entries seen (without waking it again).
+    pub fn take_wake(&mut self) -> Wake {
+        let wake = *self.rx.borrow_and_update();
+        if wake.own {
+            if let Some(sub) = self.registry.lock().get(&self.id) {
+                sub.tx.send_if_modified(|w| {
+                    w.own = false;
+                    false
+                });
+            }
+        }
+        wake
+    }
+
+    /// Replaces what this device is woken for (after a grant to it began or ended).
+    pub fn set_audiences(&self, audiences: Vec<Audience>) {
+        if let Some(sub) = self.registry.lock().get_mut(&self.id) {
+            sub.audiences = audiences;
+        }
+    }
 }
 
 impl Drop for Subscription {
@@ -54,7 +86,7 @@ impl Registry {
     /// Registers a device woken for `audiences`, starting at feed position `head`.
     pub fn subscribe(&self, audiences: Vec<Audience>, head: i64) -> Subscription {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
-        let (tx, rx) = watch::channel(head);
+        let (tx, rx) = watch::channel(Wake { head, own: false });
         self.lock().insert(id, Sub { audiences, tx });
         Subscription {
             registry: self.clone(),
@@ -83,9 +115,16 @@ impl Registry {
             let Some(at) = sub.audiences.iter().filter_map(|a| newest.get(a)).max() else {
                 continue;
             };
-            sub.tx.send_if_modified(|h| {
-                if *at > *h {
-                    *h = *at;
+            // The resident's own audience is the fourth of theirs (see `Store::nudge_audiences`).
+            let own = sub
+                .audiences
+                .iter()
+                .take(4)
+                .any(|a| matches!(a, Audience::Resident(_)) && newest.contains_key(a));
+            sub.tx.send_if_modified(|w| {
+                if *at > w.head || (own && !w.own) {
+                    w.head = w.head.max(*at);
+                    w.own |= own;
                     true
                 } else {
                     false

@@ -31,6 +31,7 @@ pub async fn events(
     Caller(viewer): Caller,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let now = state.hub.now();
+    let me = viewer.clone();
     let (audiences, head) = blocking(&state.hub, move |s| {
         Ok((
             s.nudge_audiences(&viewer, now)?,
@@ -45,9 +46,11 @@ pub async fn events(
     let last = Instant::now()
         .checked_sub(NUDGE_MIN_GAP)
         .unwrap_or_else(Instant::now);
-    let rest = stream::unfold(
-        (sub, closing, last),
-        |(mut sub, mut closing, last)| async move {
+    let hub = state.hub.clone();
+    let rest = stream::unfold((sub, closing, last), move |(mut sub, mut closing, last)| {
+        let hub = hub.clone();
+        let viewer = me.clone();
+        async move {
             if *closing.borrow() {
                 return None;
             }
@@ -66,10 +69,18 @@ pub async fn events(
                     _ = closing.wait_for(|c| *c) => return None,
                 }
             }
-            let head = *sub.rx.borrow_and_update();
-            Some((Ok(changed(head)), (sub, closing, Instant::now())))
-        },
-    );
+            let wake = sub.take_wake();
+            if wake.own {
+                // A change of the resident's own (such as a grant given or ended): what the device is
+                // woken for may have changed with it.
+                let at = hub.now();
+                if let Ok(a) = blocking(&hub, move |s| s.nudge_audiences(&viewer, at)).await {
+                    sub.set_audiences(a);
+                }
+            }
+            Some((Ok(changed(wake.head)), (sub, closing, Instant::now())))
+        }
+    });
     let stream =
         futures_util::StreamExt::chain(stream::once(async move { Ok(changed(head)) }), rest);
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))

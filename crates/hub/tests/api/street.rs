@@ -393,3 +393,32 @@ async fn a_relative_acts_for_residents_of_both_communities_with_one_device() {
         assert!(admin::reports::show(t.hub(), &staff, report_id).is_ok());
     }
 }
+
+#[tokio::test]
+async fn a_grant_given_while_connected_wakes_the_relative_for_the_principal() {
+    let t = start().await;
+    let mother = t.join("1号楼", "1单元", "101").await;
+    let relative = t.join_in(t.second_community(), "A座", "1单元", "202").await;
+    let report = report_body("facilities", "楼道灯坏了");
+    let OpBody::CreateReport { report_id, .. } = report.clone() else {
+        unreachable!()
+    };
+    assert_eq!(t.push1(&mother, report).await.status, OpStatus::Applied);
+    let mut events = listen(&t, &relative).await;
+    // The grant is logged for both residents: the relative's stream learns it acts for her now.
+    t.grant(&mother, &relative, &[linli_proto::ProxyScope::Report], 30)
+        .await;
+    assert!(nudges_within(&mut events, Duration::from_millis(1500)).await >= 1);
+    admin::reports::set_status(
+        t.hub(),
+        t.community(),
+        report_id,
+        ReportStatus::Accepted,
+        Some("已受理"),
+    )
+    .unwrap();
+    assert!(
+        nudges_within(&mut events, Duration::from_millis(2500)).await >= 1,
+        "her report's change woke the relative who acts for her"
+    );
+}

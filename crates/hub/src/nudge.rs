@@ -22,6 +22,8 @@ const BATCH: u32 = 2_000;
 
 struct Sub {
     audiences: Vec<Audience>,
+    /// The resident themself, among `audiences`.
+    own: Audience,
     /// The newest community feed position this device was woken for, and whether an entry for the
     /// resident themself was among what woke it (a proxy grant given or ended changes what the device
     /// is woken for, so the stream asks again: see [`Registry::set_audiences`]).
@@ -83,11 +85,11 @@ impl Registry {
         self.subs.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Registers a device woken for `audiences`, starting at feed position `head`.
-    pub fn subscribe(&self, audiences: Vec<Audience>, head: i64) -> Subscription {
+    /// Registers a device of resident `own` woken for `audiences`, starting at feed position `head`.
+    pub fn subscribe(&self, own: Audience, audiences: Vec<Audience>, head: i64) -> Subscription {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = watch::channel(Wake { head, own: false });
-        self.lock().insert(id, Sub { audiences, tx });
+        self.lock().insert(id, Sub { audiences, own, tx });
         Subscription {
             registry: self.clone(),
             id,
@@ -115,12 +117,7 @@ impl Registry {
             let Some(at) = sub.audiences.iter().filter_map(|a| newest.get(a)).max() else {
                 continue;
             };
-            // The resident's own audience is the fourth of theirs (see `Store::nudge_audiences`).
-            let own = sub
-                .audiences
-                .iter()
-                .take(4)
-                .any(|a| matches!(a, Audience::Resident(_)) && newest.contains_key(a));
+            let own = newest.contains_key(&sub.own);
             sub.tx.send_if_modified(|w| {
                 if *at > w.head || (own && !w.own) {
                     w.head = w.head.max(*at);

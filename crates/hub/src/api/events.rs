@@ -39,7 +39,8 @@ pub async fn events(
         ))
     })
     .await?;
-    let sub = state.hub.nudges().subscribe(audiences, head);
+    let own = crate::store::Audience::Resident(me.resident_id);
+    let sub = state.hub.nudges().subscribe(own, audiences, head);
     let closing = state.closing.clone();
     // The nudge sent on connecting does not hold the next one back: what changes right after a device
     // connected reaches it at once; from then on at most one per gap.

@@ -333,7 +333,7 @@ async fn world() -> World {
     let other = start().await;
     admin::proxy::set_limits(
         t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.community(),
         ProxyLimits {
             max_proxies: 100,
             max_principals: 100,
@@ -370,12 +370,7 @@ async fn world() -> World {
         )
         .await;
     assert_eq!(r.status, OpStatus::Applied, "{r:?}");
-    let notice = admin::notices::list(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-    )
-    .unwrap()[0]
-        .id;
+    let notice = admin::notices::list(t.hub(), t.community()).unwrap()[0].id;
     let (voted, options) = t.consultation(VoteScope::PerHousehold);
     let r = t
         .push1(
@@ -425,12 +420,7 @@ async fn world() -> World {
 
     // A second device of her household, switched off by staff.
     let lost = join_at(&t, HER_HOME).await;
-    admin::devices::revoke(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-        lost.device_id,
-    )
-    .unwrap();
+    admin::devices::revoke(t.hub(), t.community(), lost.device_id).unwrap();
     tokens.push((Who::RevokedDevice, Some(lost.token.clone())));
     tokens.push((Who::NoToken, None));
     tokens.push((Who::GarbageToken, Some("not-a-token-at-all".into())));
@@ -749,7 +739,7 @@ async fn targets(w: &World) -> Targets {
     }
     admin::reports::set_status(
         w.t.hub(),
-        linli_hub::admin::community::oldest(w.t.hub()).expect("community"),
+        w.t.community(),
         ids[1],
         ReportStatus::Resolved,
         Some("已修好"),

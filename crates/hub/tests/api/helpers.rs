@@ -83,13 +83,7 @@ impl TestHub {
     /// A staff member of the demo community (and its data officer), for admin functions that show
     /// residents' details.
     pub fn staff(&self) -> linli_hub::store::Staff {
-        admin::staff::add(
-            self.hub(),
-            linli_hub::admin::community::oldest(self.hub()).expect("community"),
-            "测试工作人员",
-            true,
-        )
-        .unwrap()
+        admin::staff::add(self.hub(), self.community(), "测试工作人员", true).unwrap()
     }
 
     /// The hub's URL for `path`. The demo street holds two communities, each with its own log, so a
@@ -109,16 +103,9 @@ impl TestHub {
     }
 
     pub async fn invite_code(&self, b: &str, u: &str, r: &str) -> String {
-        admin::invites::invite(
-            self.hub(),
-            linli_hub::admin::community::oldest(self.hub()).expect("community"),
-            b,
-            u,
-            r,
-            7,
-        )
-        .unwrap()
-        .code
+        admin::invites::invite(self.hub(), self.community(), b, u, r, 7)
+            .unwrap()
+            .code
     }
 
     pub async fn join_raw(&self, code: &str) -> (StatusCode, Value) {
@@ -254,7 +241,7 @@ impl TestHub {
         let now = self.hub().now();
         let id = admin::consultations::create(
             self.hub(),
-            linli_hub::admin::community::oldest(self.hub()).expect("community"),
+            self.community(),
             &NewConsultation {
                 title: "加装电梯".into(),
                 description: String::new(),
@@ -268,16 +255,12 @@ impl TestHub {
             },
         )
         .unwrap();
-        let options = admin::consultations::results(
-            self.hub(),
-            linli_hub::admin::community::oldest(self.hub()).expect("community"),
-            id,
-        )
-        .unwrap()
-        .options
-        .iter()
-        .map(|o| o.id)
-        .collect();
+        let options = admin::consultations::results(self.hub(), self.community(), id)
+            .unwrap()
+            .options
+            .iter()
+            .map(|o| o.id)
+            .collect();
         (id, options)
     }
 

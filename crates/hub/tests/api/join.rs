@@ -23,16 +23,9 @@ async fn redeem_ok_then_reused() {
 #[tokio::test]
 async fn expired_and_wrong_codes_are_refused() {
     let t = start().await;
-    let expired = admin::invites::invite(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-        "1号楼",
-        "1单元",
-        "102",
-        -1,
-    )
-    .unwrap()
-    .code;
+    let expired = admin::invites::invite(t.hub(), t.community(), "1号楼", "1单元", "102", -1)
+        .unwrap()
+        .code;
     let (status, body) = t.join_raw(&expired).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["code"], "invite_expired");
@@ -76,12 +69,7 @@ async fn tokens_are_required_and_revocable() {
     assert_eq!(me["household"]["room"], "101");
     let listed = admin::devices::list(t.hub(), &t.staff()).unwrap();
     assert!(listed.iter().any(|d| d.id == dev.device_id));
-    admin::devices::revoke(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-        dev.device_id,
-    )
-    .unwrap();
+    admin::devices::revoke(t.hub(), t.community(), dev.device_id).unwrap();
     let (status, body) = t.get(&dev, "/v1/me").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["code"], "unauthorized");

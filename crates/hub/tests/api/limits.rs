@@ -98,7 +98,7 @@ async fn a_notice_attachment_with_too_many_pixels_is_refused() {
     };
     let err = linli_hub::admin::notices::publish_with_attachments(
         t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.community(),
         &notice,
         &[file(png_sized(60_000, 60_000, b"x"))],
     )
@@ -112,7 +112,7 @@ async fn a_notice_attachment_with_too_many_pixels_is_refused() {
     );
     linli_hub::admin::notices::publish_with_attachments(
         t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.community(),
         &notice,
         &[file(png_sized(800, 600, b"x"))],
     )

@@ -66,7 +66,7 @@ async fn votes_reports_and_tallies_are_logged_with_receipts_that_verify() {
     let now = t.hub().now();
     let c = admin::consultations::create(
         t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.community(),
         &NewConsultation {
             title: "加装电梯".into(),
             description: String::new(),
@@ -80,16 +80,12 @@ async fn votes_reports_and_tallies_are_logged_with_receipts_that_verify() {
         },
     )
     .unwrap();
-    let o: Vec<Uuid> = admin::consultations::results(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-        c,
-    )
-    .unwrap()
-    .options
-    .iter()
-    .map(|o| o.id)
-    .collect();
+    let o: Vec<Uuid> = admin::consultations::results(t.hub(), t.community(), c)
+        .unwrap()
+        .options
+        .iter()
+        .map(|o| o.id)
+        .collect();
     // The demo community's history is logged already.
     let empty = checkpoint(&t, &key).await;
     let base = empty.size;
@@ -204,7 +200,7 @@ async fn votes_reports_and_tallies_are_logged_with_receipts_that_verify() {
     assert_eq!(t.push1(&a, body).await.status, OpStatus::Applied);
     admin::reports::set_status(
         t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.community(),
         rid,
         ReportStatus::Accepted,
         Some("明天修"),
@@ -218,12 +214,7 @@ async fn votes_reports_and_tallies_are_logged_with_receipts_that_verify() {
     assert!(receipts[1].record.contains("明天修"));
 
     // Closing logs the tally, citing the ballot's latest leaf; everyone sees it opened.
-    admin::consultations::close(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-        c,
-    )
-    .unwrap();
+    admin::consultations::close(t.hub(), t.community(), c).unwrap();
     let (_, cons) = t.get(&a, &format!("/v1/consultations/{c}")).await;
     let cons: linli_proto::Consultation = serde_json::from_value(cons).unwrap();
     let tally = cons.tally_receipt.unwrap();

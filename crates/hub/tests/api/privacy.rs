@@ -106,12 +106,7 @@ async fn resident(
         )
         .await;
     assert_eq!(r.status, OpStatus::Applied);
-    let notice = admin::notices::list(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-    )
-    .unwrap()[0]
-        .id;
+    let notice = admin::notices::list(t.hub(), t.community()).unwrap()[0].id;
     t.push1(&dev, OpBody::MarkNoticeRead { notice_id: notice })
         .await;
     let r = t
@@ -184,7 +179,7 @@ fn open_consultation(t: &TestHub) -> (Uuid, Uuid) {
     let now = t.hub().now();
     let id = admin::consultations::create(
         t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.community(),
         &linli_hub::store::NewConsultation {
             title: "隐私测试议题".into(),
             description: String::new(),
@@ -198,13 +193,9 @@ fn open_consultation(t: &TestHub) -> (Uuid, Uuid) {
         },
     )
     .unwrap();
-    let option = admin::consultations::results(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-        id,
-    )
-    .unwrap()
-    .options[0]
+    let option = admin::consultations::results(t.hub(), t.community(), id)
+        .unwrap()
+        .options[0]
         .id;
     (id, option)
 }
@@ -283,20 +274,8 @@ async fn staff_see_only_their_community_and_every_view_is_logged() {
     let t = start().await;
     let (c, o) = open_consultation(&t);
     let a = resident(&t, "101", "甲", c, o).await;
-    let officer = admin::staff::add(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-        "数据负责人",
-        true,
-    )
-    .unwrap();
-    let clerk = admin::staff::add(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-        "窗口工作人员",
-        false,
-    )
-    .unwrap();
+    let officer = admin::staff::add(t.hub(), t.community(), "数据负责人", true).unwrap();
+    let clerk = admin::staff::add(t.hub(), t.community(), "窗口工作人员", false).unwrap();
 
     let seen = admin::reports::list(t.hub(), &clerk, &ReportFilter::default()).unwrap();
     assert_eq!(seen.len(), 1);
@@ -308,7 +287,7 @@ async fn staff_see_only_their_community_and_every_view_is_logged() {
     let a_id = a.dev.resident_id.to_string();
     admin::proxy::grant(
         t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.community(),
         &a_id,
         &neighbour.resident_id.to_string(),
         &[ProxyScope::Report],
@@ -418,7 +397,7 @@ async fn the_export_holds_every_record_of_the_resident_and_nothing_of_another() 
     let helper = join_named(&t, "1号楼", "1单元", "102", "丙的手机").await;
     let grant = admin::proxy::grant(
         t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.community(),
         &a.dev.resident_id.to_string(),
         &helper.resident_id.to_string(),
         &[ProxyScope::Report],
@@ -524,7 +503,7 @@ async fn closing_an_account_leaves_no_personal_field_and_keeps_the_record() {
     // A and B act for each other (亲友代办); A comments on B's report for B.
     let a_for_b = admin::proxy::grant(
         t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.community(),
         &b.dev.resident_id.to_string(),
         &a.dev.resident_id.to_string(),
         &[ProxyScope::Report],
@@ -534,7 +513,7 @@ async fn closing_an_account_leaves_no_personal_field_and_keeps_the_record() {
     .unwrap();
     let b_for_a = admin::proxy::grant(
         t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.community(),
         &a.dev.resident_id.to_string(),
         &b.dev.resident_id.to_string(),
         &[ProxyScope::Vote],
@@ -550,7 +529,7 @@ async fn closing_an_account_leaves_no_personal_field_and_keeps_the_record() {
     assert_eq!(t.push(&a.dev, &[op]).await[0].status, OpStatus::Applied);
     admin::reports::set_status(
         t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.community(),
         a.report_id,
         ReportStatus::Accepted,
         Some("已派人"),
@@ -561,12 +540,7 @@ async fn closing_an_account_leaves_no_personal_field_and_keeps_the_record() {
         .report
         .events
         .len();
-    let tally_before = admin::consultations::results(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-        c,
-    )
-    .unwrap();
+    let tally_before = admin::consultations::results(t.hub(), t.community(), c).unwrap();
     let before = all_text(&t);
     for needle in [&a.name, &a.text, &a.place, &a.comment] {
         assert!(
@@ -654,31 +628,17 @@ async fn closing_an_account_leaves_no_personal_field_and_keeps_the_record() {
     assert_eq!(kept.report.status, ReportStatus::Accepted);
     assert!(kept.report.text.is_empty() && kept.report.photos.is_empty());
     assert_eq!(kept.household.room, "");
-    let tally_after = admin::consultations::results(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-        c,
-    )
-    .unwrap();
+    let tally_after = admin::consultations::results(t.hub(), t.community(), c).unwrap();
     assert_eq!(tally_after.total_votes, tally_before.total_votes);
     let votes = |r: &linli_hub::store::ConsultationResults| {
         r.options.iter().map(|o| o.votes).collect::<Vec<_>>()
     };
     assert_eq!(votes(&tally_after), votes(&tally_before));
-    admin::consultations::close(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-        c,
-    )
-    .unwrap();
+    admin::consultations::close(t.hub(), t.community(), c).unwrap();
     assert_eq!(
-        admin::consultations::results(
-            t.hub(),
-            linli_hub::admin::community::oldest(t.hub()).expect("community"),
-            c
-        )
-        .unwrap()
-        .total_votes,
+        admin::consultations::results(t.hub(), t.community(), c)
+            .unwrap()
+            .total_votes,
         tally_before.total_votes
     );
     // The address book is whole, and no household placeholder shows in it.
@@ -711,18 +671,12 @@ async fn photos_of_long_resolved_reports_are_deleted_by_the_running_hub() {
     let old = resident(&t, "101", "旧", c, o).await;
     let fresh = resident(&t, "102", "新", c, o).await;
     for r in [old.report_id, fresh.report_id] {
-        admin::reports::set_status(
-            t.hub(),
-            linli_hub::admin::community::oldest(t.hub()).expect("community"),
-            r,
-            ReportStatus::Accepted,
-            None,
-        )
-        .unwrap();
+        admin::reports::set_status(t.hub(), t.community(), r, ReportStatus::Accepted, None)
+            .unwrap();
     }
     admin::reports::set_status(
         t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.community(),
         old.report_id,
         ReportStatus::Resolved,
         None,
@@ -732,7 +686,7 @@ async fn photos_of_long_resolved_reports_are_deleted_by_the_running_hub() {
     t.clock.advance(Duration::days(29));
     admin::reports::set_status(
         t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.community(),
         fresh.report_id,
         ReportStatus::Resolved,
         None,

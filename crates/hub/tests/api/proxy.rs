@@ -120,12 +120,7 @@ struct Case {
 async fn authorization_matrix_over_every_scope_action_and_grant_state() {
     let t = start().await;
     let (consultation, options) = t.consultation(VoteScope::PerResident);
-    let notice = admin::notices::list(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-    )
-    .unwrap()[0]
-        .id;
+    let notice = admin::notices::list(t.hub(), t.community()).unwrap()[0].id;
     let states = [
         State::Active,
         State::Expired,
@@ -158,7 +153,7 @@ async fn authorization_matrix_over_every_scope_action_and_grant_state() {
             assert_eq!(t.push1(&principal, body).await.status, OpStatus::Applied);
             admin::reports::set_status(
                 t.hub(),
-                linli_hub::admin::community::oldest(t.hub()).expect("community"),
+                t.community(),
                 resolved,
                 linli_proto::ReportStatus::Resolved,
                 Some("已修好"),
@@ -290,22 +285,12 @@ async fn the_principals_own_vote_replaces_the_proxys_but_never_the_reverse() {
         )
         .await;
     assert_eq!(r[0].status, OpStatus::Applied);
-    let tally = admin::consultations::results(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-        c,
-    )
-    .unwrap();
+    let tally = admin::consultations::results(t.hub(), t.community(), c).unwrap();
     assert_eq!(tally.total_votes, 1);
     assert_eq!(tally.options[0].votes, 1);
     let r = t.push1(&principal, vote(options[1])).await;
     assert_eq!(r.status, OpStatus::Applied);
-    let tally = admin::consultations::results(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-        c,
-    )
-    .unwrap();
+    let tally = admin::consultations::results(t.hub(), t.community(), c).unwrap();
     assert_eq!(tally.total_votes, 1, "still one vote for the principal");
     assert_eq!((tally.options[0].votes, tally.options[1].votes), (0, 1));
 
@@ -318,12 +303,7 @@ async fn the_principals_own_vote_replaces_the_proxys_but_never_the_reverse() {
         .await;
     assert_eq!(r[0].status, OpStatus::Rejected);
     assert_eq!(r[0].code, Some(ErrorCode::ProxyOwnVoteStands));
-    let tally = admin::consultations::results(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-        c,
-    )
-    .unwrap();
+    let tally = admin::consultations::results(t.hub(), t.community(), c).unwrap();
     assert_eq!((tally.options[0].votes, tally.options[1].votes), (0, 1));
 
     // Principal first on a second consultation, then the proxy's vote arrives late: refused as well.
@@ -348,12 +328,7 @@ async fn the_principals_own_vote_replaces_the_proxys_but_never_the_reverse() {
     );
     let r = t.push(&proxy, &[late]).await;
     assert_eq!(r[0].code, Some(ErrorCode::ProxyOwnVoteStands));
-    let tally = admin::consultations::results(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-        c2,
-    )
-    .unwrap();
+    let tally = admin::consultations::results(t.hub(), t.community(), c2).unwrap();
     assert_eq!(tally.total_votes, 1);
     assert_eq!(tally.options[1].votes, 1);
 
@@ -404,7 +379,7 @@ async fn limits_three_proxies_per_principal_five_principals_per_proxy_and_config
     // The community raises the limit: the same (still unused) code now works.
     admin::proxy::set_limits(
         t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.community(),
         ProxyLimits {
             max_proxies: 3,
             max_principals: 6,
@@ -699,7 +674,7 @@ async fn only_the_two_parties_can_end_a_grant_and_staff_can_grant_and_revoke() {
     let stranger = t.join_at(PROXY_HOME).await;
     let g = admin::proxy::grant(
         t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.community(),
         &principal.device_id.to_string(),
         &proxy.resident_id.to_string(),
         &[ProxyScope::ReadNotices],
@@ -720,12 +695,7 @@ async fn only_the_two_parties_can_end_a_grant_and_staff_can_grant_and_revoke() {
     assert!(!records
         .iter()
         .any(|r| matches!(r, Record::Report(_) | Record::Consultation(_))));
-    let ended = admin::proxy::revoke(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-        g.id,
-    )
-    .unwrap();
+    let ended = admin::proxy::revoke(t.hub(), t.community(), g.id).unwrap();
     assert_eq!(
         (ended.status, ended.ended_by),
         (GrantStatus::Revoked, Some(GrantParty::Staff))
@@ -747,7 +717,7 @@ async fn only_the_two_parties_can_end_a_grant_and_staff_can_grant_and_revoke() {
     // An address with several residents must be named by id.
     let _second = t.join_at(PRINCIPAL_HOME).await;
     assert!(matches!(
-        admin::proxy::resolve_resident(t.hub(), linli_hub::admin::community::oldest(t.hub()).expect("community"), "1号楼/1单元/101"),
+        admin::proxy::resolve_resident(t.hub(), t.community(), "1号楼/1单元/101"),
         Err(linli_hub::HubError::AmbiguousResident(ids)) if ids.len() == 2
     ));
 }
@@ -900,12 +870,7 @@ async fn a_relative_from_another_community_acts_through_a_visitor_credential() {
         OpStatus::Applied,
         "exactly once"
     );
-    let tally = admin::consultations::results(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-        c,
-    )
-    .unwrap();
+    let tally = admin::consultations::results(t.hub(), t.community(), c).unwrap();
     assert_eq!((tally.total_votes, tally.options[0].votes), (1, 1));
     let acts =
         admin::proxy::activity(t.hub(), &t.staff(), &principal.resident_id.to_string()).unwrap();

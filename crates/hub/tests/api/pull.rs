@@ -61,12 +61,7 @@ async fn pages_follow_the_cursor_and_resume() {
     let t = start().await;
     let dev = t.join("1号楼", "1单元", "101").await;
     for i in 0..40 {
-        admin::notices::publish(
-            t.hub(),
-            linli_hub::admin::community::oldest(t.hub()).expect("community"),
-            &notice(i),
-        )
-        .unwrap();
+        admin::notices::publish(t.hub(), t.community(), &notice(i)).unwrap();
     }
     let mut cursor = 0;
     let mut seqs = Vec::new();
@@ -115,18 +110,8 @@ async fn retraction_is_a_tombstone_and_pages_keep_the_latest() {
     let t = start().await;
     let dev = t.join("1号楼", "1单元", "101").await;
     let head = t.pull_page(&dev, 0, 1000).await.next_cursor;
-    let id = admin::notices::publish(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-        &notice(1),
-    )
-    .unwrap();
-    admin::notices::retract(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-        id,
-    )
-    .unwrap();
+    let id = admin::notices::publish(t.hub(), t.community(), &notice(1)).unwrap();
+    admin::notices::retract(t.hub(), t.community(), id).unwrap();
     let page = t.pull_page(&dev, head, 100).await;
     // Published then retracted in one page: only the tombstone remains.
     assert_eq!(page.changes.len(), 1);
@@ -141,12 +126,7 @@ async fn retraction_is_a_tombstone_and_pages_keep_the_latest() {
 async fn pull_pages_are_compressed_when_the_device_accepts_it() {
     let t = start().await;
     for i in 0..200 {
-        admin::notices::publish(
-            t.hub(),
-            linli_hub::admin::community::oldest(t.hub()).expect("community"),
-            &notice(i),
-        )
-        .unwrap();
+        admin::notices::publish(t.hub(), t.community(), &notice(i)).unwrap();
     }
     let dev = t.join("1号楼", "1单元", "101").await;
     // A client that decodes nothing itself, so the wire form is visible.

@@ -42,7 +42,7 @@ async fn submitted_accepted_in_progress_resolved_rated_reopened() {
 
     admin::reports::set_status(
         t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.community(),
         id,
         ReportStatus::Accepted,
         Some("已受理"),
@@ -52,18 +52,11 @@ async fn submitted_accepted_in_progress_resolved_rated_reopened() {
         .push1(&dev, OpBody::WithdrawReport { report_id: id })
         .await;
     assert_eq!(r.code, Some(ErrorCode::ReportNotWithdrawable));
-    admin::reports::set_status(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-        id,
-        ReportStatus::InProgress,
-        None,
-    )
-    .unwrap();
+    admin::reports::set_status(t.hub(), t.community(), id, ReportStatus::InProgress, None).unwrap();
     assert_eq!(
         refused(admin::reports::set_status(
             t.hub(),
-            linli_hub::admin::community::oldest(t.hub()).expect("community"),
+            t.community(),
             id,
             ReportStatus::Accepted,
             None
@@ -72,7 +65,7 @@ async fn submitted_accepted_in_progress_resolved_rated_reopened() {
     );
     admin::reports::set_status(
         t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.community(),
         id,
         ReportStatus::Resolved,
         Some("已清运"),
@@ -140,14 +133,7 @@ async fn reopen_window_is_seven_days_by_the_hub_clock() {
     let t = start().await;
     let dev = t.join("1号楼", "1单元", "101").await;
     let id = new_report(&t, &dev).await;
-    admin::reports::set_status(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-        id,
-        ReportStatus::Resolved,
-        None,
-    )
-    .unwrap();
+    admin::reports::set_status(t.hub(), t.community(), id, ReportStatus::Resolved, None).unwrap();
     t.push1(
         &dev,
         OpBody::RateReport {
@@ -184,7 +170,7 @@ async fn withdraw_before_acceptance_and_reject_needs_a_reason() {
     assert_eq!(
         refused(admin::reports::set_status(
             t.hub(),
-            linli_hub::admin::community::oldest(t.hub()).expect("community"),
+            t.community(),
             id,
             ReportStatus::Accepted,
             None
@@ -195,7 +181,7 @@ async fn withdraw_before_acceptance_and_reject_needs_a_reason() {
     assert_eq!(
         refused(admin::reports::set_status(
             t.hub(),
-            linli_hub::admin::community::oldest(t.hub()).expect("community"),
+            t.community(),
             other,
             ReportStatus::Rejected,
             None
@@ -204,7 +190,7 @@ async fn withdraw_before_acceptance_and_reject_needs_a_reason() {
     );
     let r = admin::reports::set_status(
         t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.community(),
         other,
         ReportStatus::Rejected,
         Some("不属于社区管理范围"),

@@ -96,7 +96,7 @@ async fn building_notices_reach_only_that_building() {
     let b = t.join("2号楼", "1单元", "101").await;
     let id = admin::notices::publish(
         t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.community(),
         &NewNotice {
             title: "1号楼电梯检修".into(),
             body: "周三 9:00–12:00 电梯停用".into(),
@@ -126,12 +126,7 @@ async fn read_receipts_are_per_resident_and_counted_for_staff() {
     let t = start().await;
     let a = t.join("1号楼", "1单元", "101").await;
     let a2 = t.join("1号楼", "1单元", "101").await;
-    let notice = admin::notices::list(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-    )
-    .unwrap()[0]
-        .id;
+    let notice = admin::notices::list(t.hub(), t.community()).unwrap()[0].id;
     let r = t
         .push1(&a, OpBody::MarkNoticeRead { notice_id: notice })
         .await;
@@ -140,11 +135,7 @@ async fn read_receipts_are_per_resident_and_counted_for_staff() {
     assert!(mine["read_at"].is_string());
     let (_, theirs) = t.get(&a2, &format!("/v1/notices/{notice}")).await;
     assert!(theirs["read_at"].is_null());
-    let listed = admin::notices::list(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-    )
-    .unwrap();
+    let listed = admin::notices::list(t.hub(), t.community()).unwrap();
     let summary = listed.iter().find(|n| n.id == notice).unwrap();
     assert_eq!(summary.read_count, 1);
 }
@@ -158,7 +149,7 @@ async fn notice_attachments_follow_the_notice_audience() {
     let sha = sha256_hex(&pdf);
     let id = admin::notices::publish_with_attachments(
         t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.community(),
         &NewNotice {
             title: "电梯检修安排".into(),
             body: "见附件".into(),
@@ -187,16 +178,11 @@ async fn notice_attachments_follow_the_notice_audience() {
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.bytes().await.unwrap().to_vec(), pdf);
     assert_eq!(t.get(&b, &blob).await.0, 404);
-    admin::notices::retract(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-        id,
-    )
-    .unwrap();
+    admin::notices::retract(t.hub(), t.community(), id).unwrap();
     assert_eq!(t.get(&a, &blob).await.0, 404, "gone with the notice");
     let refused = admin::notices::publish_with_attachments(
         t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.community(),
         &NewNotice {
             title: "x".into(),
             body: "y".into(),

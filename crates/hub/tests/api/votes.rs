@@ -11,7 +11,7 @@ fn consultation(t: &TestHub, scope: VoteScope, buildings: Vec<String>, hours: i6
     let now = t.hub().now();
     admin::consultations::create(
         t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.community(),
         &NewConsultation {
             title: "议题".into(),
             description: "说明".into(),
@@ -28,29 +28,21 @@ fn consultation(t: &TestHub, scope: VoteScope, buildings: Vec<String>, hours: i6
 }
 
 fn options(t: &TestHub, id: Uuid) -> Vec<Uuid> {
-    admin::consultations::results(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-        id,
-    )
-    .unwrap()
-    .options
-    .iter()
-    .map(|o| o.id)
-    .collect()
+    admin::consultations::results(t.hub(), t.community(), id)
+        .unwrap()
+        .options
+        .iter()
+        .map(|o| o.id)
+        .collect()
 }
 
 fn votes(t: &TestHub, id: Uuid) -> Vec<i64> {
-    admin::consultations::results(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-        id,
-    )
-    .unwrap()
-    .options
-    .iter()
-    .map(|o| o.votes)
-    .collect()
+    admin::consultations::results(t.hub(), t.community(), id)
+        .unwrap()
+        .options
+        .iter()
+        .map(|o| o.votes)
+        .collect()
 }
 
 fn vote(id: Uuid, option: Uuid) -> OpBody {
@@ -73,12 +65,7 @@ async fn a_vote_can_change_until_close_and_late_votes_never_count() {
     assert_eq!(rendered["my_vote"][0], o[1].to_string());
     assert_eq!(rendered["total_votes"], 1);
 
-    admin::consultations::close(
-        t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
-        c,
-    )
-    .unwrap();
+    admin::consultations::close(t.hub(), t.community(), c).unwrap();
     let late = t.push1(&a, vote(c, o[2])).await;
     assert_eq!(late.status, OpStatus::Rejected);
     assert_eq!(late.code, Some(ErrorCode::ConsultationClosed));
@@ -152,7 +139,7 @@ async fn eligibility_and_choices_are_checked() {
     let now = t.hub().now();
     let later = admin::consultations::create(
         t.hub(),
-        linli_hub::admin::community::oldest(t.hub()).expect("community"),
+        t.community(),
         &NewConsultation {
             title: "以后".into(),
             description: String::new(),

@@ -7,8 +7,8 @@ use linli_proto::{Change, ProxyScope, Record};
 use rusqlite::Connection;
 use uuid::Uuid;
 
-use super::changes::{self, Kind};
-use super::{community, consultations, notices, proxies, reports};
+use super::changes::{self, Audience, Kind};
+use super::{access, community, consultations, notices, proxies, reports};
 use crate::store::{FeedPage, StoreError, StoreResult, Viewer};
 
 pub(super) fn render_change(
@@ -106,4 +106,31 @@ pub(super) fn feed_page(
         next_cursor,
         has_more,
     })
+}
+
+/// Everyone whose entries a viewer's feeds carry: the viewer's community, building, household and self
+/// (in that order), then the same of every resident the viewer is an active proxy for.
+pub(super) fn audiences(
+    conn: &Connection,
+    viewer: &Viewer,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<Audience>> {
+    let own = |v: &Viewer| {
+        [
+            Audience::Community(v.community_id),
+            Audience::Building(v.building_id),
+            Audience::Household(v.household_id),
+            Audience::Resident(v.resident_id),
+        ]
+    };
+    let mut out = own(viewer).to_vec();
+    for g in proxies::grants_of(conn, viewer.resident_id, now)? {
+        if g.proxy != viewer.resident_id || g.status != linli_proto::GrantStatus::Active {
+            continue;
+        }
+        if let Some(p) = access::viewer_of_resident(conn, g.principal, viewer.device_id)? {
+            out.extend(own(&p));
+        }
+    }
+    Ok(out)
 }

@@ -19,6 +19,7 @@ mod proxies;
 mod reports;
 mod retention;
 mod staff;
+mod staff_views;
 mod street;
 pub mod tlog;
 mod visitors;
@@ -263,26 +264,7 @@ impl Store for SqliteStore {
     }
 
     fn nudge_audiences(&self, viewer: &Viewer, now: DateTime<Utc>) -> StoreResult<Vec<Audience>> {
-        self.read(|c| {
-            let own = |v: &Viewer| {
-                [
-                    Audience::Community(v.community_id),
-                    Audience::Building(v.building_id),
-                    Audience::Household(v.household_id),
-                    Audience::Resident(v.resident_id),
-                ]
-            };
-            let mut out = own(viewer).to_vec();
-            for g in proxies::grants_of(c, viewer.resident_id, now)? {
-                if g.proxy != viewer.resident_id || g.status != linli_proto::GrantStatus::Active {
-                    continue;
-                }
-                if let Some(p) = access::viewer_of_resident(c, g.principal, viewer.device_id)? {
-                    out.extend(own(&p));
-                }
-            }
-            Ok(out)
-        })
+        self.read(|c| feed::audiences(c, viewer, now))
     }
 
     fn flush_tallies(&self, now: DateTime<Utc>) -> StoreResult<usize> {
@@ -539,25 +521,7 @@ impl Store for SqliteStore {
         who: &Staff,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<ProxyGrant>> {
-        self.write(|c| {
-            let mut out = Vec::new();
-            for g in proxies::all(c, now)? {
-                if staff::grant_community(c, g.id)? != Some(who.community_id) {
-                    continue;
-                }
-                log_view(
-                    c,
-                    who,
-                    "proxy_grants_list",
-                    "proxy_grant",
-                    g.id,
-                    g.principal,
-                    now,
-                )?;
-                out.push(g);
-            }
-            Ok(out)
-        })
+        self.write(|c| staff_views::proxy_grants(c, who, now))
     }
 
     fn proxy_grant(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<Option<ProxyGrant>> {
@@ -618,22 +582,7 @@ impl Store for SqliteStore {
         filter: &ReportFilter,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<StaffReport>> {
-        self.write(|c| {
-            let mut out = Vec::new();
-            for id in reports::ids(c, filter)? {
-                let Some((community_id, resident_id)) = staff::report_owner(c, id)? else {
-                    continue;
-                };
-                if community_id != who.community_id {
-                    continue;
-                }
-                if let Some(r) = staff_report(c, id)? {
-                    log_view(c, who, "reports_list", "report", id, resident_id, now)?;
-                    out.push(r);
-                }
-            }
-            Ok(out)
-        })
+        self.write(|c| staff_views::reports(c, who, filter, now))
     }
 
     fn report_seen_by(
@@ -642,34 +591,11 @@ impl Store for SqliteStore {
         id: Uuid,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<StaffReport>> {
-        self.write(|c| {
-            let Some((community_id, resident_id)) = staff::report_owner(c, id)? else {
-                return Ok(None);
-            };
-            // Another community's report answers as an unknown one: its existence is not for them.
-            if community_id != who.community_id {
-                return Ok(None);
-            }
-            log_view(c, who, "report_view", "report", id, resident_id, now)?;
-            staff_report(c, id)
-        })
+        self.write(|c| staff_views::report(c, who, id, now))
     }
 
     fn devices_seen_by(&self, who: &Staff, now: DateTime<Utc>) -> StoreResult<Vec<DeviceInfo>> {
-        self.write(|c| {
-            let owners = staff::device_communities(c)?;
-            let mut out = Vec::new();
-            for d in access::devices(c)? {
-                let mine = owners
-                    .iter()
-                    .any(|(id, _, cid)| *id == d.id && *cid == who.community_id);
-                if mine && d.resident_id != closure::CLOSED {
-                    log_view(c, who, "devices_list", "device", d.id, d.resident_id, now)?;
-                    out.push(d);
-                }
-            }
-            Ok(out)
-        })
+        self.write(|c| staff_views::devices(c, who, now))
     }
 
     fn access_log(&self, who: &Staff) -> StoreResult<Vec<AccessEntry>> {
@@ -717,21 +643,7 @@ impl Store for SqliteStore {
         principal: Uuid,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<ProxyAct>> {
-        self.write(|c| {
-            if staff::resident_community(c, principal)? != Some(who.community_id) {
-                return Err(ErrorCode::Forbidden.into());
-            }
-            log_view(
-                c,
-                who,
-                "proxy_activity",
-                "resident",
-                principal,
-                principal,
-                now,
-            )?;
-            proxies::acts_for(c, principal)
-        })
+        self.write(|c| staff_views::proxy_acts(c, who, principal, now))
     }
 
     fn proxy_limits(&self, community: Uuid) -> StoreResult<ProxyLimits> {
@@ -865,71 +777,19 @@ impl Store for SqliteStore {
 }
 
 impl SqliteStore {
-    fn stored_checkpoint(
-        &self,
-        log: Uuid,
-        signer: &linli_tlog::NoteSigner,
-        c: &Connection,
-    ) -> StoreResult<Option<String>> {
-        let size = tlog::size(c, log)?;
-        Ok(tlog::latest_checkpoint(c, log)?
-            .filter(|(s, note)| *s == size && signer.verifier().open(note).is_ok())
-            .map(|(_, note)| note))
-    }
-}
-
-impl SqliteStore {
-    /// See [`Store::log_checkpoint`].
+    /// See [`Store::log_checkpoint`]: the stored one when it is current, else signed now.
     fn checkpoint(
         &self,
         log: Uuid,
         signer: &linli_tlog::NoteSigner,
         now: DateTime<Utc>,
     ) -> StoreResult<String> {
-        if let Some(note) = self.read(|c| self.stored_checkpoint(log, signer, c))? {
+        if let Some(note) = self.read(|c| tlog::current_checkpoint(c, log, signer))? {
             return Ok(note);
         }
-        self.write(|c| match self.stored_checkpoint(log, signer, c)? {
+        self.write(|c| match tlog::current_checkpoint(c, log, signer)? {
             Some(note) => Ok(note),
             None => tlog::sign_head(c, log, signer, now),
         })
     }
-}
-
-fn staff_report(c: &Connection, id: Uuid) -> StoreResult<Option<StaffReport>> {
-    let Some((report, hh)) = reports::render(c, id)? else {
-        return Ok(None);
-    };
-    let household = community::household(c, hh)?
-        .ok_or_else(|| StoreError::Corrupt("report without household".into()))?;
-    let rating = reports::state(c, id)?.and_then(|s| s.rating);
-    Ok(Some(StaffReport {
-        report,
-        household,
-        rating,
-    }))
-}
-
-/// Writes one staff view of a resident's details to the access log.
-fn log_view(
-    c: &Connection,
-    who: &Staff,
-    action: &str,
-    kind: &str,
-    id: Uuid,
-    resident_id: Uuid,
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
-    staff::log(
-        c,
-        &staff::Access {
-            community_id: who.community_id,
-            staff: Some(who),
-            action,
-            record_kind: Some(kind),
-            record_id: Some(id.to_string()),
-            resident_id: Some(resident_id).filter(|r| *r != closure::CLOSED),
-        },
-        now,
-    )
 }

@@ -268,6 +268,18 @@ pub fn origin(conn: &Connection, community: Uuid, signer: &NoteSigner) -> StoreR
     }
 }
 
+/// The stored checkpoint of the community's log when it covers the whole log and `signer` signed it.
+pub fn current_checkpoint(
+    conn: &Connection,
+    community: Uuid,
+    signer: &NoteSigner,
+) -> StoreResult<Option<String>> {
+    let size = size(conn, community)?;
+    Ok(latest_checkpoint(conn, community)?
+        .filter(|(s, note)| *s == size && signer.verifier().open(note).is_ok())
+        .map(|(_, note)| note))
+}
+
 /// Signs the head of the community's log and keeps it (once per size).
 pub fn sign_head(
     conn: &Connection,

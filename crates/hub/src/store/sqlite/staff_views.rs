@@ -1,0 +1,152 @@
+//! Staff views of residents' personal details, for `Store`'s `*_seen_by` methods: each shows only the
+//! staff member's community (another community's records answer as unknown ones) and writes every
+//! record shown to the access log in the same transaction.
+use chrono::{DateTime, Utc};
+use linli_proto::{ErrorCode, ProxyAct, ProxyGrant};
+use rusqlite::Connection;
+use uuid::Uuid;
+
+use super::{access, closure, community, proxies, reports, staff};
+use crate::store::{DeviceInfo, ReportFilter, Staff, StaffReport, StoreError, StoreResult};
+
+/// Every grant of `who`'s community, each logged: names and homes in them are personal details.
+pub fn proxy_grants(
+    c: &Connection,
+    who: &Staff,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<ProxyGrant>> {
+    let mut out = Vec::new();
+    for g in proxies::all(c, now)? {
+        if staff::grant_community(c, g.id)? != Some(who.community_id) {
+            continue;
+        }
+        log_view(
+            c,
+            who,
+            "proxy_grants_list",
+            "proxy_grant",
+            g.id,
+            g.principal,
+            now,
+        )?;
+        out.push(g);
+    }
+    Ok(out)
+}
+
+/// Reports of `who`'s community, each one listed logged.
+pub fn reports(
+    c: &Connection,
+    who: &Staff,
+    filter: &ReportFilter,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<StaffReport>> {
+    let mut out = Vec::new();
+    for id in reports::ids(c, filter)? {
+        let Some((community_id, resident_id)) = staff::report_owner(c, id)? else {
+            continue;
+        };
+        if community_id != who.community_id {
+            continue;
+        }
+        if let Some(r) = staff_report(c, id)? {
+            log_view(c, who, "reports_list", "report", id, resident_id, now)?;
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
+/// One report, logged; another community's answers as an unknown one.
+pub fn report(
+    c: &Connection,
+    who: &Staff,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<StaffReport>> {
+    let Some((community_id, resident_id)) = staff::report_owner(c, id)? else {
+        return Ok(None);
+    };
+    // Another community's report answers as an unknown one: its existence is not for them.
+    if community_id != who.community_id {
+        return Ok(None);
+    }
+    log_view(c, who, "report_view", "report", id, resident_id, now)?;
+    staff_report(c, id)
+}
+
+/// Devices of `who`'s community with their household, each logged.
+pub fn devices(c: &Connection, who: &Staff, now: DateTime<Utc>) -> StoreResult<Vec<DeviceInfo>> {
+    let owners = staff::device_communities(c)?;
+    let mut out = Vec::new();
+    for d in access::devices(c)? {
+        let mine = owners
+            .iter()
+            .any(|(id, _, cid)| *id == d.id && *cid == who.community_id);
+        if mine && d.resident_id != closure::CLOSED {
+            log_view(c, who, "devices_list", "device", d.id, d.resident_id, now)?;
+            out.push(d);
+        }
+    }
+    Ok(out)
+}
+
+/// What proxies did for a resident of `who`'s community, the view logged.
+pub fn proxy_acts(
+    c: &Connection,
+    who: &Staff,
+    principal: Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<ProxyAct>> {
+    if staff::resident_community(c, principal)? != Some(who.community_id) {
+        return Err(ErrorCode::Forbidden.into());
+    }
+    log_view(
+        c,
+        who,
+        "proxy_activity",
+        "resident",
+        principal,
+        principal,
+        now,
+    )?;
+    proxies::acts_for(c, principal)
+}
+
+fn staff_report(c: &Connection, id: Uuid) -> StoreResult<Option<StaffReport>> {
+    let Some((report, hh)) = reports::render(c, id)? else {
+        return Ok(None);
+    };
+    let household = community::household(c, hh)?
+        .ok_or_else(|| StoreError::Corrupt("report without household".into()))?;
+    let rating = reports::state(c, id)?.and_then(|s| s.rating);
+    Ok(Some(StaffReport {
+        report,
+        household,
+        rating,
+    }))
+}
+
+/// Writes one staff view of a resident's details to the access log.
+fn log_view(
+    c: &Connection,
+    who: &Staff,
+    action: &str,
+    kind: &str,
+    id: Uuid,
+    resident_id: Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    staff::log(
+        c,
+        &staff::Access {
+            community_id: who.community_id,
+            staff: Some(who),
+            action,
+            record_kind: Some(kind),
+            record_id: Some(id.to_string()),
+            resident_id: Some(resident_id).filter(|r| *r != closure::CLOSED),
+        },
+        now,
+    )
+}

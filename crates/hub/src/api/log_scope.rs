@@ -3,13 +3,12 @@
 //! holding one community that one. Otherwise the answer is 400 `community_required` (404
 //! `community_not_found` for an unknown id), so nobody checks a proof against the wrong log by mistake.
 use axum::extract::FromRequestParts;
-use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use linli_proto::ErrorCode;
 use uuid::Uuid;
 
+use super::auth::TokenHash;
 use super::{blocking, AppState};
-use crate::domain::token;
 use crate::error::ApiError;
 
 /// The community whose log is meant.
@@ -33,14 +32,10 @@ impl FromRequestParts<AppState> for LogCommunity {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let named = query_community(parts)?;
-        let token_hash = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(token::hash);
+        let token_hash = TokenHash::from_request_parts(parts, state)
+            .await
+            .ok()
+            .map(|TokenHash(h)| h);
         let now = state.hub.now();
         let id = blocking(&state.hub, move |s| {
             if let Some(id) = named {

@@ -147,13 +147,13 @@ pub fn publish(
         street_id: who.street_id,
         street_notice_id: Uuid::now_v7(),
     };
+    // A street notice names no buildings: each community's address book is its own.
+    let whole = NewNotice {
+        buildings: Vec::new(),
+        ..n.clone()
+    };
     let mut out = Vec::with_capacity(targets.len());
     for c in targets {
-        // A street notice names no buildings: each community's address book is its own.
-        let whole = NewNotice {
-            buildings: Vec::new(),
-            ..n.clone()
-        };
         out.push((
             c,
             notices::insert(conn, c, &whole, attachments, Some(from), now)?,

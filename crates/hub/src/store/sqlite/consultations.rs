@@ -358,9 +358,9 @@ pub fn flush_tallies(conn: &Connection, now: DateTime<Utc>) -> StoreResult<usize
     let ids: Vec<Uuid> = stmt
         .query_map([], |r| get_uuid(r, 0))?
         .collect::<Result<_, _>>()?;
+    conn.prepare_cached("DELETE FROM consultation_tallies")?
+        .execute([])?;
     for id in &ids {
-        conn.prepare_cached("DELETE FROM consultation_tallies WHERE consultation_id = ?1")?
-            .execute([id.to_string()])?;
         if let Some(row) = row(conn, *id)? {
             changes::append_for_buildings(
                 conn,

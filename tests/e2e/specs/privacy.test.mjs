@@ -8,7 +8,7 @@ import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { World, join, waitFor } from '../harness.mjs';
+import { World, agreeToPrivacy, join, waitFor } from '../harness.mjs';
 
 const exec = promisify(execFile);
 
@@ -47,7 +47,9 @@ test('joining waits for an explicit agreement to the privacy notice', async () =
   assert.match(await (await app.byTestId('privacy-notice')).getText(), /two years after it is resolved/);
   await app.click('lang-zh');
   await waitFor(async () => (await app.htmlLang()) === 'zh-CN', { message: 'Chinese' });
-  await app.click('privacy-agree');
+  // Agreeing waits for the notice to go before joining looks for the next screen (it may still be on screen
+  // for a moment after the click).
+  await agreeToPrivacy(app);
   await join(app, world.codes[0].code);
   assert.equal(await profileSetting('privacy_version'), '1');
 });

@@ -10,6 +10,7 @@ pub mod pouch;
 pub mod proxy;
 pub mod report;
 pub mod stats;
+pub mod street;
 
 use anyhow::Context;
 use std::net::SocketAddr;

@@ -219,7 +219,6 @@ pub async fn run(cfg: &Config) -> anyhow::Result<StreetReport> {
         cfg.communities, cfg.households
     );
     let (ids, devices) = setup::create(&dir, cfg.communities, cfg.households)?;
-    let hub = HubProcess::start(&cfg.hub_bin, &dir).await?;
     let admin_hub = linli_hub::Hub::open(&dir)?;
     let voters: Vec<String> = devices
         .iter()
@@ -236,6 +235,8 @@ pub async fn run(cfg: &Config) -> anyhow::Result<StreetReport> {
             .collect();
         let tokens = tmp.path().join(format!("tokens-{n}"));
         setup::write_tokens(&tokens, &chosen)?;
+        // A fresh hub process per run: the last run's connections are gone, its CPU counts from zero.
+        let hub = HubProcess::start(&cfg.hub_bin, &dir).await?;
         eprintln!("[street] connecting {} devices", chosen.len());
         let mut workers = Vec::new();
         for from in (0..chosen.len()).step_by(DEVICES_PER_WORKER) {

@@ -12,7 +12,7 @@ struct Args {
     /// Small sizes (seconds): the smoke test's configuration.
     #[arg(long)]
     tiny: bool,
-    /// Connected devices per run, comma-separated (default 2000,10000,19000).
+    /// Connected devices per run, comma-separated (default 2000,10000,18000).
     #[arg(long, value_delimiter = ',')]
     devices: Option<Vec<usize>>,
     /// Seconds of the vote burst (default 60).

@@ -37,7 +37,7 @@ impl Config {
         Config {
             communities: 100,
             households: 200,
-            device_counts: vec![2_000, 10_000, 19_000],
+            device_counts: vec![2_000, 10_000, 18_000],
             votes_per_sec: 10,
             burst_secs: 60,
             hub_bin,

@@ -41,7 +41,8 @@ pub async fn serve(url: String, tokens: PathBuf, from: usize, to: usize) -> anyh
         .context("device range outside the tokens file")?;
     let shared = Arc::new(Shared {
         http: reqwest::Client::builder()
-            .pool_max_idle_per_host(256)
+            // Few idle connections: every one is a descriptor the hub holds, and the hub's limit bounds the devices.
+            .pool_max_idle_per_host(16)
             .timeout(Duration::from_secs(120))
             .build()?,
         url,

@@ -19,6 +19,7 @@ mod proxies;
 mod reports;
 mod retention;
 mod staff;
+mod staff_auth;
 mod staff_views;
 mod street;
 pub mod tlog;

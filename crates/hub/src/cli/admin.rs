@@ -412,23 +412,6 @@ fn acting_community(hub: &Hub, community: Option<&str>) -> anyhow::Result<Uuid> 
         .id)
 }
 
-/// Prints the one-time link that sets a staff member's console password, on stderr so that scripts
-/// reading the id from stdout are unaffected. It is shown once: the hub keeps only its hash.
-fn print_setup_link(hub: &Hub, staff: Uuid) -> anyhow::Result<()> {
-    let link = admin::staff_auth::issue_link(hub, staff).map_err(hub_err)?;
-    eprintln!(
-        "{}",
-        msg(
-            "hub-staff-link",
-            &[
-                ("path", format!("/console/#setup={link}").into()),
-                ("staff", staff.to_string().into()),
-            ]
-        )
-    );
-    Ok(())
-}
-
 /// The staff member behind `--staff`, for commands that show personal details.
 fn acting_staff(hub: &Hub, staff: Option<&str>) -> anyhow::Result<linli_hub::store::Staff> {
     let Some(id) = staff else {
@@ -449,11 +432,11 @@ pub fn run_admin(
         AdminCommand::Staff(StaffCommand::Add { name, data_officer }) => {
             let s = admin::staff::add(hub, cid()?, &name, data_officer).map_err(hub_err)?;
             println!("{}", s.id);
-            print_setup_link(hub, s.id)?;
+            super::staff::print_setup_link(hub, s.id)?;
         }
         AdminCommand::Staff(StaffCommand::Link { id }) => {
             let s = admin::staff::resolve(hub, parse_id(&id)?).map_err(hub_err)?;
-            print_setup_link(hub, s.id)?;
+            super::staff::print_setup_link(hub, s.id)?;
         }
         AdminCommand::Staff(StaffCommand::List { out }) => {
             let list = admin::staff::list(hub, cid()?).map_err(hub_err)?;

@@ -226,9 +226,8 @@ pub async fn set_status(
     body: Result<Json<SetStatusRequest>, JsonRejection>,
 ) -> Result<Json<Report>, ApiError> {
     let req = json_body(body)?;
-    let community = caller.staff.community_id;
     let r = admin_call(&state.hub, move |hub| {
-        admin::reports::set_status(hub, community, id, req.status, req.reply.as_deref())
+        admin::reports::set_status_by(hub, &caller.staff, id, req.status, req.reply.as_deref())
     })
     .await?;
     Ok(Json(r))

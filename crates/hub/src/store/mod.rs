@@ -483,6 +483,18 @@ pub trait Store: staff_auth::StaffAuthStore + Send + Sync + 'static {
         status: ReportStatus,
         reply: Option<&str>,
         now: DateTime<Utc>,
+    ) -> StoreResult<Report> {
+        self.set_report_status_by(community, id, status, reply, None, now)
+    }
+    /// As [`Store::set_report_status`], recording which staff member made the change.
+    fn set_report_status_by(
+        &self,
+        community: Uuid,
+        id: Uuid,
+        status: ReportStatus,
+        reply: Option<&str>,
+        staff: Option<Uuid>,
+        now: DateTime<Utc>,
     ) -> StoreResult<Report>;
 
     // -- staff identities and the access log

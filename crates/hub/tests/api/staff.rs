@@ -265,6 +265,17 @@ async fn a_status_change_needs_the_csrf_token_and_reaches_the_resident() {
         .iter()
         .any(|e| e.text.as_deref() == Some("明天上午修")));
 
+    // The record keeps who did it.
+    let db = rusqlite::Connection::open(t.dir.path().join("hub.db")).unwrap();
+    let by: String = db
+        .query_row(
+            "SELECT staff_id FROM report_events WHERE report_id = ?1 AND status = 'accepted'",
+            [report.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(by, staff.to_string());
+
     // The rules are the admin functions': rejecting needs a reason, in any face.
     let (status, body) =
         set_status(&t, &s, Some(&s.csrf), report, json!({"status": "rejected"})).await;

@@ -41,3 +41,4 @@ hub-street-set = Street set: { $name } ({ $code })
 hub-street-staff-required = This command acts for the street office: say who you are with --street-staff ID (see `linli-hub admin street staff add`)
 hub-street-overview-line = { $households } households, { $residents } residents, { $reports } open reports, { $consultations } live consultations
 hub-street-notice-published = Street notice published to { $count } communities.
+hub-staff-link = Console sign-in for staff { $staff }: open { $path } on this hub within 72 hours to set a password (the link works once)

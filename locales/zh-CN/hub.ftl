@@ -41,3 +41,4 @@ hub-street-set = 街道已设置：{ $name }（{ $code }）
 hub-street-staff-required = 这个命令以街道办的名义操作：请用 --street-staff ID 说明您是谁（见 `linli-hub admin street staff add`）
 hub-street-overview-line = { $households } 户，{ $residents } 位居民，{ $reports } 件未办结的反映，{ $consultations } 项进行中的议事
 hub-street-notice-published = 街道通知已发布到 { $count } 个社区。
+hub-staff-link = 工作人员 { $staff } 的工作台登录：请在 72 小时内在本平台打开 { $path } 设置密码（链接只能用一次）

@@ -88,6 +88,11 @@ pub fn status_for(code: ErrorCode) -> StatusCode {
         ProxySelf | ProxyDaysOutOfRange | CommunityRequired => StatusCode::BAD_REQUEST,
         CommunityNotFound => StatusCode::NOT_FOUND,
         CommunityExists | StreetNotSet => StatusCode::CONFLICT,
+        StaffSignInFailed => StatusCode::UNAUTHORIZED,
+        StaffLocked => StatusCode::TOO_MANY_REQUESTS,
+        CsrfInvalid => StatusCode::FORBIDDEN,
+        StaffLinkInvalid => StatusCode::NOT_FOUND,
+        PasswordTooShort => StatusCode::BAD_REQUEST,
     }
 }
 

@@ -77,6 +77,17 @@ pub enum ErrorCode {
     CommunityExists,
     /// The street-level command needs the street to be named first (`admin street set`).
     StreetNotSet,
+    // -- staff sign-in (the console)
+    /// Wrong staff id or password (one answer for both, so ids can't be probed).
+    StaffSignInFailed,
+    /// Too many wrong passwords: sign-in is refused for a while, longer after each further one.
+    StaffLocked,
+    /// A state-changing staff request without the session's `X-CSRF-Token`.
+    CsrfInvalid,
+    /// The one-time link that sets a first password is unknown, used or expired.
+    StaffLinkInvalid,
+    /// A staff password shorter than [`crate::limits::STAFF_PASSWORD_MIN`] characters.
+    PasswordTooShort,
 }
 
 impl ErrorCode {
@@ -151,6 +162,11 @@ const ALL_CODES: &[(ErrorCode, &str)] = &[
     (ErrorCode::CommunityNotFound, "community_not_found"),
     (ErrorCode::CommunityExists, "community_exists"),
     (ErrorCode::StreetNotSet, "street_not_set"),
+    (ErrorCode::StaffSignInFailed, "staff_sign_in_failed"),
+    (ErrorCode::StaffLocked, "staff_locked"),
+    (ErrorCode::CsrfInvalid, "csrf_invalid"),
+    (ErrorCode::StaffLinkInvalid, "staff_link_invalid"),
+    (ErrorCode::PasswordTooShort, "password_too_short"),
 ];
 
 impl ErrorCode {

@@ -20,3 +20,6 @@ pub const INCLUSIONS_MAX: usize = 1000;
 pub const PULL_PAGE_MAX: u32 = 1000;
 /// Days after resolution during which an unsatisfied resident may reopen.
 pub const REOPEN_DAYS: i64 = 7;
+
+/// The shortest staff password the console accepts (OWASP ASVS 2.1.1 asks for at least 12).
+pub const STAFF_PASSWORD_MIN: usize = 12;

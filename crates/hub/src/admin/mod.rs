@@ -11,5 +11,6 @@ pub mod notices;
 pub mod proxy;
 pub mod reports;
 pub mod staff;
+pub mod staff_auth;
 pub mod street;
 pub mod terminal;

@@ -27,12 +27,35 @@ pub fn set_status(
     status: ReportStatus,
     reply: Option<&str>,
 ) -> Result<Report, HubError> {
+    change(hub, community, id, status, reply, None)
+}
+
+/// [`set_status`] by a signed-in staff member, in their community; the change records who made it
+/// (the resident still sees only the role).
+pub fn set_status_by(
+    hub: &Hub,
+    staff: &Staff,
+    id: Uuid,
+    status: ReportStatus,
+    reply: Option<&str>,
+) -> Result<Report, HubError> {
+    change(hub, staff.community_id, id, status, reply, Some(staff.id))
+}
+
+fn change(
+    hub: &Hub,
+    community: Uuid,
+    id: Uuid,
+    status: ReportStatus,
+    reply: Option<&str>,
+    by: Option<Uuid>,
+) -> Result<Report, HubError> {
     if reply.is_some_and(|r| r.chars().count() > limits::TEXT_MAX) {
         return Err(ErrorCode::FieldTooLong.into());
     }
     let report = hub
         .store()
-        .set_report_status(community, id, status, reply, hub.now())?;
+        .set_report_status_by(community, id, status, reply, by, hub.now())?;
     hub.notify();
     Ok(report)
 }

@@ -2,6 +2,7 @@
 pub mod account;
 pub mod auth;
 pub mod blobs;
+pub mod console;
 pub mod events;
 pub mod join;
 pub mod lang;
@@ -12,6 +13,7 @@ pub mod proxy;
 pub mod proxy_visitor;
 pub mod rate_limit;
 pub mod records;
+pub mod staff;
 pub mod sync;
 pub mod throttle;
 
@@ -135,6 +137,14 @@ pub fn router(state: AppState) -> Router {
             "/v1/proxy/visitor/grants/{id}/give-up",
             post(proxy_visitor::give_up),
         )
+        .route("/v1/staff/password", post(staff::set_password))
+        .route(
+            "/v1/staff/session",
+            post(staff::sign_in).delete(staff::sign_out),
+        )
+        .route("/v1/staff/reports", get(staff::inbox))
+        .route("/v1/staff/reports/{id}", get(staff::report))
+        .route("/v1/staff/reports/{id}/status", post(staff::set_status))
         .layer(DefaultBodyLimit::max(JSON_BODY_MAX))
         // JSON answers (pull pages above all: ~0.6 kB per change, very repetitive) go compressed when the
         // device accepts it; SSE, images and small answers (a push answer, "nothing new") stay plain: a
@@ -151,6 +161,9 @@ pub fn router(state: AppState) -> Router {
                 ),
         )
         .merge(blob_routes)
+        .route("/console", get(console::redirect))
+        .route("/console/", get(console::root))
+        .route("/console/{*path}", get(console::asset))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

@@ -105,6 +105,12 @@ impl Modify for CommonErrors {
         super::proxy_visitor::push,
         super::proxy_visitor::grants,
         super::proxy_visitor::give_up,
+        super::staff::set_password,
+        super::staff::sign_in,
+        super::staff::sign_out,
+        super::staff::inbox,
+        super::staff::report,
+        super::staff::set_status,
     ),
     components(schemas(linli_proto::ErrorCode, linli_proto::Record, linli_proto::Nudge)),
     modifiers(&BearerAuth, &CommonErrors)

@@ -70,7 +70,8 @@ pub enum AdminCommand {
 
 #[derive(Subcommand)]
 pub enum StaffCommand {
-    /// Register a staff member; prints the id to pass as `--staff`.
+    /// Register a staff member; prints the id to pass as `--staff` (stdout) and a one-time link that
+    /// sets their console password (stderr).
     Add {
         #[arg(long)]
         name: String,
@@ -82,6 +83,9 @@ pub enum StaffCommand {
         #[command(flatten)]
         out: JsonFlag,
     },
+    /// A new one-time link that sets a staff member's console password (a forgotten one, say); the
+    /// member's sessions end when it is used.
+    Link { id: String },
 }
 
 #[derive(Subcommand)]
@@ -428,6 +432,11 @@ pub fn run_admin(
         AdminCommand::Staff(StaffCommand::Add { name, data_officer }) => {
             let s = admin::staff::add(hub, cid()?, &name, data_officer).map_err(hub_err)?;
             println!("{}", s.id);
+            super::staff::print_setup_link(hub, s.id)?;
+        }
+        AdminCommand::Staff(StaffCommand::Link { id }) => {
+            let s = admin::staff::resolve(hub, parse_id(&id)?).map_err(hub_err)?;
+            super::staff::print_setup_link(hub, s.id)?;
         }
         AdminCommand::Staff(StaffCommand::List { out }) => {
             let list = admin::staff::list(hub, cid()?).map_err(hub_err)?;

@@ -1,6 +1,7 @@
 //! Storage behind one narrow trait. Handlers and admin functions only see [`Store`]; SQL lives in
 //! [`sqlite`] (the embedded default). A PostgreSQL backend implements the same trait later.
 pub mod sqlite;
+pub mod staff_auth;
 
 use chrono::{DateTime, Utc};
 use linli_proto::{
@@ -331,7 +332,7 @@ pub struct ClosedAccount {
 pub use sqlite::{Audience, Committed};
 
 /// Everything the hub stores. Methods are blocking; the server calls them from `spawn_blocking`.
-pub trait Store: Send + Sync + 'static {
+pub trait Store: staff_auth::StaffAuthStore + Send + Sync + 'static {
     // -- the street and its communities, and each community's address book
     /// Every community of the hub, oldest first.
     fn communities(&self) -> StoreResult<Vec<Community>>;
@@ -481,6 +482,18 @@ pub trait Store: Send + Sync + 'static {
         id: Uuid,
         status: ReportStatus,
         reply: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Report> {
+        self.set_report_status_by(community, id, status, reply, None, now)
+    }
+    /// As [`Store::set_report_status`], recording which staff member made the change.
+    fn set_report_status_by(
+        &self,
+        community: Uuid,
+        id: Uuid,
+        status: ReportStatus,
+        reply: Option<&str>,
+        staff: Option<Uuid>,
         now: DateTime<Utc>,
     ) -> StoreResult<Report>;
 

@@ -10,8 +10,9 @@
 //! The grant-state dimension for proxies (active / expired / revoked / given up / never granted, per
 //! scope and action) is in `proxy.rs`; here a proxy of each scope and one revoked proxy stand for it.
 //!
-//! Staff have no HTTP credential: they act through `linli-hub admin` on the hub's host. So "staff" is
-//! not a caller of any route; [`staff_have_no_route`] pins that no staff route answers.
+//! Staff sign in to the console with a password and a session cookie (`/v1/staff/…`, tested with staff
+//! sessions in `staff.rs`); here every device caller is refused on those routes, since a device token
+//! is no staff credential. [`no_admin_route`] pins that nothing else of the office answers over HTTP.
 use std::collections::BTreeSet;
 
 use linli_hub::admin;
@@ -186,6 +187,17 @@ fn decide(route: &str, who: Who) -> Option<Expect> {
         | "POST /v1/proxy/visitor/push"
         | "GET /v1/proxy/visitor/grants"
         | "POST /v1/proxy/visitor/grants/{id}/give-up" => visitor_only(Allow(200)),
+        // The console's own page and files: public, no data in them (503 on a hub built without them).
+        "GET /console" | "GET /console/" | "GET /console/{*path}" => {
+            Allow(if linli_hub::api::console::built() { 200 } else { 503 })
+        }
+        // The console's routes: a device token is no staff credential, whoever holds it.
+        "POST /v1/staff/password" => Deny(404, ErrorCode::StaffLinkInvalid),
+        "POST /v1/staff/session" => Deny(401, ErrorCode::StaffSignInFailed),
+        "DELETE /v1/staff/session"
+        | "GET /v1/staff/reports"
+        | "GET /v1/staff/reports/{id}"
+        | "POST /v1/staff/reports/{id}/status" => UNAUTHORIZED,
         _ => return None,
     })
 }
@@ -522,6 +534,19 @@ async fn request_for(
         ),
         "GET /v1/log/consistency" => (format!("/v1/log/consistency?old=1&new={size}"), None),
         "GET /v1/log/leaves" => (format!("/v1/log/leaves?start=0&end={size}"), None),
+        "POST /v1/staff/password" => (
+            path.into(),
+            json_body(json!({"link": "not-a-link", "password": "long enough, surely"})),
+        ),
+        "POST /v1/staff/session" => (
+            path.into(),
+            json_body(json!({"staff_id": Uuid::now_v7(), "password": "guess"})),
+        ),
+        "GET /v1/staff/reports/{id}" => (format!("/v1/staff/reports/{}", w.report), None),
+        "POST /v1/staff/reports/{id}/status" => (
+            format!("/v1/staff/reports/{}/status", w.report),
+            json_body(json!({"status": "accepted"})),
+        ),
         _ => (path.into(), None),
     };
     (method, path, body)
@@ -608,14 +633,21 @@ async fn every_caller_on_every_route() {
             .unwrap();
     let documented = documented_routes(&doc);
     let declared = router_routes();
-    // Every route the router declares is in the document, but for the document itself and /healthz.
+    // Every route the router declares is in the document, but for the document itself, /healthz and the
+    // console's static files.
     let undocumented: Vec<_> = declared
         .iter()
         .filter(|r| !documented.contains(*r))
         .collect();
     assert_eq!(
         undocumented,
-        ["GET /healthz", "GET /v1/openapi.json"],
+        [
+            "GET /console",
+            "GET /console/",
+            "GET /console/{*path}",
+            "GET /healthz",
+            "GET /v1/openapi.json"
+        ],
         "routes missing from the OpenAPI document"
     );
     let mut routes: Vec<String> = documented.union(&declared).cloned().collect();
@@ -926,10 +958,10 @@ async fn every_caller_pushes_every_op_kind_for_themselves_and_for_her() {
     );
 }
 
-/// Staff have no HTTP credential and no HTTP route: nothing under an admin or staff path answers,
-/// whatever token is presented, and the document names none.
+/// The office's admin commands have no HTTP route: nothing under an admin path answers, whatever token
+/// is presented, and the document names none (staff reach the hub only through `/v1/staff/…`).
 #[tokio::test]
-async fn staff_have_no_route() {
+async fn no_admin_route() {
     let t = start().await;
     let her = t.join(HER_HOME.0, HER_HOME.1, HER_HOME.2).await;
     let doc: Value = t
@@ -942,14 +974,9 @@ async fn staff_have_no_route() {
         .await
         .unwrap();
     for path in doc["paths"].as_object().unwrap().keys() {
-        assert!(!path.contains("admin") && !path.contains("staff"), "{path}");
+        assert!(!path.contains("admin"), "{path}");
     }
-    for path in [
-        "/v1/admin/reports",
-        "/v1/staff/reports",
-        "/admin",
-        "/v1/admin/devices",
-    ] {
+    for path in ["/v1/admin/reports", "/admin", "/v1/admin/devices"] {
         for token in [None, Some(her.token.as_str())] {
             for method in [Method::GET, Method::POST] {
                 let mut req = t.http.request(method.clone(), t.url(path));

@@ -16,6 +16,7 @@ mod proxy;
 mod pull;
 mod push;
 mod reports;
+mod staff;
 mod street;
 mod upgrade;
 mod visibility;

@@ -440,6 +440,33 @@ DROP TABLE tlog_leaves;
 DROP TABLE tlog_hashes;
 DROP TABLE tlog_checkpoints;
 "#,
+    // 9: staff sign in to the console (see store/sqlite/staff_auth.rs). A password (argon2id PHC string) per
+    // staff member, set first through a one-time link whose token is kept only as a sha256; wrong passwords
+    // counted for the lockout; sessions kept by the sha256 of their cookie and of their CSRF token; and
+    // which staff member made each status change.
+    r#"
+CREATE TABLE staff_credentials (
+    staff_id TEXT PRIMARY KEY REFERENCES staff(id),
+    password_hash TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,
+    locked_until TEXT
+);
+CREATE TABLE staff_setup_links (
+    token_hash TEXT PRIMARY KEY,
+    staff_id TEXT NOT NULL REFERENCES staff(id),
+    expires_at TEXT NOT NULL
+);
+CREATE TABLE staff_sessions (
+    token_hash TEXT PRIMARY KEY,
+    staff_id TEXT NOT NULL REFERENCES staff(id),
+    csrf_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_seen TEXT NOT NULL
+);
+CREATE INDEX staff_sessions_staff ON staff_sessions(staff_id);
+-- The staff member who made a status change from the console (residents see only the role).
+ALTER TABLE report_events ADD COLUMN staff_id TEXT REFERENCES staff(id);
+"#,
 ];
 
 /// Brings the database up to date, refusing one written by a newer hub.

@@ -19,6 +19,7 @@ mod proxies;
 mod reports;
 mod retention;
 mod staff;
+mod staff_auth;
 mod staff_views;
 mod street;
 pub mod tlog;
@@ -417,12 +418,13 @@ impl Store for SqliteStore {
         })
     }
 
-    fn set_report_status(
+    fn set_report_status_by(
         &self,
         community: Uuid,
         id: Uuid,
         status: ReportStatus,
         reply: Option<&str>,
+        by: Option<Uuid>,
         now: DateTime<Utc>,
     ) -> StoreResult<Report> {
         self.write(|c| {
@@ -436,6 +438,7 @@ impl Store for SqliteStore {
             e.status = Some(status);
             e.text = reply.filter(|r| !r.trim().is_empty());
             let event_id = reports::add_event(c, id, &e)?;
+            staff::attribute_event(c, event_id, by)?;
             reports::log_event(c, community, id, event_id, &e, None, now)?;
             let resolved_at = if status == ReportStatus::Resolved {
                 Some(now)

@@ -135,6 +135,15 @@ pub fn entries(conn: &Connection, community_id: Uuid) -> StoreResult<Vec<AccessE
     Ok(out)
 }
 
+/// Records which staff member made a report event (a status change from the console).
+pub fn attribute_event(conn: &Connection, event_id: Uuid, staff: Option<Uuid>) -> StoreResult<()> {
+    if let Some(staff) = staff {
+        conn.prepare_cached("UPDATE report_events SET staff_id = ?1 WHERE id = ?2")?
+            .execute([staff.to_string(), event_id.to_string()])?;
+    }
+    Ok(())
+}
+
 /// The community and resident a report belongs to (for scope checks and the log).
 pub fn report_owner(conn: &Connection, report_id: Uuid) -> StoreResult<Option<(Uuid, Uuid)>> {
     Ok(conn

@@ -193,6 +193,7 @@ pub async fn inbox(
 #[utoipa::path(get, path = "/v1/staff/reports/{id}", tag = "staff",
     params(("id" = Uuid, Path, description = "Report id")),
     responses((status = 200, description = "The report"),
+        (status = 401, description = "unauthorized", body = linli_proto::ErrorBody),
         (status = 404, description = "report_not_found", body = linli_proto::ErrorBody)))]
 pub async fn report(
     State(state): State<AppState>,
@@ -216,6 +217,7 @@ pub struct SetStatusRequest {
 #[utoipa::path(post, path = "/v1/staff/reports/{id}/status", tag = "staff",
     params(("id" = Uuid, Path, description = "Report id")), request_body = SetStatusRequest,
     responses((status = 200, description = "The report after the change", body = Report),
+        (status = 401, description = "unauthorized", body = linli_proto::ErrorBody),
         (status = 403, description = "csrf_invalid", body = linli_proto::ErrorBody),
         (status = 404, description = "report_not_found", body = linli_proto::ErrorBody),
         (status = 409, description = "invalid_transition", body = linli_proto::ErrorBody)))]

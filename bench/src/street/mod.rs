@@ -159,15 +159,7 @@ impl HubProcess {
     }
 
     fn peak_rss_mib(&self) -> f64 {
-        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find_map(|l| l.strip_prefix("VmHWM:"))
-                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-            })
-            .map(|kib| kib / 1024.0)
-            .unwrap_or(0.0)
+        worker::peak_rss_mib(&self.child.id().to_string())
     }
 }
 

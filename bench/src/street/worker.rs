@@ -92,7 +92,7 @@ pub async fn serve(url: String, tokens: PathBuf, from: usize, to: usize) -> anyh
                         })
                         .collect(),
                     pull_ms: lock(&shared.pull_ms).clone(),
-                    peak_rss_mib: peak_rss_mib(),
+                    peak_rss_mib: peak_rss_mib("self"),
                 };
                 println!("{}", serde_json::to_string(&report)?);
             }
@@ -106,9 +106,9 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// VmHWM of this process, from /proc.
-pub fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
+/// Peak resident set (VmHWM) of a process, from `/proc/PID/status` (`self` for this one); 0 when unreadable.
+pub fn peak_rss_mib(pid: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines()

@@ -37,6 +37,9 @@ hub-proxy-ambiguous = Several residents live in that household; name one by resi
 hub-bad-scopes = Invalid proxy scopes "{ $value }"; choose from read_notices, report, vote (comma-separated)
 
 # The street (街道) and its communities
+hub-witness-added = Witness added: { $name }. Devices that join from now on pin it; `admin witness list` shows the fingerprint to print on invitation slips.
+hub-witness-policy = { $quorum } of { $count } witnesses must confirm; witness fingerprint for invitation slips: { $fingerprint }
+hub-witness-refused = This witness cannot be used: { $reason }
 hub-street-set = Street set: { $name } ({ $code })
 hub-street-staff-required = This command acts for the street office: say who you are with --street-staff ID (see `linli-hub admin street staff add`)
 hub-street-overview-line = { $households } households, { $residents } residents, { $reports } open reports, { $consultations } live consultations

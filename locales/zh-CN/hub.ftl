@@ -37,6 +37,9 @@ hub-proxy-ambiguous = 这一户有多位居民，请用居民编号指定：{ $i
 hub-bad-scopes = 无效的代办范围“{ $value }”，可选：read_notices、report、vote（用逗号分隔）
 
 # The street (街道) and its communities
+hub-witness-added = 已添加见证方：{ $name }。新加入的居民设备会记下见证方；请用 `admin witness list` 查看要印在邀请单上的指纹。
+hub-witness-policy = 需 { $count } 个见证方中的 { $quorum } 个确认；邀请单上的见证指纹：{ $fingerprint }
+hub-witness-refused = 无法使用该见证方：{ $reason }
 hub-street-set = 街道已设置：{ $name }（{ $code }）
 hub-street-staff-required = 这个命令以街道办的名义操作：请用 --street-staff ID 说明您是谁（见 `linli-hub admin street staff add`）
 hub-street-overview-line = { $households } 户，{ $residents } 位居民，{ $reports } 件未办结的反映，{ $consultations } 项进行中的议事

@@ -162,6 +162,19 @@ impl Profile {
         code: &str,
         device_name: Option<String>,
     ) -> Result<JoinInfo, CoreError> {
+        self.join_checked(hub_url, code, device_name, None).await
+    }
+
+    /// [`Profile::join`], checking the hub's witnesses against the fingerprint printed on the
+    /// invitation slip (`witnesses`, see [`linli_tlog::WitnessPolicy::fingerprint`]): a hub that
+    /// names other witnesses than the office handed out is not joined.
+    pub async fn join_checked(
+        &self,
+        hub_url: &str,
+        code: &str,
+        device_name: Option<String>,
+        witnesses: Option<&str>,
+    ) -> Result<JoinInfo, CoreError> {
         if self.is_joined() {
             return Err(CoreError::AlreadyJoined);
         }
@@ -178,6 +191,21 @@ impl Profile {
                 privacy_version: Some(privacy_version),
             })
             .await?;
+        let policy = resp
+            .witness_policy
+            .as_deref()
+            .map(linli_tlog::WitnessPolicy::parse)
+            .transpose()
+            .map_err(|e| CoreError::Protocol(format!("witnesses in the join answer: {e}")))?;
+        if let Some(printed) = witnesses {
+            let offered = policy.as_ref().map(|p| p.fingerprint());
+            if offered.as_deref() != Some(printed.trim()) {
+                // Not recorded as a problem of this profile: it has joined nothing.
+                return Err(CoreError::Log(
+                    crate::transparency::LogProblem::WitnessesDiffer,
+                ));
+            }
+        }
         keychain::store(&user, &resp.token)?;
         *self.token.lock().unwrap_or_else(|p| p.into_inner()) = Some(resp.token.clone());
         {
@@ -196,6 +224,10 @@ impl Profile {
             }
             if let Some(origin) = &resp.log_origin {
                 settings::set(&tx, settings::LOG_ORIGIN, origin)?;
+            }
+            // Pinned too: from now on a checkpoint counts only with the cosignatures this asks for.
+            if let Some(policy) = &policy {
+                settings::set(&tx, settings::WITNESS_POLICY, &policy.to_text())?;
             }
             tx.commit()?;
         }

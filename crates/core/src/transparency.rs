@@ -12,7 +12,7 @@ use linli_i18n::Lang;
 use linli_proto::{Consultation, LogReceipt};
 use linli_tlog::{
     commit, leaves_proof_from_base64, proof_from_base64, Checkpoint, Leaf, LeafKind, NoteVerifier,
-    Record, Salt, Verifier, VerifyError,
+    PolicyError, Record, Salt, Verifier, VerifyError, WitnessPolicy,
 };
 use rusqlite::Connection;
 use uuid::Uuid;
@@ -34,10 +34,14 @@ pub enum LogProblem {
     ReceiptInvalid,
     /// A consultation's shown result differs from its final tally in the log.
     TallyMismatch,
+    /// A pinned witness's cosignature on a checkpoint does not verify: the hub altered it.
+    BadCosignature,
+    /// The hub names other witnesses than the invitation slip (or than this device pinned).
+    WitnessesDiffer,
 }
 
 impl LogProblem {
-    pub const ALL: [LogProblem; 7] = [
+    pub const ALL: [LogProblem; 9] = [
         LogProblem::KeyChanged,
         LogProblem::BadCheckpoint,
         LogProblem::Rollback,
@@ -45,6 +49,8 @@ impl LogProblem {
         LogProblem::ReceiptMissing,
         LogProblem::ReceiptInvalid,
         LogProblem::TallyMismatch,
+        LogProblem::BadCosignature,
+        LogProblem::WitnessesDiffer,
     ];
 
     pub fn code(self) -> &'static str {
@@ -56,6 +62,8 @@ impl LogProblem {
             LogProblem::ReceiptMissing => "log_receipt_missing",
             LogProblem::ReceiptInvalid => "log_receipt_invalid",
             LogProblem::TallyMismatch => "log_tally_mismatch",
+            LogProblem::BadCosignature => "log_bad_cosignature",
+            LogProblem::WitnessesDiffer => "log_witnesses_differ",
         }
     }
 
@@ -76,6 +84,17 @@ pub const MESSAGE_KIND: &str = "transparency_log";
 /// that rewrote history is still caught, by the next own vote or report change, by this timer, or by
 /// `linli verify`; only how soon changes.
 pub const LOG_CHECK_INTERVAL: chrono::Duration = chrono::Duration::minutes(10);
+
+/// How often, and how long apart, a device asks again for a checkpoint its witnesses have not yet
+/// cosigned before it keeps the last witnessed one.
+const WITNESS_RETRIES: usize = 3;
+const WITNESS_RETRY_AFTER: std::time::Duration = std::time::Duration::from_millis(700);
+
+/// The size a checkpoint note claims (not yet verified).
+fn note_size(note: &str) -> Option<u64> {
+    let (text, _) = linli_tlog::split_note(note)?;
+    Checkpoint::parse(text).ok().map(|c| c.size)
+}
 
 /// What a receipt must say, from what the device knows on its own.
 pub enum Expect<'a> {
@@ -306,7 +325,7 @@ impl Profile {
         let key = NoteVerifier::from_vkey(&vkey)
             .map_err(|e| CoreError::Corrupt(format!("pinned log key: {e}")))?;
         let origin = origin.unwrap_or_else(|| key.name().to_owned());
-        let note = client.log_checkpoint().await?;
+        let note = self.fetch_checkpoint(client).await?;
         let new = match Checkpoint::open(&note, &key) {
             Ok(c) => c,
             Err(_) => {
@@ -331,8 +350,21 @@ impl Profile {
             }
             _ => Vec::new(),
         };
+        // The hub's own signature already shows a rewritten or shrunk history, witnessed or not.
         if let Err(e) = verifier.accept_checkpoint(&note, &proof) {
             return Err(self.log_problem(rejected_checkpoint(e), None));
+        }
+        // An empty log has nothing to witness (its root is fixed); anything larger needs the quorum.
+        if let Some(policy) = self.witness_policy()?.filter(|_| new.size > 0) {
+            match policy.check(&note) {
+                Ok(_) => settings::remove(&self.db(), settings::LOG_UNWITNESSED)?,
+                Err(PolicyError::TooFew { .. }) => {
+                    // Not tampering (a witness may be down, or has not answered yet): keep the last
+                    // witnessed checkpoint, leave the receipts waiting, and say so.
+                    return self.await_witnesses(new.size);
+                }
+                Err(_) => return Err(self.log_problem(LogProblem::BadCosignature, None)),
+            }
         }
         settings::set(&self.db(), settings::LOG_CHECKPOINT, &note)?;
         let latest = new;
@@ -420,6 +452,54 @@ impl Profile {
         Ok(None)
     }
 
+    /// The hub's latest checkpoint. With witnesses pinned, a checkpoint the hub has just signed may
+    /// not carry their cosignatures yet (the hub collects them within a second or so): asks again a
+    /// few times before settling for it.
+    async fn fetch_checkpoint(&self, client: &crate::http::HubClient) -> Result<String, CoreError> {
+        let policy = self.witness_policy()?;
+        let mut note = client.log_checkpoint().await?;
+        for _ in 0..WITNESS_RETRIES {
+            match &policy {
+                Some(p)
+                    if note_size(&note) != Some(0)
+                        && matches!(p.check(&note), Err(PolicyError::TooFew { .. })) =>
+                {
+                    tokio::time::sleep(WITNESS_RETRY_AFTER).await;
+                    note = client.log_checkpoint().await?;
+                }
+                _ => break,
+            }
+        }
+        Ok(note)
+    }
+
+    /// The witnesses this device pinned at join, if the community has any.
+    pub(crate) fn witness_policy(&self) -> Result<Option<WitnessPolicy>, CoreError> {
+        settings::get(&self.db(), settings::WITNESS_POLICY)?
+            .map(|t| {
+                WitnessPolicy::parse(&t)
+                    .map_err(|e| CoreError::Corrupt(format!("pinned witnesses: {e}")))
+            })
+            .transpose()
+    }
+
+    /// The hub offered a checkpoint of `size` leaves without enough witness cosignatures: remember
+    /// since when (the first time), and let the resident know. Not an error.
+    fn await_witnesses(&self, size: u64) -> Result<(), CoreError> {
+        let db = self.db();
+        let since = settings::get(&db, settings::LOG_UNWITNESSED)?
+            .and_then(|v| v.split_once(' ').map(|(_, t)| t.to_owned()))
+            .unwrap_or_else(|| store::ts(Utc::now()));
+        settings::set(&db, settings::LOG_UNWITNESSED, &format!("{size} {since}"))?;
+        drop(db);
+        tracing::info!(
+            size,
+            "checkpoint not yet cosigned by enough witnesses; kept the last one"
+        );
+        self.emit(CoreEvent::DataChanged);
+        Ok(())
+    }
+
     /// Checks the hub's log now (without a full sync) and returns what this device has verified.
     /// A failed check is an error (and a kept message).
     pub async fn verify_log(&self) -> Result<TransparencyView, CoreError> {
@@ -439,6 +519,13 @@ impl Profile {
             .and_then(|s| s.parse::<u64>().ok());
         let (receipts, receipts_verified) = store::receipts::counts(&db)?;
         let failure_code = settings::get(&db, settings::LOG_FAILURE)?;
+        let unwitnessed = settings::get(&db, settings::LOG_UNWITNESSED)?;
+        let awaiting_witnesses_size = unwitnessed
+            .as_deref()
+            .and_then(|v| v.split_once(' '))
+            .and_then(|(n, _)| n.parse::<u64>().ok());
+        let witness_policy = settings::get(&db, settings::WITNESS_POLICY)?
+            .and_then(|t| WitnessPolicy::parse(&t).ok());
         Ok(TransparencyView {
             log_key: settings::get(&db, settings::LOG_KEY)?,
             checkpoint_size: size,
@@ -453,6 +540,13 @@ impl Profile {
                 .and_then(LogProblem::parse)
                 .map(|p| p.message(lang)),
             failure_code,
+            witnesses: witness_policy
+                .as_ref()
+                .map_or(0, |p| p.witnesses().len() as u32),
+            witness_quorum: witness_policy.as_ref().map_or(0, |p| p.quorum() as u32),
+            unwitnessed: awaiting_witnesses_size
+                .map(|_| linli_i18n::message(lang, "core-log-awaiting-witnesses")),
+            awaiting_witnesses_size,
         })
     }
 }

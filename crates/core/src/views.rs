@@ -278,6 +278,15 @@ pub struct TransparencyView {
     pub failure: Option<String>,
     /// Its stable code, e.g. `log_rewritten`.
     pub failure_code: Option<String>,
+    /// Witnesses pinned at join, and how many of them must cosign a checkpoint (0 and 0: none).
+    pub witnesses: u32,
+    pub witness_quorum: u32,
+    /// Not a failure: the hub's newest checkpoint lacks the witness cosignatures the policy asks
+    /// for, so the device keeps the last witnessed one. Said plainly, in the profile's language.
+    pub unwitnessed: Option<String>,
+    /// The size of that newest, not yet witnessed checkpoint.
+    #[ts(type = "number | null")]
+    pub awaiting_witnesses_size: Option<u64>,
 }
 
 /// An error as the UI shows it: a stable code and a message in the profile's language.

@@ -25,6 +25,9 @@ pub enum HubError {
     AmbiguousResident(Vec<uuid::Uuid>),
     #[error("TLS: {0}")]
     Tls(String),
+    /// A witness the office named cannot be used (its key, its address or the quorum).
+    #[error("witness: {0}")]
+    Witness(String),
 }
 
 impl From<StoreError> for HubError {

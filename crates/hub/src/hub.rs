@@ -109,6 +109,18 @@ impl Hub {
             .log_checkpoint(community, &self.inner.log_signer, self.now())?)
     }
 
+    /// The latest checkpoint with every witness cosignature collected for it (see
+    /// [`crate::witnessing`]); the plain signed head when none has been collected yet.
+    pub fn witnessed_checkpoint(&self, community: uuid::Uuid) -> Result<String, HubError> {
+        let note = self.log_checkpoint(community)?;
+        let size = linli_tlog::split_note(&note)
+            .and_then(|(text, _)| linli_tlog::Checkpoint::parse(text).ok())
+            .map(|c| c.size)
+            .ok_or_else(|| HubError::LogKey("the stored checkpoint does not parse".into()))?;
+        let lines = self.inner.store.cosignatures(community, size)?;
+        Ok(linli_tlog::with_signatures(&note, &lines))
+    }
+
     /// The origin line of the community's checkpoints (devices pin it with the key at join).
     pub fn log_origin(&self, community: uuid::Uuid) -> Result<String, HubError> {
         Ok(self

@@ -26,6 +26,7 @@ pub mod privacy;
 mod server;
 pub mod store;
 pub mod tls;
+pub mod witnessing;
 
 pub use error::{ApiError, HubError};
 pub use hub::Hub;

@@ -64,6 +64,7 @@ impl Hub {
         }
         let poller = tokio::spawn(poll(self.clone(), closing_rx.clone()));
         let dispatcher = tokio::spawn(crate::nudge::dispatch(self.clone(), closing_rx.clone()));
+        let witnessing = tokio::spawn(crate::witnessing::run(self.clone(), closing_rx.clone()));
         let app = api::router(AppState {
             hub: self.clone(),
             closing: closing_rx.clone(),
@@ -84,6 +85,7 @@ impl Hub {
         .await;
         poller.abort();
         dispatcher.abort();
+        witnessing.abort();
         served.map_err(HubError::Io)
     }
 }

@@ -36,6 +36,12 @@ pub struct JoinResponse {
     /// with the key. Absent from hubs of one community without streets, whose origin is the key's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_origin: Option<String>,
+    /// The witnesses of the community's log and how many of them must have cosigned a checkpoint
+    /// before a device takes it: one C2SP cosignature/v1 key per line, then `quorum <k>`. Pinned at
+    /// join like the log key; its fingerprint is printed on the invitation slip, so a device can tell
+    /// the hub's answer from what the office handed out. Absent while the community has no witness.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub witness_policy: Option<String>,
 }
 
 impl std::fmt::Debug for JoinResponse {
@@ -48,6 +54,7 @@ impl std::fmt::Debug for JoinResponse {
             .field("household", &self.household)
             .field("log_key", &self.log_key)
             .field("log_origin", &self.log_origin)
+            .field("witness_policy", &self.witness_policy)
             .finish()
     }
 }

@@ -23,6 +23,7 @@ pub mod note;
 pub mod records;
 pub mod verifier;
 pub mod wire;
+pub mod witness_policy;
 
 pub use audit::{audit, Audit, AuditError};
 pub use checkpoint::{Checkpoint, CheckpointError};
@@ -42,4 +43,7 @@ pub use verifier::{Verifier, VerifyError};
 pub use wire::{
     hash_from_base64, hash_to_base64, leaves_proof_from_base64, proof_from_base64, proof_to_base64,
     HashTextError,
+};
+pub use witness_policy::{
+    fork_evidence, split_note, with_signatures, ForkEvidence, PolicyError, WitnessPolicy,
 };

@@ -1,74 +1,18 @@
 //! The real `linli-witness` binary, as a separate process over real HTTP, against checkpoints of
 //! an in-memory log signed with a log key.
 
-use std::io::{BufRead as _, BufReader};
+mod support;
+
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+
+use support::{run, Server};
 
 use linli_tlog::{
     proof_to_base64, prove_consistency, Checkpoint, CosignatureVerifier, MemoryLog, NoteSigner,
 };
 
-const BIN: &str = env!("CARGO_BIN_EXE_linli-witness");
 const ORIGIN: &str = "linli-log/community-1";
-
-fn run(args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("run linli-witness");
-    assert!(
-        out.status.success(),
-        "linli-witness {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8 output")
-}
-
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Server {
-    fn start(dir: &Path) -> Self {
-        let mut child = Command::new(BIN)
-            .args([
-                "serve",
-                "--dir",
-                dir.to_str().unwrap(),
-                "--listen",
-                "127.0.0.1:0",
-            ])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start witness");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
-        Server { child, url }
-    }
-
-    /// SIGKILL: no chance to flush anything the witness had not committed.
-    fn kill9(&mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 struct Log {
     tree: MemoryLog,

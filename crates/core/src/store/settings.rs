@@ -26,6 +26,10 @@ pub const LOG_CHECKED_AT: &str = "log_checked_at";
 /// sign-out: it is the person at this device who agreed, not the membership.
 pub const PRIVACY_VERSION: &str = "privacy_version";
 pub const PRIVACY_AGREED_AT: &str = "privacy_agreed_at";
+/// The witnesses of the community's log and the quorum ([`linli_tlog::WitnessPolicy`] text), pinned at join.
+pub const WITNESS_POLICY: &str = "witness_policy";
+/// `<size> <since>` while the hub's newest checkpoint lacks the cosignatures the policy asks for.
+pub const LOG_UNWITNESSED: &str = "log_unwitnessed";
 /// The code of the last failed log check, until a check passes again.
 pub const LOG_FAILURE: &str = "log_failure";
 

@@ -14,3 +14,4 @@ pub mod staff;
 pub mod staff_auth;
 pub mod street;
 pub mod terminal;
+pub mod witnesses;

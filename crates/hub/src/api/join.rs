@@ -60,11 +60,16 @@ pub async fn join(
             state.hub.notify();
             let hub = state.hub.clone();
             let community = j.community.id;
-            let log_origin =
-                match tokio::task::spawn_blocking(move || hub.log_origin(community)).await {
-                    Ok(r) => r?,
-                    Err(_) => return Err(ApiError(ErrorCode::Internal)),
-                };
+            let pinned = tokio::task::spawn_blocking(move || {
+                Ok::<_, crate::error::HubError>((
+                    hub.log_origin(community)?,
+                    crate::admin::witnesses::policy(&hub, community)?,
+                ))
+            });
+            let (log_origin, policy) = match pinned.await {
+                Ok(r) => r?,
+                Err(_) => return Err(ApiError(ErrorCode::Internal)),
+            };
             Ok(Json(JoinResponse {
                 resident_id: j.resident_id,
                 device_id: j.device_id,
@@ -73,6 +78,7 @@ pub async fn join(
                 household: j.household,
                 log_key: Some(state.hub.log_key()),
                 log_origin: Some(log_origin),
+                witness_policy: policy.map(|p| p.to_text()),
             }))
         }
         Err(e) => {

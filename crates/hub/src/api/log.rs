@@ -28,8 +28,9 @@ pub async fn key(State(state): State<AppState>) -> impl IntoResponse {
     (TEXT, state.hub.log_key() + "\n")
 }
 
-/// The latest checkpoint of the whole log: a C2SP `tlog-checkpoint` signed note (origin, size,
-/// base64 root, blank line, signature).
+/// The latest checkpoint of the community's log: a C2SP `tlog-checkpoint` signed note (origin, size,
+/// base64 root, blank line, the hub's signature and the cosignatures of the witnesses collected so
+/// far for this size).
 #[utoipa::path(get, path = "/v1/log/checkpoint",
     responses((status = 200, content_type = "text/plain", body = String)))]
 pub async fn checkpoint(
@@ -37,7 +38,7 @@ pub async fn checkpoint(
     LogCommunity(log): LogCommunity,
 ) -> Result<impl IntoResponse, ApiError> {
     let hub = state.hub.clone();
-    let note = match tokio::task::spawn_blocking(move || hub.log_checkpoint(log)).await {
+    let note = match tokio::task::spawn_blocking(move || hub.witnessed_checkpoint(log)).await {
         Ok(r) => r?,
         Err(_) => return Err(ApiError(ErrorCode::Internal)),
     };

@@ -57,6 +57,9 @@ pub enum AdminCommand {
     /// The transparency log.
     #[command(subcommand)]
     Log(LogCommand),
+    /// The witnesses who cosign the community's log (居务监督委员会, 业主委员会, the street office).
+    #[command(subcommand)]
+    Witness(super::witness::WitnessCommand),
     /// Authorized proxies (亲友代办): grants made at the office, the list, revoking, limits.
     #[command(subcommand)]
     Proxy(ProxyCommand),
@@ -492,6 +495,7 @@ pub fn run_admin(
             }
         }
         AdminCommand::Street(command) => super::street::run(hub, command)?,
+        AdminCommand::Witness(command) => super::witness::run(hub, cid()?, command)?,
         AdminCommand::Invite {
             building,
             unit,

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod staff;
 pub mod street;
+pub mod witness;
 
 use std::path::{Path, PathBuf};
 

@@ -2,6 +2,7 @@
 //! [`sqlite`] (the embedded default). A PostgreSQL backend implements the same trait later.
 pub mod sqlite;
 pub mod staff_auth;
+pub mod witnesses;
 
 use chrono::{DateTime, Utc};
 use linli_proto::{
@@ -332,7 +333,9 @@ pub struct ClosedAccount {
 pub use sqlite::{Audience, Committed};
 
 /// Everything the hub stores. Methods are blocking; the server calls them from `spawn_blocking`.
-pub trait Store: staff_auth::StaffAuthStore + Send + Sync + 'static {
+pub trait Store:
+    staff_auth::StaffAuthStore + witnesses::WitnessStore + Send + Sync + 'static
+{
     // -- the street and its communities, and each community's address book
     /// Every community of the hub, oldest first.
     fn communities(&self) -> StoreResult<Vec<Community>>;

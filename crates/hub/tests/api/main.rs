@@ -21,3 +21,4 @@ mod street;
 mod upgrade;
 mod visibility;
 mod votes;
+mod witnesses;

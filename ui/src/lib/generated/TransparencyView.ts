@@ -35,4 +35,17 @@ failure: string | null,
 /**
  * Its stable code, e.g. `log_rewritten`.
  */
-failure_code: string | null, };
+failure_code: string | null, 
+/**
+ * Witnesses pinned at join, and how many of them must cosign a checkpoint (0 and 0: none).
+ */
+witnesses: number, witness_quorum: number, 
+/**
+ * Not a failure: the hub's newest checkpoint lacks the witness cosignatures the policy asks
+ * for, so the device keeps the last witnessed one. Said plainly, in the profile's language.
+ */
+unwitnessed: string | null, 
+/**
+ * The size of that newest, not yet witnessed checkpoint.
+ */
+awaiting_witnesses_size: number | null, };

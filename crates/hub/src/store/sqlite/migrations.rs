@@ -467,6 +467,28 @@ CREATE INDEX staff_sessions_staff ON staff_sessions(staff_id);
 -- The staff member who made a status change from the console (residents see only the role).
 ALTER TABLE report_events ADD COLUMN staff_id TEXT REFERENCES staff(id);
 "#,
+    // 10: witnesses of each community's log (see store/sqlite/witnesses.rs): who they are (name, C2SP
+    // cosignature/v1 key, the address of their add-checkpoint endpoint), how many of them a device must see
+    // cosign (the quorum, pinned at join), and every cosignature collected, by checkpoint size.
+    r#"
+CREATE TABLE log_witnesses (
+    community_id TEXT NOT NULL REFERENCES communities(id),
+    name TEXT NOT NULL,
+    vkey TEXT NOT NULL,
+    url TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (community_id, name)
+);
+ALTER TABLE communities ADD COLUMN witness_quorum INTEGER;
+CREATE TABLE log_cosignatures (
+    community_id TEXT NOT NULL REFERENCES communities(id),
+    size INTEGER NOT NULL,
+    vkey TEXT NOT NULL,
+    line TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    PRIMARY KEY (community_id, size, vkey)
+);
+"#,
 ];
 
 /// Brings the database up to date, refusing one written by a newer hub.

@@ -24,6 +24,7 @@ mod staff_views;
 mod street;
 pub mod tlog;
 mod visitors;
+mod witnesses;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};

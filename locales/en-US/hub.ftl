@@ -22,6 +22,8 @@ hub-revoked = switched off
 # linli-hub verify: the auditor
 hub-log-key = Transparency log key (residents see it when they join): { $key }
 hub-verify-ok = Log “{ $origin }” verified: { $size } leaves downloaded and the tree recomputed; { $checkpoints } signed checkpoint(s) match it (sizes { $sizes }).
+hub-verify-witnessed = The latest checkpoint is cosigned by the witnesses: { $witnesses }
+hub-verify-bad-witnesses = The witness keys or the quorum are wrong: { $value }
 hub-verify-kinds = Leaves by kind: { $kinds }
 hub-verify-tally = Consultation { $consultation } (tally leaf { $leaf }): { $ballots } ballots counted, each a distinct vote leaf logged before the close and counted by no other tally; votes per option as published: { $votes }.
 hub-verify-not-recounted = Not recounted: which option each vote chose is sealed in its commitment, opened only for the voter, so the votes per option are the hub's word, checked only for being possible.

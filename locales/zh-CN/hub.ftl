@@ -22,6 +22,8 @@ hub-revoked = 已停用
 # linli-hub verify：审计
 hub-log-key = 公开记录的公钥（居民加入时可见）：{ $key }
 hub-verify-ok = 公开记录“{ $origin }”核验通过：已下载 { $size } 条记录并重新计算；{ $checkpoints } 个签名检查点与之一致（大小 { $sizes }）。
+hub-verify-witnessed = 最新检查点已有见证方签名：{ $witnesses }
+hub-verify-bad-witnesses = 见证方公钥或所需数量有误：{ $value }
 hub-verify-kinds = 各类记录条数：{ $kinds }
 hub-verify-tally = 议事 { $consultation }（计票记录 { $leaf }）：计入 { $ballots } 张选票，每张都是截止前记入的不同投票记录，且未被其他计票重复计入；公布的各选项票数：{ $votes }。
 hub-verify-not-recounted = 未重新计票：每张票选了哪一项封存在承诺中，只向投票人本人公开，因此各选项票数以社区服务的公布为准，只检查了是否可能成立。

@@ -43,6 +43,9 @@ enum Command {
         /// Agree to the privacy notice (`linli privacy` shows it); without it, a terminal asks
         #[arg(long)]
         accept_privacy: bool,
+        /// The witness fingerprint printed on the invitation slip: the hub must name those witnesses
+        #[arg(long)]
+        witnesses: Option<String>,
     },
     /// Show the privacy notice and what this device agreed to
     Privacy {
@@ -309,10 +312,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             code,
             device_name,
             accept_privacy,
+            witnesses,
         } => {
             consent(&profile, lang, accept_privacy)?;
             let info = runtime()?
-                .block_on(profile.join(&hub, &code, device_name))
+                .block_on(profile.join_checked(&hub, &code, device_name, witnesses.as_deref()))
                 .map_err(shown)?;
             output::joined(lang, &info);
         }

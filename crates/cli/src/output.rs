@@ -77,6 +77,22 @@ pub fn transparency(lang: Lang, t: &TransparencyView) {
             ]
         )
     );
+    if t.witnesses > 0 {
+        println!(
+            "{}",
+            message_args(
+                lang,
+                "log-witnesses-policy",
+                &[
+                    ("quorum", (t.witness_quorum as i64).into()),
+                    ("count", (t.witnesses as i64).into())
+                ]
+            )
+        );
+    }
+    if let Some(w) = &t.unwitnessed {
+        println!("{w}");
+    }
 }
 
 pub fn synced(lang: Lang, o: &SyncOutcome) {

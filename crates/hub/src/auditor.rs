@@ -35,6 +35,16 @@ pub enum AuditorError {
     ShortLog { got: u64, want: u64 },
     #[error("{} problem(s) with the tallies: {}", .0.len(), .0.join("; "))]
     Tallies(Vec<String>),
+    /// Two checkpoints of one size, both signed by the log's key, with different roots: the hub
+    /// showed two histories. Either note proves it to anyone holding both.
+    #[error(
+        "the log forked: two checkpoints of size {size} signed by its key with different roots"
+    )]
+    Fork { size: u64 },
+    #[error("the hub's latest checkpoint has {have} of the {need} witness cosignatures required")]
+    Unwitnessed { have: usize, need: usize },
+    #[error("the witnesses' cosignatures on the latest checkpoint: {0}")]
+    Witnesses(String),
 }
 
 /// What one tally check established.
@@ -55,6 +65,10 @@ pub struct AuditReport {
     pub origin: String,
     /// Leaves downloaded and recomputed.
     pub size: u64,
+    /// The hub's latest checkpoint, as served (with the witnesses' cosignatures it collected).
+    pub latest_note: String,
+    /// The witnesses whose cosignature on it verified (with [`audit_witnessed`] only).
+    pub cosigned_by: Vec<String>,
     /// Sizes of every checkpoint that matched the recomputed tree (the hub's latest included).
     pub checkpoints: Vec<u64>,
     /// Leaves per kind.
@@ -93,6 +107,26 @@ pub async fn audit_hub(
     openings: &[LogReceipt],
 ) -> Result<AuditReport, AuditorError> {
     audit_community(hub_url, None, vkey, checkpoints, openings).await
+}
+
+/// [`audit_community`], and the hub's latest checkpoint must carry the cosignatures of `policy`'s
+/// quorum of witnesses (the keys the auditor got from the witnesses or the community's notice, not
+/// from the hub).
+pub async fn audit_witnessed(
+    hub_url: &str,
+    community: Option<uuid::Uuid>,
+    vkey: &str,
+    checkpoints: &[String],
+    openings: &[LogReceipt],
+    policy: &linli_tlog::WitnessPolicy,
+) -> Result<AuditReport, AuditorError> {
+    let mut report = audit_community(hub_url, community, vkey, checkpoints, openings).await?;
+    let found = policy.check(&report.latest_note).map_err(|e| match e {
+        linli_tlog::PolicyError::TooFew { have, need } => AuditorError::Unwitnessed { have, need },
+        other => AuditorError::Witnesses(other.to_string()),
+    })?;
+    report.cosigned_by = found.into_iter().map(|c| c.name).collect();
+    Ok(report)
 }
 
 /// Audits one community's log (`None`: the hub's only community) under the log key `vkey`, also
@@ -160,6 +194,14 @@ pub async fn audit_community(
     }
     let mut notes: Vec<&str> = vec![latest.as_str()];
     notes.extend(checkpoints.iter().map(String::as_str));
+    for (i, a) in notes.iter().enumerate() {
+        if let Some(fork) = notes[i + 1..]
+            .iter()
+            .find_map(|b| linli_tlog::fork_evidence(&key, a, b))
+        {
+            return Err(AuditorError::Fork { size: fork.size });
+        }
+    }
     let bytes: Vec<[u8; linli_tlog::leaf::LEAF_LEN]> = leaves.iter().map(Leaf::to_bytes).collect();
     // The key signed the origin line: the key's name, or the key's name and the community on a street hub.
     let audited = audit(&key, &head.origin, &bytes, &notes)?;
@@ -187,6 +229,8 @@ pub async fn audit_community(
     Ok(AuditReport {
         origin: head.origin.clone(),
         size: leaves.len() as u64,
+        latest_note: latest.clone(),
+        cosigned_by: Vec::new(),
         checkpoints: audited.checkpoints.iter().map(|c| c.size).collect(),
         leaves_by_kind: audited
             .counts

@@ -70,6 +70,13 @@ enum Command {
         /// The vote openings the office handed to its auditor (`admin log openings`): recount every tally.
         #[arg(long)]
         openings: Option<PathBuf>,
+        /// A witness's public key (repeatable), from the witness or the community's notice: the latest
+        /// checkpoint must carry their cosignatures.
+        #[arg(long = "witness")]
+        witnesses: Vec<String>,
+        /// How many of those witnesses must have cosigned (default: all of them).
+        #[arg(long)]
+        witness_quorum: Option<usize>,
         /// The community whose log to audit (its id, from `admin community list`); needed when the hub
         /// holds several.
         #[arg(long)]
@@ -225,16 +232,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             key,
             checkpoints,
             openings,
+            witnesses,
+            witness_quorum,
             community,
             out,
         } => {
             let community = community.as_deref().map(cli::parse_id).transpose()?;
+            let policy = if witnesses.is_empty() {
+                None
+            } else {
+                let k = witness_quorum.unwrap_or(witnesses.len());
+                Some(
+                    linli_tlog::WitnessPolicy::new(&witnesses, k)
+                        .map_err(|e| refused("hub-verify-bad-witnesses", &e.to_string()))?,
+                )
+            };
             verify(
                 &hub,
                 community,
                 &key,
                 &checkpoints,
                 openings.as_deref(),
+                policy.as_ref(),
                 out.json,
             )
         }
@@ -248,6 +267,7 @@ fn verify(
     key: &str,
     files: &[PathBuf],
     openings: Option<&Path>,
+    policy: Option<&linli_tlog::WitnessPolicy>,
     json: bool,
 ) -> anyhow::Result<()> {
     if linli_tlog::NoteVerifier::from_vkey(key.trim()).is_err() {
@@ -270,9 +290,18 @@ fn verify(
         .enable_all()
         .build()?;
     let report = rt
-        .block_on(linli_hub::auditor::audit_community(
-            hub, community, key, &notes, &openings,
-        ))
+        .block_on(async {
+            match policy {
+                Some(p) => {
+                    linli_hub::auditor::audit_witnessed(hub, community, key, &notes, &openings, p)
+                        .await
+                }
+                None => {
+                    linli_hub::auditor::audit_community(hub, community, key, &notes, &openings)
+                        .await
+                }
+            }
+        })
         .map_err(|e| {
             Refusal(msg(
                 "hub-verify-failed",
@@ -302,6 +331,15 @@ fn verify(
         .collect::<Vec<_>>()
         .join(", ");
     println!("{}", msg("hub-verify-kinds", &[("kinds", kinds.into())]));
+    if !report.cosigned_by.is_empty() {
+        println!(
+            "{}",
+            msg(
+                "hub-verify-witnessed",
+                &[("witnesses", report.cosigned_by.join(", ").into())]
+            )
+        );
+    }
     for t in &report.tallies {
         println!(
             "{}",

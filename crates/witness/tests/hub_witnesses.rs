@@ -322,4 +322,25 @@ async fn a_split_view_is_caught_by_the_honest_witness_and_proven_with_a_colludin
     let key = NoteVerifier::from_vkey(&hub1.hub().log_key()).unwrap();
     let fork = fork_evidence(&key, &note_a, &note_b).expect("two signed roots of one size");
     assert_eq!(fork.size, size_of(&note_a));
+
+    // An auditor with the witnesses' keys: A's hub passes, B's is refused as unwitnessed, and
+    // handing either hub the other's checkpoint shows the fork.
+    let vkey = hub1.hub().log_key();
+    let audit = |url: String, seen: Vec<String>| {
+        let (vkey, policy) = (vkey.clone(), policy.clone());
+        async move {
+            linli_hub::auditor::audit_witnessed(&url, Some(community), &vkey, &seen, &[], &policy)
+                .await
+        }
+    };
+    let passed = audit(hub1.url(), vec![]).await.unwrap();
+    assert_eq!(passed.cosigned_by, vec!["jwh-witness", "yzh-witness"]);
+    match audit(hub2.url(), vec![]).await {
+        Err(linli_hub::auditor::AuditorError::Unwitnessed { have: 1, need: 2 }) => {}
+        other => panic!("expected unwitnessed, got {other:?}"),
+    }
+    match audit(hub1.url(), vec![note_b.clone()]).await {
+        Err(linli_hub::auditor::AuditorError::Fork { size }) => assert_eq!(size, fork.size),
+        other => panic!("expected the fork, got {other:?}"),
+    }
 }

@@ -16,6 +16,7 @@ pub mod records;
 pub mod staff;
 pub mod sync;
 pub mod throttle;
+pub mod tiles;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::DefaultBodyLimit;
@@ -125,6 +126,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/log/consistency", get(log::consistency))
         .route("/v1/log/leaves", get(log::leaves))
         .route("/v1/log/tallies", get(log::tallies))
+        .route("/log/{community}/checkpoint", get(tiles::checkpoint))
+        .route("/log/{community}/tile/{*path}", get(tiles::tile))
         .route("/v1/proxy/invites", post(proxy::create_invite))
         .route("/v1/proxy/accept", post(proxy::accept))
         .route("/v1/proxy/grants", get(proxy::grants))

@@ -2,6 +2,7 @@
 //! [`sqlite`] (the embedded default). A PostgreSQL backend implements the same trait later.
 pub mod sqlite;
 pub mod staff_auth;
+pub mod tiles;
 pub mod witnesses;
 
 use chrono::{DateTime, Utc};
@@ -334,7 +335,7 @@ pub use sqlite::{Audience, Committed};
 
 /// Everything the hub stores. Methods are blocking; the server calls them from `spawn_blocking`.
 pub trait Store:
-    staff_auth::StaffAuthStore + witnesses::WitnessStore + Send + Sync + 'static
+    staff_auth::StaffAuthStore + witnesses::WitnessStore + tiles::TileStore + Send + Sync + 'static
 {
     // -- the street and its communities, and each community's address book
     /// Every community of the hub, oldest first.

@@ -18,6 +18,7 @@ mod push;
 mod reports;
 mod staff;
 mod street;
+mod tiles;
 mod upgrade;
 mod visibility;
 mod votes;

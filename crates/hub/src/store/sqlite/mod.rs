@@ -22,6 +22,7 @@ mod staff;
 mod staff_auth;
 mod staff_views;
 mod street;
+mod tiles;
 pub mod tlog;
 mod visitors;
 mod witnesses;

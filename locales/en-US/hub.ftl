@@ -20,6 +20,7 @@ hub-votes = { $votes } votes
 hub-reads = read { $reads } / { $audience }
 hub-revoked = switched off
 # linli-hub verify: the auditor
+hub-log-key-rotated = The public record's signing key is now: { $key }. The statement signed by the old key lets residents' devices follow; restart the hub (serve).
 hub-log-key = Transparency log key (residents see it when they join): { $key }
 hub-verify-ok = Log “{ $origin }” verified: { $size } leaves downloaded and the tree recomputed; { $checkpoints } signed checkpoint(s) match it (sizes { $sizes }).
 hub-verify-witnessed = The latest checkpoint is cosigned by the witnesses: { $witnesses }

@@ -20,6 +20,7 @@ hub-votes = { $votes } 票
 hub-reads = 已读 { $reads } / { $audience }
 hub-revoked = 已停用
 # linli-hub verify：审计
+hub-log-key-rotated = 公开记录的签名密钥已更换为：{ $key }。旧密钥签署的更换声明会让居民设备自动跟随；请重启社区服务（serve）。
 hub-log-key = 公开记录的公钥（居民加入时可见）：{ $key }
 hub-verify-ok = 公开记录“{ $origin }”核验通过：已下载 { $size } 条记录并重新计算；{ $checkpoints } 个签名检查点与之一致（大小 { $sizes }）。
 hub-verify-witnessed = 最新检查点已有见证方签名：{ $witnesses }

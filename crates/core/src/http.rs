@@ -392,6 +392,18 @@ impl HubClient {
         Ok(resp.text().await.map_err(transport)?.trim().to_owned())
     }
 
+    /// The statements of the log key's rotations (`/v1/log/key-rotations`); none from a hub that
+    /// predates them.
+    pub async fn log_key_rotations(&self) -> Result<Vec<String>, CoreError> {
+        match self
+            .json(self.http.get(format!("{}/v1/log/key-rotations", self.base)))
+            .await
+        {
+            Err(CoreError::Hub { status: 404, .. }) => Ok(Vec::new()),
+            other => other,
+        }
+    }
+
     pub async fn log_consistency(&self, old: u64, new: u64) -> Result<ConsistencyProof, CoreError> {
         self.json(
             self.http

@@ -322,26 +322,38 @@ impl Profile {
                 Err(e) => return Err(e),
             },
         };
-        let key = NoteVerifier::from_vkey(&vkey)
+        let pinned = NoteVerifier::from_vkey(&vkey)
             .map_err(|e| CoreError::Corrupt(format!("pinned log key: {e}")))?;
-        let origin = origin.unwrap_or_else(|| key.name().to_owned());
+        let origin = origin.unwrap_or_else(|| pinned.name().to_owned());
         let note = self.fetch_checkpoint(client).await?;
-        let new = match Checkpoint::open(&note, &key) {
-            Ok(c) => c,
-            Err(_) => {
-                let now_key = client.log_key().await?;
-                let p = if now_key != vkey {
-                    LogProblem::KeyChanged
-                } else {
-                    LogProblem::BadCheckpoint
-                };
-                return Err(self.log_problem(p, None));
-            }
-        };
+        // The saved checkpoint was signed by the pinned key; a rotation changes only what signs next.
         let mut verifier = match &saved {
-            Some(n) => Verifier::resume(key.clone(), &origin, n)
+            Some(n) => Verifier::resume(pinned.clone(), &origin, n)
                 .map_err(|e| CoreError::Corrupt(format!("saved checkpoint: {e}")))?,
-            None => Verifier::new(key.clone(), &origin),
+            None => Verifier::new(pinned.clone(), &origin),
+        };
+        let (new, rotated) = match Checkpoint::open(&note, &pinned) {
+            Ok(c) => (c, None),
+            Err(_) => {
+                // Followed only through statements signed by the key pinned, one after another.
+                let statements = client.log_key_rotations().await?;
+                let next = linli_tlog::follow_rotations(&pinned, &statements);
+                match next.and_then(|k| Checkpoint::open(&note, &k).ok().map(|c| (c, k))) {
+                    Some((c, k)) => {
+                        verifier.rotate_key(k.clone());
+                        (c, Some(k))
+                    }
+                    None => {
+                        let now_key = client.log_key().await?;
+                        let p = if now_key != vkey {
+                            LogProblem::KeyChanged
+                        } else {
+                            LogProblem::BadCheckpoint
+                        };
+                        return Err(self.log_problem(p, None));
+                    }
+                }
+            }
         };
         let proof = match verifier.latest() {
             Some(old) if old.size > 0 && new.size > old.size => {
@@ -366,7 +378,16 @@ impl Profile {
                 Err(_) => return Err(self.log_problem(LogProblem::BadCosignature, None)),
             }
         }
-        settings::set(&self.db(), settings::LOG_CHECKPOINT, &note)?;
+        {
+            let mut db = self.db();
+            let tx = db.transaction()?;
+            if let Some(k) = &rotated {
+                tracing::info!(key = %k.to_vkey(), "followed a rotation of the log key");
+                settings::set(&tx, settings::LOG_KEY, &k.to_vkey())?;
+            }
+            settings::set(&tx, settings::LOG_CHECKPOINT, &note)?;
+            tx.commit()?;
+        }
         let latest = new;
         let pending = store::receipts::unverified(&self.db())?;
         // Every receipt came from a write the hub had committed before this checkpoint was signed.

@@ -33,6 +33,7 @@ struct Inner {
     /// Failed redeems from all addresses together.
     join_failures_hub_wide: Buckets<()>,
     log_signer: NoteSigner,
+    log_key_rotations: Vec<String>,
     /// Wrong proxy authorization codes, limited like invitation codes.
     proxy_code_failures: FailedAttempts,
     /// Days the photos of a resolved report are kept (see `privacy::expire_photos`).
@@ -54,6 +55,7 @@ impl Hub {
         std::fs::create_dir_all(&blob_dir)?;
         let store = SqliteStore::open(&data_dir.join("hub.db"))?;
         let log_signer = crate::log_key::load_or_create(data_dir)?;
+        let log_key_rotations = crate::log_key::rotations(data_dir)?;
         let head = store.last_seq()?;
         Ok(Hub {
             inner: Arc::new(Inner {
@@ -66,6 +68,7 @@ impl Hub {
                 device_requests: Buckets::new(Rate::DEVICE_DEFAULT),
                 join_failures_hub_wide: Buckets::new(Rate::JOIN_FAILURES_HUB_WIDE),
                 log_signer,
+                log_key_rotations,
                 proxy_code_failures: FailedAttempts::default(),
                 photo_retention_days: AtomicI64::new(linli_proto::PHOTO_RETENTION_DAYS_DEFAULT),
                 retention_ran_at: Mutex::new(None),
@@ -92,6 +95,11 @@ impl Hub {
     }
 
     /// The key that signs the transparency log's checkpoints.
+    /// The statements of every rotation of the log key, oldest first (see [`crate::log_key::rotate`]).
+    pub fn log_key_rotations(&self) -> &[String] {
+        &self.inner.log_key_rotations
+    }
+
     pub fn log_signer(&self) -> &NoteSigner {
         &self.inner.log_signer
     }

@@ -89,6 +89,12 @@ enum Command {
         #[arg(long, env = "LINLI_HUB_DATA_DIR")]
         data_dir: Option<PathBuf>,
     },
+    /// Replace the transparency-log key: the old key signs a statement naming the new one, which
+    /// devices follow. Restart `serve` afterwards; it signs with the old key until then.
+    RotateLogKey {
+        #[arg(long, env = "LINLI_HUB_DATA_DIR")]
+        data_dir: Option<PathBuf>,
+    },
     /// Staff commands; safe while `serve` runs on the same data directory.
     Admin {
         #[arg(long, env = "LINLI_HUB_DATA_DIR")]
@@ -220,6 +226,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let hub = open(&data_dir(d)?)?;
             run_admin(&hub, staff.as_deref(), community.as_deref(), command)
+        }
+        Command::RotateLogKey { data_dir: d } => {
+            let dir = data_dir(d)?;
+            open(&dir)?;
+            let key = linli_hub::log_key::rotate(&dir, chrono::Utc::now()).map_err(hub_err)?;
+            eprintln!(
+                "{}",
+                msg("hub-log-key-rotated", &[("key", key.clone().into())])
+            );
+            println!("{key}");
+            Ok(())
         }
         Command::LogKey { data_dir: d } => {
             let hub = open(&data_dir(d)?)?;

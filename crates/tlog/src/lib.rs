@@ -21,6 +21,7 @@ pub mod merkle;
 pub mod multiproof;
 pub mod note;
 pub mod records;
+pub mod rotation;
 pub mod verifier;
 pub mod wire;
 pub mod witness_policy;
@@ -39,6 +40,7 @@ pub use merkle::{
 pub use multiproof::{prove_leaves, verify_leaves};
 pub use note::{NoteError, NoteSigner, NoteVerifier};
 pub use records::{ballot_tag, OptionCount, Record};
+pub use rotation::{follow_rotations, rotation_statement, RotationError};
 pub use verifier::{Verifier, VerifyError};
 pub use wire::{
     hash_from_base64, hash_to_base64, leaves_proof_from_base64, proof_from_base64, proof_to_base64,

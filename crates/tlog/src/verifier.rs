@@ -68,6 +68,12 @@ impl Verifier {
         Ok(v)
     }
 
+    /// Checks the following checkpoints with `key`, a rotation of the pinned key the caller
+    /// verified (see [`crate::rotation`]); the latest checkpoint accepted stays what they must extend.
+    pub fn rotate_key(&mut self, key: NoteVerifier) {
+        self.key = key;
+    }
+
     pub fn key(&self) -> &NoteVerifier {
         &self.key
     }

@@ -141,10 +141,8 @@ async fn a_vote_changed_behind_the_hubs_back_is_caught_by_the_device_and_the_aud
     let err = audit_hub(&url, &key, std::slice::from_ref(&seen), &[])
         .await
         .unwrap_err();
-    assert!(
-        matches!(err, AuditorError::Log(AuditError::RootMismatch { .. })),
-        "{err}"
-    );
+    // The device's checkpoint and the hub's own, of one size and both signed by its key: a fork.
+    assert!(matches!(err, AuditorError::Fork { size: 1 }), "{err}");
     // Honest limit: with no earlier checkpoint, a rewritten log is self-consistent to an auditor.
     assert!(audit_hub(&url, &key, &[], &[]).await.is_ok());
 }
@@ -233,6 +231,49 @@ async fn the_key_pinned_at_join_is_enforced_and_a_changed_key_is_refused_loudly(
     assert_warned(&a, a.sync().await, LogProblem::KeyChanged);
     // The pinned key stays what it was.
     assert_eq!(a.transparency().unwrap().log_key.unwrap(), pinned);
+}
+
+#[tokio::test]
+async fn a_rotated_key_is_followed_through_the_old_keys_statement() {
+    let mut world = World::start().await;
+    let a = world.join("a", HOME_A).await;
+    let before = voted_and_verified(&world, &a).await;
+    let pinned = a.transparency().unwrap().log_key.unwrap();
+    let new = linli_hub::log_key::rotate(&world.dir.path().join("hub"), Utc::now()).unwrap();
+    world.restart_hub().await;
+    assert_eq!(world.hub().log_key(), new);
+    assert_ne!(new, pinned);
+    // A report changed by the office after the rotation: its receipt is checked under the new key,
+    // against a checkpoint that must still extend the one the old key signed.
+    let rid = a
+        .new_report(linli_core::NewReport {
+            category: "facilities".into(),
+            text: "楼道灯坏了".into(),
+            address: Default::default(),
+            location: None,
+            photos: vec![],
+        })
+        .unwrap();
+    a.sync().await.unwrap();
+    let community = admin::community::oldest(world.hub()).unwrap();
+    admin::reports::set_status(
+        world.hub(),
+        community,
+        rid,
+        linli_proto::ReportStatus::Accepted,
+        Some("已受理"),
+    )
+    .unwrap();
+    a.sync().await.unwrap();
+    let t = a.transparency().unwrap();
+    assert!(t.failure.is_none(), "{t:?}");
+    assert_eq!(
+        t.log_key.as_deref(),
+        Some(new.as_str()),
+        "the device follows the statement"
+    );
+    assert!(checkpoint_size(&t.checkpoint_note.unwrap()) > checkpoint_size(&before));
+    assert_eq!(t.receipts, t.receipts_verified);
 }
 
 struct ClockedHub {

@@ -28,6 +28,15 @@ pub async fn key(State(state): State<AppState>) -> impl IntoResponse {
     (TEXT, state.hub.log_key() + "\n")
 }
 
+/// Every rotation of the log key, oldest first: each a signed note by the key before it naming the
+/// next (`linli-log-key-rotation/v1`, `new <key>`, `at <time>`). A device that pinned an older key
+/// follows these, and only these, to the key that signs checkpoints now.
+#[utoipa::path(get, path = "/v1/log/key-rotations",
+    responses((status = 200, body = Vec<String>)))]
+pub async fn key_rotations(State(state): State<AppState>) -> Json<Vec<String>> {
+    Json(state.hub.log_key_rotations().to_vec())
+}
+
 /// The latest checkpoint of the community's log: a C2SP `tlog-checkpoint` signed note (origin, size,
 /// base64 root, blank line, the hub's signature and the cosignatures of the witnesses collected so
 /// far for this size).

@@ -89,6 +89,7 @@ impl Modify for CommonErrors {
         super::records::notice,
         super::records::consultation,
         super::log::key,
+        super::log::key_rotations,
         super::log::checkpoint,
         super::log::inclusion,
         super::log::inclusions,

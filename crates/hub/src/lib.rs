@@ -16,6 +16,7 @@
 pub mod admin;
 pub mod api;
 pub mod auditor;
+pub mod backup;
 pub mod clock;
 pub mod domain;
 pub mod error;
@@ -28,7 +29,7 @@ pub mod store;
 pub mod tls;
 
 pub use error::{ApiError, HubError};
-pub use hub::Hub;
+pub use hub::{Hub, DB_FILE};
 pub use server::{
     spawn_for_tests, spawn_for_tests_with_clock, spawn_on, spawn_tls_for_tests, try_spawn_on,
     RunningHub, POLL_INTERVAL, TALLY_INTERVAL,

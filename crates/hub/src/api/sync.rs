@@ -64,7 +64,8 @@ pub async fn pull(
 /// (`sequence_gap`); results come in request order.
 #[utoipa::path(post, path = "/v1/push", security(("bearer" = [])), request_body = PushRequest,
     responses((status = 200, body = PushResponse), (status = 401, body = ErrorBody),
-        (status = 413, body = ErrorBody)))]
+        (status = 413, body = ErrorBody),
+        (status = 507, body = ErrorBody, description = "`storage_full`: nothing was kept; retry later")))]
 pub async fn push(
     State(state): State<AppState>,
     TokenHash(token): TokenHash,

@@ -12,6 +12,7 @@ mod consultations;
 pub mod export;
 mod feed;
 mod group;
+mod health;
 pub mod migrations;
 mod notices;
 mod ops;
@@ -137,6 +138,8 @@ fn savepoint<T>(
             conn.prepare_cached("RELEASE sp")?.execute([])?;
             Ok(v)
         }
+        // SQLite ended the transaction itself (a full disk): nothing to roll back to; keep the cause.
+        Err(e) if conn.is_autocommit() => Err(e),
         Err(e) => {
             conn.prepare_cached("ROLLBACK TO sp")?.execute([])?;
             conn.prepare_cached("RELEASE sp")?.execute([])?;

@@ -108,8 +108,9 @@ use Expect::{Allow, Deny};
 const UNAUTHORIZED: Expect = Deny(401, ErrorCode::Unauthorized);
 
 /// Routes anyone may call: the token plays no part.
-const PUBLIC: [&str; 12] = [
+const PUBLIC: [&str; 13] = [
     "GET /healthz",
+    "GET /readyz",
     "GET /v1/openapi.json",
     "POST /v1/join",
     "POST /v1/proxy/visitors",

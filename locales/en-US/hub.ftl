@@ -60,3 +60,4 @@ hub-restore-log-mismatch = - the transparency log of community { $community } do
 hub-restore-log-unreadable = - the transparency log of community { $community } cannot be checked: { $detail }
 hub-restore-key-unreadable = - the log key is missing or unreadable: { $detail }
 hub-admin-restore-needs-data-dir = Restore into a new data directory: name it with --data-dir
+hub-metrics-serving = Metrics for Prometheus at http://{ $addr }/metrics (for the operator only)

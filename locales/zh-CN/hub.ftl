@@ -60,3 +60,4 @@ hub-restore-log-mismatch = - 社区 { $community } 的公开记录与大小为 {
 hub-restore-log-unreadable = - 社区 { $community } 的公开记录无法校验：{ $detail }
 hub-restore-key-unreadable = - 公开记录的密钥不见了或无法读取：{ $detail }
 hub-admin-restore-needs-data-dir = 请用 --data-dir 指定要恢复到的新数据目录
+hub-metrics-serving = Prometheus 监控指标：http://{ $addr }/metrics（仅供运维人员）

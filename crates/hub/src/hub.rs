@@ -36,6 +36,7 @@ struct Inner {
     /// Milliseconds the hub keeps serving (with `/readyz` at 503) after a shutdown began, so a load
     /// balancer stops sending before the port closes.
     drain_grace_ms: AtomicU64,
+    metrics: crate::metrics::Metrics,
     clock: Arc<dyn Clock>,
     blob_dir: PathBuf,
     head: watch::Sender<i64>,
@@ -75,6 +76,7 @@ impl Hub {
                 data_dir: data_dir.to_path_buf(),
                 draining: AtomicBool::new(false),
                 drain_grace_ms: AtomicU64::new(0),
+                metrics: crate::metrics::Metrics::default(),
                 clock,
                 blob_dir,
                 head: watch::Sender::new(head),
@@ -107,6 +109,11 @@ impl Hub {
     /// The embedded database itself (see `store::sqlite::health`).
     pub fn sqlite(&self) -> &SqliteStore {
         &self.inner.sqlite
+    }
+
+    /// What `/metrics` reports (see [`crate::metrics`]).
+    pub fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.inner.metrics
     }
 
     pub fn data_dir(&self) -> &Path {

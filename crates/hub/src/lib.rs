@@ -22,6 +22,7 @@ pub mod domain;
 pub mod error;
 mod hub;
 pub mod log_key;
+pub mod metrics;
 pub mod nudge;
 pub mod privacy;
 mod server;

@@ -52,6 +52,9 @@ enum Command {
         /// sending) before closing the port; in-flight requests finish either way.
         #[arg(long, env = "LINLI_HUB_DRAIN_GRACE", default_value = "0s", value_parser = humantime::parse_duration)]
         drain_grace: std::time::Duration,
+        /// Serve Prometheus metrics at `GET /metrics` on this address (never the residents' port).
+        #[arg(long, env = "LINLI_HUB_METRICS_LISTEN")]
+        metrics_listen: Option<SocketAddr>,
         /// Take rotating backups into this directory (one subdirectory per backup).
         #[arg(long, env = "LINLI_HUB_BACKUP_DIR")]
         backup_dir: Option<PathBuf>,
@@ -156,7 +159,7 @@ async fn shutdown_signal() {
 
 /// `serve --backup-dir`: a backup every `every` (the first one `every` after start), keeping `keep`.
 async fn scheduled_backups(
-    data_dir: PathBuf,
+    hub: linli_hub::Hub,
     dir: PathBuf,
     every: std::time::Duration,
     keep: usize,
@@ -166,18 +169,21 @@ async fn scheduled_backups(
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        let (d, b) = (data_dir.clone(), dir.clone());
+        let (d, b) = (hub.data_dir().to_path_buf(), dir.clone());
         let taken =
             tokio::task::spawn_blocking(move || linli_hub::backup::rotating_backup(&d, &b, keep))
                 .await;
         match taken {
-            Ok(Ok(path)) => eprintln!(
-                "{}",
-                msg(
-                    "hub-backup-scheduled",
-                    &[("dir", path.display().to_string().into())]
+            Ok(Ok(path)) => {
+                hub.metrics().backup_taken(chrono::Utc::now());
+                eprintln!(
+                    "{}",
+                    msg(
+                        "hub-backup-scheduled",
+                        &[("dir", path.display().to_string().into())]
+                    )
                 )
-            ),
+            }
             Ok(Err(e)) => eprintln!(
                 "{}",
                 msg("hub-backup-failed", &[("reason", e.to_string().into())])
@@ -201,6 +207,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             tls_cert,
             tls_key,
             drain_grace,
+            metrics_listen,
             backup_dir,
             backup_every,
             backup_keep,
@@ -219,9 +226,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             hub.set_drain_grace(drain_grace);
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(async move {
+                if let Some(at) = metrics_listen {
+                    let listener = tokio::net::TcpListener::bind(at)
+                        .await
+                        .with_context(|| format!("listening on {at}"))?;
+                    let addr = listener.local_addr()?;
+                    eprintln!(
+                        "{}",
+                        msg("hub-metrics-serving", &[("addr", addr.to_string().into())])
+                    );
+                    tokio::spawn(linli_hub::metrics::serve(hub.clone(), listener));
+                }
                 if let Some(dir) = backup_dir {
                     tokio::spawn(scheduled_backups(
-                        hub.data_dir().to_path_buf(),
+                        hub.clone(),
                         dir,
                         backup_every,
                         backup_keep,

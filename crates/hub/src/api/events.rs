@@ -59,9 +59,12 @@ pub async fn events(
         .unwrap_or_else(Instant::now);
     let hub = state.hub.clone();
     let retry = state.hub.drain_grace() + RECONNECT_AFTER;
+    // Counted open while the stream lives (the guard travels with it).
+    let open = state.hub.metrics().stream_opened();
     let rest = stream::unfold(
         (sub, closing, last, false),
         move |(mut sub, mut closing, last, ended)| {
+            let _open = &open;
             let hub = hub.clone();
             let viewer = me.clone();
             async move {

@@ -167,6 +167,10 @@ pub fn router(state: AppState) -> Router {
         .route("/console", get(console::redirect))
         .route("/console/", get(console::root))
         .route("/console/{*path}", get(console::asset))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::track,
+        ))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

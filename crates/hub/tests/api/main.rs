@@ -11,6 +11,7 @@ mod helpers;
 mod join;
 mod limits;
 mod log;
+mod metrics;
 mod openapi;
 mod operate;
 mod privacy;

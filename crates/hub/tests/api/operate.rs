@@ -38,9 +38,11 @@ async fn readyz_answers_200_when_ready_and_is_documented() {
 }
 
 /// A hub binary serving `dir` on a free port; stderr is read until it names its address.
-struct ServeChild {
-    child: Child,
-    url: String,
+pub struct ServeChild {
+    pub child: Child,
+    pub url: String,
+    /// Every stderr line, as the hub prints them.
+    pub stderr: std::sync::mpsc::Receiver<String>,
 }
 
 impl Drop for ServeChild {
@@ -50,7 +52,7 @@ impl Drop for ServeChild {
     }
 }
 
-fn serve_child(dir: &std::path::Path, extra: &[&str]) -> ServeChild {
+pub fn serve_child(dir: &std::path::Path, extra: &[&str]) -> ServeChild {
     let mut child = Command::new(env!("CARGO_BIN_EXE_linli-hub"))
         .arg("serve")
         .arg("--data-dir")
@@ -65,19 +67,29 @@ fn serve_child(dir: &std::path::Path, extra: &[&str]) -> ServeChild {
         .unwrap();
     let stderr = child.stderr.take().unwrap();
     let mut lines = BufReader::new(stderr).lines();
+    let mut before = Vec::new();
     let url = loop {
         let line = lines
             .next()
             .expect("the hub exited before serving")
             .unwrap();
-        if let Some(at) = line.find("http://") {
-            let rest = &line[at..];
+        before.push(line.clone());
+        if let Some(at) = line.find("running at http://") {
+            let rest = &line[at + "running at ".len()..];
             break rest.split_whitespace().next().unwrap().to_owned();
         }
     };
     // Keep draining stderr so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines.by_ref() {});
-    ServeChild { child, url }
+    let (tx, stderr) = std::sync::mpsc::channel();
+    for line in before {
+        let _ = tx.send(line);
+    }
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    ServeChild { child, url, stderr }
 }
 
 /// Seeds the demo community in `dir` and issues an invitation, without serving it.

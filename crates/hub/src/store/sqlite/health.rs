@@ -41,6 +41,12 @@ impl SqliteStore {
         Ok(set as u64)
     }
 
+    /// Leaves in all communities' transparency logs.
+    pub fn log_leaves(&self) -> StoreResult<i64> {
+        let conn = lock(&self.reader);
+        Ok(conn.query_row("SELECT COUNT(*) FROM log_leaves", [], |r| r.get(0))?)
+    }
+
     /// Pages the database file holds now.
     pub fn page_count(&self) -> StoreResult<u64> {
         let conn = lock(&self.writer);

@@ -77,9 +77,12 @@ pub fn verify_data_dir(
     }
     let db = dir.join(DB_FILE);
     if !db.exists() {
-        problems.push(Problem::FileMissing {
+        let missing = Problem::FileMissing {
             path: DB_FILE.to_owned(),
-        });
+        };
+        if !problems.contains(&missing) {
+            problems.push(missing);
+        }
         return Ok(Err(problems));
     }
     let conn = Connection::open_with_flags(&db, OpenFlags::SQLITE_OPEN_READ_WRITE)?;

@@ -124,6 +124,21 @@ async fn a_backup_taken_while_devices_push_restores_and_serves_everything() {
         text(&o.stdout)
     );
     let during = acked.lock().unwrap().len();
+    // Never over an earlier backup.
+    let again = hub_bin(&[
+        "admin",
+        "--data-dir",
+        t.dir.path().to_str().unwrap(),
+        "backup",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!again.status.success());
+    assert!(
+        text(&again.stderr).contains("is not empty"),
+        "{}",
+        text(&again.stderr)
+    );
     stop.store(true, Ordering::SeqCst);
     pusher.await.unwrap();
     assert!(

@@ -304,3 +304,81 @@ async fn a_full_database_answers_storage_full_writes_nothing_and_recovers() {
     assert!(results.iter().all(|r| r.status == OpStatus::Applied));
     assert_eq!(count(), before + ops.len());
 }
+
+/// Unmounts the small file system a test mounted, whatever the test's outcome.
+struct Mounted(std::path::PathBuf);
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// The photo store on a real, small file system (a 256 kB tmpfs mounted for the test): an upload that
+/// does not fit answers 507 `storage_full`, leaves no partial file, and the same upload succeeds once the
+/// file system has room again.
+#[tokio::test]
+async fn a_full_photo_store_answers_storage_full_and_recovers() {
+    let dir = tempfile::tempdir().unwrap();
+    let blobs = dir.path().join("blobs");
+    std::fs::create_dir_all(&blobs).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=256k", "tmpfs"])
+        .arg(&blobs)
+        .status()
+        .unwrap();
+    assert!(mounted.success(), "this test mounts a tmpfs (needs root)");
+    let _unmount = Mounted(blobs.clone());
+
+    let running = linli_hub::spawn_for_tests(dir.path()).await;
+    admin::demo::seed_demo(running.hub()).unwrap();
+    let community = admin::community::oldest(running.hub()).unwrap();
+    let code = admin::invites::invite(running.hub(), community, "1号楼", "1单元", "101", 7)
+        .unwrap()
+        .code;
+    let http = reqwest::Client::new();
+    let dev = join(&http, &running.url(), &code).await;
+
+    let photo = crate::helpers::png(&vec![7u8; 400 * 1024]);
+    let sha = crate::helpers::sha256_hex(&photo);
+    let put = || {
+        http.put(format!("{}/v1/blobs/{sha}", running.url()))
+            .bearer_auth(&dev.token)
+            .header("accept-language", "en-US")
+            .body(photo.clone())
+            .send()
+    };
+    let resp = put().await.unwrap();
+    assert_eq!(resp.status(), 507);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["code"], "storage_full");
+    assert_eq!(
+        body["message"],
+        linli_i18n::error_message(linli_i18n::Lang::EnUs, ErrorCode::StorageFull).as_str()
+    );
+    assert_eq!(
+        std::fs::read_dir(&blobs).unwrap().count(),
+        0,
+        "no partial file left"
+    );
+    let resp = http
+        .get(format!("{}/v1/blobs/{sha}", running.url()))
+        .bearer_auth(&dev.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 404, "nothing recorded");
+
+    let grown = Command::new("mount")
+        .args(["-o", "remount,size=4m"])
+        .arg(&blobs)
+        .status()
+        .unwrap();
+    assert!(grown.success());
+    assert_eq!(put().await.unwrap().status(), 204);
+    assert_eq!(
+        crate::helpers::sha256_hex(&std::fs::read(blobs.join(&sha)).unwrap()),
+        sha
+    );
+    running.shutdown().await;
+}

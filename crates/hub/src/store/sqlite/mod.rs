@@ -138,8 +138,7 @@ fn savepoint<T>(
             conn.prepare_cached("RELEASE sp")?.execute([])?;
             Ok(v)
         }
-        // SQLite ended the transaction itself (a full disk): nothing to roll back to; keep the cause.
-        Err(e) if conn.is_autocommit() => Err(e),
+        Err(e) if conn.is_autocommit() => Err(e), // SQLite ended it itself (a full disk): keep the cause
         Err(e) => {
             conn.prepare_cached("ROLLBACK TO sp")?.execute([])?;
             conn.prepare_cached("RELEASE sp")?.execute([])?;

@@ -161,6 +161,15 @@ impl Hub {
             .log_checkpoint(community, &self.inner.log_signer, self.now())?)
     }
 
+    /// Signs a checkpoint of every community's log that grew since its last one: at shutdown, and
+    /// before a backup (so a restore can recompute every leaf against a signed head).
+    pub fn checkpoint_logs(&self) -> Result<(), HubError> {
+        for c in self.store().communities()? {
+            self.log_checkpoint(c.id)?;
+        }
+        Ok(())
+    }
+
     /// The origin line of the community's checkpoints (devices pin it with the key at join).
     pub fn log_origin(&self, community: uuid::Uuid) -> Result<String, HubError> {
         Ok(self

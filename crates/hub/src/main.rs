@@ -169,9 +169,9 @@ async fn scheduled_backups(
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        let (d, b) = (hub.data_dir().to_path_buf(), dir.clone());
+        let (h, b) = (hub.clone(), dir.clone());
         let taken =
-            tokio::task::spawn_blocking(move || linli_hub::backup::rotating_backup(&d, &b, keep))
+            tokio::task::spawn_blocking(move || linli_hub::backup::rotating_backup(&h, &b, keep))
                 .await;
         match taken {
             Ok(Ok(path)) => {

@@ -105,9 +105,7 @@ impl Hub {
     /// its last one (so what was applied is covered by a signed head), then the WAL folded into the
     /// database file.
     fn finish(&self) -> Result<(), HubError> {
-        for c in self.store().communities()? {
-            self.log_checkpoint(c.id)?;
-        }
+        self.checkpoint_logs()?;
         self.sqlite().checkpoint_wal()?;
         Ok(())
     }

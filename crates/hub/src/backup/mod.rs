@@ -18,7 +18,7 @@ mod verify;
 pub use manifest::{FileEntry, Manifest, MANIFEST_FILE};
 pub use restore::restore;
 pub use rotate::{prune, rotating_backup, BACKUP_PREFIX};
-pub use take::backup;
+pub use take::{backup, backup_hub};
 pub use verify::{verify_data_dir, Problem, Verified};
 
 use std::path::PathBuf;

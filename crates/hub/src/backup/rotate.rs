@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use chrono::Utc;
 
 use super::manifest::Manifest;
-use super::{io, take::backup, BackupError};
+use super::{io, take::backup_hub, BackupError};
 
 /// Names of finished backups start with this, then the UTC time (`20261207T120000Z`), so names sort
 /// by age.
@@ -13,14 +13,14 @@ pub const BACKUP_PREFIX: &str = "linli-hub-backup-";
 
 /// Takes a backup of `data_dir` into a new directory inside `dir`, then keeps the newest `keep`.
 /// Returns the new backup's path.
-pub fn rotating_backup(data_dir: &Path, dir: &Path, keep: usize) -> Result<PathBuf, BackupError> {
+pub fn rotating_backup(hub: &crate::Hub, dir: &Path, keep: usize) -> Result<PathBuf, BackupError> {
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     let name = format!("{BACKUP_PREFIX}{}", Utc::now().format("%Y%m%dT%H%M%S%.3fZ"));
     let partial = dir.join(format!(".{name}.partial"));
     if partial.exists() {
         std::fs::remove_dir_all(&partial).map_err(io(&partial))?;
     }
-    let done = backup(data_dir, &partial).and_then(|_: Manifest| {
+    let done = backup_hub(hub, &partial).and_then(|_: Manifest| {
         let target = dir.join(&name);
         std::fs::rename(&partial, &target).map_err(io(&target))?;
         Ok(target)

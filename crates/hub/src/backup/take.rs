@@ -11,6 +11,15 @@ use crate::domain::blob_kind::is_sha256;
 use crate::hub::DB_FILE;
 use crate::log_key::KEY_FILE;
 
+/// Signs the logs' heads (see [`crate::Hub::checkpoint_logs`]), then [`backup`]s the hub's directory.
+pub fn backup_hub(hub: &crate::Hub, out: &Path) -> Result<Manifest, BackupError> {
+    if let Err(e) = hub.checkpoint_logs() {
+        // The backup is still worth taking; its restore checks against the last signed head.
+        tracing::warn!(error = %e, "signing checkpoints before a backup");
+    }
+    backup(hub.data_dir(), out)
+}
+
 /// Copies the hub at `data_dir` into `out` (missing or empty), while a hub may be serving it, and
 /// returns the manifest it wrote last.
 pub fn backup(data_dir: &Path, out: &Path) -> Result<Manifest, BackupError> {

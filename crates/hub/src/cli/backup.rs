@@ -23,7 +23,7 @@ pub struct RestoreArgs {
 }
 
 pub fn run_backup(hub: &Hub, args: BackupArgs) -> anyhow::Result<()> {
-    let m = backup::backup(hub.data_dir(), &args.out).map_err(refusal)?;
+    let m = backup::backup_hub(hub, &args.out).map_err(refusal)?;
     println!(
         "{}",
         msg(

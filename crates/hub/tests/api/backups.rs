@@ -174,6 +174,12 @@ async fn a_backup_taken_while_devices_push_restores_and_serves_everything() {
     ]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(text(&o.stdout).contains("verified"), "{}", text(&o.stdout));
+    // `admin backup` signed both communities' logs first: each is recomputed.
+    assert!(
+        text(&o.stdout).contains("2 transparency logs recomputed"),
+        "{}",
+        text(&o.stdout)
+    );
     // Never over a hub that is there.
     let o = hub_bin(&[
         "admin",
@@ -333,7 +339,7 @@ fn rotating_backups_keep_the_newest() {
     let backups = tempfile::tempdir().unwrap();
     let mut made = Vec::new();
     for _ in 0..4 {
-        made.push(linli_hub::backup::rotating_backup(dir.path(), backups.path(), 2).unwrap());
+        made.push(linli_hub::backup::rotating_backup(&hub, backups.path(), 2).unwrap());
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     let mut left: Vec<_> = std::fs::read_dir(backups.path())

@@ -60,3 +60,6 @@ error-staff-locked = Too many wrong passwords: wait a while, then try again
 error-csrf-invalid = The page is out of date: reload it and try again
 error-staff-link-invalid = This link is unknown, already used or expired: ask for a new one
 error-password-too-short = The password needs at least 12 characters
+error-method-not-allowed = This address does not take that kind of request
+error-service-unavailable = The community service is not ready right now; please try again in a moment
+error-storage-full = The community service has run out of storage space; nothing was saved, please try again later

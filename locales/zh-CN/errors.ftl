@@ -60,3 +60,6 @@ error-staff-locked = 密码错误次数太多，请稍后再试
 error-csrf-invalid = 页面已过期，请刷新后再试
 error-staff-link-invalid = 这个链接无效、已用过或已过期，请重新申请
 error-password-too-short = 密码至少要 12 个字符
+error-method-not-allowed = 这个地址不接受这种请求
+error-service-unavailable = 社区服务暂时没有准备好，请稍后再试
+error-storage-full = 社区服务的存储空间已满，这次没有保存任何内容，请稍后再试

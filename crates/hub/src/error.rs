@@ -96,6 +96,9 @@ pub fn status_for(code: ErrorCode) -> StatusCode {
         CsrfInvalid => StatusCode::FORBIDDEN,
         StaffLinkInvalid => StatusCode::NOT_FOUND,
         PasswordTooShort => StatusCode::BAD_REQUEST,
+        MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        StorageFull => StatusCode::INSUFFICIENT_STORAGE,
     }
 }
 
@@ -114,6 +117,11 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Refused(code) => ApiError(code),
+            // Retryable: nothing of the request was kept, and the hub works again once space is freed.
+            other if other.is_disk_full() => {
+                tracing::error!(error = %other, "the database's disk is full");
+                ApiError(ErrorCode::StorageFull)
+            }
             other => {
                 tracing::error!(error = %other, "store error");
                 ApiError(ErrorCode::Internal)
@@ -126,6 +134,7 @@ impl From<HubError> for ApiError {
     fn from(e: HubError) -> Self {
         match e {
             HubError::Refused(code) => ApiError(code),
+            HubError::Store(e) => ApiError::from(e),
             other => {
                 tracing::error!(error = %other, "hub error");
                 ApiError(ErrorCode::Internal)

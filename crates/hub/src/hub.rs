@@ -1,8 +1,9 @@
 //! The running hub's shared state: the store, the clock, the blob directory, the transparency-log
 //! signing key, the hub-wide change-log position that live nudges follow, and the devices listening.
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use linli_tlog::NoteSigner;
@@ -15,6 +16,9 @@ use crate::error::HubError;
 use crate::store::sqlite::SqliteStore;
 use crate::store::Store;
 
+/// The database file inside the data directory.
+pub const DB_FILE: &str = "hub.db";
+
 /// A hub on one data directory. Cheap to clone; clones share everything.
 #[derive(Clone)]
 pub struct Hub {
@@ -23,6 +27,16 @@ pub struct Hub {
 
 struct Inner {
     store: Arc<dyn Store>,
+    /// The same store as its SQLite self, for what only the embedded database has (readiness, its page
+    /// limit, WAL checkpoints).
+    sqlite: Arc<SqliteStore>,
+    data_dir: PathBuf,
+    /// Set when a shutdown began: `/readyz` answers 503 from then on.
+    draining: AtomicBool,
+    /// Milliseconds the hub keeps serving (with `/readyz` at 503) after a shutdown began, so a load
+    /// balancer stops sending before the port closes.
+    drain_grace_ms: AtomicU64,
+    metrics: crate::metrics::Metrics,
     clock: Arc<dyn Clock>,
     blob_dir: PathBuf,
     head: watch::Sender<i64>,
@@ -53,13 +67,18 @@ impl Hub {
         std::fs::create_dir_all(data_dir)?;
         let blob_dir = data_dir.join("blobs");
         std::fs::create_dir_all(&blob_dir)?;
-        let store = SqliteStore::open(&data_dir.join("hub.db"))?;
+        let store = Arc::new(SqliteStore::open(&data_dir.join(DB_FILE))?);
         let log_signer = crate::log_key::load_or_create(data_dir)?;
         let log_key_rotations = crate::log_key::rotations(data_dir)?;
         let head = store.last_seq()?;
         Ok(Hub {
             inner: Arc::new(Inner {
-                store: Arc::new(store),
+                store: store.clone(),
+                sqlite: store,
+                data_dir: data_dir.to_path_buf(),
+                draining: AtomicBool::new(false),
+                drain_grace_ms: AtomicU64::new(0),
+                metrics: crate::metrics::Metrics::default(),
                 clock,
                 blob_dir,
                 head: watch::Sender::new(head),
@@ -88,6 +107,39 @@ impl Hub {
     /// The hub's "now".
     pub fn now(&self) -> DateTime<Utc> {
         self.inner.clock.now()
+    }
+
+    /// The embedded database itself (see `store::sqlite::health`).
+    pub fn sqlite(&self) -> &SqliteStore {
+        &self.inner.sqlite
+    }
+
+    /// What `/metrics` reports (see [`crate::metrics`]).
+    pub fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.inner.metrics
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.inner.data_dir
+    }
+
+    /// True once a shutdown began.
+    pub fn draining(&self) -> bool {
+        self.inner.draining.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn start_draining(&self) {
+        self.inner.draining.store(true, Ordering::SeqCst);
+    }
+
+    /// How long the hub keeps serving after a shutdown began (`serve --drain-grace`).
+    pub fn drain_grace(&self) -> Duration {
+        Duration::from_millis(self.inner.drain_grace_ms.load(Ordering::Relaxed))
+    }
+
+    pub fn set_drain_grace(&self, grace: Duration) {
+        let ms = u64::try_from(grace.as_millis()).unwrap_or(u64::MAX);
+        self.inner.drain_grace_ms.store(ms, Ordering::Relaxed);
     }
 
     pub fn blob_dir(&self) -> &Path {
@@ -127,6 +179,15 @@ impl Hub {
             .ok_or_else(|| HubError::LogKey("the stored checkpoint does not parse".into()))?;
         let lines = self.inner.store.cosignatures(community, size)?;
         Ok(linli_tlog::with_signatures(&note, &lines))
+    }
+
+    /// Signs a checkpoint of every community's log that grew since its last one: at shutdown, and
+    /// before a backup (so a restore can recompute every leaf against a signed head).
+    pub fn checkpoint_logs(&self) -> Result<(), HubError> {
+        for c in self.store().communities()? {
+            self.log_checkpoint(c.id)?;
+        }
+        Ok(())
     }
 
     /// The origin line of the community's checkpoints (devices pin it with the key at join).

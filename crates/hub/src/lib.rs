@@ -16,11 +16,13 @@
 pub mod admin;
 pub mod api;
 pub mod auditor;
+pub mod backup;
 pub mod clock;
 pub mod domain;
 pub mod error;
 mod hub;
 pub mod log_key;
+pub mod metrics;
 pub mod nudge;
 pub mod privacy;
 mod server;
@@ -29,7 +31,7 @@ pub mod tls;
 pub mod witnessing;
 
 pub use error::{ApiError, HubError};
-pub use hub::Hub;
+pub use hub::{Hub, DB_FILE};
 pub use server::{
     spawn_for_tests, spawn_for_tests_with_clock, spawn_on, spawn_tls_for_tests, try_spawn_on,
     RunningHub, POLL_INTERVAL, TALLY_INTERVAL,

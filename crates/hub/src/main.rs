@@ -48,6 +48,22 @@ enum Command {
         /// The PEM private key of --tls-cert.
         #[arg(long, env = "LINLI_HUB_TLS_KEY", requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// After SIGTERM, keep serving this long with `/readyz` at 503 (so a load balancer stops
+        /// sending) before closing the port; in-flight requests finish either way.
+        #[arg(long, env = "LINLI_HUB_DRAIN_GRACE", default_value = "0s", value_parser = humantime::parse_duration)]
+        drain_grace: std::time::Duration,
+        /// Serve Prometheus metrics at `GET /metrics` on this address (never the residents' port).
+        #[arg(long, env = "LINLI_HUB_METRICS_LISTEN")]
+        metrics_listen: Option<SocketAddr>,
+        /// Take rotating backups into this directory (one subdirectory per backup).
+        #[arg(long, env = "LINLI_HUB_BACKUP_DIR")]
+        backup_dir: Option<PathBuf>,
+        /// How often to take a backup into --backup-dir (e.g. 6h, 30m).
+        #[arg(long, env = "LINLI_HUB_BACKUP_EVERY", default_value = "6h", value_parser = humantime::parse_duration)]
+        backup_every: std::time::Duration,
+        /// How many backups to keep in --backup-dir (the oldest go first).
+        #[arg(long, env = "LINLI_HUB_BACKUP_KEEP", default_value_t = 28)]
+        backup_keep: usize,
     },
     /// Seed the demo street (two communities, 幸福里社区 and 安康苑社区) and print invitation codes as
     /// `CODE<TAB>community address`.
@@ -154,6 +170,45 @@ async fn shutdown_signal() {
     }
 }
 
+/// `serve --backup-dir`: a backup every `every` (the first one `every` after start), keeping `keep`.
+async fn scheduled_backups(
+    hub: linli_hub::Hub,
+    dir: PathBuf,
+    every: std::time::Duration,
+    keep: usize,
+) {
+    let every = every.max(std::time::Duration::from_secs(1));
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let (h, b) = (hub.clone(), dir.clone());
+        let taken =
+            tokio::task::spawn_blocking(move || linli_hub::backup::rotating_backup(&h, &b, keep))
+                .await;
+        match taken {
+            Ok(Ok(path)) => {
+                hub.metrics().backup_taken(chrono::Utc::now());
+                eprintln!(
+                    "{}",
+                    msg(
+                        "hub-backup-scheduled",
+                        &[("dir", path.display().to_string().into())]
+                    )
+                )
+            }
+            Ok(Err(e)) => eprintln!(
+                "{}",
+                msg("hub-backup-failed", &[("reason", e.to_string().into())])
+            ),
+            Err(e) => eprintln!(
+                "{}",
+                msg("hub-backup-failed", &[("reason", e.to_string().into())])
+            ),
+        }
+    }
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve {
@@ -164,6 +219,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             request_burst,
             tls_cert,
             tls_key,
+            drain_grace,
+            metrics_listen,
+            backup_dir,
+            backup_every,
+            backup_keep,
         } => {
             let tls = match (tls_cert, tls_key) {
                 (Some(c), Some(k)) => Some(linli_hub::tls::server_config(&c, &k).map_err(hub_err)?),
@@ -176,8 +236,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 per_minute: requests_per_minute,
                 burst: request_burst,
             });
+            hub.set_drain_grace(drain_grace);
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(async move {
+                if let Some(at) = metrics_listen {
+                    let listener = tokio::net::TcpListener::bind(at)
+                        .await
+                        .with_context(|| format!("listening on {at}"))?;
+                    let addr = listener.local_addr()?;
+                    eprintln!(
+                        "{}",
+                        msg("hub-metrics-serving", &[("addr", addr.to_string().into())])
+                    );
+                    tokio::spawn(linli_hub::metrics::serve(hub.clone(), listener));
+                }
+                if let Some(dir) = backup_dir {
+                    tokio::spawn(scheduled_backups(
+                        hub.clone(),
+                        dir,
+                        backup_every,
+                        backup_keep,
+                    ));
+                }
                 let listener = tokio::net::TcpListener::bind(listen)
                     .await
                     .with_context(|| format!("listening on {listen}"))?;
@@ -217,6 +297,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             Ok(())
+        }
+        Command::Admin {
+            data_dir: d,
+            command: AdminCommand::Restore(args),
+            ..
+        } => {
+            // Never the default directory: a restore names where the restored hub will live.
+            let dir = d.ok_or_else(|| Refusal(msg("hub-admin-restore-needs-data-dir", &[])))?;
+            cli::backup::run_restore(&dir, args)
         }
         Command::Admin {
             data_dir: d,

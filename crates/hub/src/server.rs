@@ -52,7 +52,10 @@ impl Hub {
         listener: L,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), HubError> {
+        // `closing` ends live streams and marks the hub draining as soon as shutdown is asked for;
+        // `stop` closes the port after the drain grace, and in-flight requests still finish then.
         let (closing_tx, closing_rx) = watch::channel(false);
+        let (stop_tx, stop_rx) = watch::channel(false);
         // Photo retention runs at start, then daily from the poller.
         let h = self.clone();
         if let Err(e) =
@@ -62,17 +65,22 @@ impl Hub {
         {
             tracing::warn!(error = %e, "photo retention failed");
         }
-        let poller = tokio::spawn(poll(self.clone(), closing_rx.clone()));
-        let dispatcher = tokio::spawn(crate::nudge::dispatch(self.clone(), closing_rx.clone()));
-        let witnessing = tokio::spawn(crate::witnessing::run(self.clone(), closing_rx.clone()));
+        let poller = tokio::spawn(poll(self.clone(), stop_rx.clone()));
+        let dispatcher = tokio::spawn(crate::nudge::dispatch(self.clone(), stop_rx.clone()));
+        let witnessing = tokio::spawn(crate::witnessing::run(self.clone(), stop_rx.clone()));
         let app = api::router(AppState {
             hub: self.clone(),
             closing: closing_rx.clone(),
         });
-        let mut graceful = closing_rx.clone();
+        let mut graceful = stop_rx.clone();
+        let draining = self.clone();
         tokio::spawn(async move {
             shutdown.await;
+            draining.start_draining();
+            tracing::info!(grace = ?draining.drain_grace(), "draining");
             let _ = closing_tx.send(true);
+            tokio::time::sleep(draining.drain_grace()).await;
+            let _ = stop_tx.send(true);
         });
         // `tap_io` only to get the peer address to handlers for any listener (plain or TLS).
         let served = axum::serve(
@@ -86,7 +94,22 @@ impl Hub {
         poller.abort();
         dispatcher.abort();
         witnessing.abort();
+        let h = self.clone();
+        match tokio::task::spawn_blocking(move || h.finish()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "final checkpoint failed"),
+            Err(e) => tracing::warn!(error = %e, "final checkpoint task failed"),
+        }
         served.map_err(HubError::Io)
+    }
+
+    /// The last work of a stopping hub: a signed checkpoint of every community's log that grew since
+    /// its last one (so what was applied is covered by a signed head), then the WAL folded into the
+    /// database file.
+    fn finish(&self) -> Result<(), HubError> {
+        self.checkpoint_logs()?;
+        self.sqlite().checkpoint_wal()?;
+        Ok(())
     }
 }
 

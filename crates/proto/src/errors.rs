@@ -88,6 +88,13 @@ pub enum ErrorCode {
     StaffLinkInvalid,
     /// A staff password shorter than [`crate::limits::STAFF_PASSWORD_MIN`] characters.
     PasswordTooShort,
+    // -- operating the hub
+    /// The route exists but not for this HTTP method (the `allow` header names those it takes).
+    MethodNotAllowed,
+    /// The hub is starting, shutting down or can't reach its database: try again shortly.
+    ServiceUnavailable,
+    /// The hub's disk is full: nothing of the request was kept; try again later.
+    StorageFull,
 }
 
 impl ErrorCode {
@@ -167,6 +174,9 @@ const ALL_CODES: &[(ErrorCode, &str)] = &[
     (ErrorCode::CsrfInvalid, "csrf_invalid"),
     (ErrorCode::StaffLinkInvalid, "staff_link_invalid"),
     (ErrorCode::PasswordTooShort, "password_too_short"),
+    (ErrorCode::MethodNotAllowed, "method_not_allowed"),
+    (ErrorCode::ServiceUnavailable, "service_unavailable"),
+    (ErrorCode::StorageFull, "storage_full"),
 ];
 
 impl ErrorCode {

@@ -17,7 +17,8 @@ use crate::error::ApiError;
     params(("sha256" = String, Path, description = "lower-case hex sha256 of the content")),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 204, description = "stored (or already stored)"),
-        (status = 413, body = ErrorBody), (status = 422, description = "blob_type_unsupported, blob_hash_mismatch or image_too_large", body = ErrorBody)))]
+        (status = 413, body = ErrorBody), (status = 422, description = "blob_type_unsupported, blob_hash_mismatch or image_too_large", body = ErrorBody),
+        (status = 507, description = "storage_full: the photo store's disk is full; nothing was kept", body = ErrorBody)))]
 pub async fn put_blob(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -48,9 +49,18 @@ pub async fn put_blob(
     blocking(&state.hub, move |s| {
         if !path.exists() {
             let tmp = path.with_extension(format!("tmp-{}", uuid::Uuid::now_v7()));
-            std::fs::write(&tmp, &bytes)
-                .and_then(|_| std::fs::rename(&tmp, &path))
-                .map_err(|e| crate::store::StoreError::Corrupt(format!("writing blob: {e}")))?;
+            if let Err(e) = std::fs::write(&tmp, &bytes).and_then(|_| std::fs::rename(&tmp, &path))
+            {
+                // No half-written file stays behind, whatever went wrong.
+                let _ = std::fs::remove_file(&tmp);
+                if e.kind() == std::io::ErrorKind::StorageFull {
+                    tracing::error!(error = %e, "the photo store's disk is full");
+                    return Err(ErrorCode::StorageFull.into());
+                }
+                return Err(crate::store::StoreError::Corrupt(format!(
+                    "writing blob: {e}"
+                )));
+            }
         }
         s.record_blob(&sha, mime, size, &viewer, now)
     })

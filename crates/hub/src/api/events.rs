@@ -1,6 +1,7 @@
 //! Live nudges: `GET /v1/events` keeps a Server-Sent Events stream open and sends `event: changed`
 //! with `{head}` (the caller's community feed position) when something the caller may see changed:
-//! at once on connecting, then at most once per [`NUDGE_MIN_GAP`] (see [`crate::nudge`]).
+//! at once on connecting, then at most once per [`NUDGE_MIN_GAP`] (see [`crate::nudge`]). When the hub
+//! shuts down it ends each stream with `event: closing` and a `retry:` hint.
 use std::convert::Infallible;
 use std::time::Duration;
 
@@ -19,6 +20,15 @@ fn changed(head: i64) -> Event {
     let data =
         serde_json::to_string(&Nudge { head }).unwrap_or_else(|_| format!("{{\"head\":{head}}}"));
     Event::default().event("changed").data(data)
+}
+
+/// How long after the hub ends a stream (shutting down) a device should reconnect, beyond the drain
+/// grace: by then a restarted hub, or another one behind the same address, answers.
+pub const RECONNECT_AFTER: Duration = Duration::from_secs(5);
+
+/// `event: closing` with a `retry:` hint: the hub is shutting down and ends the stream.
+fn goodbye(retry: Duration) -> Event {
+    Event::default().event("closing").data("").retry(retry)
 }
 
 /// Sends the caller's feed position at once, then whenever something for the caller was committed,
@@ -48,40 +58,58 @@ pub async fn events(
         .checked_sub(NUDGE_MIN_GAP)
         .unwrap_or_else(Instant::now);
     let hub = state.hub.clone();
-    let rest = stream::unfold((sub, closing, last), move |(mut sub, mut closing, last)| {
-        let hub = hub.clone();
-        let viewer = me.clone();
-        async move {
-            if *closing.borrow() {
-                return None;
-            }
-            let moved = tokio::select! {
-                r = sub.rx.changed() => r.is_ok(),
-                _ = closing.wait_for(|c| *c) => false,
-            };
-            if !moved {
-                return None;
-            }
-            // What arrives while waiting out the gap joins this one nudge.
-            let since = last.elapsed();
-            if since < NUDGE_MIN_GAP {
-                tokio::select! {
-                    _ = tokio::time::sleep(NUDGE_MIN_GAP - since) => {},
-                    _ = closing.wait_for(|c| *c) => return None,
+    let retry = state.hub.drain_grace() + RECONNECT_AFTER;
+    // Counted open while the stream lives (the guard travels with it).
+    let open = state.hub.metrics().stream_opened();
+    let rest = stream::unfold(
+        (sub, closing, last, false),
+        move |(mut sub, mut closing, last, ended)| {
+            let _open = &open;
+            let hub = hub.clone();
+            let viewer = me.clone();
+            async move {
+                if ended {
+                    return None;
                 }
-            }
-            let wake = sub.take_wake();
-            if wake.own {
-                // A change of the resident's own (such as a grant given or ended): what the device is
-                // woken for may have changed with it.
-                let at = hub.now();
-                if let Ok(a) = blocking(&hub, move |s| s.nudge_audiences(&viewer, at)).await {
-                    sub.set_audiences(a);
+                // The last event of a stream the hub ends tells the device when to come back.
+                let bye = |sub, closing| Some((Ok(goodbye(retry)), (sub, closing, last, true)));
+                if *closing.borrow() {
+                    return bye(sub, closing);
                 }
+                let moved = tokio::select! {
+                    r = sub.rx.changed() => r.is_ok(),
+                    _ = closing.wait_for(|c| *c) => false,
+                };
+                if !moved {
+                    return bye(sub, closing);
+                }
+                // What arrives while waiting out the gap joins this one nudge.
+                let since = last.elapsed();
+                if since < NUDGE_MIN_GAP {
+                    let closed = tokio::select! {
+                        _ = tokio::time::sleep(NUDGE_MIN_GAP - since) => false,
+                        _ = closing.wait_for(|c| *c) => true,
+                    };
+                    if closed {
+                        return bye(sub, closing);
+                    }
+                }
+                let wake = sub.take_wake();
+                if wake.own {
+                    // A change of the resident's own (such as a grant given or ended): what the device is
+                    // woken for may have changed with it.
+                    let at = hub.now();
+                    if let Ok(a) = blocking(&hub, move |s| s.nudge_audiences(&viewer, at)).await {
+                        sub.set_audiences(a);
+                    }
+                }
+                Some((
+                    Ok(changed(wake.head)),
+                    (sub, closing, Instant::now(), false),
+                ))
             }
-            Some((Ok(changed(wake.head)), (sub, closing, Instant::now())))
-        }
-    });
+        },
+    );
     let stream =
         futures_util::StreamExt::chain(stream::once(async move { Ok(changed(head)) }), rest);
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))

@@ -3,7 +3,7 @@
 use std::convert::Infallible;
 
 use axum::extract::{FromRequestParts, Request};
-use axum::http::header::{ACCEPT_LANGUAGE, RETRY_AFTER};
+use axum::http::header::{ACCEPT_LANGUAGE, ALLOW, RETRY_AFTER};
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -39,9 +39,11 @@ pub async fn localize(req: Request, next: Next) -> Response {
                 message: linli_i18n::error_message(lang, code),
             };
             let mut out = (status, Json(body)).into_response();
-            // Keep what tells the caller when to come back.
-            if let Some(v) = resp.headers().get(RETRY_AFTER) {
-                out.headers_mut().insert(RETRY_AFTER, v.clone());
+            // Keep what tells the caller when to come back, and which methods the route takes.
+            for name in [RETRY_AFTER, ALLOW] {
+                if let Some(v) = resp.headers().get(&name) {
+                    out.headers_mut().insert(name, v.clone());
+                }
             }
             out.extensions_mut().insert(ErrorMarker(code));
             out

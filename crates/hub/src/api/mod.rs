@@ -1,4 +1,4 @@
-//! The sync API under `/v1` (JSON over HTTP), `/healthz` and the OpenAPI document.
+//! The sync API under `/v1` (JSON over HTTP), `/healthz`, `/readyz` and the OpenAPI document.
 pub mod account;
 pub mod auth;
 pub mod blobs;
@@ -12,6 +12,7 @@ pub mod openapi;
 pub mod proxy;
 pub mod proxy_visitor;
 pub mod rate_limit;
+pub mod ready;
 pub mod records;
 pub mod staff;
 pub mod sync;
@@ -87,8 +88,9 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
+/// The router adds the `allow` header naming the methods the route takes.
 async fn method_not_allowed() -> ApiError {
-    ApiError(ErrorCode::BadRequest)
+    ApiError(ErrorCode::MethodNotAllowed)
 }
 
 async fn not_found() -> ApiError {
@@ -107,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(limits::BLOB_MAX_BYTES + 64 * 1024));
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(ready::readyz))
         .route("/v1/openapi.json", get(openapi::openapi_json))
         .route("/v1/join", post(join::join))
         .route("/v1/me", get(join::me))
@@ -168,6 +171,10 @@ pub fn router(state: AppState) -> Router {
         .route("/console", get(console::redirect))
         .route("/console/", get(console::root))
         .route("/console/{*path}", get(console::asset))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::track,
+        ))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

@@ -76,6 +76,7 @@ impl Modify for CommonErrors {
 #[openapi(
     info(title = "Linli hub sync API", description = "Sync between resident devices and the community hub."),
     paths(
+        super::ready::readyz,
         super::join::join,
         super::join::me,
         super::account::export,

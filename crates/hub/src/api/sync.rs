@@ -64,7 +64,8 @@ pub async fn pull(
 /// (`sequence_gap`); results come in request order.
 #[utoipa::path(post, path = "/v1/push", security(("bearer" = [])), request_body = PushRequest,
     responses((status = 200, body = PushResponse), (status = 401, body = ErrorBody),
-        (status = 413, body = ErrorBody)))]
+        (status = 413, body = ErrorBody),
+        (status = 507, body = ErrorBody, description = "`storage_full`: nothing was kept; retry later")))]
 pub async fn push(
     State(state): State<AppState>,
     TokenHash(token): TokenHash,
@@ -87,7 +88,16 @@ pub async fn push(
         order.sort_by_key(|i| req.ops[*i].device_seq);
         let mut slots: Vec<Option<Op>> = req.ops.into_iter().map(Some).collect();
         let in_order: Vec<Op> = order.iter().filter_map(|i| slots[*i].take()).collect();
+        let kinds: Vec<&'static str> = in_order.iter().map(|op| op.body.kind()).collect();
         let applied = s.push_ops(&viewer, in_order, now)?;
+        for (kind, o) in kinds.iter().zip(&applied) {
+            let outcome = match o.status {
+                OpStatus::Applied => "applied",
+                OpStatus::Rejected => "rejected",
+                OpStatus::Deferred => "deferred",
+            };
+            hub.metrics().op_pushed(kind, outcome);
+        }
         if applied.iter().any(|o| o.status == OpStatus::Applied) {
             match s.pushed_head() {
                 Some(head) => hub.notify_head(head),

@@ -21,6 +21,10 @@ use super::{
 
 #[derive(Subcommand)]
 pub enum AdminCommand {
+    /// A consistent backup into a new directory, safe while `serve` runs.
+    Backup(super::backup::BackupArgs),
+    /// Restore a backup into a new, empty data directory (--data-dir), verified before it says done.
+    Restore(super::backup::RestoreArgs),
     /// The hub's communities: add one, list them.
     #[command(subcommand)]
     Community(CommunityCommand),
@@ -432,6 +436,9 @@ pub fn run_admin(
 ) -> anyhow::Result<()> {
     let cid = || acting_community(hub, community);
     match command {
+        AdminCommand::Backup(args) => super::backup::run_backup(hub, args)?,
+        // Restore never opens a hub (that would create one); `main` runs it before opening.
+        AdminCommand::Restore(args) => super::backup::run_restore(hub.data_dir(), args)?,
         AdminCommand::Staff(StaffCommand::Add { name, data_officer }) => {
             let s = admin::staff::add(hub, cid()?, &name, data_officer).map_err(hub_err)?;
             println!("{}", s.id);

@@ -39,6 +39,14 @@ pub enum StoreError {
     Thread(#[from] std::io::Error),
 }
 
+impl StoreError {
+    /// True when SQLite ran out of room (`SQLITE_FULL`: the disk, or the database's page limit).
+    pub fn is_disk_full(&self) -> bool {
+        matches!(self, StoreError::Sqlite(e)
+            if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull))
+    }
+}
+
 impl From<ErrorCode> for StoreError {
     fn from(code: ErrorCode) -> Self {
         StoreError::Refused(code)

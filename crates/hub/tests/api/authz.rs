@@ -108,8 +108,9 @@ use Expect::{Allow, Deny};
 const UNAUTHORIZED: Expect = Deny(401, ErrorCode::Unauthorized);
 
 /// Routes anyone may call: the token plays no part.
-const PUBLIC: [&str; 15] = [
+const PUBLIC: [&str; 16] = [
     "GET /healthz",
+    "GET /readyz",
     "GET /log/{community}/checkpoint",
     "GET /log/{community}/tile/{*path}",
     "GET /v1/log/key-rotations",

@@ -194,3 +194,49 @@ async fn pushes_of_unknown_or_revoked_devices_are_unauthorized() {
     admin::devices::revoke(t.hub(), t.community(), dev.device_id).unwrap();
     assert_eq!(push(Some(&dev.token), r#"{"ops":[]}"#).await, 401);
 }
+
+/// A route called with a method it does not take answers 405 `method_not_allowed` in the hub's error
+/// body, in the caller's language, with an `allow` header naming the methods it takes.
+#[tokio::test]
+async fn a_wrong_method_answers_405_with_allow_and_the_error_body() {
+    let t = start().await;
+    for (lang, message) in [
+        (
+            None,
+            linli_i18n::error_message(linli_i18n::Lang::ZhCn, ErrorCode::MethodNotAllowed),
+        ),
+        (
+            Some("en-US"),
+            linli_i18n::error_message(linli_i18n::Lang::EnUs, ErrorCode::MethodNotAllowed),
+        ),
+    ] {
+        let mut req = t.http.get(t.url("/v1/push"));
+        if let Some(l) = lang {
+            req = req.header("accept-language", l);
+        }
+        let resp = req.send().await.unwrap();
+        assert_eq!(resp.status(), 405);
+        let allow = resp
+            .headers()
+            .get("allow")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        assert!(allow.contains("POST"), "allow: {allow:?}");
+        let body: serde_json::Value = resp.json().await.unwrap();
+        assert_eq!(body["code"], "method_not_allowed");
+        assert_eq!(body["message"], message.as_str());
+    }
+    assert_ne!(
+        linli_i18n::error_message(linli_i18n::Lang::ZhCn, ErrorCode::MethodNotAllowed),
+        linli_i18n::error_message(linli_i18n::Lang::EnUs, ErrorCode::MethodNotAllowed)
+    );
+    // A route with two methods names both.
+    let resp = t.http.put(t.url("/v1/staff/session")).send().await.unwrap();
+    assert_eq!(resp.status(), 405);
+    let allow = resp.headers()["allow"].to_str().unwrap().to_owned();
+    assert!(
+        allow.contains("POST") && allow.contains("DELETE"),
+        "{allow}"
+    );
+}

@@ -1,6 +1,7 @@
 //! Integration tests of the hub: each test starts a real hub on a random port with its own temp data
 //! directory and talks to it over HTTP, or runs the `linli-hub` binary.
 mod authz;
+mod backups;
 mod blobs;
 mod cli;
 mod concurrency;
@@ -10,7 +11,9 @@ mod helpers;
 mod join;
 mod limits;
 mod log;
+mod metrics;
 mod openapi;
+mod operate;
 mod privacy;
 mod proxy;
 mod pull;

@@ -195,6 +195,14 @@ fn commit_all(
             .map(|job| push(&tx, job).map(Ok))
             .collect::<StoreResult<_>>()?,
     };
+    // SQLite rolled the transaction back itself (SQLITE_FULL does): the jobs' answers were never
+    // kept, and the job's error says why.
+    if tx.is_autocommit() {
+        return Err(answers
+            .into_iter()
+            .find_map(|a| a.err())
+            .unwrap_or_else(|| StoreError::Corrupt("the transaction ended early".into())));
+    }
     let head = changes::last_seq(&tx)?;
     tx.commit()?;
     queue.head.fetch_max(head, Ordering::SeqCst);

@@ -12,6 +12,7 @@ mod consultations;
 pub mod export;
 mod feed;
 mod group;
+mod health;
 pub mod migrations;
 mod notices;
 mod ops;
@@ -139,6 +140,7 @@ fn savepoint<T>(
             conn.prepare_cached("RELEASE sp")?.execute([])?;
             Ok(v)
         }
+        Err(e) if conn.is_autocommit() => Err(e), // SQLite ended it itself (a full disk): keep the cause
         Err(e) => {
             conn.prepare_cached("ROLLBACK TO sp")?.execute([])?;
             conn.prepare_cached("RELEASE sp")?.execute([])?;

@@ -40,6 +40,9 @@ hub-proxy-ambiguous = Several residents live in that household; name one by resi
 hub-bad-scopes = Invalid proxy scopes "{ $value }"; choose from read_notices, report, vote (comma-separated)
 
 # The street (街道) and its communities
+hub-witness-notice-title = The witnesses of the public record changed
+hub-witness-notice-body = The community's public record (votes, report handling) is now witnessed by: { $names }; { $quorum } of them must confirm each record. New witness fingerprint: { $fingerprint }. Compare it with the fingerprint the supervision committee published, and tell the committee if it differs.
+hub-witness-notice-none = The community's public record is no longer confirmed by any witness. If you were not told why, please tell the supervision committee.
 hub-witness-added = Witness added: { $name }. Devices that join from now on pin it; `admin witness list` shows the fingerprint to print on invitation slips.
 hub-witness-policy = { $quorum } of { $count } witnesses must confirm; witness fingerprint for invitation slips: { $fingerprint }
 hub-witness-refused = This witness cannot be used: { $reason }

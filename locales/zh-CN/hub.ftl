@@ -40,6 +40,9 @@ hub-proxy-ambiguous = 这一户有多位居民，请用居民编号指定：{ $i
 hub-bad-scopes = 无效的代办范围“{ $value }”，可选：read_notices、report、vote（用逗号分隔）
 
 # The street (街道) and its communities
+hub-witness-notice-title = 公开记录的见证方有变更
+hub-witness-notice-body = 本社区公开记录（投票、诉求办理）的见证方现为：{ $names }，每条记录需其中 { $quorum } 个确认。新的见证指纹：{ $fingerprint }。请与居务监督委员会公布的指纹核对；如不一致，请告知居务监督委员会。
+hub-witness-notice-none = 本社区公开记录已不再有见证方确认。如您不知情，请告知居务监督委员会。
 hub-witness-added = 已添加见证方：{ $name }。新加入的居民设备会记下见证方；请用 `admin witness list` 查看要印在邀请单上的指纹。
 hub-witness-policy = 需 { $count } 个见证方中的 { $quorum } 个确认；邀请单上的见证指纹：{ $fingerprint }
 hub-witness-refused = 无法使用该见证方：{ $reason }

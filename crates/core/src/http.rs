@@ -404,6 +404,18 @@ impl HubClient {
         }
     }
 
+    /// The witnesses of the community's log as the hub names them now; `None` when it has none.
+    pub async fn log_witnesses(&self) -> Result<Option<String>, CoreError> {
+        match self
+            .send(self.http.get(format!("{}/v1/log/witnesses", self.base)))
+            .await
+        {
+            Ok(resp) => Ok(Some(resp.text().await.map_err(transport)?)),
+            Err(CoreError::Hub { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     pub async fn log_consistency(&self, old: u64, new: u64) -> Result<ConsistencyProof, CoreError> {
         self.json(
             self.http

@@ -90,6 +90,15 @@ pub const LOG_CHECK_INTERVAL: chrono::Duration = chrono::Duration::minutes(10);
 const WITNESS_RETRIES: usize = 3;
 const WITNESS_RETRY_AFTER: std::time::Duration = std::time::Duration::from_millis(700);
 
+/// Whether a checkpoint suggests the witnesses changed: it lacks the pinned quorum, or (with none
+/// pinned) it carries signatures beyond the hub's own. Only then is the hub asked for its witnesses.
+fn needs_other_witnesses(pinned: Option<&WitnessPolicy>, note: &str) -> bool {
+    match pinned {
+        Some(p) => matches!(p.check(note), Err(PolicyError::TooFew { .. })),
+        None => linli_tlog::split_note(note).is_some_and(|(_, sigs)| sigs.lines().count() > 1),
+    }
+}
+
 /// The size a checkpoint note claims (not yet verified).
 fn note_size(note: &str) -> Option<u64> {
     let (text, _) = linli_tlog::split_note(note)?;
@@ -367,7 +376,16 @@ impl Profile {
             return Err(self.log_problem(rejected_checkpoint(e), None));
         }
         // An empty log has nothing to witness (its root is fixed); anything larger needs the quorum.
-        if let Some(policy) = self.witness_policy()?.filter(|_| new.size > 0) {
+        let mut policy = self.witness_policy()?;
+        if new.size > 0 && needs_other_witnesses(policy.as_ref(), &note) {
+            if let Some(announced) = self
+                .adopt_announced_witnesses(client, policy.as_ref())
+                .await?
+            {
+                policy = Some(announced);
+            }
+        }
+        if let Some(policy) = policy.filter(|_| new.size > 0) {
             match policy.check(&note) {
                 Ok(_) => settings::remove(&self.db(), settings::LOG_UNWITNESSED)?,
                 Err(PolicyError::TooFew { .. }) => {
@@ -492,6 +510,33 @@ impl Profile {
             }
         }
         Ok(note)
+    }
+
+    /// The hub names other witnesses than this device pinned: the device takes them only when a notice
+    /// it holds (which its resident sees) names their fingerprint — the office announces every change
+    /// (see the hub's `admin::witnesses`). Returns the policy adopted, if any.
+    async fn adopt_announced_witnesses(
+        &self,
+        client: &crate::http::HubClient,
+        pinned: Option<&WitnessPolicy>,
+    ) -> Result<Option<WitnessPolicy>, CoreError> {
+        let Some(text) = client.log_witnesses().await? else {
+            return Ok(None);
+        };
+        let Ok(offered) = WitnessPolicy::parse(&text) else {
+            return Ok(None);
+        };
+        if Some(&offered) == pinned {
+            return Ok(None);
+        }
+        let db = self.db();
+        if !store::notices::any_mentions(&db, &offered.fingerprint())? {
+            tracing::warn!("the hub names witnesses no notice announced; keeping the pinned ones");
+            return Ok(None);
+        }
+        settings::set(&db, settings::WITNESS_POLICY, &offered.to_text())?;
+        tracing::info!(fingerprint = %offered.fingerprint(), "took the witnesses a notice announced");
+        Ok(Some(offered))
     }
 
     /// The witnesses this device pinned at join, if the community has any.

@@ -211,6 +211,46 @@ async fn devices_take_only_checkpoints_the_witness_cosigned() {
         }
     }
     assert!(caught_up, "{:?}", a.transparency().unwrap());
+
+    // The committee's key is replaced. Changed behind the residents' backs (no notice), the device
+    // does not follow: the new witness's cosignatures do not count for it.
+    let rdir = tmp.path().join("replacement");
+    let replacement = witness_for(&rdir, "jwh-witness", hub, community);
+    let new_witness = Server::start(&rdir);
+    let row = linli_hub::store::witnesses::WitnessRow {
+        name: "jwh-witness".into(),
+        vkey: replacement.clone(),
+        url: new_witness.url.clone(),
+        added_at: Utc::now(),
+    };
+    hub.store().put_witness(community, &row).unwrap();
+    a.vote(c, vec![o[0]]).unwrap();
+    a.sync().await.unwrap();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    a.verify_log().await.unwrap();
+    let t = a.transparency().unwrap();
+    assert!(
+        t.unwitnessed.is_some(),
+        "unannounced witnesses are not taken: {t:?}"
+    );
+    // Announced with a notice every resident sees, the device takes the new witness.
+    admin::witnesses::add(hub, community, &vkey, &witness.url).unwrap();
+    admin::witnesses::add(hub, community, &replacement, &new_witness.url).unwrap();
+    let announced = admin::witnesses::policy(hub, community).unwrap().unwrap();
+    a.sync().await.unwrap();
+    let notices = a.notices().unwrap();
+    assert!(
+        format!("{notices:?}").contains(&announced.fingerprint()),
+        "the notice names the new fingerprint"
+    );
+    a.verify_log().await.unwrap();
+    let t = a.transparency().unwrap();
+    assert!(t.unwitnessed.is_none() && t.failure.is_none(), "{t:?}");
+    assert_eq!(t.receipts, t.receipts_verified);
+    assert_eq!(
+        announced.check(&t.checkpoint_note.unwrap()).unwrap()[0].name,
+        "jwh-witness"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

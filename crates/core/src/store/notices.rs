@@ -120,3 +120,13 @@ pub fn clear(conn: &Connection) -> Result<(), CoreError> {
     conn.execute("DELETE FROM notices", [])?;
     Ok(())
 }
+
+/// Whether a notice the device holds mentions `text` (a witness fingerprint: see
+/// `transparency::adopt_announced_witnesses`).
+pub fn any_mentions(conn: &Connection, text: &str) -> Result<bool, CoreError> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM notices WHERE instr(json, ?1) > 0 LIMIT 1")?
+        .query_row([text], |_| Ok(()))
+        .optional()?
+        .is_some())
+}

@@ -3,8 +3,12 @@
 //! office its public key and address. Devices pin the witnesses and the quorum when they join
 //! ([`policy`]), so the office sets them before it hands out invitation codes; see the hub's README.
 use chrono::Utc;
+use linli_i18n::{message, message_args, Lang};
+use linli_proto::Urgency;
 use linli_tlog::{CosignatureVerifier, WitnessPolicy};
 use uuid::Uuid;
+
+use crate::store::NewNotice;
 
 use crate::error::HubError;
 use crate::hub::Hub;
@@ -33,19 +37,22 @@ pub fn add(hub: &Hub, community: Uuid, vkey: &str, url: &str) -> Result<WitnessR
         url: url.to_owned(),
         added_at: Utc::now(),
     };
+    let before = policy(hub, community)?;
     hub.store().put_witness(community, &row)?;
     if hub.store().witnesses(community)?.quorum.is_none() {
         hub.store().set_witness_quorum(community, 1)?;
     }
+    announce(hub, community, before)?;
     Ok(row)
 }
 
 /// Removes the witness of that name.
 pub fn remove(hub: &Hub, community: Uuid, name: &str) -> Result<(), HubError> {
+    let before = policy(hub, community)?;
     if !hub.store().remove_witness(community, name)? {
         return Err(HubError::Witness(format!("no witness named {name:?}")));
     }
-    Ok(())
+    announce(hub, community, before)
 }
 
 /// How many witnesses must have cosigned a checkpoint before a device takes it.
@@ -56,7 +63,52 @@ pub fn set_quorum(hub: &Hub, community: Uuid, quorum: usize) -> Result<(), HubEr
             "the quorum must be between 1 and the {n} witness(es)"
         )));
     }
+    let before = policy(hub, community)?;
     hub.store().set_witness_quorum(community, quorum)?;
+    announce(hub, community, before)
+}
+
+/// Tells the community's residents, with an urgent notice, that the witnesses or the quorum changed and
+/// what the new fingerprint is. Devices adopt a new policy only when a notice they hold names its
+/// fingerprint, so the office cannot change witnesses without every resident being told.
+fn announce(hub: &Hub, community: Uuid, before: Option<WitnessPolicy>) -> Result<(), HubError> {
+    let after = policy(hub, community)?;
+    if after == before {
+        return Ok(());
+    }
+    let lang = Lang::default();
+    let body = match &after {
+        Some(p) => message_args(
+            lang,
+            "hub-witness-notice-body",
+            &[
+                (
+                    "names",
+                    p.witnesses()
+                        .iter()
+                        .map(|w| w.name().to_owned())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                        .into(),
+                ),
+                ("quorum", (p.quorum() as i64).into()),
+                ("fingerprint", p.fingerprint().into()),
+            ],
+        ),
+        None => message(lang, "hub-witness-notice-none"),
+    };
+    crate::admin::notices::publish(
+        hub,
+        community,
+        &NewNotice {
+            title: message(lang, "hub-witness-notice-title"),
+            body,
+            urgency: Urgency::Urgent,
+            pinned: false,
+            expires_at: None,
+            buildings: Vec::new(),
+        },
+    )?;
     Ok(())
 }
 

@@ -37,6 +37,26 @@ pub async fn key_rotations(State(state): State<AppState>) -> Json<Vec<String>> {
     Json(state.hub.log_key_rotations().to_vec())
 }
 
+/// The witnesses of the community's log and the quorum, as devices pin them (one C2SP cosignature/v1
+/// key per line, then `quorum <k>`); 404 while it has none. A device that pinned other witnesses
+/// adopts these only when a notice it holds names their fingerprint.
+#[utoipa::path(get, path = "/v1/log/witnesses",
+    responses((status = 200, content_type = "text/plain", body = String),
+        (status = 404, description = "the community has no witness", body = ErrorBody)))]
+pub async fn witnesses(
+    State(state): State<AppState>,
+    LogCommunity(log): LogCommunity,
+) -> Result<impl IntoResponse, ApiError> {
+    let hub = state.hub.clone();
+    let policy =
+        match tokio::task::spawn_blocking(move || crate::admin::witnesses::policy(&hub, log)).await
+        {
+            Ok(r) => r?,
+            Err(_) => return Err(ApiError(ErrorCode::Internal)),
+        };
+    Ok((TEXT, policy.ok_or(ApiError(ErrorCode::NotFound))?.to_text()))
+}
+
 /// The latest checkpoint of the community's log: a C2SP `tlog-checkpoint` signed note (origin, size,
 /// base64 root, blank line, the hub's signature and the cosignatures of the witnesses collected so
 /// far for this size).

@@ -123,6 +123,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/consultations/{id}", get(records::consultation))
         .route("/v1/log/key", get(log::key))
         .route("/v1/log/key-rotations", get(log::key_rotations))
+        .route("/v1/log/witnesses", get(log::witnesses))
         .route("/v1/log/checkpoint", get(log::checkpoint))
         .route("/v1/log/inclusion", get(log::inclusion))
         .route("/v1/log/inclusions", post(log::inclusions))

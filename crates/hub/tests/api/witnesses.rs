@@ -38,6 +38,14 @@ async fn the_office_names_witnesses_and_joining_devices_pin_them() {
         .await;
     assert_eq!(status, 200);
     assert!(body.get("witness_policy").is_none(), "{body}");
+    let served = |t: &crate::helpers::TestHub| {
+        let (http, url) = (t.http.clone(), t.url("/v1/log/witnesses"));
+        async move {
+            let r = http.get(url).send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    assert_eq!(served(&t).await.0, 404);
 
     let jwh = CosignatureSigner::generate("jwh-witness")
         .unwrap()
@@ -90,6 +98,17 @@ async fn the_office_names_witnesses_and_joining_devices_pin_them() {
     assert_eq!(status, 200, "{body}");
     let pinned = WitnessPolicy::parse(body["witness_policy"].as_str().unwrap()).unwrap();
     assert_eq!(pinned, expected);
+    assert_eq!(served(&t).await, (200, expected.to_text()));
+    // Every change was announced to the residents, the last one with the new fingerprint.
+    let notices = linli_hub::admin::notices::list(t.hub(), t.community()).unwrap();
+    let announced: Vec<_> = notices
+        .iter()
+        .filter(|n| n.title.contains("见证方"))
+        .collect();
+    assert_eq!(announced.len(), 3, "two witnesses added, one quorum change");
+    assert!(announced
+        .iter()
+        .any(|n| n.body.contains(&expected.fingerprint())));
 
     // Removing a witness lowers the quorum to what is left.
     ok(&witness_cmd(dir, &["remove", "--name", "yzh-witness"]));

@@ -60,3 +60,4 @@ error-staff-locked = Too many wrong passwords: wait a while, then try again
 error-csrf-invalid = The page is out of date: reload it and try again
 error-staff-link-invalid = This link is unknown, already used or expired: ask for a new one
 error-password-too-short = The password needs at least 12 characters
+error-assignee-invalid = A report can be dispatched only to a grid worker or handling unit of its community

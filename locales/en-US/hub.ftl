@@ -42,3 +42,10 @@ hub-street-staff-required = This command acts for the street office: say who you
 hub-street-overview-line = { $households } households, { $residents } residents, { $reports } open reports, { $consultations } live consultations
 hub-street-notice-published = Street notice published to { $count } communities.
 hub-staff-link = Console sign-in for staff { $staff }: open { $path } on this hub within 72 hours to set a password (the link works once)
+hub-report-dispatch-step = Report { $id }: { $step ->
+    [dispatched] dispatched
+    [signed] signed for
+    [returned] sent back
+   *[noted] note added
+}
+hub-bad-role = Unknown role “{ $value }”; use head, grid, unit, data or street

@@ -60,3 +60,4 @@ error-staff-locked = 密码错误次数太多，请稍后再试
 error-csrf-invalid = 页面已过期，请刷新后再试
 error-staff-link-invalid = 这个链接无效、已用过或已过期，请重新申请
 error-password-too-short = 密码至少要 12 个字符
+error-assignee-invalid = 只能派单给本社区的网格员或承办单位

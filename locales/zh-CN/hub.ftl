@@ -42,3 +42,10 @@ hub-street-staff-required = 这个命令以街道办的名义操作：请用 --s
 hub-street-overview-line = { $households } 户，{ $residents } 位居民，{ $reports } 件未办结的反映，{ $consultations } 项进行中的议事
 hub-street-notice-published = 街道通知已发布到 { $count } 个社区。
 hub-staff-link = 工作人员 { $staff } 的工作台登录：请在 72 小时内在本平台打开 { $path } 设置密码（链接只能用一次）
+hub-report-dispatch-step = 诉求 { $id }：{ $step ->
+    [dispatched] 已派单
+    [signed] 已签收
+    [returned] 已退回
+   *[noted] 已添加内部备注
+}
+hub-bad-role = 无效的角色“{ $value }”，可选：head、grid、unit、data、street

@@ -93,6 +93,7 @@ pub fn status_for(code: ErrorCode) -> StatusCode {
         CsrfInvalid => StatusCode::FORBIDDEN,
         StaffLinkInvalid => StatusCode::NOT_FOUND,
         PasswordTooShort => StatusCode::BAD_REQUEST,
+        AssigneeInvalid => StatusCode::BAD_REQUEST,
     }
 }
 

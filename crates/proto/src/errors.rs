@@ -88,6 +88,8 @@ pub enum ErrorCode {
     StaffLinkInvalid,
     /// A staff password shorter than [`crate::limits::STAFF_PASSWORD_MIN`] characters.
     PasswordTooShort,
+    /// A report can be dispatched only to a grid worker or handling unit of its community.
+    AssigneeInvalid,
 }
 
 impl ErrorCode {
@@ -167,6 +169,7 @@ const ALL_CODES: &[(ErrorCode, &str)] = &[
     (ErrorCode::CsrfInvalid, "csrf_invalid"),
     (ErrorCode::StaffLinkInvalid, "staff_link_invalid"),
     (ErrorCode::PasswordTooShort, "password_too_short"),
+    (ErrorCode::AssigneeInvalid, "assignee_invalid"),
 ];
 
 impl ErrorCode {

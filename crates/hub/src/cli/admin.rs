@@ -9,6 +9,7 @@ use clap::Subcommand;
 use linli_hub::admin;
 use linli_hub::admin::terminal;
 use linli_hub::domain::invite_code;
+use linli_hub::domain::staff_scope::StaffRole;
 use linli_hub::store::{NewConsultation, NewNotice, ReportFilter};
 use linli_hub::Hub;
 use linli_i18n::message;
@@ -78,6 +79,12 @@ pub enum StaffCommand {
         /// The office's data officer (个人信息保护负责人), who may read the access log.
         #[arg(long)]
         data_officer: bool,
+        /// head (主任/书记), grid (网格员), unit (承办单位), data (数据专员) or street (街道).
+        #[arg(long)]
+        role: Option<String>,
+        /// A grid worker's buildings, by name: `--buildings 1,2,3`.
+        #[arg(long, value_delimiter = ',')]
+        buildings: Vec<String>,
     },
     List {
         #[command(flatten)]
@@ -169,6 +176,9 @@ pub enum ReportsCommand {
         out: JsonFlag,
         #[arg(long)]
         status: Option<String>,
+        /// Only reports past their promised date and not resolved.
+        #[arg(long)]
+        overdue: bool,
     },
 }
 
@@ -186,6 +196,8 @@ pub enum ReportCommand {
         #[arg(long)]
         reply: Option<String>,
     },
+    #[command(flatten)]
+    Dispatch(super::dispatch::DispatchCommand),
 }
 
 #[derive(Subcommand)]
@@ -429,8 +441,20 @@ pub fn run_admin(
 ) -> anyhow::Result<()> {
     let cid = || acting_community(hub, community);
     match command {
-        AdminCommand::Staff(StaffCommand::Add { name, data_officer }) => {
-            let s = admin::staff::add(hub, cid()?, &name, data_officer).map_err(hub_err)?;
+        AdminCommand::Staff(StaffCommand::Add {
+            name,
+            data_officer,
+            role,
+            buildings,
+        }) => {
+            let s = match role {
+                None => admin::staff::add(hub, cid()?, &name, data_officer),
+                Some(r) => {
+                    let role = StaffRole::parse(&r).ok_or_else(|| refused("hub-bad-role", &r))?;
+                    admin::staff::add_with_role(hub, cid()?, &name, role, &buildings)
+                }
+            }
+            .map_err(hub_err)?;
             println!("{}", s.id);
             super::staff::print_setup_link(hub, s.id)?;
         }
@@ -519,13 +543,23 @@ pub fn run_admin(
             );
             println!("{}", invite_code::display(&info.code));
         }
-        AdminCommand::Reports(ReportsCommand::List { out, status }) => {
+        AdminCommand::Report(ReportCommand::Dispatch(command)) => {
+            super::dispatch::run(hub, &acting_staff(hub, staff)?, command)?;
+        }
+        AdminCommand::Reports(ReportsCommand::List {
+            out,
+            status,
+            overdue,
+        }) => {
             let status = status
                 .map(|s| ReportStatus::parse(&s).ok_or_else(|| refused("hub-bad-status", &s)))
                 .transpose()?;
-            let list =
-                admin::reports::list(hub, &acting_staff(hub, staff)?, &ReportFilter { status })
-                    .map_err(hub_err)?;
+            let list = admin::reports::list(
+                hub,
+                &acting_staff(hub, staff)?,
+                &ReportFilter { status, overdue },
+            )
+            .map_err(hub_err)?;
             if out.json {
                 print_json(&list)?;
             } else if list.is_empty() {

@@ -1,6 +1,7 @@
 //! What the `linli-hub` commands share: refusals with a message in the user's language, parsing, and
 //! printing.
 pub mod admin;
+pub mod dispatch;
 pub mod staff;
 pub mod street;
 

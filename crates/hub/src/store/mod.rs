@@ -1,5 +1,6 @@
 //! Storage behind one narrow trait. Handlers and admin functions only see [`Store`]; SQL lives in
 //! [`sqlite`] (the embedded default). A PostgreSQL backend implements the same trait later.
+pub mod dispatch;
 pub mod sqlite;
 pub mod staff_auth;
 
@@ -256,12 +257,17 @@ pub struct StaffReport {
     pub report: Report,
     pub household: Household,
     pub rating: Option<Satisfaction>,
+    /// Dispatch (派单): who has it, by when, and the steps so far.
+    #[serde(flatten)]
+    pub dispatch: dispatch::DispatchInfo,
 }
 
 /// What staff may filter the report list by.
 #[derive(Debug, Clone, Default)]
 pub struct ReportFilter {
     pub status: Option<ReportStatus>,
+    /// Only reports past their promised date and not yet resolved.
+    pub overdue: bool,
 }
 
 /// A grant staff create at the office, after checking both residents in person.
@@ -291,6 +297,8 @@ pub struct Staff {
     pub community_id: Uuid,
     pub name: String,
     pub data_officer: bool,
+    /// What they may see and do (see `domain::staff_scope`).
+    pub role: crate::domain::staff_scope::StaffRole,
     pub created_at: DateTime<Utc>,
 }
 
@@ -332,7 +340,9 @@ pub struct ClosedAccount {
 pub use sqlite::{Audience, Committed};
 
 /// Everything the hub stores. Methods are blocking; the server calls them from `spawn_blocking`.
-pub trait Store: staff_auth::StaffAuthStore + Send + Sync + 'static {
+pub trait Store:
+    staff_auth::StaffAuthStore + dispatch::DispatchStore + Send + Sync + 'static
+{
     // -- the street and its communities, and each community's address book
     /// Every community of the hub, oldest first.
     fn communities(&self) -> StoreResult<Vec<Community>>;

@@ -4,6 +4,7 @@ mod authz;
 mod blobs;
 mod cli;
 mod concurrency;
+mod dispatch;
 mod errors;
 mod events;
 mod helpers;

@@ -9,6 +9,7 @@ pub mod closure;
 mod columns;
 mod community;
 mod consultations;
+mod dispatch;
 pub mod export;
 mod feed;
 mod group;

@@ -12,7 +12,7 @@ pub fn list(hub: &Hub, staff: &Staff, filter: &ReportFilter) -> Result<Vec<Staff
     Ok(hub.store().reports_seen_by(staff, filter, hub.now())?)
 }
 
-/// One report, logged; `report_not_found` for another community's, as for an unknown one.
+/// One report, logged; `report_not_found` for one outside the member's scope, as for an unknown one.
 pub fn show(hub: &Hub, staff: &Staff, id: Uuid) -> Result<StaffReport, HubError> {
     hub.store()
         .report_seen_by(staff, id, hub.now())?

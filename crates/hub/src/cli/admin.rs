@@ -9,13 +9,13 @@ use clap::Subcommand;
 use linli_hub::admin;
 use linli_hub::admin::terminal;
 use linli_hub::domain::invite_code;
-use linli_hub::domain::staff_scope::StaffRole;
 use linli_hub::store::{NewConsultation, NewNotice, ReportFilter};
 use linli_hub::Hub;
 use linli_i18n::message;
 use linli_proto::{ProxyScope, ReportStatus, ResultsVisibility, Urgency, VoteScope};
 use uuid::Uuid;
 
+use super::staff::StaffCommand;
 use super::{
     address, hub_err, lang, msg, parse_id, parse_time, print_json, refused, JsonFlag, Refusal,
 };
@@ -63,36 +63,10 @@ pub enum AdminCommand {
     Proxy(ProxyCommand),
     /// Staff members of the community.
     #[command(subcommand)]
-    Staff(StaffCommand),
+    Staff(super::staff::StaffCommand),
     /// Staff views of personal details and exports (data officer only).
     #[command(subcommand)]
     AccessLog(AccessLogCommand),
-}
-
-#[derive(Subcommand)]
-pub enum StaffCommand {
-    /// Register a staff member; prints the id to pass as `--staff` (stdout) and a one-time link that
-    /// sets their console password (stderr).
-    Add {
-        #[arg(long)]
-        name: String,
-        /// The office's data officer (个人信息保护负责人), who may read the access log.
-        #[arg(long)]
-        data_officer: bool,
-        /// head (主任/书记), grid (网格员), unit (承办单位), data (数据专员) or street (街道).
-        #[arg(long)]
-        role: Option<String>,
-        /// A grid worker's buildings, by name: `--buildings 1,2,3`.
-        #[arg(long, value_delimiter = ',')]
-        buildings: Vec<String>,
-    },
-    List {
-        #[command(flatten)]
-        out: JsonFlag,
-    },
-    /// A new one-time link that sets a staff member's console password (a forgotten one, say); the
-    /// member's sessions end when it is used.
-    Link { id: String },
 }
 
 #[derive(Subcommand)]
@@ -446,18 +420,14 @@ pub fn run_admin(
             data_officer,
             role,
             buildings,
-        }) => {
-            let s = match role {
-                None => admin::staff::add(hub, cid()?, &name, data_officer),
-                Some(r) => {
-                    let role = StaffRole::parse(&r).ok_or_else(|| refused("hub-bad-role", &r))?;
-                    admin::staff::add_with_role(hub, cid()?, &name, role, &buildings)
-                }
-            }
-            .map_err(hub_err)?;
-            println!("{}", s.id);
-            super::staff::print_setup_link(hub, s.id)?;
-        }
+        }) => super::staff::add(
+            hub,
+            cid()?,
+            &name,
+            data_officer,
+            role.as_deref(),
+            &buildings,
+        )?,
         AdminCommand::Staff(StaffCommand::Link { id }) => {
             let s = admin::staff::resolve(hub, parse_id(&id)?).map_err(hub_err)?;
             super::staff::print_setup_link(hub, s.id)?;

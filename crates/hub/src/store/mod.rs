@@ -517,14 +517,14 @@ pub trait Store:
     ) -> StoreResult<Staff>;
     fn staff(&self, id: Uuid) -> StoreResult<Option<Staff>>;
     fn staff_list(&self, community: Uuid) -> StoreResult<Vec<Staff>>;
-    /// Reports of the staff member's community; each one listed is logged (same transaction).
+    /// Reports in the staff member's scope; each one listed is logged (same transaction).
     fn reports_seen_by(
         &self,
         staff: &Staff,
         filter: &ReportFilter,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<StaffReport>>;
-    /// One report, logged; `None` for another community's, as for an unknown one.
+    /// One report, logged; `None` for one outside the member's scope, as for an unknown one.
     fn report_seen_by(
         &self,
         staff: &Staff,

@@ -1,6 +1,7 @@
-//! Staff views of residents' personal details, for `Store`'s `*_seen_by` methods: each shows only the
-//! staff member's community (another community's records answer as unknown ones) and writes every
-//! record shown to the access log in the same transaction.
+//! Staff views of residents' personal details, for `Store`'s `*_seen_by` methods: each shows only what
+//! the staff member's scope reaches (their community; for reports, `domain::staff_scope` decides, and a
+//! report outside it answers as an unknown one) and writes every record shown to the access log in the
+//! same transaction.
 use chrono::{DateTime, Utc};
 use linli_proto::{ErrorCode, ProxyAct, ProxyGrant};
 use rusqlite::Connection;
@@ -61,7 +62,7 @@ pub fn reports(
     Ok(out)
 }
 
-/// One report, logged; another community's answers as an unknown one.
+/// One report, logged; one outside `who`'s scope answers as an unknown one.
 pub fn report(
     c: &Connection,
     who: &Staff,

@@ -49,3 +49,4 @@ hub-report-dispatch-step = Report { $id }: { $step ->
    *[noted] note added
 }
 hub-bad-role = Unknown role “{ $value }”; use head, grid, unit, data or street
+hub-time-limit-set = Time limit set: { $days } working days

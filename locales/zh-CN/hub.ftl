@@ -49,3 +49,4 @@ hub-report-dispatch-step = 诉求 { $id }：{ $step ->
    *[noted] 已添加内部备注
 }
 hub-bad-role = 无效的角色“{ $value }”，可选：head、grid、unit、data、street
+hub-time-limit-set = 办理时限已设为 { $days } 个工作日

@@ -92,6 +92,19 @@ pub fn note(hub: &Hub, staff: &Staff, report: Uuid, body: &str) -> Result<Report
         .add_report_note(report, staff, body, hub.now())?)
 }
 
+/// [`set_time_limit`] in `staff`'s community, for its heads only.
+pub fn set_time_limit_by(
+    hub: &Hub,
+    staff: &Staff,
+    category: Option<&str>,
+    days: u32,
+) -> Result<(), HubError> {
+    if !staff.role.sets_time_limits() {
+        return Err(ErrorCode::Forbidden.into());
+    }
+    set_time_limit(hub, staff.community_id, category, days)
+}
+
 /// Sets a category's time limit in working days, or the community's default (`category: None`).
 pub fn set_time_limit(
     hub: &Hub,

@@ -1,4 +1,4 @@
-//! `linli-hub admin report dispatch|sign|return|note`: the same `admin::dispatch` functions the
+//! `linli-hub admin report dispatch|sign|return|note|time-limit`: the same `admin::dispatch` functions the
 //! console's routes call, as the staff member given with `--staff`.
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
@@ -33,6 +33,14 @@ pub enum DispatchCommand {
         #[arg(long)]
         text: String,
     },
+    /// Set the time limit (办理时限) in working days of a category, or the community's default
+    /// without `--category` (the community's heads only).
+    TimeLimit {
+        #[arg(long)]
+        days: u32,
+        #[arg(long)]
+        category: Option<String>,
+    },
 }
 
 pub fn run(hub: &Hub, staff: &Staff, command: DispatchCommand) -> anyhow::Result<()> {
@@ -57,6 +65,15 @@ pub fn run(hub: &Hub, staff: &Staff, command: DispatchCommand) -> anyhow::Result
             let r =
                 admin::dispatch::send_back(hub, staff, parse_id(&id)?, &reason).map_err(hub_err)?;
             (r.id, "returned")
+        }
+        DispatchCommand::TimeLimit { days, category } => {
+            admin::dispatch::set_time_limit_by(hub, staff, category.as_deref(), days)
+                .map_err(hub_err)?;
+            println!(
+                "{}",
+                msg("hub-time-limit-set", &[("days", i64::from(days).into())])
+            );
+            return Ok(());
         }
         DispatchCommand::Note { id, text } => {
             let id = parse_id(&id)?;

@@ -44,6 +44,11 @@ impl StaffRole {
         })
     }
 
+    /// The community's time limits (办理时限) are its heads' to set.
+    pub fn sets_time_limits(self) -> bool {
+        self == StaffRole::Head
+    }
+
     /// Whether a report may be dispatched to a staff member of this role.
     pub fn takes_dispatch(self) -> bool {
         matches!(self, StaffRole::Grid | StaffRole::Unit)

@@ -402,11 +402,78 @@ async fn the_binary_dispatches_signs_and_returns_through_the_same_rules() {
         String::from_utf8_lossy(&out.stderr)
     );
 
+    // Time limits are the heads': a unit may not set them.
+    let out = hub_cmd_as(
+        dir,
+        Some(&unit),
+        &[
+            "report",
+            "time-limit",
+            "--days",
+            "2",
+            "--category",
+            "facilities",
+        ],
+    );
+    assert!(!out.status.success());
+    let out = hub_cmd_as(
+        dir,
+        Some(&head),
+        &[
+            "report",
+            "time-limit",
+            "--days",
+            "2",
+            "--category",
+            "environment",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = hub_cmd_as(
+        dir,
+        Some(&head),
+        &["reports", "list", "--overdue", "--json"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout(&out).trim(), "[]", "nothing is overdue");
+    let out = hub_cmd_as(
+        dir,
+        Some(&grid),
+        &["report", "dispatch", &id, "--to", &unit],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    t.clock.advance(Duration::days(5));
     let staff = t.staff();
+    let overdue = admin::reports::list(
+        t.hub(),
+        &staff,
+        &linli_hub::store::ReportFilter {
+            status: None,
+            overdue: true,
+        },
+    )
+    .unwrap();
+    assert_eq!(overdue.len(), 1, "two working days passed");
     let r = admin::reports::show(t.hub(), &staff, report).unwrap();
     let kinds: Vec<&str> = r.dispatch.steps.iter().map(|s| s.kind.as_str()).collect();
-    assert_eq!(kinds, vec!["dispatched", "signed", "returned"]);
+    assert_eq!(
+        kinds,
+        vec!["dispatched", "signed", "returned", "dispatched"]
+    );
     assert_eq!(r.dispatch.steps[0].by.as_ref().unwrap().name, "赵网格员");
     assert_eq!(r.dispatch.notes[0].text, "转电梯维保");
-    assert!(r.dispatch.assignee.is_none());
+    assert_eq!(r.dispatch.assignee.as_ref().unwrap().name, "物业");
+    assert!(r.dispatch.overdue);
 }

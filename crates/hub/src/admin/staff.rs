@@ -25,6 +25,10 @@ pub fn add_with_role(
     buildings: &[String],
 ) -> Result<Staff, HubError> {
     crate::domain::validate::title(name)?;
+    // Only a grid worker has a grid; buildings given for another role would silently mean nothing.
+    if !buildings.is_empty() && role != StaffRole::Grid {
+        return Err(ErrorCode::BadRequest.into());
+    }
     Ok(hub
         .store()
         .add_staff_with_role(community, name.trim(), role, buildings, hub.now())?)

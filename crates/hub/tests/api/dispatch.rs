@@ -352,6 +352,22 @@ async fn the_binary_dispatches_signs_and_returns_through_the_same_rules() {
         String::from_utf8_lossy(&grid.stderr)
     );
     let grid = stdout(&grid).trim().to_owned();
+    // A grid is a grid worker's only.
+    let out = hub_cmd_as(
+        dir,
+        None,
+        &[
+            "staff",
+            "add",
+            "--name",
+            "供暖",
+            "--role",
+            "unit",
+            "--buildings",
+            "1号楼",
+        ],
+    );
+    assert!(!out.status.success());
     let head = t.staff().id.to_string();
     let id = report.to_string();
 

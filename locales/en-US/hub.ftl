@@ -70,3 +70,11 @@ hub-restore-log-unreadable = - the transparency log of community { $community } 
 hub-restore-key-unreadable = - the log key is missing or unreadable: { $detail }
 hub-admin-restore-needs-data-dir = Restore into a new data directory: name it with --data-dir
 hub-metrics-serving = Metrics for Prometheus at http://{ $addr }/metrics (for the operator only)
+hub-report-dispatch-step = Report { $id }: { $step ->
+    [dispatched] dispatched
+    [signed] signed for
+    [returned] sent back
+   *[noted] note added
+}
+hub-bad-role = Unknown role “{ $value }”; use head, grid, unit, data or street
+hub-time-limit-set = Time limit set: { $days } working days

@@ -70,3 +70,11 @@ hub-restore-log-unreadable = - 社区 { $community } 的公开记录无法校验
 hub-restore-key-unreadable = - 公开记录的密钥不见了或无法读取：{ $detail }
 hub-admin-restore-needs-data-dir = 请用 --data-dir 指定要恢复到的新数据目录
 hub-metrics-serving = Prometheus 监控指标：http://{ $addr }/metrics（仅供运维人员）
+hub-report-dispatch-step = 诉求 { $id }：{ $step ->
+    [dispatched] 已派单
+    [signed] 已签收
+    [returned] 已退回
+   *[noted] 已添加内部备注
+}
+hub-bad-role = 无效的角色“{ $value }”，可选：head、grid、unit、data、street
+hub-time-limit-set = 办理时限已设为 { $days } 个工作日

@@ -12,6 +12,30 @@ export interface ReportEvent {
   at: string;
 }
 
+export type Role = "head" | "grid" | "unit" | "data" | "street";
+
+export interface StaffName {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+/** A dispatch step (派单, 签收, 退回), attributed to the staff member who took it. */
+export interface DispatchStep {
+  kind: "dispatched" | "signed" | "returned";
+  by: StaffName | null;
+  text: string | null;
+  at: string;
+}
+
+/** An internal note: staff only. */
+export interface ReportNote {
+  id: string;
+  by: StaffName;
+  text: string;
+  at: string;
+}
+
 export interface StaffReport {
   id: string;
   category: string;
@@ -20,12 +44,19 @@ export interface StaffReport {
   created_at: string;
   events: ReportEvent[];
   household: { building: string; unit: string; room: string };
+  assignee: StaffName | null;
+  deadline: string | null;
+  signed_at: string | null;
+  overdue: boolean;
+  steps: DispatchStep[];
+  notes: ReportNote[];
 }
 
 export interface Session {
   staff_id: string;
   name: string;
   community_id: string;
+  role: Role;
   csrf_token: string;
 }
 
@@ -73,9 +104,12 @@ export function setPassword(link: string, password: string): Promise<void> {
   return call<void>("POST", "/v1/staff/password", { link, password });
 }
 
-export function inbox(status: Status | ""): Promise<StaffReport[]> {
-  const q = status ? `?status=${encodeURIComponent(status)}` : "";
-  return call<StaffReport[]>("GET", `/v1/staff/reports${q}`);
+export function inbox(status: Status | "", overdue = false): Promise<StaffReport[]> {
+  const q = new URLSearchParams();
+  if (status) q.set("status", status);
+  if (overdue) q.set("overdue", "true");
+  const qs = q.toString();
+  return call<StaffReport[]>("GET", `/v1/staff/reports${qs ? `?${qs}` : ""}`);
 }
 
 export function report(id: string): Promise<StaffReport> {
@@ -87,4 +121,28 @@ export function setStatus(id: string, status: Status, reply: string): Promise<un
     status,
     reply: reply.trim() ? reply : null,
   });
+}
+
+const on = (id: string, step: string) => `/v1/staff/reports/${encodeURIComponent(id)}/${step}`;
+
+/** Grid workers and handling units of the community: who a report may be dispatched to. */
+export function assignees(): Promise<StaffName[]> {
+  return call<StaffName[]>("GET", "/v1/staff/assignees");
+}
+
+/** 派单; without a deadline the hub applies the category's time limit in working days. */
+export function dispatch(id: string, assignee: string, deadline: string | null): Promise<unknown> {
+  return call("POST", on(id, "dispatch"), { assignee, deadline });
+}
+
+export function sign(id: string): Promise<unknown> {
+  return call("POST", on(id, "sign"));
+}
+
+export function sendBack(id: string, reason: string): Promise<unknown> {
+  return call("POST", on(id, "return"), { reason });
+}
+
+export function addNote(id: string, text: string): Promise<ReportNote> {
+  return call<ReportNote>("POST", on(id, "notes"), { text });
 }

@@ -113,6 +113,7 @@ fn apply_report_ops(
                         received_at: op.created_at,
                         events: vec![local_event(op, ReportEventKind::Submitted)],
                         version: 0,
+                        handling: None,
                     });
                 }
             }
@@ -199,6 +200,7 @@ fn report_view(
         received_at: received.then_some(r.received_at),
         events: r.events,
         pending,
+        handling: r.handling,
     }
 }
 

@@ -224,6 +224,7 @@ mod tests {
             status: ReportStatus::InProgress,
             created_at: at(1),
             received_at: Some(at(1)),
+            handling: None,
             events: vec![
                 ev(
                     ReportEventKind::Submitted,

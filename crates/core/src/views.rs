@@ -172,6 +172,8 @@ pub struct ReportView {
     pub can_withdraw: bool,
     pub can_rate: bool,
     pub can_reopen: bool,
+    /// Who the office dispatched it to and the date they promised (已派单给物业, 承诺 12月10日).
+    pub handling: Option<linli_proto::Handling>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]

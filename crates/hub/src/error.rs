@@ -99,6 +99,7 @@ pub fn status_for(code: ErrorCode) -> StatusCode {
         MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         StorageFull => StatusCode::INSUFFICIENT_STORAGE,
+        AssigneeInvalid => StatusCode::BAD_REQUEST,
     }
 }
 

@@ -95,6 +95,8 @@ pub enum ErrorCode {
     ServiceUnavailable,
     /// The hub's disk is full: nothing of the request was kept; try again later.
     StorageFull,
+    /// A report can be dispatched only to a grid worker or handling unit of its community.
+    AssigneeInvalid,
 }
 
 impl ErrorCode {
@@ -177,6 +179,7 @@ const ALL_CODES: &[(ErrorCode, &str)] = &[
     (ErrorCode::MethodNotAllowed, "method_not_allowed"),
     (ErrorCode::ServiceUnavailable, "service_unavailable"),
     (ErrorCode::StorageFull, "storage_full"),
+    (ErrorCode::AssigneeInvalid, "assignee_invalid"),
 ];
 
 impl ErrorCode {

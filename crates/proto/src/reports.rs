@@ -150,4 +150,20 @@ pub struct Report {
     pub events: Vec<ReportEvent>,
     /// Bumped on every change; lets a device tell stale from fresh.
     pub version: i64,
+    /// Who is handling it and by when (派单), once the office dispatched it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handling: Option<Handling>,
+}
+
+/// The unit a report was dispatched to and the date it promised, as the resident sees them
+/// ("已派单给物业, 承诺 12月10日").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct Handling {
+    /// The handling unit's or grid worker's name.
+    pub unit: String,
+    /// The end of the last working day of the time limit.
+    pub deadline: DateTime<Utc>,
+    /// Whether the unit has signed for it (签收).
+    pub signed: bool,
 }

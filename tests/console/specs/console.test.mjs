@@ -2,7 +2,8 @@
 // community in a temp dir: a first password from the one-time link, a wrong then the right password, a
 // resident's report (made over the sync API) in the inbox, accepting it with a reply, and the resident's
 // copy on the hub showing the new status. axe-core checks each screen; screenshots at 390 and 1280 px go
-// to target/screenshots/console-*.png.
+// to target/screenshots/console-*.png. A second test dispatches a report to 物业, which signs for it and
+// resolves it, and a grid worker of another building never sees it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
@@ -195,4 +196,126 @@ test('a staff member sets a password, signs in, and accepts a report with a repl
   const cookies = await context.cookies();
   assert.ok(!cookies.some((c) => c.name === 'linli_staff' && c.value), JSON.stringify(cookies));
   await context.close();
+});
+
+/** A staff member registered through the binary with a role, their first password set through the link. */
+async function staffMember(name, role, buildings) {
+  const args = ['admin', '--data-dir', dir, '--community', COMMUNITY, 'staff', 'add', '--name', name, '--role', role];
+  if (buildings) args.push('--buildings', buildings);
+  const added = await run(HUB_BIN, args);
+  const link = added.stderr.match(/\/console\/#setup=([0-9a-f]{64})/);
+  assert.ok(link, `a setup link in: ${added.stderr}`);
+  const set = await fetch(`${url}/v1/staff/password`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ link: link[1], password: PASSWORD }),
+  });
+  assert.equal(set.status, 204);
+  return added.stdout.trim();
+}
+
+/** A resident of `room` in 1号楼 1单元 makes a report over the sync API; returns its id and the token. */
+async function residentReport(room, text) {
+  const invited = await run(HUB_BIN, ['admin', '--data-dir', dir, '--community', COMMUNITY, 'invite', '--building', '1号楼', '--unit', '1单元', '--room', room]);
+  const code = invited.stdout.match(/[A-Z0-9]{4}-[A-Z0-9]{4}/)?.[0];
+  assert.ok(code, 'an invitation code');
+  const joined = await (await fetch(`${url}/v1/join`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ code, device_name: 'e2e', privacy_version: 1 }),
+  })).json();
+  const reportId = uuidv7();
+  const pushed = await (await fetch(`${url}/v1/push`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${joined.token}` },
+    body: JSON.stringify({
+      ops: [{ id: uuidv7(), device_seq: 1, created_at: new Date().toISOString(), on_behalf_of: null,
+        body: { type: 'create_report', report_id: reportId, category: 'environment', text } }],
+    }),
+  })).json();
+  assert.equal(pushed.results[0].status, 'applied', JSON.stringify(pushed));
+  return { reportId, token: joined.token };
+}
+
+async function signedIn(staffId) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${url}/console/`);
+  await page.getByTestId('staff-id').fill(staffId);
+  await page.getByTestId('password').fill(PASSWORD);
+  await page.getByTestId('sign-in').click();
+  await page.getByTestId('who').waitFor();
+  return { context, page };
+}
+
+test('a report is dispatched to 物业, which signs for it and resolves it; a grid worker elsewhere never sees it', async () => {
+  const head = await staffMember('王主任', 'head');
+  const unit = await staffMember('物业', 'unit');
+  const grid = await staffMember('钱网格员', 'grid', '2号楼');
+  const text = '1号楼垃圾桶满了没人清';
+  const { reportId, token } = await residentReport('102', text);
+  const mine = async () =>
+    (await fetch(`${url}/v1/reports/${reportId}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+
+  // The head dispatches it to 物业 with the category's default time limit, and leaves a note.
+  const office = await signedIn(head);
+  let page = office.page;
+  const item = page.locator(`[data-report-id="${reportId}"]`);
+  await item.click();
+  await page.getByTestId('unassigned').waitFor();
+  await page.getByTestId('open-dispatch').click();
+  await page.getByTestId('dispatch-dialog').waitFor();
+  await page.getByTestId('assignee').selectOption({ label: '物业' });
+  await axe(page, 'dispatch-dialog');
+  await shots(page, 'dispatch-dialog');
+  await page.getByTestId('dispatch-submit').click();
+  await page.getByTestId('assigned').waitFor();
+  assert.ok((await page.getByTestId('assigned').textContent()).includes('物业'));
+  assert.equal(await page.getByTestId('notice').textContent(), msg('zh-CN', 'console-dispatched'));
+  const note = '居民白天上班，晚上七点后电话';
+  await page.getByTestId('note-text').fill(note);
+  await page.getByTestId('add-note').click();
+  await page.getByTestId('note').waitFor();
+  assert.ok((await page.getByTestId('note').textContent()).includes(note));
+  await axe(page, 'dispatched');
+  await shots(page, 'dispatched');
+  // Nothing is overdue yet: the filter empties the inbox.
+  await page.getByTestId('filter-overdue').check();
+  await page.getByTestId('inbox-empty').waitFor();
+  await axe(page, 'inbox-overdue');
+  await page.getByTestId('lang').selectOption('en-US');
+  await axe(page, 'inbox-overdue-en');
+  await office.context.close();
+
+  // The resident's copy names the unit and the promised date, and never the note.
+  let copy = await mine();
+  assert.equal(copy.handling?.unit, '物业', JSON.stringify(copy));
+  assert.equal(copy.handling.signed, false);
+  assert.ok(!JSON.stringify(copy).includes(note));
+
+  // 物业 sees it, signs for it and resolves it.
+  const property = await signedIn(unit);
+  page = property.page;
+  await page.locator(`[data-report-id="${reportId}"]`).click();
+  await page.getByTestId('sign').click();
+  await page.getByTestId('signed').waitFor();
+  assert.equal(await page.getByTestId('notice').textContent(), msg('zh-CN', 'console-signed-notice'));
+  await axe(page, 'unit-signed');
+  await shots(page, 'unit-signed');
+  await page.getByTestId('new-status').selectOption('resolved');
+  await page.getByTestId('reply').fill('已清运');
+  await page.getByTestId('change-status').click();
+  await page.locator('[data-testid="detail-status"]', { hasText: msg('zh-CN', 'console-status-resolved') }).waitFor();
+  await property.context.close();
+  copy = await mine();
+  assert.equal(copy.status, 'resolved');
+  assert.equal(copy.handling.signed, true);
+
+  // A grid worker of 2号楼 has nothing from 1号楼 in the inbox.
+  const walker = await signedIn(grid);
+  page = walker.page;
+  await page.getByTestId('inbox-empty').waitFor();
+  assert.equal(await page.locator(`[data-report-id="${reportId}"]`).count(), 0);
+  await axe(page, 'grid-inbox');
+  await walker.context.close();
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { percent, syncMessage, timeLeft, type Msg } from "./format";
+import { monthDay, percent, syncMessage, timeLeft, type Msg } from "./format";
 import { translate } from "./i18n";
 import type { SyncStatus } from "./generated/SyncStatus";
 
@@ -36,5 +36,17 @@ describe("result bars", () => {
     expect(percent(1, 3)).toBe(33);
     expect(percent(0, 0)).toBe(0);
     expect(percent(5, 5)).toBe(100);
+  });
+});
+
+describe("a dispatched report's promised date", () => {
+  it("reads as the office's calendar day in both languages", () => {
+    const end = "2026-12-10T15:59:59Z"; // 23:59:59 on 10 Dec in Beijing
+    expect(translate("zh-CN", "report-handling", { unit: "物业", date: monthDay(end, "zh-CN") })).toBe(
+      "已派单给物业，承诺 12月10日 前办结",
+    );
+    expect(translate("en-US", "report-handling", { unit: "物业", date: monthDay(end, "en-US") })).toBe(
+      "Dispatched to 物业, promised by December 10",
+    );
   });
 });

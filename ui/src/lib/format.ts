@@ -46,6 +46,14 @@ export function dateTime(iso: string, lang: string): string {
   });
 }
 
+/** The promised date of a dispatched report, as the office counts days (China Standard Time):
+ * "12月10日" / "December 10". */
+export function monthDay(iso: string, lang: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleDateString(lang, { month: "long", day: "numeric", timeZone: "Asia/Shanghai" });
+}
+
 /** Share of votes for a result bar, 0–100, safe for zero totals. */
 export function percent(votes: number, total: number): number {
   if (!(total > 0)) return 0;

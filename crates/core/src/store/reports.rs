@@ -91,6 +91,7 @@ mod tests {
             received_at: at,
             events: Vec::new(),
             version: 1,
+            handling: None,
         }
     }
 

@@ -5,6 +5,7 @@ pub mod community;
 pub mod consultations;
 pub mod demo;
 pub mod devices;
+pub mod dispatch;
 pub mod invites;
 pub mod log;
 pub mod notices;

@@ -2,16 +2,17 @@
 use linli_proto::{limits, ErrorCode, Report, ReportStatus};
 use uuid::Uuid;
 
+use crate::domain::staff_scope::Action;
 use crate::error::HubError;
 use crate::hub::Hub;
 use crate::store::{ReportFilter, Staff, StaffReport};
 
-/// Reports of `staff`'s community (with households: personal details, so each is logged).
+/// Reports in `staff`'s scope (see `domain::staff_scope`) (with households: personal details, so each is logged).
 pub fn list(hub: &Hub, staff: &Staff, filter: &ReportFilter) -> Result<Vec<StaffReport>, HubError> {
     Ok(hub.store().reports_seen_by(staff, filter, hub.now())?)
 }
 
-/// One report, logged; `report_not_found` for another community's, as for an unknown one.
+/// One report, logged; `report_not_found` for one outside the member's scope, as for an unknown one.
 pub fn show(hub: &Hub, staff: &Staff, id: Uuid) -> Result<StaffReport, HubError> {
     hub.store()
         .report_seen_by(staff, id, hub.now())?
@@ -39,6 +40,7 @@ pub fn set_status_by(
     status: ReportStatus,
     reply: Option<&str>,
 ) -> Result<Report, HubError> {
+    super::dispatch::authorize(hub, staff, id, Some(Action::SetStatus))?;
     change(hub, staff.community_id, id, status, reply, Some(staff.id))
 }
 

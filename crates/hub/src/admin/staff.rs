@@ -2,6 +2,7 @@
 use linli_proto::ErrorCode;
 use uuid::Uuid;
 
+use crate::domain::staff_scope::StaffRole;
 use crate::error::HubError;
 use crate::hub::Hub;
 use crate::store::{AccessEntry, Staff};
@@ -12,6 +13,25 @@ pub fn add(hub: &Hub, community: Uuid, name: &str, data_officer: bool) -> Result
     Ok(hub
         .store()
         .add_staff(community, name.trim(), data_officer, hub.now())?)
+}
+
+/// Registers a staff member with a role; a grid worker's `buildings` (names in the address book)
+/// are their grid.
+pub fn add_with_role(
+    hub: &Hub,
+    community: Uuid,
+    name: &str,
+    role: StaffRole,
+    buildings: &[String],
+) -> Result<Staff, HubError> {
+    crate::domain::validate::title(name)?;
+    // Only a grid worker has a grid; buildings given for another role would silently mean nothing.
+    if !buildings.is_empty() && role != StaffRole::Grid {
+        return Err(ErrorCode::BadRequest.into());
+    }
+    Ok(hub
+        .store()
+        .add_staff_with_role(community, name.trim(), role, buildings, hub.now())?)
 }
 
 pub fn list(hub: &Hub, community: Uuid) -> Result<Vec<Staff>, HubError> {

@@ -15,6 +15,7 @@ pub mod rate_limit;
 pub mod ready;
 pub mod records;
 pub mod staff;
+pub mod staff_dispatch;
 pub mod sync;
 pub mod throttle;
 pub mod tiles;
@@ -153,6 +154,18 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/staff/reports", get(staff::inbox))
         .route("/v1/staff/reports/{id}", get(staff::report))
         .route("/v1/staff/reports/{id}/status", post(staff::set_status))
+        .route(
+            "/v1/staff/reports/{id}/dispatch",
+            post(staff_dispatch::dispatch),
+        )
+        .route("/v1/staff/reports/{id}/sign", post(staff_dispatch::sign))
+        .route(
+            "/v1/staff/reports/{id}/return",
+            post(staff_dispatch::send_back),
+        )
+        .route("/v1/staff/reports/{id}/notes", post(staff_dispatch::note))
+        .route("/v1/staff/access-log", get(staff_dispatch::access_log))
+        .route("/v1/staff/assignees", get(staff_dispatch::assignees))
         .layer(DefaultBodyLimit::max(JSON_BODY_MAX))
         // JSON answers (pull pages above all: ~0.6 kB per change, very repetitive) go compressed when the
         // device accepts it; SSE, images and small answers (a push answer, "nothing new") stay plain: a

@@ -114,6 +114,12 @@ impl Modify for CommonErrors {
         super::staff::inbox,
         super::staff::report,
         super::staff::set_status,
+        super::staff_dispatch::dispatch,
+        super::staff_dispatch::sign,
+        super::staff_dispatch::send_back,
+        super::staff_dispatch::note,
+        super::staff_dispatch::access_log,
+        super::staff_dispatch::assignees,
     ),
     components(schemas(linli_proto::ErrorCode, linli_proto::Record, linli_proto::Nudge)),
     modifiers(&BearerAuth, &CommonErrors)

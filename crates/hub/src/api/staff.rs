@@ -25,7 +25,7 @@ pub const COOKIE_NAME: &str = "linli_staff";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// Runs an admin function off the async threads (argon2 takes tens of milliseconds by design).
-async fn admin_call<T: Send + 'static>(
+pub(super) async fn admin_call<T: Send + 'static>(
     hub: &Hub,
     f: impl FnOnce(&Hub) -> Result<T, HubError> + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -113,6 +113,8 @@ pub struct StaffSessionInfo {
     pub staff_id: Uuid,
     pub name: String,
     pub community_id: Uuid,
+    /// What the console offers them (see `domain::staff_scope`).
+    pub role: crate::domain::staff_scope::StaffRole,
     pub csrf_token: String,
 }
 
@@ -140,6 +142,7 @@ pub async fn sign_in(
         staff_id: s.staff.id,
         name: s.staff.name,
         community_id: s.staff.community_id,
+        role: s.staff.role,
         csrf_token: s.csrf,
     };
     Ok(([(SET_COOKIE, cookie)], Json(info)).into_response())
@@ -169,9 +172,11 @@ pub async fn sign_out(
 pub struct InboxQuery {
     /// Only reports in this status.
     pub status: Option<ReportStatus>,
+    /// Only reports past their promised date and not resolved.
+    pub overdue: Option<bool>,
 }
 
-/// The reports of the staff member's community, newest first; each listing goes to the access log.
+/// The reports in the staff member's scope, newest first; each listing goes to the access log.
 #[utoipa::path(get, path = "/v1/staff/reports", tag = "staff", params(InboxQuery),
     responses((status = 200, description = "The inbox"),
         (status = 401, description = "unauthorized", body = linli_proto::ErrorBody)))]
@@ -180,7 +185,10 @@ pub async fn inbox(
     caller: StaffCaller,
     Query(q): Query<InboxQuery>,
 ) -> Result<Json<Vec<StaffReport>>, ApiError> {
-    let filter = ReportFilter { status: q.status };
+    let filter = ReportFilter {
+        status: q.status,
+        overdue: q.overdue.unwrap_or(false),
+    };
     let mut list = admin_call(&state.hub, move |hub| {
         admin::reports::list(hub, &caller.staff, &filter)
     })
@@ -189,7 +197,8 @@ pub async fn inbox(
     Ok(Json(list))
 }
 
-/// One report with its timeline, logged; another community's answers 404 as an unknown one does.
+/// One report with its timeline, logged; one outside the staff member's scope answers 404 as an
+/// unknown one does.
 #[utoipa::path(get, path = "/v1/staff/reports/{id}", tag = "staff",
     params(("id" = Uuid, Path, description = "Report id")),
     responses((status = 200, description = "The report"),

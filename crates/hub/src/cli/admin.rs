@@ -15,6 +15,7 @@ use linli_i18n::message;
 use linli_proto::{ProxyScope, ReportStatus, ResultsVisibility, Urgency, VoteScope};
 use uuid::Uuid;
 
+use super::staff::StaffCommand;
 use super::{
     address, hub_err, lang, msg, parse_id, parse_time, print_json, refused, JsonFlag, Refusal,
 };
@@ -69,30 +70,10 @@ pub enum AdminCommand {
     Proxy(ProxyCommand),
     /// Staff members of the community.
     #[command(subcommand)]
-    Staff(StaffCommand),
+    Staff(super::staff::StaffCommand),
     /// Staff views of personal details and exports (data officer only).
     #[command(subcommand)]
     AccessLog(AccessLogCommand),
-}
-
-#[derive(Subcommand)]
-pub enum StaffCommand {
-    /// Register a staff member; prints the id to pass as `--staff` (stdout) and a one-time link that
-    /// sets their console password (stderr).
-    Add {
-        #[arg(long)]
-        name: String,
-        /// The office's data officer (个人信息保护负责人), who may read the access log.
-        #[arg(long)]
-        data_officer: bool,
-    },
-    List {
-        #[command(flatten)]
-        out: JsonFlag,
-    },
-    /// A new one-time link that sets a staff member's console password (a forgotten one, say); the
-    /// member's sessions end when it is used.
-    Link { id: String },
 }
 
 #[derive(Subcommand)]
@@ -176,6 +157,9 @@ pub enum ReportsCommand {
         out: JsonFlag,
         #[arg(long)]
         status: Option<String>,
+        /// Only reports past their promised date and not resolved.
+        #[arg(long)]
+        overdue: bool,
     },
 }
 
@@ -193,6 +177,8 @@ pub enum ReportCommand {
         #[arg(long)]
         reply: Option<String>,
     },
+    #[command(flatten)]
+    Dispatch(super::dispatch::DispatchCommand),
 }
 
 #[derive(Subcommand)]
@@ -439,11 +425,19 @@ pub fn run_admin(
         AdminCommand::Backup(args) => super::backup::run_backup(hub, args)?,
         // Restore never opens a hub (that would create one); `main` runs it before opening.
         AdminCommand::Restore(args) => super::backup::run_restore(hub.data_dir(), args)?,
-        AdminCommand::Staff(StaffCommand::Add { name, data_officer }) => {
-            let s = admin::staff::add(hub, cid()?, &name, data_officer).map_err(hub_err)?;
-            println!("{}", s.id);
-            super::staff::print_setup_link(hub, s.id)?;
-        }
+        AdminCommand::Staff(StaffCommand::Add {
+            name,
+            data_officer,
+            role,
+            buildings,
+        }) => super::staff::add(
+            hub,
+            cid()?,
+            &name,
+            data_officer,
+            role.as_deref(),
+            &buildings,
+        )?,
         AdminCommand::Staff(StaffCommand::Link { id }) => {
             let s = admin::staff::resolve(hub, parse_id(&id)?).map_err(hub_err)?;
             super::staff::print_setup_link(hub, s.id)?;
@@ -530,13 +524,23 @@ pub fn run_admin(
             );
             println!("{}", invite_code::display(&info.code));
         }
-        AdminCommand::Reports(ReportsCommand::List { out, status }) => {
+        AdminCommand::Report(ReportCommand::Dispatch(command)) => {
+            super::dispatch::run(hub, &acting_staff(hub, staff)?, command)?;
+        }
+        AdminCommand::Reports(ReportsCommand::List {
+            out,
+            status,
+            overdue,
+        }) => {
             let status = status
                 .map(|s| ReportStatus::parse(&s).ok_or_else(|| refused("hub-bad-status", &s)))
                 .transpose()?;
-            let list =
-                admin::reports::list(hub, &acting_staff(hub, staff)?, &ReportFilter { status })
-                    .map_err(hub_err)?;
+            let list = admin::reports::list(
+                hub,
+                &acting_staff(hub, staff)?,
+                &ReportFilter { status, overdue },
+            )
+            .map_err(hub_err)?;
             if out.json {
                 print_json(&list)?;
             } else if list.is_empty() {

@@ -4,6 +4,8 @@ pub mod blob_kind;
 pub mod invite_code;
 pub mod proxy_rules;
 pub mod report_rules;
+pub mod staff_scope;
 pub mod token;
 pub mod validate;
 pub mod votes;
+pub mod working_days;

@@ -1,5 +1,6 @@
 //! Storage behind one narrow trait. Handlers and admin functions only see [`Store`]; SQL lives in
 //! [`sqlite`] (the embedded default). A PostgreSQL backend implements the same trait later.
+pub mod dispatch;
 pub mod sqlite;
 pub mod staff_auth;
 pub mod tiles;
@@ -266,12 +267,17 @@ pub struct StaffReport {
     pub report: Report,
     pub household: Household,
     pub rating: Option<Satisfaction>,
+    /// Dispatch (派单): who has it, by when, and the steps so far.
+    #[serde(flatten)]
+    pub dispatch: dispatch::DispatchInfo,
 }
 
 /// What staff may filter the report list by.
 #[derive(Debug, Clone, Default)]
 pub struct ReportFilter {
     pub status: Option<ReportStatus>,
+    /// Only reports past their promised date and not yet resolved.
+    pub overdue: bool,
 }
 
 /// A grant staff create at the office, after checking both residents in person.
@@ -301,6 +307,8 @@ pub struct Staff {
     pub community_id: Uuid,
     pub name: String,
     pub data_officer: bool,
+    /// What they may see and do (see `domain::staff_scope`).
+    pub role: crate::domain::staff_scope::StaffRole,
     pub created_at: DateTime<Utc>,
 }
 
@@ -343,7 +351,13 @@ pub use sqlite::{Audience, Committed};
 
 /// Everything the hub stores. Methods are blocking; the server calls them from `spawn_blocking`.
 pub trait Store:
-    staff_auth::StaffAuthStore + witnesses::WitnessStore + tiles::TileStore + Send + Sync + 'static
+    staff_auth::StaffAuthStore
+    + witnesses::WitnessStore
+    + tiles::TileStore
+    + dispatch::DispatchStore
+    + Send
+    + Sync
+    + 'static
 {
     // -- the street and its communities, and each community's address book
     /// Every community of the hub, oldest first.
@@ -519,14 +533,14 @@ pub trait Store:
     ) -> StoreResult<Staff>;
     fn staff(&self, id: Uuid) -> StoreResult<Option<Staff>>;
     fn staff_list(&self, community: Uuid) -> StoreResult<Vec<Staff>>;
-    /// Reports of the staff member's community; each one listed is logged (same transaction).
+    /// Reports in the staff member's scope; each one listed is logged (same transaction).
     fn reports_seen_by(
         &self,
         staff: &Staff,
         filter: &ReportFilter,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<StaffReport>>;
-    /// One report, logged; `None` for another community's, as for an unknown one.
+    /// One report, logged; `None` for one outside the member's scope, as for an unknown one.
     fn report_seen_by(
         &self,
         staff: &Staff,

@@ -206,7 +206,13 @@ fn decide(route: &str, who: Who) -> Option<Expect> {
         "DELETE /v1/staff/session"
         | "GET /v1/staff/reports"
         | "GET /v1/staff/reports/{id}"
-        | "POST /v1/staff/reports/{id}/status" => UNAUTHORIZED,
+        | "POST /v1/staff/reports/{id}/status"
+        | "POST /v1/staff/reports/{id}/dispatch"
+        | "POST /v1/staff/reports/{id}/sign"
+        | "POST /v1/staff/reports/{id}/return"
+        | "POST /v1/staff/reports/{id}/notes"
+        | "GET /v1/staff/access-log"
+        | "GET /v1/staff/assignees" => UNAUTHORIZED,
         _ => return None,
     })
 }
@@ -560,6 +566,21 @@ async fn request_for(
         "POST /v1/staff/reports/{id}/status" => (
             format!("/v1/staff/reports/{}/status", w.report),
             json_body(json!({"status": "accepted"})),
+        ),
+        "POST /v1/staff/reports/{id}/dispatch" => (
+            format!("/v1/staff/reports/{}/dispatch", w.report),
+            json_body(json!({"assignee": Uuid::now_v7()})),
+        ),
+        "POST /v1/staff/reports/{id}/sign" => {
+            (format!("/v1/staff/reports/{}/sign", w.report), None)
+        }
+        "POST /v1/staff/reports/{id}/return" => (
+            format!("/v1/staff/reports/{}/return", w.report),
+            json_body(json!({"reason": "x"})),
+        ),
+        "POST /v1/staff/reports/{id}/notes" => (
+            format!("/v1/staff/reports/{}/notes", w.report),
+            json_body(json!({"text": "x"})),
         ),
         _ => (path.into(), None),
     };

@@ -25,7 +25,7 @@ fn hub_cmd_one(dir: &std::path::Path, args: &[&str]) -> Output {
 }
 
 /// Runs an admin command, as the staff member `staff` when given.
-fn hub_cmd_as(dir: &std::path::Path, staff: Option<&str>, args: &[&str]) -> Output {
+pub(crate) fn hub_cmd_as(dir: &std::path::Path, staff: Option<&str>, args: &[&str]) -> Output {
     let mut all = vec!["admin", "--data-dir", dir.to_str().unwrap()];
     if let Some(s) = staff {
         all.extend_from_slice(&["--staff", s]);
@@ -41,7 +41,7 @@ fn hub_cmd_as(dir: &std::path::Path, staff: Option<&str>, args: &[&str]) -> Outp
         .unwrap()
 }
 
-fn stdout(o: &Output) -> String {
+pub(crate) fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
 

@@ -5,6 +5,7 @@ mod backups;
 mod blobs;
 mod cli;
 mod concurrency;
+mod dispatch;
 mod errors;
 mod events;
 mod helpers;

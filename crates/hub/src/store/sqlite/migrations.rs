@@ -489,6 +489,32 @@ CREATE TABLE log_cosignatures (
     PRIMARY KEY (community_id, size, vkey)
 );
 "#,
+    // 11: roles and scopes of staff, and dispatch (派单). A role per staff member (the accounts before
+    // this one were the community's heads); the buildings of a grid worker's grid; each category's time
+    // limit in working days, with the community's default; a report's assignee, promised date and when
+    // the assignee signed for it; and internal notes, which no resident's device ever receives.
+    r#"
+ALTER TABLE staff ADD COLUMN role TEXT NOT NULL DEFAULT 'head';
+CREATE TABLE staff_buildings (
+    staff_id TEXT NOT NULL REFERENCES staff(id),
+    building_id TEXT NOT NULL REFERENCES buildings(id),
+    PRIMARY KEY (staff_id, building_id)
+);
+ALTER TABLE communities ADD COLUMN time_limit_days INTEGER NOT NULL DEFAULT 5;
+ALTER TABLE categories ADD COLUMN time_limit_days INTEGER;
+ALTER TABLE reports ADD COLUMN assignee_id TEXT REFERENCES staff(id);
+ALTER TABLE reports ADD COLUMN deadline TEXT;
+ALTER TABLE reports ADD COLUMN signed_at TEXT;
+CREATE INDEX reports_assignee ON reports(assignee_id);
+CREATE TABLE report_notes (
+    id TEXT PRIMARY KEY,
+    report_id TEXT NOT NULL REFERENCES reports(id),
+    staff_id TEXT NOT NULL REFERENCES staff(id),
+    text TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX report_notes_report ON report_notes(report_id, at);
+"#,
 ];
 
 /// Brings the database up to date, refusing one written by a newer hub.

@@ -9,6 +9,7 @@ pub mod closure;
 mod columns;
 mod community;
 mod consultations;
+mod dispatch;
 pub mod export;
 mod feed;
 mod group;
@@ -780,23 +781,5 @@ impl Store for SqliteStore {
 
     fn log_vote_openings(&self, log: Uuid) -> StoreResult<Vec<linli_proto::LogReceipt>> {
         self.read(|c| tlog::vote_openings(c, log))
-    }
-}
-
-impl SqliteStore {
-    /// See [`Store::log_checkpoint`]: the stored one when it is current, else signed now.
-    fn checkpoint(
-        &self,
-        log: Uuid,
-        signer: &linli_tlog::NoteSigner,
-        now: DateTime<Utc>,
-    ) -> StoreResult<String> {
-        if let Some(note) = self.read(|c| tlog::current_checkpoint(c, log, signer))? {
-            return Ok(note);
-        }
-        self.write(|c| match tlog::current_checkpoint(c, log, signer)? {
-            Some(note) => Ok(note),
-            None => tlog::sign_head(c, log, signer, now),
-        })
     }
 }

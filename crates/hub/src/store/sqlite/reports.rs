@@ -353,6 +353,7 @@ pub fn render(conn: &Connection, id: Uuid) -> StoreResult<Option<(Report, Uuid)>
                     received_at: get_ts(r, 10)?,
                     events: Vec::new(),
                     version: r.get(11)?,
+                    handling: None,
                 },
                 get_uuid(r, 12)?,
             ))
@@ -368,7 +369,8 @@ pub fn render(conn: &Connection, id: Uuid) -> StoreResult<Option<(Report, Uuid)>
         .collect::<Result<_, _>>()?;
     let mut stmt = conn.prepare_cached(
         "SELECT id, kind, actor, actor_name, status, text, satisfaction, at, actor_id, on_behalf_of
-         FROM report_events WHERE report_id = ?1 ORDER BY ord",
+         FROM report_events WHERE report_id = ?1 AND kind NOT IN ('dispatched', 'signed', 'returned')
+         ORDER BY ord",
     )?;
     report.events = stmt
         .query_map([id.to_string()], |r| {
@@ -390,6 +392,9 @@ pub fn render(conn: &Connection, id: Uuid) -> StoreResult<Option<(Report, Uuid)>
     for e in &mut report.events {
         e.receipts = tlog::receipts_for(conn, &e.id.to_string())?;
     }
+    // Dispatch steps stay on the staff side (see `dispatch::STEP_KINDS`); the resident sees the
+    // handling unit and the promised date.
+    report.handling = super::dispatch::handling(conn, id)?;
     Ok(Some((report, household)))
 }
 

@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use uuid::Uuid;
 
-use super::columns::{get_ts, get_uuid, ts};
+use super::columns::{get_enum, get_ts, get_uuid, ts};
+use crate::domain::staff_scope::StaffRole;
 use crate::store::{AccessEntry, Staff, StoreError, StoreResult};
 
 pub fn insert(
@@ -24,6 +25,7 @@ pub fn insert(
         community_id,
         name: name.to_owned(),
         data_officer,
+        role: StaffRole::Head,
         created_at: now,
     })
 }
@@ -35,13 +37,14 @@ fn staff_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Staff> {
         name: r.get(2)?,
         data_officer: r.get(3)?,
         created_at: get_ts(r, 4)?,
+        role: get_enum(r, 5, StaffRole::parse)?,
     })
 }
 
 pub fn get(conn: &Connection, id: Uuid) -> StoreResult<Option<Staff>> {
     Ok(conn
         .prepare_cached(
-            "SELECT id, community_id, name, data_officer, created_at FROM staff WHERE id = ?1",
+            "SELECT id, community_id, name, data_officer, created_at, role FROM staff WHERE id = ?1",
         )?
         .query_row([id.to_string()], staff_row)
         .optional()?)
@@ -49,7 +52,7 @@ pub fn get(conn: &Connection, id: Uuid) -> StoreResult<Option<Staff>> {
 
 pub fn list(conn: &Connection, community_id: Uuid) -> StoreResult<Vec<Staff>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, community_id, name, data_officer, created_at FROM staff
+        "SELECT id, community_id, name, data_officer, created_at, role FROM staff
          WHERE community_id = ?1 ORDER BY created_at",
     )?;
     let rows = stmt.query_map([community_id.to_string()], staff_row)?;

@@ -1,12 +1,13 @@
-//! Staff views of residents' personal details, for `Store`'s `*_seen_by` methods: each shows only the
-//! staff member's community (another community's records answer as unknown ones) and writes every
-//! record shown to the access log in the same transaction.
+//! Staff views of residents' personal details, for `Store`'s `*_seen_by` methods: each shows only what
+//! the staff member's scope reaches (their community; for reports, `domain::staff_scope` decides, and a
+//! report outside it answers as an unknown one) and writes every record shown to the access log in the
+//! same transaction.
 use chrono::{DateTime, Utc};
 use linli_proto::{ErrorCode, ProxyAct, ProxyGrant};
 use rusqlite::Connection;
 use uuid::Uuid;
 
-use super::{access, closure, community, proxies, reports, staff};
+use super::{access, closure, community, dispatch, proxies, reports, staff};
 use crate::store::{DeviceInfo, ReportFilter, Staff, StaffReport, StoreError, StoreResult};
 
 /// Every grant of `who`'s community, each logged: names and homes in them are personal details.
@@ -41,23 +42,27 @@ pub fn reports(
     filter: &ReportFilter,
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<StaffReport>> {
+    let scope = dispatch::scope(c, who)?;
     let mut out = Vec::new();
     for id in reports::ids(c, filter)? {
         let Some((community_id, resident_id)) = staff::report_owner(c, id)? else {
             continue;
         };
-        if community_id != who.community_id {
+        if !dispatch::facts(c, id)?.is_some_and(|f| scope.sees(&f)) {
             continue;
         }
-        if let Some(r) = staff_report(c, id)? {
-            log_view(c, who, "reports_list", "report", id, resident_id, now)?;
+        if filter.overdue && !dispatch::overdue(c, id, now)? {
+            continue;
+        }
+        if let Some(r) = staff_report(c, id, now)? {
+            log_report_view(c, who, community_id, "reports_list", id, resident_id, now)?;
             out.push(r);
         }
     }
     Ok(out)
 }
 
-/// One report, logged; another community's answers as an unknown one.
+/// One report, logged; one outside `who`'s scope answers as an unknown one.
 pub fn report(
     c: &Connection,
     who: &Staff,
@@ -67,12 +72,14 @@ pub fn report(
     let Some((community_id, resident_id)) = staff::report_owner(c, id)? else {
         return Ok(None);
     };
-    // Another community's report answers as an unknown one: its existence is not for them.
-    if community_id != who.community_id {
+    // A report outside the staff member's scope answers as an unknown one: its existence is not
+    // for them.
+    let scope = dispatch::scope(c, who)?;
+    if !dispatch::facts(c, id)?.is_some_and(|f| scope.sees(&f)) {
         return Ok(None);
     }
-    log_view(c, who, "report_view", "report", id, resident_id, now)?;
-    staff_report(c, id)
+    log_report_view(c, who, community_id, "report_view", id, resident_id, now)?;
+    staff_report(c, id, now)
 }
 
 /// Devices of `who`'s community with their household, each logged.
@@ -113,7 +120,7 @@ pub fn proxy_acts(
     proxies::acts_for(c, principal)
 }
 
-fn staff_report(c: &Connection, id: Uuid) -> StoreResult<Option<StaffReport>> {
+fn staff_report(c: &Connection, id: Uuid, now: DateTime<Utc>) -> StoreResult<Option<StaffReport>> {
     let Some((report, hh)) = reports::render(c, id)? else {
         return Ok(None);
     };
@@ -124,6 +131,7 @@ fn staff_report(c: &Connection, id: Uuid) -> StoreResult<Option<StaffReport>> {
         report,
         household,
         rating,
+        dispatch: dispatch::info(c, id, now)?,
     }))
 }
 
@@ -144,6 +152,31 @@ fn log_view(
             staff: Some(who),
             action,
             record_kind: Some(kind),
+            record_id: Some(id.to_string()),
+            resident_id: Some(resident_id).filter(|r| *r != closure::CLOSED),
+        },
+        now,
+    )
+}
+
+/// Writes one staff view of a report to the access log of the report's community (street staff
+/// read other communities' reports: that community's data officer sees the look).
+fn log_report_view(
+    c: &Connection,
+    who: &Staff,
+    community_id: Uuid,
+    action: &str,
+    id: Uuid,
+    resident_id: Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    staff::log(
+        c,
+        &staff::Access {
+            community_id,
+            staff: Some(who),
+            action,
+            record_kind: Some("report"),
             record_id: Some(id.to_string()),
             resident_id: Some(resident_id).filter(|r| *r != closure::CLOSED),
         },

@@ -300,6 +300,24 @@ pub fn sign_head(
     Ok(note)
 }
 
+impl super::SqliteStore {
+    /// See [`crate::store::Store::log_checkpoint`]: the stored one when it is current, else signed now.
+    pub(super) fn checkpoint(
+        &self,
+        log: Uuid,
+        signer: &linli_tlog::NoteSigner,
+        now: DateTime<Utc>,
+    ) -> StoreResult<String> {
+        if let Some(note) = self.read(|c| current_checkpoint(c, log, signer))? {
+            return Ok(note);
+        }
+        self.write(|c| match current_checkpoint(c, log, signer)? {
+            Some(note) => Ok(note),
+            None => sign_head(c, log, signer, now),
+        })
+    }
+}
+
 fn check_range(conn: &Connection, community: Uuid, size_asked: u64) -> StoreResult<()> {
     if size_asked > size(conn, community)? {
         return Err(ErrorCode::NotFound.into());

@@ -235,3 +235,32 @@ impl Log {
         }
     }
 }
+
+#[test]
+fn the_committee_reads_refusals_in_its_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    run(&["init", "--dir", d, "--name", "jwh-witness"]);
+    let again = |lang: &str| {
+        std::process::Command::new(support::BIN)
+            .args(["init", "--dir", d, "--name", "jwh-witness"])
+            .env("LANG", lang)
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .output()
+            .unwrap()
+    };
+    let zh = again("zh_CN.UTF-8");
+    assert!(!zh.status.success());
+    let said = String::from_utf8_lossy(&zh.stderr);
+    assert!(said.contains("已有见证密钥"), "{said}");
+    let en = again("en_US.UTF-8");
+    assert!(String::from_utf8_lossy(&en.stderr).contains("already holds a witness key"));
+    let bad = std::process::Command::new(support::BIN)
+        .args(["log", "add", "--dir", d, "--origin", "x", "--vkey", "garbage"])
+        .env("LANG", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("公钥格式不对"));
+}

@@ -2,11 +2,12 @@
 """An independent reader of a Linli log served as C2SP tlog-tiles, written from the specs alone
 (RFC 6962 hashing, c2sp.org/tlog-tiles, c2sp.org/tlog-checkpoint) and sharing no code with the hub.
 
-    check_tiles.py BASE_URL   (e.g. http://127.0.0.1:8787/log/<community id>)
+    check_tiles.py BASE_URL [LOG_KEY]   (e.g. http://127.0.0.1:8787/log/<community id>)
 
 Reads <base>/checkpoint, every level-0 tile and entry bundle the checkpoint covers and every higher
 tile above them; checks that each entry hashes to its level-0 tile hash, that each higher tile hash
 is the hash of the 256 below it, and that the tree built from the leaves has the checkpoint's root.
+With LOG_KEY (the hub's C2SP verifier key) the checkpoint's Ed25519 signature is checked too.
 Prints "ok <origin> <size> <root>" and exits 0, or says what does not hold and exits 1.
 """
 import base64
@@ -58,9 +59,30 @@ def fail(msg):
     sys.exit(1)
 
 
+def check_signature(note, vkey):
+    """The note carries a valid signature by the key (c2sp.org/signed-note, Ed25519)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    name, key_id_hex, key_b64 = vkey.split("+", 2)
+    key = base64.b64decode(key_b64)
+    key_id = hashlib.sha256(name.encode() + b"\n" + key).digest()[:4]
+    if key[0] != 1 or key_id.hex() != key_id_hex:
+        fail("not the Ed25519 verifier key it claims to be")
+    text, _, sigs = note.rpartition("\n\n")
+    for line in sigs.strip("\n").split("\n"):
+        sig_name, sig_b64 = line[2:].split(" ", 1)
+        raw = base64.b64decode(sig_b64)
+        if sig_name == name and raw[:4] == key_id:
+            Ed25519PublicKey.from_public_bytes(key[1:]).verify(raw[4:], (text + "\n").encode())
+            return
+    fail("the checkpoint carries no signature by the log key")
+
+
 def main():
     base = sys.argv[1].rstrip("/")
     note, _ = get(base + "/checkpoint")
+    if len(sys.argv) > 2:
+        check_signature(note.decode("utf-8"), sys.argv[2])
     lines = note.decode("utf-8").split("\n")
     origin, size, root = lines[0], int(lines[1]), base64.b64decode(lines[2])
     if size == 0:

@@ -30,7 +30,7 @@ async fn an_independent_checker_copies_the_log_from_its_tiles() {
         "/../../tests/tiles/check_tiles.py"
     );
     let out = Command::new("python3")
-        .args([checker, &base])
+        .args([checker, &base, &t.hub().log_key()])
         .output()
         .expect("python3 runs");
     let said = String::from_utf8_lossy(&out.stdout);

@@ -2,6 +2,7 @@
 //! printing.
 pub mod admin;
 pub mod backup;
+pub mod logs;
 pub mod staff;
 pub mod street;
 pub mod witness;

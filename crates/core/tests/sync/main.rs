@@ -17,4 +17,5 @@ mod rejected;
 mod screens;
 mod sync_loop;
 mod transparency;
+mod upgrade;
 mod world;

@@ -4,6 +4,7 @@
 mod acting_for;
 mod attachments;
 mod backlog;
+mod full_disk;
 mod histories;
 mod household;
 mod keep_alive;

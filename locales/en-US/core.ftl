@@ -4,6 +4,7 @@
 core-error-database = Something went wrong with the data on this device; restart the app and try again
 core-error-newer-database = This profile was saved by a newer Linli; please update the app
 core-error-io = Could not read or write a file on this device
+core-error-storage-full = This device's storage is full, so this was not saved; everything saved before is kept. Free some space and try again
 core-error-corrupt = The data saved on this device cannot be read
 core-error-not-joined = Not joined to a community yet; join with the invitation code from the office first
 core-error-already-joined = Already joined to a community

@@ -4,6 +4,7 @@
 core-error-database = 本机数据出了问题，请重启应用再试
 core-error-newer-database = 这份资料是新版本的邻里保存的，请先升级应用
 core-error-io = 读写本机文件时出错
+core-error-storage-full = 本机存储空间已满，这次没有保存；之前保存的内容都还在。请清理出一些空间后再试
 core-error-corrupt = 本机保存的数据无法读取
 core-error-not-joined = 还没有加入社区，请先用社区给的邀请码加入
 core-error-already-joined = 已经加入社区了

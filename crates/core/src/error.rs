@@ -7,11 +7,15 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
     #[error("local database: {0}")]
-    Db(#[from] rusqlite::Error),
+    Db(rusqlite::Error),
+    /// The device's storage is full (SQLite could not grow its file, or a photo could not be
+    /// written): the change was not queued, and nothing queued before was touched.
+    #[error("this device's storage is full: {0}")]
+    StorageFull(String),
     #[error("the profile database has schema version {found}, newer than this build ({known})")]
     NewerDatabase { found: i64, known: i64 },
     #[error("file: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
     #[error("stored data could not be read: {0}")]
     Corrupt(String),
     #[error("this profile has not joined a community yet")]
@@ -59,6 +63,7 @@ impl CoreError {
     pub fn code(&self) -> &'static str {
         match self {
             CoreError::Db(_) => "database",
+            CoreError::StorageFull(_) => "storage_full",
             CoreError::NewerDatabase { .. } => "newer_database",
             CoreError::Io(_) => "io",
             CoreError::Corrupt(_) => "corrupt",
@@ -139,6 +144,29 @@ fn file_name(path: &std::path::Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
+}
+
+/// SQLite's "database or disk is full" (a full disk, or a file at its `max_page_count`) is told apart
+/// from other database errors: the resident can do something about it.
+impl From<rusqlite::Error> for CoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull) => CoreError::StorageFull(e.to_string()),
+            _ => CoreError::Db(e),
+        }
+    }
+}
+
+/// ENOSPC (and a full quota) from writing a file, a photo say, is a full disk too.
+impl From<std::io::Error> for CoreError {
+    fn from(e: std::io::Error) -> Self {
+        match e.kind() {
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+                CoreError::StorageFull(e.to_string())
+            }
+            _ => CoreError::Io(e),
+        }
+    }
 }
 
 impl From<serde_json::Error> for CoreError {

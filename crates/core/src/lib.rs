@@ -17,6 +17,7 @@ pub mod privacy;
 pub mod profile;
 pub mod proxy;
 pub mod read_aloud;
+pub mod storage;
 pub mod store;
 pub mod sync;
 pub mod transparency;

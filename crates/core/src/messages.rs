@@ -76,6 +76,7 @@ mod tests {
             CoreError::BadHubUrl(String::new()),
             CoreError::Io(std::io::Error::other("x")),
             CoreError::Db(rusqlite::Error::InvalidQuery),
+            CoreError::StorageFull(String::new()),
         ];
         let kinds = [
             "create_report",

@@ -15,6 +15,7 @@ use linli_hub::domain::invite_code;
 use linli_i18n::message;
 
 use cli::admin::{run_admin, AdminCommand};
+use cli::logs::{self, say, LogFormat};
 use cli::{address, data_dir, hub_err, lang, msg, open, print_json, refused, JsonFlag, Refusal};
 
 #[derive(Parser)]
@@ -64,6 +65,9 @@ enum Command {
         /// How many backups to keep in --backup-dir (the oldest go first).
         #[arg(long, env = "LINLI_HUB_BACKUP_KEEP", default_value_t = 28)]
         backup_keep: usize,
+        /// `human` (the default) or `json`: one JSON object a line, each naming its request's id.
+        #[arg(long, env = "LINLI_HUB_LOG_FORMAT", value_enum, default_value_t = LogFormat::Human)]
+        log_format: LogFormat,
     },
     /// Seed the demo street (two communities, 幸福里社区 and 安康苑社区) and print invitation codes as
     /// `CODE<TAB>community address`.
@@ -128,19 +132,17 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "linli_hub=info,warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    match run(Cli::parse()) {
+    let cli = Cli::parse();
+    logs::init(match &cli.command {
+        Command::Serve { log_format, .. } => *log_format,
+        _ => LogFormat::Human,
+    });
+    match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             match e.downcast_ref::<Refusal>() {
-                Some(r) => eprintln!("{r}"),
-                None => eprintln!("{e:#}"),
+                Some(r) => say(&r.to_string()),
+                None => say(&format!("{e:#}")),
             }
             ExitCode::FAILURE
         }
@@ -189,22 +191,19 @@ async fn scheduled_backups(
         match taken {
             Ok(Ok(path)) => {
                 hub.metrics().backup_taken(chrono::Utc::now());
-                eprintln!(
-                    "{}",
-                    msg(
-                        "hub-backup-scheduled",
-                        &[("dir", path.display().to_string().into())]
-                    )
-                )
+                say(&msg(
+                    "hub-backup-scheduled",
+                    &[("dir", path.display().to_string().into())],
+                ))
             }
-            Ok(Err(e)) => eprintln!(
-                "{}",
-                msg("hub-backup-failed", &[("reason", e.to_string().into())])
-            ),
-            Err(e) => eprintln!(
-                "{}",
-                msg("hub-backup-failed", &[("reason", e.to_string().into())])
-            ),
+            Ok(Err(e)) => say(&msg(
+                "hub-backup-failed",
+                &[("reason", e.to_string().into())],
+            )),
+            Err(e) => say(&msg(
+                "hub-backup-failed",
+                &[("reason", e.to_string().into())],
+            )),
         }
     }
 }
@@ -224,6 +223,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             backup_dir,
             backup_every,
             backup_keep,
+            log_format: _,
         } => {
             let tls = match (tls_cert, tls_key) {
                 (Some(c), Some(k)) => Some(linli_hub::tls::server_config(&c, &k).map_err(hub_err)?),
@@ -244,10 +244,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         .await
                         .with_context(|| format!("listening on {at}"))?;
                     let addr = listener.local_addr()?;
-                    eprintln!(
-                        "{}",
-                        msg("hub-metrics-serving", &[("addr", addr.to_string().into())])
-                    );
+                    say(&msg(
+                        "hub-metrics-serving",
+                        &[("addr", addr.to_string().into())],
+                    ));
                     tokio::spawn(linli_hub::metrics::serve(hub.clone(), listener));
                 }
                 if let Some(dir) = backup_dir {
@@ -262,18 +262,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .await
                     .with_context(|| format!("listening on {listen}"))?;
                 let addr = listener.local_addr()?;
-                eprintln!(
-                    "{}",
-                    msg(
-                        "hub-serving",
-                        &[
-                            ("addr", addr.to_string().into()),
-                            ("dir", dir.display().to_string().into())
-                        ]
-                    )
-                );
+                say(&msg(
+                    "hub-serving",
+                    &[
+                        ("addr", addr.to_string().into()),
+                        ("dir", dir.display().to_string().into()),
+                    ],
+                ));
                 // Post this where residents can compare it with what their device shows at join.
-                eprintln!("{}", msg("hub-log-key", &[("key", hub.log_key().into())]));
+                say(&msg("hub-log-key", &[("key", hub.log_key().into())]));
                 match tls {
                     Some(config) => hub.serve_tls(listener, config, shutdown_signal()).await,
                     None => hub.serve(listener, shutdown_signal()).await,

@@ -257,7 +257,9 @@ fn the_committee_reads_refusals_in_its_language() {
     let en = again("en_US.UTF-8");
     assert!(String::from_utf8_lossy(&en.stderr).contains("already holds a witness key"));
     let bad = std::process::Command::new(support::BIN)
-        .args(["log", "add", "--dir", d, "--origin", "x", "--vkey", "garbage"])
+        .args([
+            "log", "add", "--dir", d, "--origin", "x", "--vkey", "garbage",
+        ])
         .env("LANG", "zh_CN.UTF-8")
         .output()
         .unwrap();

@@ -4,6 +4,7 @@
 mod acting_for;
 mod attachments;
 mod backlog;
+mod full_disk;
 mod histories;
 mod household;
 mod keep_alive;
@@ -17,4 +18,5 @@ mod rejected;
 mod screens;
 mod sync_loop;
 mod transparency;
+mod upgrade;
 mod world;

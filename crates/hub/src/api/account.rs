@@ -23,13 +23,14 @@ pub async fn export(
     let now = state.hub.now();
     let data = blocking(&state.hub, move |s| s.export_for(&viewer, now)).await?;
     let hub = state.hub.clone();
-    let bytes = tokio::task::spawn_blocking(move || privacy::export_zip(&hub, &data))
-        .await
-        .map_err(|_| ApiError(ErrorCode::Internal))?
-        .map_err(|e| {
-            tracing::error!(error = %e, "building an export failed");
-            ApiError(ErrorCode::Internal)
-        })?;
+    let bytes =
+        crate::api::request_id::spawn_blocking_in_span(move || privacy::export_zip(&hub, &data))
+            .await
+            .map_err(|_| ApiError(ErrorCode::Internal))?
+            .map_err(|e| {
+                tracing::error!(error = %e, "building an export failed");
+                ApiError(ErrorCode::Internal)
+            })?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/zip"),
@@ -52,15 +53,17 @@ pub async fn close(
     Caller(viewer): Caller,
 ) -> Result<Json<AccountClosed>, ApiError> {
     let hub = state.hub.clone();
-    let done = tokio::task::spawn_blocking(move || privacy::close_account(&hub, &viewer))
-        .await
-        .map_err(|_| ApiError(ErrorCode::Internal))?
-        .map_err(|e| match e {
-            crate::HubError::Refused(code) => ApiError(code),
-            other => {
-                tracing::error!(error = %other, "closing an account failed");
-                ApiError(ErrorCode::Internal)
-            }
-        })?;
+    let done = crate::api::request_id::spawn_blocking_in_span(move || {
+        privacy::close_account(&hub, &viewer)
+    })
+    .await
+    .map_err(|_| ApiError(ErrorCode::Internal))?
+    .map_err(|e| match e {
+        crate::HubError::Refused(code) => ApiError(code),
+        other => {
+            tracing::error!(error = %other, "closing an account failed");
+            ApiError(ErrorCode::Internal)
+        }
+    })?;
     Ok(Json(done))
 }

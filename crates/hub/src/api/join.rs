@@ -60,7 +60,7 @@ pub async fn join(
             state.hub.notify();
             let hub = state.hub.clone();
             let community = j.community.id;
-            let pinned = tokio::task::spawn_blocking(move || {
+            let pinned = crate::api::request_id::spawn_blocking_in_span(move || {
                 Ok::<_, crate::error::HubError>((
                     hub.log_origin(community)?,
                     crate::admin::witnesses::policy(&hub, community)?,

@@ -67,10 +67,13 @@ pub async fn checkpoint(
     LogCommunity(log): LogCommunity,
 ) -> Result<impl IntoResponse, ApiError> {
     let hub = state.hub.clone();
-    let note = match tokio::task::spawn_blocking(move || hub.witnessed_checkpoint(log)).await {
-        Ok(r) => r?,
-        Err(_) => return Err(ApiError(ErrorCode::Internal)),
-    };
+    let note =
+        match crate::api::request_id::spawn_blocking_in_span(move || hub.witnessed_checkpoint(log))
+            .await
+        {
+            Ok(r) => r?,
+            Err(_) => return Err(ApiError(ErrorCode::Internal)),
+        };
     Ok((TEXT, note))
 }
 

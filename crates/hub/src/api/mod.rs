@@ -14,6 +14,7 @@ pub mod proxy_visitor;
 pub mod rate_limit;
 pub mod ready;
 pub mod records;
+pub mod request_id;
 pub mod staff;
 pub mod staff_dispatch;
 pub mod sync;
@@ -50,7 +51,7 @@ pub async fn blocking<T: Send + 'static>(
     f: impl FnOnce(&dyn Store) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, ApiError> {
     let store = hub.store_arc();
-    match tokio::task::spawn_blocking(move || f(store.as_ref())).await {
+    match request_id::spawn_blocking_in_span(move || f(store.as_ref())).await {
         Ok(r) => r.map_err(ApiError::from),
         Err(e) => {
             tracing::error!(error = %e, "blocking task failed");
@@ -196,5 +197,8 @@ pub fn router(state: AppState) -> Router {
             throttle::per_device,
         ))
         .layer(middleware::from_fn(lang::localize))
+        // Outermost but for routing, so every line logged for a request (throttling, metrics,
+        // the handler) carries its id.
+        .layer(middleware::from_fn(request_id::tag))
         .with_state(state)
 }

@@ -15,7 +15,7 @@ pub async fn readyz(State(state): State<AppState>) -> Result<&'static str, ApiEr
         return Err(ApiError(ErrorCode::ServiceUnavailable));
     }
     let hub = state.hub.clone();
-    match tokio::task::spawn_blocking(move || hub.sqlite().readiness()).await {
+    match crate::api::request_id::spawn_blocking_in_span(move || hub.sqlite().readiness()).await {
         Ok(Ok(())) => Ok("ready"),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "not ready");

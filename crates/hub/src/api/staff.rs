@@ -30,7 +30,7 @@ pub(super) async fn admin_call<T: Send + 'static>(
     f: impl FnOnce(&Hub) -> Result<T, HubError> + Send + 'static,
 ) -> Result<T, ApiError> {
     let hub = hub.clone();
-    match tokio::task::spawn_blocking(move || f(&hub)).await {
+    match crate::api::request_id::spawn_blocking_in_span(move || f(&hub)).await {
         Ok(r) => r.map_err(ApiError::from),
         Err(e) => {
             tracing::error!(error = %e, "blocking task failed");

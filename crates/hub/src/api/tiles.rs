@@ -112,7 +112,10 @@ pub async fn checkpoint(
     })
     .await?;
     let hub = state.hub.clone();
-    let note = match tokio::task::spawn_blocking(move || hub.witnessed_checkpoint(community)).await
+    let note = match crate::api::request_id::spawn_blocking_in_span(move || {
+        hub.witnessed_checkpoint(community)
+    })
+    .await
     {
         Ok(r) => r?,
         Err(_) => return Err(ApiError(ErrorCode::Internal)),

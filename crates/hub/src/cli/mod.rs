@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod backup;
 pub mod dispatch;
+pub mod logs;
 pub mod staff;
 pub mod street;
 pub mod witness;

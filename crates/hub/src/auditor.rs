@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use linli_proto::{LogLeaves, LogReceipt, LOG_LEAVES_PAGE_MAX};
 use linli_tlog::{
-    audit, verify_opening, AuditError, Checkpoint, Leaf, LeafKind, NoteVerifier, Record, Salt,
+    verify_opening, AuditError, Checkpoint, Leaf, LeafKind, NoteVerifier, Record, Salt,
 };
 use serde::Serialize;
 
@@ -158,8 +158,24 @@ pub async fn audit_community(
         .text()
         .await
         .map_err(http_err)?;
-    let head =
-        Checkpoint::open(&latest, &key).map_err(|e| AuditorError::BadCheckpoint(e.to_string()))?;
+    // The key given may have been rotated since: follow the statements signed by it, and check each
+    // checkpoint against whichever key of that chain signed it.
+    let statements: Vec<String> = match get(&http, format!("{base}/v1/log/key-rotations")).await {
+        Ok(resp) => resp.json().await.map_err(http_err)?,
+        Err(_) => Vec::new(),
+    };
+    let keys = linli_tlog::rotation_chain(&key, &statements);
+    let head = keys
+        .iter()
+        .rev()
+        .find_map(|k| Checkpoint::open(&latest, k).ok())
+        .map_or_else(
+            || {
+                Checkpoint::open(&latest, &key)
+                    .map_err(|e| AuditorError::BadCheckpoint(e.to_string()))
+            },
+            Ok,
+        )?;
     // Download every leaf the hub's own checkpoint covers (and any more it serves).
     let mut leaves: Vec<Leaf> = Vec::new();
     loop {
@@ -197,14 +213,14 @@ pub async fn audit_community(
     for (i, a) in notes.iter().enumerate() {
         if let Some(fork) = notes[i + 1..]
             .iter()
-            .find_map(|b| linli_tlog::fork_evidence(&key, a, b))
+            .find_map(|b| keys.iter().find_map(|k| linli_tlog::fork_evidence(k, a, b)))
         {
             return Err(AuditorError::Fork { size: fork.size });
         }
     }
     let bytes: Vec<[u8; linli_tlog::leaf::LEAF_LEN]> = leaves.iter().map(Leaf::to_bytes).collect();
     // The key signed the origin line: the key's name, or the key's name and the community on a street hub.
-    let audited = audit(&key, &head.origin, &bytes, &notes)?;
+    let audited = linli_tlog::audit_with_keys(&keys, &head.origin, &bytes, &notes)?;
 
     let tallies: Vec<LogReceipt> = get(&http, format!("{base}/v1/log/tallies{}", q('?')))
         .await?

@@ -71,6 +71,26 @@ where
     I: IntoIterator<Item = L>,
     L: AsRef<[u8]>,
 {
+    audit_with_keys(
+        std::slice::from_ref(key),
+        origin,
+        leaf_bytes,
+        checkpoint_notes,
+    )
+}
+
+/// [`audit`] of a log whose key was rotated: each checkpoint may be signed by any key of `keys`
+/// (the chain from [`crate::rotation_chain`], all of one name).
+pub fn audit_with_keys<I, L>(
+    keys: &[NoteVerifier],
+    origin: &str,
+    leaf_bytes: I,
+    checkpoint_notes: &[&str],
+) -> Result<Audit, AuditError>
+where
+    I: IntoIterator<Item = L>,
+    L: AsRef<[u8]>,
+{
     let mut log = MemoryLog::new();
     let mut leaves = Vec::new();
     let mut counts = BTreeMap::new();
@@ -86,8 +106,14 @@ where
     }
     let mut checkpoints = Vec::new();
     for (index, note) in checkpoint_notes.iter().enumerate() {
-        let cp = Checkpoint::open(note, key)
-            .map_err(|source| AuditError::Checkpoint { index, source })?;
+        let mut opened = Err(CheckpointError::Malformed("no key to check it with"));
+        for key in keys {
+            opened = Checkpoint::open(note, key);
+            if opened.is_ok() {
+                break;
+            }
+        }
+        let cp = opened.map_err(|source| AuditError::Checkpoint { index, source })?;
         if cp.origin != origin {
             return Err(AuditError::WrongOrigin {
                 index,

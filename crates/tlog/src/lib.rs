@@ -26,7 +26,7 @@ pub mod verifier;
 pub mod wire;
 pub mod witness_policy;
 
-pub use audit::{audit, Audit, AuditError};
+pub use audit::{audit, audit_with_keys, Audit, AuditError};
 pub use checkpoint::{Checkpoint, CheckpointError};
 pub use commitment::{commit, new_salt, verify_opening, Salt};
 pub use cosignature::{Cosignature, CosignatureError, CosignatureSigner, CosignatureVerifier};
@@ -40,7 +40,7 @@ pub use merkle::{
 pub use multiproof::{prove_leaves, verify_leaves};
 pub use note::{NoteError, NoteSigner, NoteVerifier};
 pub use records::{ballot_tag, OptionCount, Record};
-pub use rotation::{follow_rotations, rotation_statement, RotationError};
+pub use rotation::{follow_rotations, rotation_chain, rotation_statement, RotationError};
 pub use verifier::{Verifier, VerifyError};
 pub use wire::{
     hash_from_base64, hash_to_base64, leaves_proof_from_base64, proof_from_base64, proof_to_base64,

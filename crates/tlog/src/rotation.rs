@@ -51,19 +51,23 @@ fn next_key(key: &NoteVerifier, statement: &str) -> Option<NoteVerifier> {
 /// Follows the statements from the `pinned` key to the newest key they lead to; `None` when no
 /// statement is signed by the pinned key. Statements by other keys are ignored.
 pub fn follow_rotations(pinned: &NoteVerifier, statements: &[String]) -> Option<NoteVerifier> {
-    let mut key = pinned.clone();
-    let mut moved = false;
+    let mut chain = rotation_chain(pinned, statements);
+    (chain.len() > 1).then(|| chain.pop()).flatten()
+}
+
+/// Every key from the `pinned` one through the statements, oldest first (just the pinned key when
+/// no statement is signed by it): an auditor checks each checkpoint against the key of its time.
+pub fn rotation_chain(pinned: &NoteVerifier, statements: &[String]) -> Vec<NoteVerifier> {
+    let mut chain = vec![pinned.clone()];
     // Each step uses a statement signed by the key before it; no chain is longer than the list.
     for _ in 0..statements.len() {
-        match statements.iter().find_map(|s| next_key(&key, s)) {
-            Some(next) if next.to_vkey() != pinned.to_vkey() => {
-                key = next;
-                moved = true;
-            }
+        let Some(last) = chain.last() else { break };
+        match statements.iter().find_map(|s| next_key(last, s)) {
+            Some(next) if !chain.iter().any(|k| k.to_vkey() == next.to_vkey()) => chain.push(next),
             _ => break,
         }
     }
-    moved.then_some(key)
+    chain
 }
 
 #[cfg(test)]
@@ -79,6 +83,9 @@ mod tests {
         let s23 = rotation_statement(&k2, &k3.verifier(), "2026-12-08T10:00:00Z").unwrap();
         let pinned = k1.verifier();
         assert_eq!(follow_rotations(&pinned, &[]), None);
+        let chain = rotation_chain(&pinned, &[s23.clone(), s12.clone()]);
+        assert_eq!(chain.len(), 3);
+        assert_eq!(chain[1].to_vkey(), k2.verifier().to_vkey());
         assert_eq!(
             follow_rotations(&pinned, &[s23.clone(), s12.clone()]).map(|k| k.to_vkey()),
             Some(k3.verifier().to_vkey())

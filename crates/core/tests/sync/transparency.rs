@@ -274,6 +274,17 @@ async fn a_rotated_key_is_followed_through_the_old_keys_statement() {
     );
     assert!(checkpoint_size(&t.checkpoint_note.unwrap()) > checkpoint_size(&before));
     assert_eq!(t.receipts, t.receipts_verified);
+    // An auditor given the key residents pinned at join follows the statement too, and checks the
+    // checkpoint the old key signed against the same log.
+    let audit = audit_hub(
+        &world.proxy.url(),
+        &pinned,
+        std::slice::from_ref(&before),
+        &[],
+    )
+    .await
+    .unwrap();
+    assert_eq!(audit.checkpoints.len(), 2, "{audit:?}");
 }
 
 struct ClockedHub {

@@ -191,21 +191,8 @@ impl Profile {
                 privacy_version: Some(privacy_version),
             })
             .await?;
-        let policy = resp
-            .witness_policy
-            .as_deref()
-            .map(linli_tlog::WitnessPolicy::parse)
-            .transpose()
-            .map_err(|e| CoreError::Protocol(format!("witnesses in the join answer: {e}")))?;
-        if let Some(printed) = witnesses {
-            let offered = policy.as_ref().map(|p| p.fingerprint());
-            if offered.as_deref() != Some(printed.trim()) {
-                // Not recorded as a problem of this profile: it has joined nothing.
-                return Err(CoreError::Log(
-                    crate::transparency::LogProblem::WitnessesDiffer,
-                ));
-            }
-        }
+        let policy =
+            crate::transparency::witnesses_to_pin(resp.witness_policy.as_deref(), witnesses)?;
         keychain::store(&user, &resp.token)?;
         *self.token.lock().unwrap_or_else(|p| p.into_inner()) = Some(resp.token.clone());
         {

@@ -85,6 +85,25 @@ pub const MESSAGE_KIND: &str = "transparency_log";
 /// `linli verify`; only how soon changes.
 pub const LOG_CHECK_INTERVAL: chrono::Duration = chrono::Duration::minutes(10);
 
+/// The witnesses a joining device pins from the hub's answer (`offered`), refused when they are not
+/// the ones whose fingerprint the invitation slip printed (`printed`). Not recorded as a problem of
+/// the profile: it has joined nothing.
+pub(crate) fn witnesses_to_pin(
+    offered: Option<&str>,
+    printed: Option<&str>,
+) -> Result<Option<WitnessPolicy>, CoreError> {
+    let policy = offered
+        .map(WitnessPolicy::parse)
+        .transpose()
+        .map_err(|e| CoreError::Protocol(format!("witnesses in the join answer: {e}")))?;
+    if let Some(printed) = printed {
+        if policy.as_ref().map(|p| p.fingerprint()).as_deref() != Some(printed.trim()) {
+            return Err(CoreError::Log(LogProblem::WitnessesDiffer));
+        }
+    }
+    Ok(policy)
+}
+
 /// How often, and how long apart, a device asks again for a checkpoint its witnesses have not yet
 /// cosigned before it keeps the last witnessed one.
 const WITNESS_RETRIES: usize = 3;
@@ -97,12 +116,6 @@ fn needs_other_witnesses(pinned: Option<&WitnessPolicy>, note: &str) -> bool {
         Some(p) => matches!(p.check(note), Err(PolicyError::TooFew { .. })),
         None => linli_tlog::split_note(note).is_some_and(|(_, sigs)| sigs.lines().count() > 1),
     }
-}
-
-/// The size a checkpoint note claims (not yet verified).
-fn note_size(note: &str) -> Option<u64> {
-    let (text, _) = linli_tlog::split_note(note)?;
-    Checkpoint::parse(text).ok().map(|c| c.size)
 }
 
 /// What a receipt must say, from what the device knows on its own.
@@ -500,7 +513,7 @@ impl Profile {
         for _ in 0..WITNESS_RETRIES {
             match &policy {
                 Some(p)
-                    if note_size(&note) != Some(0)
+                    if Checkpoint::from_note_unverified(&note).map(|c| c.size) != Some(0)
                         && matches!(p.check(&note), Err(PolicyError::TooFew { .. })) =>
                 {
                     tokio::time::sleep(WITNESS_RETRY_AFTER).await;

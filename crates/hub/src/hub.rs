@@ -173,8 +173,7 @@ impl Hub {
     /// [`crate::witnessing`]); the plain signed head when none has been collected yet.
     pub fn witnessed_checkpoint(&self, community: uuid::Uuid) -> Result<String, HubError> {
         let note = self.log_checkpoint(community)?;
-        let size = linli_tlog::split_note(&note)
-            .and_then(|(text, _)| linli_tlog::Checkpoint::parse(text).ok())
+        let size = linli_tlog::Checkpoint::from_note_unverified(&note)
             .map(|c| c.size)
             .ok_or_else(|| HubError::LogKey("the stored checkpoint does not parse".into()))?;
         let lines = self.inner.store.cosignatures(community, size)?;

@@ -49,6 +49,16 @@ impl Lang {
         }
     }
 
+    /// The language of the person at the terminal (`LC_ALL`, `LC_MESSAGES`, `LANG`; zh-CN when none
+    /// names a supported one): what command-line programs answer in.
+    pub fn from_env() -> Lang {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|v| std::env::var(v).ok())
+            .find_map(|v| Lang::parse(&v))
+            .unwrap_or_default()
+    }
+
     /// The first supported language of an HTTP `Accept-Language` header, zh-CN when none is.
     pub fn from_accept_language(header: Option<&str>) -> Lang {
         let Some(header) = header else {

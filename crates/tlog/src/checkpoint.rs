@@ -62,6 +62,13 @@ impl Checkpoint {
         s
     }
 
+    /// The checkpoint a signed note claims, signatures not checked: for deciding what to ask or
+    /// send next (its size), never for trusting it (that is [`Checkpoint::open`]).
+    pub fn from_note_unverified(note: &str) -> Option<Self> {
+        let (text, _) = crate::witness_policy::split_note(note)?;
+        Self::parse(text).ok()
+    }
+
     /// Parses checkpoint text strictly: decimal size without sign or leading zeros, canonical
     /// padded base64 of exactly 32 bytes, no empty lines, final newline.
     pub fn parse(text: &str) -> Result<Self, CheckpointError> {

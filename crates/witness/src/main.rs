@@ -59,17 +59,8 @@ enum LogCommand {
     },
 }
 
-/// The language of the committee member at the terminal (`LC_ALL`, `LC_MESSAGES`, `LANG`; zh-CN by default).
-fn lang() -> Lang {
-    ["LC_ALL", "LC_MESSAGES", "LANG"]
-        .iter()
-        .filter_map(|v| std::env::var(v).ok())
-        .find_map(|v| Lang::parse(&v))
-        .unwrap_or_default()
-}
-
 fn msg(id: &str, args: &[(&str, Arg)]) -> String {
-    message_args(lang(), id, args)
+    message_args(Lang::from_env(), id, args)
 }
 
 /// A refusal with its message in the user's language.

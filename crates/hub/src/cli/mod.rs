@@ -37,11 +37,7 @@ impl std::fmt::Display for Refusal {
 impl std::error::Error for Refusal {}
 
 pub fn lang() -> Lang {
-    ["LC_ALL", "LC_MESSAGES", "LANG"]
-        .iter()
-        .filter_map(|v| std::env::var(v).ok())
-        .find_map(|v| Lang::parse(&v))
-        .unwrap_or_default()
+    Lang::from_env()
 }
 
 pub fn msg(id: &str, args: &[(&str, Arg)]) -> String {

@@ -161,3 +161,8 @@ core-proxy-grant-proxy-revoked = Your authorization to act for { $address } was 
 core-proxy-grant-proxy-given-up = You gave up acting for { $address }
 core-proxy-grant-proxy-expired = Your authorization to act for { $address } has expired
 core-proxy-act-about = { $line }: { $what }
+
+## The hub restored from a backup
+core-hub-restored-title = The community hub was restored from a backup
+core-hub-restored-text = The community hub's data was restored from a backup. The changes this device kept were sent again, and the lists now show the hub's data as it is.
+core-hub-restored-gap = The community hub's data was restored from a backup. The changes this device kept were sent again. Its public record went back to entry { $from }: this device had seen entries { $from } to { $to }, which are no longer in the hub's public record (what was sent again is recorded anew).

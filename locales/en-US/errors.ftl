@@ -64,3 +64,4 @@ error-method-not-allowed = This address does not take that kind of request
 error-service-unavailable = The community service is not ready right now; please try again in a moment
 error-storage-full = The community service has run out of storage space; nothing was saved, please try again later
 error-assignee-invalid = A report can be dispatched only to a grid worker or handling unit of its community
+error-hub-restored = The hub was restored from a backup; your changes are being sent again

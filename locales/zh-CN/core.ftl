@@ -158,3 +158,8 @@ core-proxy-grant-proxy-revoked = { $address } 的代办授权已被收回，您�
 core-proxy-grant-proxy-given-up = 您已放弃为 { $address } 代办
 core-proxy-grant-proxy-expired = 您为 { $address } 代办的授权已到期
 core-proxy-act-about = { $line }：{ $what }
+
+## 社区服务从备份恢复
+core-hub-restored-title = 社区服务已从备份恢复
+core-hub-restored-text = 社区服务的数据已从备份恢复。本机保存的您的操作已重新发送，列表已按社区服务现在的数据更新。
+core-hub-restored-gap = 社区服务的数据已从备份恢复。本机保存的您的操作已重新发送。公开记录回到了第 { $from } 条：本机曾看到第 { $from } 到第 { $to } 条，这些已不在社区服务的公开记录中（重新发送的内容会重新记录）。

@@ -64,3 +64,4 @@ error-method-not-allowed = 这个地址不接受这种请求
 error-service-unavailable = 社区服务暂时没有准备好，请稍后再试
 error-storage-full = 社区服务的存储空间已满，这次没有保存任何内容，请稍后再试
 error-assignee-invalid = 只能派单给本社区的网格员或承办单位
+error-hub-restored = 社区服务的数据已从备份恢复，正在重新发送您的操作

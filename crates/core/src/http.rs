@@ -52,6 +52,9 @@ pub struct HubClient {
     token: Option<String>,
     lang: Lang,
     http: Client,
+    /// The hub incarnation the device last pulled from, sent as `Linli-Incarnation` (see
+    /// [`HubClient::expecting`]).
+    incarnation: Option<String>,
 }
 
 impl std::fmt::Debug for HubClient {
@@ -153,6 +156,7 @@ impl HubClient {
             token,
             lang,
             http,
+            incarnation: None,
         })
     }
 
@@ -165,8 +169,30 @@ impl HubClient {
         &self.base
     }
 
+    /// This client naming the hub incarnation the device last pulled from: a hub restored since
+    /// refuses its pushes and pulls with `hub_restored` before doing anything.
+    pub fn expecting(mut self, incarnation: Option<String>) -> HubClient {
+        self.incarnation = incarnation;
+        self
+    }
+
+    /// The statements of the log's restores from backups (`/v1/log/restores`); none from a hub that
+    /// predates them.
+    pub async fn log_restores(&self) -> Result<Vec<String>, CoreError> {
+        match self
+            .json(self.http.get(format!("{}/v1/log/restores", self.base)))
+            .await
+        {
+            Err(CoreError::Hub { status: 404, .. }) => Ok(Vec::new()),
+            other => other,
+        }
+    }
+
     fn with_headers(&self, req: RequestBuilder) -> RequestBuilder {
-        let req = req.header(reqwest::header::ACCEPT_LANGUAGE, self.lang.tag());
+        let mut req = req.header(reqwest::header::ACCEPT_LANGUAGE, self.lang.tag());
+        if let Some(i) = &self.incarnation {
+            req = req.header(linli_proto::INCARNATION_HEADER, i);
+        }
         match &self.token {
             Some(t) => req.bearer_auth(t),
             None => req,

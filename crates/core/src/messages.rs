@@ -22,6 +22,17 @@ pub fn reason(lang: Lang, code: &str) -> String {
 }
 
 pub fn render(lang: Lang, row: MessageRow) -> ResidentMessage {
+    if row.op_kind == crate::sync::RESTORE_MESSAGE_KIND {
+        return ResidentMessage {
+            id: row.id,
+            at: row.at,
+            title: linli_i18n::message(lang, "core-hub-restored-title"),
+            text: crate::sync::restore_message_text(lang, row.target.as_deref()),
+            code: row.code,
+            op_kind: row.op_kind,
+            target: None,
+        };
+    }
     if row.op_kind == crate::transparency::MESSAGE_KIND {
         return ResidentMessage {
             id: row.id,

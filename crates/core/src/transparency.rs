@@ -388,6 +388,9 @@ impl Profile {
         if let Err(e) = verifier.accept_checkpoint(&note, &proof) {
             return Err(self.log_problem(rejected_checkpoint(e), None));
         }
+        if saved.is_none() {
+            self.check_restore_floor(client, &new).await?;
+        }
         // An empty log has nothing to witness (its root is fixed); anything larger needs the quorum.
         let mut policy = self.witness_policy()?;
         if new.size > 0 && needs_other_witnesses(policy.as_ref(), &note) {
@@ -417,6 +420,7 @@ impl Profile {
                 settings::set(&tx, settings::LOG_KEY, &k.to_vkey())?;
             }
             settings::set(&tx, settings::LOG_CHECKPOINT, &note)?;
+            settings::remove(&tx, settings::LOG_RESTORE_FLOOR)?;
             tx.commit()?;
         }
         let latest = new;
@@ -472,6 +476,35 @@ impl Profile {
         }
         self.emit(CoreEvent::DataChanged);
         Ok(())
+    }
+
+    /// After a restore (see `sync/restored.rs`) the first checkpoint must extend the one the signed
+    /// statement named; anything else is a rollback like any other.
+    async fn check_restore_floor(
+        &self,
+        client: &crate::http::HubClient,
+        new: &Checkpoint,
+    ) -> Result<(), CoreError> {
+        let Some(floor) = settings::get(&self.db(), settings::LOG_RESTORE_FLOOR)? else {
+            return Ok(());
+        };
+        let extends = match crate::sync::restore_floor(&floor) {
+            Some(f) if f.origin == new.origin && f.size == new.size => f.root == new.root,
+            Some(f) if f.origin == new.origin && f.size == 0 => true,
+            Some(f) if f.origin == new.origin && f.size < new.size => {
+                let p = client.log_consistency(f.size, new.size).await?;
+                let proof =
+                    proof_from_base64(&p.proof).map_err(|e| CoreError::Protocol(e.to_string()))?;
+                linli_tlog::merkle::verify_consistency(f.size, &f.root, new.size, &new.root, &proof)
+                    .is_ok()
+            }
+            _ => false,
+        };
+        if extends {
+            Ok(())
+        } else {
+            Err(self.log_problem(LogProblem::Rollback, None))
+        }
     }
 
     /// The target of the first receipt of `chunk` whose own inclusion proof does not hold (or that the hub

@@ -41,6 +41,11 @@ pub enum AuditorError {
         "the log forked: two checkpoints of size {size} signed by its key with different roots"
     )]
     Fork { size: u64 },
+    /// A restore statement signed by the log's key names a checkpoint the log does not have.
+    #[error(
+        "the restore statement of {at} names a log of size {size} the hub's leaves do not give"
+    )]
+    BadRestore { at: String, size: u64 },
     #[error("the hub's latest checkpoint has {have} of the {need} witness cosignatures required")]
     Unwitnessed { have: usize, need: usize },
     #[error("the witnesses' cosignatures on the latest checkpoint: {0}")]
@@ -76,6 +81,19 @@ pub struct AuditReport {
     pub tallies: Vec<TallyCheck>,
     /// Vote leaves no tally counts: votes of consultations still open, or replaced by a later vote.
     pub uncounted_vote_leaves: u64,
+    /// Restores from backups the hub announced with a statement signed by the log key.
+    pub restores: Vec<RestoreSeen>,
+    /// Sizes of collected checkpoints from before the latest announced restore that the restored log
+    /// no longer extends (the entries beyond the restored size, as seen then, are gone).
+    pub superseded_by_restore: Vec<u64>,
+}
+
+/// One announced restore: when, and to which size the log went back.
+#[derive(Debug, Clone, Serialize)]
+pub struct RestoreSeen {
+    pub incarnation: String,
+    pub at: String,
+    pub size: u64,
 }
 
 fn http_err(e: reqwest::Error) -> AuditorError {
@@ -208,8 +226,16 @@ pub async fn audit_community(
             want: head.size,
         });
     }
+    let restores: Vec<String> = match get(&http, format!("{base}/v1/log/restores{}", q('?'))).await
+    {
+        Ok(resp) => resp.json().await.map_err(http_err)?,
+        Err(_) => Vec::new(),
+    };
+    let restores = announced_restores(&keys, &restores, &head.origin, &leaves)?;
+    let (kept, superseded_by_restore) =
+        set_aside_before_restore(&keys, &restores, &leaves, checkpoints);
     let mut notes: Vec<&str> = vec![latest.as_str()];
-    notes.extend(checkpoints.iter().map(String::as_str));
+    notes.extend(kept);
     for (i, a) in notes.iter().enumerate() {
         if let Some(fork) = notes[i + 1..]
             .iter()
@@ -255,7 +281,76 @@ pub async fn audit_community(
             .collect(),
         tallies: checks,
         uncounted_vote_leaves: votes - cited as u64,
+        restores,
+        superseded_by_restore,
     })
+}
+
+/// The restore statements signed by a key of the chain for this log, each checked against the leaves:
+/// the checkpoint a statement names must be the tree of the log's first leaves.
+fn announced_restores(
+    keys: &[NoteVerifier],
+    statements: &[String],
+    origin: &str,
+    leaves: &[Leaf],
+) -> Result<Vec<RestoreSeen>, AuditorError> {
+    let mut out = Vec::new();
+    for s in statements {
+        let Some(r) = keys.iter().find_map(|k| linli_tlog::open_restore(k, s)) else {
+            continue;
+        };
+        if r.checkpoint.origin != origin {
+            continue;
+        }
+        if prefix_root(leaves, r.checkpoint.size) != Some(r.checkpoint.root) {
+            return Err(AuditorError::BadRestore {
+                at: r.at,
+                size: r.checkpoint.size,
+            });
+        }
+        out.push(RestoreSeen {
+            incarnation: r.incarnation,
+            at: r.at,
+            size: r.checkpoint.size,
+        });
+    }
+    Ok(out)
+}
+
+/// The root of the tree of the first `size` leaves, when the log has that many.
+fn prefix_root(leaves: &[Leaf], size: u64) -> Option<linli_tlog::Hash> {
+    let n = usize::try_from(size).ok().filter(|n| *n <= leaves.len())?;
+    let bytes: Vec<_> = leaves[..n].iter().map(Leaf::to_bytes).collect();
+    linli_tlog::MemoryLog::from_leaves(bytes.iter())
+        .ok()?
+        .root()
+        .ok()
+}
+
+/// Collected checkpoints larger than the latest announced restore's size that the log as it is no
+/// longer extends are set aside (their sizes returned): a device saw them before the restore. Every
+/// other checkpoint must match the log as usual, so the shared prefix is still checked.
+fn set_aside_before_restore<'a>(
+    keys: &[NoteVerifier],
+    restores: &[RestoreSeen],
+    leaves: &[Leaf],
+    collected: &'a [String],
+) -> (Vec<&'a str>, Vec<u64>) {
+    let Some(floor) = restores.last().map(|r| r.size) else {
+        return (collected.iter().map(String::as_str).collect(), Vec::new());
+    };
+    let mut kept = Vec::new();
+    let mut set_aside = Vec::new();
+    for note in collected {
+        let opened = keys.iter().find_map(|k| Checkpoint::open(note, k).ok());
+        match opened {
+            Some(c) if c.size > floor && prefix_root(leaves, c.size) != Some(c.root) => {
+                set_aside.push(c.size)
+            }
+            _ => kept.push(note.as_str()),
+        }
+    }
+    (kept, set_aside)
 }
 
 /// Checks every opened tally against the leaves; returns the checks, how many vote leaves tallies

@@ -100,6 +100,7 @@ pub fn status_for(code: ErrorCode) -> StatusCode {
         ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         StorageFull => StatusCode::INSUFFICIENT_STORAGE,
         AssigneeInvalid => StatusCode::BAD_REQUEST,
+        HubRestored => StatusCode::CONFLICT,
     }
 }
 
@@ -125,6 +126,7 @@ impl From<StoreError> for ApiError {
             }
             other => {
                 tracing::error!(error = %other, "store error");
+                crate::metrics::db_error();
                 ApiError(ErrorCode::Internal)
             }
         }

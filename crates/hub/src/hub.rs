@@ -13,6 +13,7 @@ use crate::api::rate_limit::FailedAttempts;
 use crate::api::throttle::{Buckets, Rate};
 use crate::clock::{Clock, SystemClock};
 use crate::error::HubError;
+use crate::store::restores::RestoreStore as _;
 use crate::store::sqlite::SqliteStore;
 use crate::store::Store;
 
@@ -48,6 +49,9 @@ struct Inner {
     join_failures_hub_wide: Buckets<()>,
     log_signer: NoteSigner,
     log_key_rotations: Vec<String>,
+    /// The database's incarnation id (see [`crate::store::restores`]), read once: only a restore, made
+    /// while no hub serves the data directory, changes it.
+    incarnation: String,
     /// Wrong proxy authorization codes, limited like invitation codes.
     proxy_code_failures: FailedAttempts,
     /// Days the photos of a resolved report are kept (see `privacy::expire_photos`).
@@ -71,6 +75,8 @@ impl Hub {
         let log_signer = crate::log_key::load_or_create(data_dir)?;
         let log_key_rotations = crate::log_key::rotations(data_dir)?;
         let head = store.last_seq()?;
+        let incarnation = store.incarnation()?;
+        let metrics = crate::metrics::Metrics::new(store.stats());
         Ok(Hub {
             inner: Arc::new(Inner {
                 store: store.clone(),
@@ -78,7 +84,7 @@ impl Hub {
                 data_dir: data_dir.to_path_buf(),
                 draining: AtomicBool::new(false),
                 drain_grace_ms: AtomicU64::new(0),
-                metrics: crate::metrics::Metrics::default(),
+                metrics,
                 clock,
                 blob_dir,
                 head: watch::Sender::new(head),
@@ -88,6 +94,7 @@ impl Hub {
                 join_failures_hub_wide: Buckets::new(Rate::JOIN_FAILURES_HUB_WIDE),
                 log_signer,
                 log_key_rotations,
+                incarnation,
                 proxy_code_failures: FailedAttempts::default(),
                 photo_retention_days: AtomicI64::new(linli_proto::PHOTO_RETENTION_DAYS_DEFAULT),
                 retention_ran_at: Mutex::new(None),
@@ -150,6 +157,12 @@ impl Hub {
     /// The statements of every rotation of the log key, oldest first (see [`crate::log_key::rotate`]).
     pub fn log_key_rotations(&self) -> &[String] {
         &self.inner.log_key_rotations
+    }
+
+    /// The database's incarnation id, which devices compare to tell a restored hub (see
+    /// [`crate::store::restores`]).
+    pub fn incarnation(&self) -> &str {
+        &self.inner.incarnation
     }
 
     pub fn log_signer(&self) -> &NoteSigner {

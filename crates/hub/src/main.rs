@@ -434,6 +434,27 @@ fn verify(
         .collect::<Vec<_>>()
         .join(", ");
     println!("{}", msg("hub-verify-kinds", &[("kinds", kinds.into())]));
+    for r in &report.restores {
+        println!(
+            "{}",
+            msg(
+                "hub-verify-restore",
+                &[
+                    ("at", r.at.clone().into()),
+                    ("size", (r.size as i64).into()),
+                ]
+            )
+        );
+    }
+    if !report.superseded_by_restore.is_empty() {
+        println!(
+            "{}",
+            msg(
+                "hub-verify-superseded",
+                &[("sizes", list(&report.superseded_by_restore).into())]
+            )
+        );
+    }
     if !report.cosigned_by.is_empty() {
         println!(
             "{}",

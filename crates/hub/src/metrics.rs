@@ -1,8 +1,9 @@
 //! Prometheus metrics (`GET /metrics`, text format), served only on `serve --metrics-listen ADDR`, a
 //! separate address from the residents' API: what the hub counts is for its operator, never for residents.
 //!
-//! Requests by route and status with latency histograms, ops pushed by kind and outcome, open event
-//! streams, transparency-log leaves, and the age of the last scheduled backup.
+//! Requests by route and status with latency histograms, ops pushed by kind and outcome, changes per
+//! pull page, open event streams, pushes per group commit and the writer's busy time, database and
+//! photo-store errors, transparency-log leaves, and the age of the last backup.
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Instant;
 
@@ -42,6 +43,21 @@ struct OpLabels {
     outcome: String,
 }
 
+/// Store errors answered 500, counted where the answer is made (`error.rs`) for the whole process.
+static DB_ERRORS: std::sync::LazyLock<Counter> = std::sync::LazyLock::new(Counter::default);
+/// Photo files that could not be written or read.
+static BLOB_ERRORS: std::sync::LazyLock<Counter> = std::sync::LazyLock::new(Counter::default);
+
+/// A store error the hub answered as `internal`.
+pub fn db_error() {
+    DB_ERRORS.inc();
+}
+
+/// A photo file that could not be written or read.
+pub fn blob_error() {
+    BLOB_ERRORS.inc();
+}
+
 /// The hub's counters, shared by every request.
 pub struct Metrics {
     registry: Registry,
@@ -49,6 +65,7 @@ pub struct Metrics {
     latency: Family<LatencyLabels, Histogram>,
     ops: Family<OpLabels, Counter>,
     streams: Gauge,
+    pull_changes: Histogram,
     log_leaves: Gauge,
     backup_age: Gauge,
     /// Unix seconds of the last scheduled backup; 0 before the first.
@@ -60,8 +77,9 @@ fn latency_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.001, 2.0, 15))
 }
 
-impl Default for Metrics {
-    fn default() -> Self {
+impl Metrics {
+    /// The registry, with the embedded database's own counters (`db`) in it.
+    pub fn new(db: &crate::store::sqlite::stats::DbStats) -> Self {
         let mut registry = Registry::with_prefix("linli_hub");
         let requests = Family::<RequestLabels, Counter>::default();
         registry.register(
@@ -85,6 +103,32 @@ impl Default for Metrics {
             "Open /v1/events streams",
             streams.clone(),
         );
+        let pull_changes = Histogram::new(exponential_buckets(1.0, 2.0, 11));
+        registry.register(
+            "pull_page_changes",
+            "Changes per pull page answered (an empty page counts in the lowest bucket)",
+            pull_changes.clone(),
+        );
+        registry.register(
+            "group_commit_pushes",
+            "Pushes committed together in one transaction",
+            db.group_commit_pushes.clone(),
+        );
+        registry.register(
+            "db_writer_busy_seconds",
+            "Time the database's one writer connection was in use",
+            db.writer_busy_seconds.clone(),
+        );
+        registry.register(
+            "db_errors",
+            "Database errors answered as internal errors",
+            DB_ERRORS.clone(),
+        );
+        registry.register(
+            "blob_errors",
+            "Photo files that could not be written or read",
+            BLOB_ERRORS.clone(),
+        );
         let log_leaves = Gauge::default();
         registry.register(
             "log_leaves",
@@ -94,7 +138,7 @@ impl Default for Metrics {
         let backup_age = Gauge::default();
         registry.register(
             "backup_age_seconds",
-            "Seconds since the last scheduled backup (-1 before the first)",
+            "Seconds since the last backup, scheduled or by `admin backup` (-1 before the first)",
             backup_age.clone(),
         );
         Metrics {
@@ -103,6 +147,7 @@ impl Default for Metrics {
             latency,
             ops,
             streams,
+            pull_changes,
             log_leaves,
             backup_age,
             backup_at: AtomicI64::new(0),
@@ -119,6 +164,11 @@ impl Metrics {
                 outcome: outcome.to_owned(),
             })
             .inc();
+    }
+
+    /// A pull page of `changes` changes was answered.
+    pub fn pulled(&self, changes: usize) {
+        self.pull_changes.observe(changes as f64);
     }
 
     /// A scheduled backup finished now.
@@ -179,7 +229,9 @@ pub fn render(hub: &Hub) -> String {
         }
         Err(e) => tracing::warn!(error = %e, "counting log leaves for metrics"),
     }
-    let at = m.backup_at.load(Ordering::Relaxed);
+    // `admin backup` runs in its own process: it leaves its time in the data directory.
+    let by_admin = crate::backup::last_backup_at(hub.data_dir()).map_or(0, |t| t.timestamp());
+    let at = m.backup_at.load(Ordering::Relaxed).max(by_admin);
     m.backup_age.set(if at == 0 {
         -1
     } else {

@@ -97,6 +97,9 @@ pub enum ErrorCode {
     StorageFull,
     /// A report can be dispatched only to a grid worker or handling unit of its community.
     AssigneeInvalid,
+    /// The hub was restored from a backup since the device last synced (its `Linli-Incarnation` header
+    /// names the database before): nothing was done; the device re-sends what it kept, then pulls anew.
+    HubRestored,
 }
 
 impl ErrorCode {
@@ -180,6 +183,7 @@ const ALL_CODES: &[(ErrorCode, &str)] = &[
     (ErrorCode::ServiceUnavailable, "service_unavailable"),
     (ErrorCode::StorageFull, "storage_full"),
     (ErrorCode::AssigneeInvalid, "assignee_invalid"),
+    (ErrorCode::HubRestored, "hub_restored"),
 ];
 
 impl ErrorCode {

@@ -22,7 +22,16 @@ pub struct PullPage {
     pub has_more: bool,
     /// The hub's clock, so devices can show "time left" without trusting their own.
     pub server_time: DateTime<Utc>,
+    /// The hub database's incarnation id. A device keeps it and sends it back as the
+    /// `Linli-Incarnation` header; a hub restored from a backup has a new one and answers 409
+    /// `hub_restored` (absent from hubs before restores were announced).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub incarnation: Option<String>,
 }
+
+/// The request header naming the hub incarnation a device last synced with.
+pub const INCARNATION_HEADER: &str = "linli-incarnation";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
 #[ts(export)]

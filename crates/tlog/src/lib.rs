@@ -21,6 +21,7 @@ pub mod merkle;
 pub mod multiproof;
 pub mod note;
 pub mod records;
+pub mod restore;
 pub mod rotation;
 pub mod verifier;
 pub mod wire;
@@ -40,6 +41,7 @@ pub use merkle::{
 pub use multiproof::{prove_leaves, verify_leaves};
 pub use note::{NoteError, NoteSigner, NoteVerifier};
 pub use records::{ballot_tag, OptionCount, Record};
+pub use restore::{find_restore, open_restore, restore_statement, RestoreError, RestoreStatement};
 pub use rotation::{follow_rotations, rotation_chain, rotation_statement, RotationError};
 pub use verifier::{Verifier, VerifyError};
 pub use wire::{

@@ -75,6 +75,12 @@ pub const MIGRATIONS: &[&str] = &[
         target TEXT NOT NULL, principal TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'pending',
         applied_version INTEGER, op TEXT NOT NULL, UNIQUE (visitor_id, seq));
     "#,
+    // 4: applied ops are kept for a while after a pull carried their effect (state 'settled', since
+    // `settled_at`), so a hub restored from an older backup gets them again (store/outbox.rs).
+    r#"
+    ALTER TABLE outbox ADD COLUMN settled_at TEXT;
+    CREATE INDEX outbox_live ON outbox (seq) WHERE state != 'settled';
+    "#,
 ];
 
 /// Opens (creating if needed) and migrates the database at `path`.

@@ -1,6 +1,8 @@
 //! The outbox table: queued ops in device-sequence order. A row is `pending` until the hub answers
 //! `applied`; it then stays (as `applied`, still laid over the replica) until a pull has caught up past it,
-//! so the resident never sees their change vanish and come back.
+//! so the resident never sees their change vanish and come back. After that it is `settled`: no longer
+//! laid over anything, kept for [`KEEP_SETTLED_DAYS`] (at most [`KEEP_SETTLED_MAX`] ops) so that a hub
+//! restored from an older backup gets it again ([`resend_kept`]; the op id makes that safe).
 use crate::CoreError;
 use linli_proto::{Op, OpBody};
 use rusqlite::{Connection, OptionalExtension};
@@ -34,6 +36,11 @@ pub fn target(body: &OpBody) -> String {
         OpBody::MarkNoticeRead { notice_id } => notice_id.to_string(),
     }
 }
+
+/// Days a settled op is kept for a restored hub.
+pub const KEEP_SETTLED_DAYS: i64 = 30;
+/// Settled ops kept at most (the newest); an op is a few hundred bytes of JSON.
+pub const KEEP_SETTLED_MAX: i64 = 5_000;
 
 pub fn insert(conn: &Connection, op: &Op) -> Result<(), CoreError> {
     conn.prepare_cached(
@@ -88,7 +95,8 @@ pub fn all_of_kinds(
 ) -> Result<Vec<OutboxRow>, CoreError> {
     // Ops for a principal on another community's hub wait in `remote_outbox`; a principal is on one hub.
     let mut stmt = conn.prepare_cached(
-        "SELECT op, state, applied_version, kind, seq FROM outbox WHERE principal IS ?1
+        "SELECT op, state, applied_version, kind, seq FROM outbox
+         WHERE principal IS ?1 AND state != 'settled'
          UNION ALL
          SELECT op, state, applied_version, kind, seq FROM remote_outbox WHERE principal = ?1
          ORDER BY 5",
@@ -113,7 +121,8 @@ pub fn for_target(
     principal: Option<Uuid>,
 ) -> Result<Vec<OutboxRow>, CoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT op, state, applied_version, seq FROM outbox WHERE target = ?1 AND principal IS ?2
+        "SELECT op, state, applied_version, seq FROM outbox
+         WHERE target = ?1 AND principal IS ?2 AND state != 'settled'
          UNION ALL
          SELECT op, state, applied_version, seq FROM remote_outbox WHERE target = ?1 AND principal = ?2
          ORDER BY 4",
@@ -168,15 +177,150 @@ pub fn max_applied_seq(conn: &Connection) -> Result<Option<i64>, CoreError> {
     )?)
 }
 
-/// Drops applied ops up to `seq`: a pull that caught up after they were applied carries their effect.
-pub fn forget_applied_up_to(conn: &Connection, seq: i64) -> Result<usize, CoreError> {
+/// Settles applied ops up to `seq` (a pull that caught up after they were applied carries their
+/// effect), then forgets settled ops older than [`KEEP_SETTLED_DAYS`] or beyond [`KEEP_SETTLED_MAX`].
+pub fn settle_applied_up_to(
+    conn: &Connection,
+    seq: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<usize, CoreError> {
+    let settled = conn
+        .prepare_cached(
+            "UPDATE outbox SET state = 'settled', settled_at = ?2 WHERE state = 'applied' AND seq <= ?1",
+        )?
+        .execute(rusqlite::params![seq, super::ts(now)])?;
+    let cutoff = super::ts(now - chrono::Duration::days(KEEP_SETTLED_DAYS));
+    conn.prepare_cached(
+        "DELETE FROM outbox WHERE state = 'settled' AND (settled_at < ?1 OR seq <= (
+             SELECT seq FROM outbox WHERE state = 'settled' ORDER BY seq DESC LIMIT 1 OFFSET ?2))",
+    )?
+    .execute(rusqlite::params![cutoff, KEEP_SETTLED_MAX])?;
+    Ok(settled)
+}
+
+/// Makes every op the hub answered (settled or still applied) pending again, for a hub restored from a
+/// backup: it answers those it has with their stored result and applies the others. Returns how many.
+pub fn resend_kept(conn: &Connection) -> Result<usize, CoreError> {
     Ok(conn.execute(
-        "DELETE FROM outbox WHERE state = 'applied' AND seq <= ?1",
-        [seq],
+        "UPDATE outbox SET state = 'pending', applied_version = NULL, settled_at = NULL
+         WHERE state IN ('applied', 'settled')",
+        [],
+    )?)
+}
+
+/// Settled ops kept (for tests and the status screen).
+pub fn settled_count(conn: &Connection) -> Result<i64, CoreError> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM outbox WHERE state = 'settled'",
+        [],
+        |r| r.get(0),
     )?)
 }
 
 pub fn clear(conn: &Connection) -> Result<(), CoreError> {
     conn.execute("DELETE FROM outbox", [])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, Utc};
+
+    fn db() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::store::migrate(&mut conn).unwrap();
+        conn
+    }
+
+    fn queue(conn: &Connection, seq: i64) -> Op {
+        let op = Op {
+            id: Uuid::now_v7(),
+            device_seq: seq,
+            created_at: Utc::now(),
+            on_behalf_of: None,
+            body: OpBody::MarkNoticeRead {
+                notice_id: Uuid::now_v7(),
+            },
+        };
+        insert(conn, &op).unwrap();
+        op
+    }
+
+    fn states(conn: &Connection) -> Vec<(i64, String)> {
+        let mut stmt = conn
+            .prepare("SELECT seq, state FROM outbox ORDER BY seq")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    #[test]
+    fn settled_ops_are_kept_off_the_overlay_and_sent_again_after_a_restore() {
+        let conn = db();
+        let ops: Vec<_> = (1..=3).map(|s| queue(&conn, s)).collect();
+        for op in &ops[..2] {
+            mark_applied(&conn, &op.id.to_string(), Some(1)).unwrap();
+        }
+        assert_eq!(settle_applied_up_to(&conn, 2, Utc::now()).unwrap(), 2);
+        assert_eq!(
+            states(&conn),
+            vec![
+                (1, "settled".into()),
+                (2, "settled".into()),
+                (3, "pending".into())
+            ]
+        );
+        // Settled ops are what the replica already shows: no overlay, nothing to push.
+        let overlaid = all_of_kinds(&conn, &["mark_notice_read"], None).unwrap();
+        assert_eq!(overlaid.len(), 1);
+        assert!(for_target(&conn, &target(&ops[0].body), None)
+            .unwrap()
+            .is_empty());
+        assert_eq!(pending_after(&conn, i64::MIN, 10).unwrap().len(), 1);
+
+        assert_eq!(resend_kept(&conn).unwrap(), 2);
+        let again: Vec<_> = pending_after(&conn, i64::MIN, 10)
+            .unwrap()
+            .into_iter()
+            .map(|op| op.id)
+            .collect();
+        assert_eq!(
+            again,
+            ops.iter().map(|op| op.id).collect::<Vec<_>>(),
+            "in order"
+        );
+    }
+
+    #[test]
+    fn settled_ops_are_forgotten_after_thirty_days_or_beyond_the_cap() {
+        let conn = db();
+        let now = Utc::now();
+        let old = queue(&conn, 1);
+        mark_applied(&conn, &old.id.to_string(), None).unwrap();
+        settle_applied_up_to(&conn, 1, now - Duration::days(KEEP_SETTLED_DAYS + 1)).unwrap();
+        let recent = queue(&conn, 2);
+        mark_applied(&conn, &recent.id.to_string(), None).unwrap();
+        settle_applied_up_to(&conn, 2, now).unwrap();
+        assert_eq!(
+            states(&conn),
+            vec![(2, "settled".into())],
+            "the old one is gone"
+        );
+
+        // Beyond the cap the oldest go first.
+        let many = KEEP_SETTLED_MAX + 3;
+        for seq in 3..3 + many {
+            let op = queue(&conn, seq);
+            mark_applied(&conn, &op.id.to_string(), None).unwrap();
+        }
+        settle_applied_up_to(&conn, 2 + many, now).unwrap();
+        assert_eq!(settled_count(&conn).unwrap(), KEEP_SETTLED_MAX);
+        let oldest: i64 = conn
+            .query_row("SELECT MIN(seq) FROM outbox", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(oldest, 3 + many - KEEP_SETTLED_MAX);
+    }
 }

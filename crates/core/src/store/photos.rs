@@ -25,6 +25,13 @@ pub fn mark_uploaded(conn: &Connection, sha256: &str) -> Result<(), CoreError> {
     Ok(())
 }
 
+/// Every photo to be uploaded again when an op needs it (a restored hub may lack it; uploads are
+/// idempotent by sha256).
+pub fn mark_all_not_uploaded(conn: &Connection) -> Result<(), CoreError> {
+    conn.execute("UPDATE photos SET uploaded = 0 WHERE uploaded = 1", [])?;
+    Ok(())
+}
+
 pub fn clear(conn: &Connection) -> Result<(), CoreError> {
     conn.execute("DELETE FROM photos", [])?;
     Ok(())

@@ -95,6 +95,15 @@ pub fn last_verified_at(conn: &Connection) -> Result<Option<DateTime<Utc>>, Core
     s.map(|s| parse_ts(&s)).transpose()
 }
 
+/// Forgets the receipts of leaves at `size` and beyond: a hub restored to a log of `size` leaves no
+/// longer has them (what is re-sent gets fresh receipts).
+pub fn forget_from(conn: &Connection, size: u64) -> Result<usize, CoreError> {
+    Ok(conn.execute(
+        "DELETE FROM log_receipts WHERE idx >= ?1",
+        [i64::try_from(size).unwrap_or(i64::MAX)],
+    )?)
+}
+
 pub fn clear(conn: &Connection) -> Result<(), CoreError> {
     conn.execute("DELETE FROM log_receipts", [])?;
     Ok(())

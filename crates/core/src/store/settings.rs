@@ -32,6 +32,11 @@ pub const WITNESS_POLICY: &str = "witness_policy";
 pub const LOG_UNWITNESSED: &str = "log_unwitnessed";
 /// The code of the last failed log check, until a check passes again.
 pub const LOG_FAILURE: &str = "log_failure";
+/// The incarnation id of the hub database this device last pulled from (sent back on push and pull).
+pub const HUB_INCARNATION: &str = "hub_incarnation";
+/// The checkpoint text (origin, size, root) a restored hub announced, until a checkpoint extending it
+/// is verified (see `sync/restored.rs`).
+pub const LOG_RESTORE_FLOOR: &str = "log_restore_floor";
 
 pub fn get(conn: &Connection, key: &str) -> Result<Option<String>, CoreError> {
     Ok(conn

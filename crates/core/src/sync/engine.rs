@@ -66,31 +66,25 @@ impl Profile {
         let mut problems = Vec::new();
         let mut phases = SyncPhases::default();
         let result = async {
-            let started = Instant::now();
-            let first_page = push::push(self, &client, &mut outcome, &mut problems).await?;
-            phases.push_secs = started.elapsed().as_secs_f64();
-            let started = Instant::now();
-            let applied_before_pull = store::outbox::max_applied_seq(&self.db())?;
-            pull::pull(self, &client, first_page, &mut outcome, &mut problems).await?;
-            for principal in self.active_principals()? {
-                pull::pull_for(self, &client, principal, false, &mut outcome).await?;
+            let mut met_restore = false;
+            loop {
+                // Names the hub database last pulled from: a restored hub refuses before doing anything.
+                let known = settings::get(&self.db(), settings::HUB_INCARNATION)?;
+                let client = client.clone().expecting(known);
+                match self
+                    .sync_once(&client, &mut outcome, &mut problems, &mut phases)
+                    .await
+                {
+                    Err(CoreError::Hub {
+                        code: linli_proto::ErrorCode::HubRestored,
+                        ..
+                    }) if !met_restore => {
+                        met_restore = true;
+                        self.meet_restored_hub(&client).await?;
+                    }
+                    other => return other,
+                }
             }
-            super::remote::sync_remotes(self, &mut outcome).await?;
-            self.forget_ended_principals()?;
-            self.caught_up(applied_before_pull)?;
-            phases.pull_secs = started.elapsed().as_secs_f64();
-            // A receipt that did not open is reported before the log is checked; the data synced
-            // stays (it is what the hub says), the warning is what matters.
-            if let Some(p) = problems.first() {
-                return Err(self.log_problem(*p, None));
-            }
-            let started = Instant::now();
-            if self.log_check_due()? {
-                self.check_log(&client).await?;
-            }
-            phases.log_secs = started.elapsed().as_secs_f64();
-            self.fetch_missing_photos(&client).await;
-            Ok::<(), CoreError>(())
         }
         .await;
         let lang = self.language();
@@ -110,6 +104,41 @@ impl Profile {
         result.map(|()| outcome)
     }
 
+    /// One push, then pulls until caught up, then the log check: the body of [`Profile::sync`].
+    async fn sync_once(
+        &self,
+        client: &crate::http::HubClient,
+        outcome: &mut SyncOutcome,
+        problems: &mut Vec<crate::transparency::LogProblem>,
+        phases: &mut SyncPhases,
+    ) -> Result<(), CoreError> {
+        let started = Instant::now();
+        let first_page = push::push(self, client, outcome, problems).await?;
+        phases.push_secs = started.elapsed().as_secs_f64();
+        let started = Instant::now();
+        let applied_before_pull = store::outbox::max_applied_seq(&self.db())?;
+        pull::pull(self, client, first_page, outcome, problems).await?;
+        for principal in self.active_principals()? {
+            pull::pull_for(self, client, principal, false, outcome).await?;
+        }
+        super::remote::sync_remotes(self, outcome).await?;
+        self.forget_ended_principals()?;
+        self.caught_up(applied_before_pull)?;
+        phases.pull_secs = started.elapsed().as_secs_f64();
+        // A receipt that did not open is reported before the log is checked; the data synced
+        // stays (it is what the hub says), the warning is what matters.
+        if let Some(p) = problems.first() {
+            return Err(self.log_problem(*p, None));
+        }
+        let started = Instant::now();
+        if self.log_check_due()? {
+            self.check_log(client).await?;
+        }
+        phases.log_secs = started.elapsed().as_secs_f64();
+        self.fetch_missing_photos(client).await;
+        Ok(())
+    }
+
     /// How long the parts of the last successful sync took (none before one).
     pub fn last_sync_phases(&self) -> Option<SyncPhases> {
         self.engine
@@ -123,7 +152,7 @@ impl Profile {
     fn caught_up(&self, applied_before_pull: Option<i64>) -> Result<(), CoreError> {
         let db = self.db();
         if let Some(seq) = applied_before_pull {
-            store::outbox::forget_applied_up_to(&db, seq)?;
+            store::outbox::settle_applied_up_to(&db, seq, chrono::Utc::now())?;
         }
         settings::set(
             &db,

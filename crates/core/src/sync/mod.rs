@@ -8,6 +8,9 @@ pub use engine::SyncPhases;
 pub use pull::apply_page_bytes;
 mod push;
 mod remote;
+mod restored;
+pub(crate) use restored::floor as restore_floor;
+pub use restored::{message_text as restore_message_text, MESSAGE_KIND as RESTORE_MESSAGE_KIND};
 
 /// A client for another community's hub through one of this resident's visitor credentials.
 pub(crate) fn remote_client(

@@ -57,6 +57,9 @@ pub(super) async fn pull(
                 }
             }
             settings::set(&tx, settings::CURSOR, &page.next_cursor.to_string())?;
+            if let Some(incarnation) = &page.incarnation {
+                settings::set(&tx, settings::HUB_INCARNATION, incarnation)?;
+            }
             tx.commit()?;
         }
         outcome.changes_pulled += page.changes.len();

@@ -53,6 +53,7 @@ pub async fn put_blob(
             {
                 // No half-written file stays behind, whatever went wrong.
                 let _ = std::fs::remove_file(&tmp);
+                crate::metrics::blob_error();
                 if e.kind() == std::io::ErrorKind::StorageFull {
                     tracing::error!(error = %e, "the photo store's disk is full");
                     return Err(ErrorCode::StorageFull.into());
@@ -87,9 +88,12 @@ pub async fn get_blob(
         };
         match std::fs::read(&path) {
             Ok(bytes) => Ok(Some((mime, bytes))),
-            Err(e) => Err(crate::store::StoreError::Corrupt(format!(
-                "reading blob: {e}"
-            ))),
+            Err(e) => {
+                crate::metrics::blob_error();
+                Err(crate::store::StoreError::Corrupt(format!(
+                    "reading blob: {e}"
+                )))
+            }
         }
     })
     .await?;

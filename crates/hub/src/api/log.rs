@@ -37,6 +37,21 @@ pub async fn key_rotations(State(state): State<AppState>) -> Json<Vec<String>> {
     Json(state.hub.log_key_rotations().to_vec())
 }
 
+/// Every restore of the community's log from a backup, oldest first: each a signed note by the log key
+/// (`linli-log-restore/v1`, `incarnation <id>`, `at <time>`, then the checkpoint restored to). A device
+/// that pinned a later checkpoint accepts the shorter log only through the statement of the hub's
+/// current incarnation, and tells its resident what is gone.
+#[utoipa::path(get, path = "/v1/log/restores",
+    responses((status = 200, body = Vec<String>)))]
+pub async fn restores(
+    State(state): State<AppState>,
+    LogCommunity(log): LogCommunity,
+) -> Result<Json<Vec<String>>, ApiError> {
+    Ok(Json(
+        blocking(&state.hub, move |s| s.log_restores(log)).await?,
+    ))
+}
+
 /// The witnesses of the community's log and the quorum, as devices pin them (one C2SP cosignature/v1
 /// key per line, then `quorum <k>`); 404 while it has none. A device that pinned other witnesses
 /// adopts these only when a notice it holds names their fingerprint.

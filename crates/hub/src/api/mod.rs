@@ -4,6 +4,7 @@ pub mod auth;
 pub mod blobs;
 pub mod console;
 pub mod events;
+pub mod incarnation;
 pub mod join;
 pub mod lang;
 pub mod log;
@@ -125,6 +126,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/consultations/{id}", get(records::consultation))
         .route("/v1/log/key", get(log::key))
         .route("/v1/log/key-rotations", get(log::key_rotations))
+        .route("/v1/log/restores", get(log::restores))
         .route("/v1/log/witnesses", get(log::witnesses))
         .route("/v1/log/checkpoint", get(log::checkpoint))
         .route("/v1/log/inclusion", get(log::inclusion))

@@ -91,6 +91,7 @@ impl Modify for CommonErrors {
         super::records::consultation,
         super::log::key,
         super::log::key_rotations,
+        super::log::restores,
         super::log::witnesses,
         super::log::checkpoint,
         super::log::inclusion,

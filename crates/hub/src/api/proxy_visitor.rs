@@ -141,6 +141,9 @@ pub async fn pull(
         next_cursor: page.next_cursor,
         has_more: page.has_more,
         server_time: now,
+        // A visitor's ops for a principal wait in their own outbox; restores are announced to the
+        // principal's own devices.
+        incarnation: None,
     }))
 }
 

@@ -9,6 +9,7 @@ use linli_proto::{
 use serde::Deserialize;
 
 use super::auth::{self, Caller, TokenHash};
+use super::incarnation::SameIncarnation;
 use super::lang::RequestLang;
 use super::{blocking, json_bytes, AppState};
 use crate::error::ApiError;
@@ -34,9 +35,12 @@ pub struct PullQuery {
 #[utoipa::path(get, path = "/v1/pull", security(("bearer" = [])), params(PullQuery),
     responses((status = 200, body = PullPage), (status = 401, body = ErrorBody),
         (status = 403, description = "proxy_not_granted / proxy_grant_revoked / proxy_grant_given_up / proxy_grant_expired",
+            body = ErrorBody),
+        (status = 409, description = "`hub_restored`: the `Linli-Incarnation` header names the database before a restore",
             body = ErrorBody)))]
 pub async fn pull(
     State(state): State<AppState>,
+    _same: SameIncarnation,
     Caller(viewer): Caller,
     query: Result<Query<PullQuery>, QueryRejection>,
 ) -> Result<Json<PullPage>, ApiError> {
@@ -47,16 +51,26 @@ pub async fn pull(
         .unwrap_or(PULL_PAGE_DEFAULT)
         .clamp(1, limits::PULL_PAGE_MAX);
     let now = state.hub.now();
-    let page = blocking(&state.hub, move |s| match q.for_principal {
-        None => s.pull(&viewer, cursor, limit, now),
-        Some(principal) => s.pull_for(&viewer, principal, cursor, limit, now),
+    let page = blocking(&state.hub, move |s| {
+        let page = match q.for_principal {
+            None => s.pull(&viewer, cursor, limit, now),
+            Some(principal) => s.pull_for(&viewer, principal, cursor, limit, now),
+        }?;
+        // A cursor beyond the whole change log came from a database this one is older than: a data
+        // directory put back without `admin restore` (which would have changed the incarnation).
+        if page.changes.is_empty() && cursor > 0 && cursor > s.last_seq()? {
+            return Err(ErrorCode::HubRestored.into());
+        }
+        Ok(page)
     })
     .await?;
+    state.hub.metrics().pulled(page.changes.len());
     Ok(Json(PullPage {
         changes: page.changes,
         next_cursor: page.next_cursor,
         has_more: page.has_more,
         server_time: now,
+        incarnation: Some(state.hub.incarnation().to_owned()),
     }))
 }
 
@@ -64,10 +78,13 @@ pub async fn pull(
 /// (`sequence_gap`); results come in request order.
 #[utoipa::path(post, path = "/v1/push", security(("bearer" = [])), request_body = PushRequest,
     responses((status = 200, body = PushResponse), (status = 401, body = ErrorBody),
+        (status = 409, body = ErrorBody,
+            description = "`hub_restored`: the hub was restored since the device last pulled; nothing was applied"),
         (status = 413, body = ErrorBody),
         (status = 507, body = ErrorBody, description = "`storage_full`: nothing was kept; retry later")))]
 pub async fn push(
     State(state): State<AppState>,
+    _same: SameIncarnation,
     TokenHash(token): TokenHash,
     RequestLang(lang): RequestLang,
     body: Result<Bytes, BytesRejection>,

@@ -16,9 +16,9 @@ mod take;
 mod verify;
 
 pub use manifest::{FileEntry, Manifest, MANIFEST_FILE};
-pub use restore::restore;
+pub use restore::{restore, Restored};
 pub use rotate::{prune, rotating_backup, BACKUP_PREFIX};
-pub use take::{backup, backup_hub};
+pub use take::{backup, backup_hub, last_backup_at, LAST_BACKUP_FILE};
 pub use verify::{verify_data_dir, Problem, Verified};
 
 use std::path::PathBuf;
@@ -39,6 +39,9 @@ pub enum BackupError {
     NotEmpty(PathBuf),
     #[error("{} has no readable manifest: {reason}", path.display())]
     NoManifest { path: PathBuf, reason: String },
+    /// The verified copy could not be marked restored; nothing was left in the data directory.
+    #[error("recording the restore: {0}")]
+    Marking(String),
     /// The restored copy failed verification; nothing was left in the data directory.
     #[error("the backup failed verification: {0:?}")]
     Refused(Vec<Problem>),

@@ -80,7 +80,25 @@ pub fn backup(data_dir: &Path, out: &Path) -> Result<Manifest, BackupError> {
     };
     manifest.write(out)?;
     sync(&out.join(super::MANIFEST_FILE))?;
+    // For the serving hub's `backup_age_seconds`, whichever process took it; best effort.
+    if let Err(e) = std::fs::write(
+        data_dir.join(LAST_BACKUP_FILE),
+        manifest.taken_at.to_rfc3339(),
+    ) {
+        tracing::warn!(error = %e, "noting the backup's time in the data directory");
+    }
     Ok(manifest)
+}
+
+/// In the data directory: when its last backup finished (RFC 3339), written by every backup.
+pub const LAST_BACKUP_FILE: &str = "last-backup-at";
+
+/// When the data directory's last backup finished, if one did.
+pub fn last_backup_at(data_dir: &Path) -> Option<chrono::DateTime<Utc>> {
+    let text = std::fs::read_to_string(data_dir.join(LAST_BACKUP_FILE)).ok()?;
+    chrono::DateTime::parse_from_rfc3339(text.trim())
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// `VACUUM INTO`: one read transaction's snapshot written as a new, compact database file; writers

@@ -41,7 +41,8 @@ pub fn run_backup(hub: &Hub, args: BackupArgs) -> anyhow::Result<()> {
 /// Restores into `data_dir`, which must be missing or empty; the hub is not opened before the copy
 /// passed verification.
 pub fn run_restore(data_dir: &std::path::Path, args: RestoreArgs) -> anyhow::Result<()> {
-    let v = backup::restore(&args.from, data_dir).map_err(refusal)?;
+    let restored = backup::restore(&args.from, data_dir, chrono::Utc::now()).map_err(refusal)?;
+    let v = &restored.verified;
     println!(
         "{}",
         msg(
@@ -52,6 +53,13 @@ pub fn run_restore(data_dir: &std::path::Path, args: RestoreArgs) -> anyhow::Res
                 ("photos", (v.photos as i64).into()),
                 ("logs", (v.logs.len() as i64).into()),
             ]
+        )
+    );
+    println!(
+        "{}",
+        msg(
+            "hub-restore-announced",
+            &[("incarnation", restored.incarnation.clone().into())]
         )
     );
     Ok(())

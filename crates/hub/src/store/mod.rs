@@ -1,6 +1,7 @@
 //! Storage behind one narrow trait. Handlers and admin functions only see [`Store`]; SQL lives in
 //! [`sqlite`] (the embedded default). A PostgreSQL backend implements the same trait later.
 pub mod dispatch;
+pub mod restores;
 pub mod sqlite;
 pub mod staff_auth;
 pub mod tiles;
@@ -355,6 +356,7 @@ pub trait Store:
     + witnesses::WitnessStore
     + tiles::TileStore
     + dispatch::DispatchStore
+    + restores::RestoreStore
     + Send
     + Sync
     + 'static

@@ -108,12 +108,13 @@ use Expect::{Allow, Deny};
 const UNAUTHORIZED: Expect = Deny(401, ErrorCode::Unauthorized);
 
 /// Routes anyone may call: the token plays no part.
-const PUBLIC: [&str; 16] = [
+const PUBLIC: [&str; 17] = [
     "GET /healthz",
     "GET /readyz",
     "GET /log/{community}/checkpoint",
     "GET /log/{community}/tile/{*path}",
     "GET /v1/log/key-rotations",
+    "GET /v1/log/restores",
     "GET /v1/openapi.json",
     "POST /v1/join",
     "POST /v1/proxy/visitors",

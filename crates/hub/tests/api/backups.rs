@@ -363,7 +363,7 @@ async fn a_rotated_log_key_and_its_statement_survive_a_restore() {
     let out = backups.path().join("b");
     linli_hub::backup::backup(t.dir.path(), &out).unwrap();
     let restored = backups.path().join("restored");
-    linli_hub::backup::restore(&out, &restored).unwrap();
+    linli_hub::backup::restore(&out, &restored, chrono::Utc::now()).unwrap();
     let hub = linli_hub::Hub::open(&restored).unwrap();
     assert_eq!(hub.log_key(), new_key);
     assert_eq!(hub.log_key_rotations().len(), 1);

@@ -20,6 +20,7 @@ mod proxy;
 mod pull;
 mod push;
 mod reports;
+mod restores;
 mod staff;
 mod street;
 mod tiles;

@@ -40,6 +40,8 @@ async fn metrics_count_requests_ops_streams_and_the_log_on_their_own_address() {
         .await
         .unwrap();
     assert_eq!(stream.status(), 200);
+    // The demo's seeding pushed ops of its own: the pushes below are counted from here.
+    let commits_before = scrape(&metrics_url).await["linli_hub_group_commit_pushes_count"];
     assert_eq!(
         t.push1(&dev, report_body("facilities", "计数"))
             .await
@@ -55,6 +57,7 @@ async fn metrics_count_requests_ops_streams_and_the_log_on_their_own_address() {
     let id = uuid::Uuid::now_v7();
     let (status, _) = t.get(&dev, &format!("/v1/reports/{id}")).await;
     assert_eq!(status, 404);
+    let page = t.pull_page(&dev, 0, 1000).await;
 
     let m = scrape(&metrics_url).await;
     let get = |k: &str| {
@@ -90,6 +93,24 @@ async fn metrics_count_requests_ops_streams_and_the_log_on_their_own_address() {
     assert_eq!(get("linli_hub_event_streams_open"), 1.0);
     assert!(get("linli_hub_log_leaves") >= 1.0);
     assert_eq!(get("linli_hub_backup_age_seconds"), -1.0);
+    // One pull page of that many changes; each push a group commit of its own (none overlapped); the
+    // writer was busy for some time; the error counters exist (process-wide, so other tests add to them).
+    assert!(get("linli_hub_pull_page_changes_count") >= 1.0);
+    assert!(get("linli_hub_pull_page_changes_sum") >= page.changes.len() as f64);
+    assert_eq!(
+        get("linli_hub_group_commit_pushes_count") - commits_before,
+        2.0
+    );
+    assert!(get("linli_hub_group_commit_pushes_sum") >= get("linli_hub_group_commit_pushes_count"));
+    assert!(get("linli_hub_db_writer_busy_seconds_total") > 0.0);
+    assert!(get("linli_hub_db_errors_total") >= 0.0);
+    assert!(get("linli_hub_blob_errors_total") >= 0.0);
+
+    // A backup taken by another process (`admin backup`) counts too.
+    let backups = tempfile::tempdir().unwrap();
+    linli_hub::backup::backup(t.dir.path(), &backups.path().join("b")).unwrap();
+    let age = scrape(&metrics_url).await["linli_hub_backup_age_seconds"];
+    assert!((0.0..5.0).contains(&age), "{age}");
 
     drop(stream);
     let mut open = 1.0;

@@ -13,4 +13,10 @@ has_more: boolean,
 /**
  * The hub's clock, so devices can show "time left" without trusting their own.
  */
-server_time: string, };
+server_time: string, 
+/**
+ * The hub database's incarnation id. A device keeps it and sends it back as the
+ * `Linli-Incarnation` header; a hub restored from a backup has a new one and answers 409
+ * `hub_restored` (absent from hubs before restores were announced).
+ */
+incarnation?: string, };

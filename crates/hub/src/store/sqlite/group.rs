@@ -119,6 +119,7 @@ impl Drop for Leading<'_> {
 pub fn push(
     queue: &Queue,
     writer: &Mutex<Connection>,
+    stats: &super::stats::DbStats,
     viewer: &Viewer,
     ops: Vec<Op>,
     now: DateTime<Utc>,
@@ -151,6 +152,8 @@ pub fn push(
     };
     let result = {
         let mut conn = lock(writer);
+        let _busy = stats.busy();
+        stats.group_commit_pushes.observe(jobs.len() as f64);
         // The fast way first; any failure in it (a refusal after a write, a job's error) is rolled
         // back whole and the group applied again the careful way, each job and op in its savepoint.
         commit_all(queue, &mut conn, &jobs, &me, Undo::Unneeded)

@@ -41,6 +41,11 @@ impl SqliteStore {
         Ok(set as u64)
     }
 
+    /// The database's counters for the metrics.
+    pub fn stats(&self) -> &super::stats::DbStats {
+        &self.stats
+    }
+
     /// Leaves in all communities' transparency logs.
     pub fn log_leaves(&self) -> StoreResult<i64> {
         let conn = lock(&self.reader);

@@ -515,6 +515,26 @@ CREATE TABLE report_notes (
 );
 CREATE INDEX report_notes_report ON report_notes(report_id, at);
 "#,
+    // 13: restores from a backup (see store/sqlite/restores.rs). The database's incarnation id, which a
+    // restore replaces, so devices can tell they meet a restored hub; the signed statement of each
+    // community's log restored (what it was restored to); and, per device, the one sequence gap a
+    // restored hub accepts (the device's ops between the backup and its oldest kept op are gone).
+    r#"
+CREATE TABLE hub_incarnation (
+    slot INTEGER PRIMARY KEY CHECK (slot = 1),
+    id TEXT NOT NULL
+);
+INSERT INTO hub_incarnation (slot, id) VALUES (1, lower(hex(randomblob(16))));
+CREATE TABLE log_restores (
+    community_id TEXT NOT NULL REFERENCES communities(id),
+    incarnation TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    statement TEXT NOT NULL,
+    restored_at TEXT NOT NULL,
+    PRIMARY KEY (community_id, incarnation)
+);
+ALTER TABLE devices ADD COLUMN resync_after_restore INTEGER NOT NULL DEFAULT 0;
+"#,
 ];
 
 /// Brings the database up to date, refusing one written by a newer hub.

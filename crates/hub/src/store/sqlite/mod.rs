@@ -19,10 +19,12 @@ mod notices;
 mod ops;
 mod proxies;
 mod reports;
+pub mod restores;
 mod retention;
 mod staff;
 mod staff_auth;
 mod staff_views;
+pub mod stats;
 mod street;
 mod tiles;
 pub mod tlog;
@@ -58,6 +60,8 @@ pub struct SqliteStore {
     pushes: group::Queue,
     /// Copies the WAL back into the database file while the hub is idle (see [`checkpoint`]).
     checkpoints: checkpoint::Checkpointer,
+    /// Counted for the metrics (see [`stats`]).
+    stats: stats::DbStats,
 }
 
 fn configure(conn: &Connection) -> StoreResult<()> {
@@ -98,12 +102,14 @@ impl SqliteStore {
             reader: Mutex::new(reader),
             pushes: group::Queue::default(),
             checkpoints: checkpoint::Checkpointer::spawn(path)?,
+            stats: stats::DbStats::default(),
         })
     }
 
     /// Runs `f` in one write transaction.
     fn write<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
         let mut conn = lock(&self.writer);
+        let _busy = self.stats.busy();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
@@ -306,7 +312,7 @@ impl Store for SqliteStore {
         ops: Vec<Op>,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<OpOutcome>> {
-        let answer = group::push(&self.pushes, &self.writer, viewer, ops, now);
+        let answer = group::push(&self.pushes, &self.writer, &self.stats, viewer, ops, now);
         self.checkpoints.activity().wrote();
         answer
     }

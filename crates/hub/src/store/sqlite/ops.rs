@@ -70,6 +70,21 @@ pub fn push_all(
 ) -> StoreResult<Vec<OpOutcome>> {
     let before = access::last_seq(tx, viewer.device_id)?;
     let mut last = before;
+    // After a restore the device re-sends what it kept; what it no longer holds (applied before the
+    // backup and forgotten since, or never kept) leaves one gap, accepted once, at the first new op.
+    if super::restores::may_skip_once(tx, viewer.device_id)? {
+        let mut first_new = None;
+        for op in ops {
+            if stored(tx, op.id)?.is_none() {
+                first_new = Some(op.device_seq);
+                break;
+            }
+        }
+        if let Some(seq) = first_new {
+            last = last.max(seq - 1);
+            super::restores::skipped(tx, viewer.device_id)?;
+        }
+    }
     let out = ops
         .iter()
         .map(|op| push(tx, viewer, op, now, &mut last, undo))

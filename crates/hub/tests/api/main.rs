@@ -21,6 +21,7 @@ mod pull;
 mod push;
 mod reports;
 mod staff;
+mod staff_signin;
 mod street;
 mod tiles;
 mod upgrade;

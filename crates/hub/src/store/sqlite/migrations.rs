@@ -515,6 +515,15 @@ CREATE TABLE report_notes (
 );
 CREATE INDEX report_notes_report ON report_notes(report_id, at);
 "#,
+    // 14: staff sign-in, continued (see store/sqlite/staff_auth.rs): an account an admin switched off
+    // (`admin staff disable`), the TOTP second factor's secret (raw bytes; never logged) once confirmed,
+    // the one awaiting confirmation, and the last step a code was accepted for, so no code works twice.
+    r#"
+ALTER TABLE staff_credentials ADD COLUMN disabled_at TEXT;
+ALTER TABLE staff_credentials ADD COLUMN totp_secret BLOB;
+ALTER TABLE staff_credentials ADD COLUMN totp_pending BLOB;
+ALTER TABLE staff_credentials ADD COLUMN totp_last_step INTEGER;
+"#,
 ];
 
 /// Brings the database up to date, refusing one written by a newer hub.

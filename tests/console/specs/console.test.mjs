@@ -368,6 +368,10 @@ test('a member enrols an authenticator, signs out everywhere, and signs in with 
   assert.equal(await page.getByTestId('totp-state').textContent(), msg('zh-CN', 'console-totp-is-on'));
   await axe(page, 'account-totp-on');
   await shots(page, 'account');
+  await page.getByTestId('lang').selectOption('en-US');
+  assert.equal(await page.getByTestId('totp-state').textContent(), msg('en-US', 'console-totp-is-on'));
+  await axe(page, 'account-en');
+  await page.getByTestId('lang').selectOption('zh-CN');
 
   // A second browser signed in before; signing out everywhere ends both.
   const other = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });

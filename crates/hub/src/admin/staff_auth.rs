@@ -169,7 +169,14 @@ fn code_accepted(
     code: &str,
 ) -> Result<bool, HubError> {
     match totp::verify(secret, code, totp::step_at(hub.now().timestamp())) {
-        Some(step) => Ok(hub.store().use_totp_step(staff, step)?),
+        Some(step) => {
+            let fresh = hub.store().use_totp_step(staff, step)?;
+            if !fresh {
+                // ASVS 2.8.5: a reused code is refused and logged (the staff id only, never the code).
+                tracing::warn!(staff = %staff, "staff TOTP code refused: its step was already used");
+            }
+            Ok(fresh)
+        }
         None => Ok(false),
     }
 }

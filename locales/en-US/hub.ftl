@@ -53,6 +53,8 @@ hub-street-staff-required = This command acts for the street office: say who you
 hub-street-overview-line = { $households } households, { $residents } residents, { $reports } open reports, { $consultations } live consultations
 hub-street-notice-published = Street notice published to { $count } communities.
 hub-staff-link = Console sign-in for staff { $staff }: open { $path } on this hub within 72 hours to set a password (the link works once)
+hub-staff-disabled = Switched staff member { $name } ({ $staff }) off: their console sessions have ended and sign-in is refused
+hub-staff-enabled = Switched staff member { $name } ({ $staff }) back on: they can sign in with their password again
 # Backups and restore (admin backup, admin restore, serve --backup-dir).
 hub-backup-done = Backup written to { $dir }: { $files } files, schema version { $schema }
 hub-backup-not-empty = { $dir } is not empty: a backup or restore needs a missing or empty directory

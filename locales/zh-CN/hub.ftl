@@ -53,6 +53,8 @@ hub-street-staff-required = 这个命令以街道办的名义操作：请用 --s
 hub-street-overview-line = { $households } 户，{ $residents } 位居民，{ $reports } 件未办结的反映，{ $consultations } 项进行中的议事
 hub-street-notice-published = 街道通知已发布到 { $count } 个社区。
 hub-staff-link = 工作人员 { $staff } 的工作台登录：请在 72 小时内在本平台打开 { $path } 设置密码（链接只能用一次）
+hub-staff-disabled = 已停用工作人员 { $name }（{ $staff }）：其工作台会话已全部结束，不能再登录
+hub-staff-enabled = 已恢复工作人员 { $name }（{ $staff }）：可以用密码重新登录
 # 备份与恢复（admin backup、admin restore、serve --backup-dir）。
 hub-backup-done = 备份已写入 { $dir }：{ $files } 个文件，数据库版本 { $schema }
 hub-backup-not-empty = { $dir } 不是空目录：备份或恢复需要一个不存在或空的目录

@@ -58,6 +58,14 @@ export interface Session {
   community_id: string;
   role: Role;
   csrf_token: string;
+  /** Whether sign-in needs an authenticator code (the second factor is on). */
+  totp: boolean;
+}
+
+/** A new authenticator's secret, shown once. */
+export interface TotpEnrolment {
+  secret: string;
+  uri: string;
 }
 
 /** A refusal from the hub, with its stable code (the message comes from the Fluent files). */
@@ -89,8 +97,9 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   return resp.status === 204 ? (undefined as T) : ((await resp.json()) as T);
 }
 
-export async function signIn(staffId: string, password: string): Promise<Session> {
-  const s = await call<Session>("POST", "/v1/staff/session", { staff_id: staffId, password });
+/** Signs in; an account with the second factor answers `staff_totp_required` until `code` is given. */
+export async function signIn(staffId: string, password: string, code?: string): Promise<Session> {
+  const s = await call<Session>("POST", "/v1/staff/session", { staff_id: staffId, password, code: code ?? null });
   csrf = s.csrf_token;
   return s;
 }
@@ -98,6 +107,24 @@ export async function signIn(staffId: string, password: string): Promise<Session
 export async function signOut(): Promise<void> {
   await call<void>("DELETE", "/v1/staff/session");
   csrf = "";
+}
+
+/** Ends every session of the signed-in member, this one too. */
+export async function signOutEverywhere(): Promise<void> {
+  await call<void>("DELETE", "/v1/staff/sessions");
+  csrf = "";
+}
+
+export function totpBegin(): Promise<TotpEnrolment> {
+  return call<TotpEnrolment>("POST", "/v1/staff/totp");
+}
+
+export function totpConfirm(code: string): Promise<void> {
+  return call<void>("POST", "/v1/staff/totp/confirm", { code });
+}
+
+export function totpDisable(code: string): Promise<void> {
+  return call<void>("POST", "/v1/staff/totp/disable", { code });
 }
 
 export function setPassword(link: string, password: string): Promise<void> {

@@ -54,6 +54,8 @@ struct Inner {
     incarnation: String,
     /// Wrong proxy authorization codes, limited like invitation codes.
     proxy_code_failures: FailedAttempts,
+    /// Failed staff sign-ins by client address (see `admin::staff_auth::sign_in`).
+    staff_sign_in_failures: Buckets<std::net::IpAddr>,
     /// Days the photos of a resolved report are kept (see `privacy::expire_photos`).
     photo_retention_days: AtomicI64,
     /// When photo retention last ran, by the hub's clock.
@@ -96,6 +98,7 @@ impl Hub {
                 log_key_rotations,
                 incarnation,
                 proxy_code_failures: FailedAttempts::default(),
+                staff_sign_in_failures: Buckets::new(Rate::STAFF_SIGN_IN_FAILURES_PER_ADDRESS),
                 photo_retention_days: AtomicI64::new(linli_proto::PHOTO_RETENTION_DAYS_DEFAULT),
                 retention_ran_at: Mutex::new(None),
             }),
@@ -263,6 +266,11 @@ impl Hub {
 
     pub(crate) fn proxy_code_failures(&self) -> &FailedAttempts {
         &self.inner.proxy_code_failures
+    }
+
+    /// The budget of failed staff sign-ins per client address; tests lower it with `set_rate`.
+    pub fn staff_sign_in_failures(&self) -> &Buckets<std::net::IpAddr> {
+        &self.inner.staff_sign_in_failures
     }
 
     /// Re-reads the hub-wide change-log position and wakes the nudge dispatcher when it moved. Called after every

@@ -3,8 +3,8 @@
 //! with a photo, a pull and a bad request, then the captured text and the database files searched for the
 //! device token, the invitation code and the resident's words. Then the real binary with
 //! `--log-format json`: every stderr line is a JSON object, every line logged for a request names the
-//! request's id (which the answer echoes), and a join, a staff sign-in and a report leave no token,
-//! code, password, cookie or resident's words in them.
+//! request's id (which the answer echoes), and a join, a staff sign-in (with a TOTP enrolment and
+//! codes) and a report leave no token, code, password, cookie, TOTP secret or resident's words in them.
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -355,6 +355,49 @@ async fn json_logs_name_each_request_and_keep_secrets_out() {
         .unwrap();
     assert_eq!(resp.status(), 401);
     echoed(&resp);
+
+    // The second factor: an authenticator enrolled (the secret shown once), confirmed by a code, a
+    // sign-in with the next code, a reused code and a wrong one.
+    let resp = http
+        .post(url("/v1/staff/totp"))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    echoed(&resp);
+    let enrolment: serde_json::Value = resp.json().await.unwrap();
+    let totp_text = enrolment["secret"].as_str().unwrap().to_owned();
+    let totp_uri = enrolment["uri"].as_str().unwrap().to_owned();
+    let totp_secret = linli_hub::domain::totp::TotpSecret::from_bytes(base32_decode(&totp_text));
+    let step = linli_hub::domain::totp::step_at(chrono::Utc::now().timestamp());
+    let first_code = linli_hub::domain::totp::code(&totp_secret, step);
+    let next_code = linli_hub::domain::totp::code(&totp_secret, step + 1);
+    let resp = http
+        .post(url("/v1/staff/totp/confirm"))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({"code": first_code}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 204);
+    echoed(&resp);
+    for (code, want) in [
+        (&next_code, 200),
+        (&next_code, 401),
+        (&"000000".to_owned(), 401),
+    ] {
+        let resp = http
+            .post(url("/v1/staff/session"))
+            .json(&serde_json::json!({"staff_id": staff, "password": password, "code": code}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), want);
+        echoed(&resp);
+    }
     // A wrong token, a malformed body that carries the resident's words, an unknown route.
     for resp in [
         http.get(url("/v1/me"))
@@ -429,9 +472,44 @@ async fn json_logs_name_each_request_and_keep_secrets_out() {
         ("report text", "水管漏水"),
         ("phone number", "13800138000"),
         ("device name", device_name),
+        ("TOTP secret (base32)", totp_text.as_str()),
+        ("TOTP secret (URI)", totp_uri.as_str()),
+        ("TOTP secret (hex)", &hex::encode(totp_secret.as_bytes())),
     ] {
         assert!(!all.contains(needle), "the {what} is in the logs:\n{all}");
     }
+    // Six digits may turn up by chance in timestamps and ids; a code never appears as a value.
+    for code in [&first_code, &next_code] {
+        for form in [
+            format!("\"{code}\""),
+            format!("={code}"),
+            format!(": {code}"),
+        ] {
+            assert!(
+                !all.contains(&form),
+                "a TOTP code ({form}) is in the logs:\n{all}"
+            );
+        }
+    }
     let cookie_value = cookie.split_once('=').map(|(_, v)| v).unwrap_or_default();
     assert!(!cookie_value.is_empty() && !all.contains(cookie_value));
+}
+
+/// RFC 4648 base32 (no padding) to bytes, as an authenticator app reads the secret typed in.
+fn base32_decode(s: &str) -> Vec<u8> {
+    let (mut buf, mut bits, mut out) = (0u32, 0u32, vec![]);
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'2'..=b'7' => c - b'2' + 26,
+            _ => panic!("not base32: {s}"),
+        };
+        buf = (buf << 5) | u32::from(v);
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buf >> bits) as u8);
+        }
+    }
+    out
 }

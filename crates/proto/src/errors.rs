@@ -88,6 +88,14 @@ pub enum ErrorCode {
     StaffLinkInvalid,
     /// A staff password shorter than [`crate::limits::STAFF_PASSWORD_MIN`] characters.
     PasswordTooShort,
+    /// The password was right and the account has a second factor: send the authenticator app's code.
+    StaffTotpRequired,
+    /// The authenticator code is wrong, too old, or was already used.
+    StaffTotpInvalid,
+    /// The second factor is already on: switch it off first to enrol another authenticator.
+    StaffTotpEnabled,
+    /// An admin has switched this staff account off.
+    StaffDisabled,
     // -- operating the hub
     /// The route exists but not for this HTTP method (the `allow` header names those it takes).
     MethodNotAllowed,
@@ -179,6 +187,10 @@ const ALL_CODES: &[(ErrorCode, &str)] = &[
     (ErrorCode::CsrfInvalid, "csrf_invalid"),
     (ErrorCode::StaffLinkInvalid, "staff_link_invalid"),
     (ErrorCode::PasswordTooShort, "password_too_short"),
+    (ErrorCode::StaffTotpRequired, "staff_totp_required"),
+    (ErrorCode::StaffTotpInvalid, "staff_totp_invalid"),
+    (ErrorCode::StaffTotpEnabled, "staff_totp_enabled"),
+    (ErrorCode::StaffDisabled, "staff_disabled"),
     (ErrorCode::MethodNotAllowed, "method_not_allowed"),
     (ErrorCode::ServiceUnavailable, "service_unavailable"),
     (ErrorCode::StorageFull, "storage_full"),

@@ -3,11 +3,15 @@
 // resident's report (made over the sync API) in the inbox, accepting it with a reply, and the resident's
 // copy on the hub showing the new status. axe-core checks each screen; screenshots at 390 and 1280 px go
 // to target/screenshots/console-*.png. A second test dispatches a report to 物业, which signs for it and
-// resolves it, and a grid worker of another building never sees it.
+// resolves it, and a grid worker of another building never sees it. Then sign-in's defences: a member
+// enrols an authenticator on the account screen (the test computes each code from the secret the screen
+// showed), signs out everywhere, and signs in again through the code step; and five wrong passwords show
+// the lockout message.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, readFileSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -318,4 +322,124 @@ test('a report is dispatched to 物业, which signs for it and resolves it; a gr
   assert.equal(await page.locator(`[data-report-id="${reportId}"]`).count(), 0);
   await axe(page, 'grid-inbox');
   await walker.context.close();
+});
+
+/** RFC 6238 (HMAC-SHA1, 30 s, 6 digits) from a base32 secret, as an authenticator app computes it. */
+function totp(secret, at = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const h = createHmac('sha1', key).update(counter).digest();
+  const o = h[19] & 0x0f;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+test('a member enrols an authenticator, signs out everywhere, and signs in with password and code', async () => {
+  const staffId = await staffMember('周社工', 'head');
+  const { context, page } = await signedIn(staffId);
+  await page.getByTestId('open-account').click();
+  await page.getByTestId('account').waitFor();
+  assert.equal(await page.getByTestId('totp-state').textContent(), msg('zh-CN', 'console-totp-is-off'));
+  await axe(page, 'account');
+  await page.getByTestId('totp-begin').click();
+  await page.getByTestId('totp-secret').waitFor();
+  // The code field has the focus, ready for the first code.
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'totp-confirm-code');
+  const secret = (await page.getByTestId('totp-secret').textContent()).trim();
+  const uri = await page.getByTestId('totp-uri').textContent();
+  assert.match(secret, /^[A-Z2-7]{32}$/);
+  assert.ok(uri.startsWith('otpauth://totp/') && uri.includes(`secret=${secret}`), uri);
+  await axe(page, 'account-enrol');
+  await shots(page, 'account-enrol');
+  // A wrong code is announced and leaves it off.
+  const right = totp(secret);
+  await page.getByTestId('totp-confirm-code').fill(right === '000000' ? '111111' : '000000');
+  await page.getByTestId('totp-confirm').click();
+  await page.getByTestId('error').waitFor();
+  assert.equal(await page.getByTestId('error').getAttribute('role'), 'alert');
+  assert.equal(await page.getByTestId('error').textContent(), errorMsg('zh-CN', 'error-staff-totp-invalid'));
+  await page.getByTestId('totp-confirm-code').fill(right);
+  await page.getByTestId('totp-confirm').click();
+  await page.getByTestId('notice').waitFor();
+  assert.equal(await page.getByTestId('notice').textContent(), msg('zh-CN', 'console-totp-on'));
+  assert.equal(await page.getByTestId('totp-state').textContent(), msg('zh-CN', 'console-totp-is-on'));
+  await axe(page, 'account-totp-on');
+  await shots(page, 'account');
+  await page.getByTestId('lang').selectOption('en-US');
+  assert.equal(await page.getByTestId('totp-state').textContent(), msg('en-US', 'console-totp-is-on'));
+  await axe(page, 'account-en');
+  await page.getByTestId('lang').selectOption('zh-CN');
+
+  // A second browser signed in before; signing out everywhere ends both.
+  const other = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  const otherPage = await other.newPage();
+  await otherPage.goto(`${url}/console/`);
+  await otherPage.getByTestId('staff-id').fill(staffId);
+  await otherPage.getByTestId('password').fill(PASSWORD);
+  await otherPage.getByTestId('sign-in').click();
+  await otherPage.getByTestId('code').waitFor();
+  // The code the app shows next (the one just used is spent): within the hub's one-step window.
+  const usedAt = Date.now() + 30_000;
+  const used = totp(secret, usedAt);
+  await otherPage.getByTestId('code').fill(used);
+  await otherPage.getByTestId('sign-in-code').click();
+  await otherPage.getByTestId('who').waitFor();
+  await page.getByTestId('sign-out-everywhere').click();
+  await page.getByTestId('staff-id').waitFor();
+  assert.equal(await page.getByTestId('notice').textContent(), msg('zh-CN', 'console-signed-out-everywhere'));
+  await otherPage.getByTestId('filter').selectOption('accepted');
+  await otherPage.getByTestId('staff-id').waitFor();
+  await other.close();
+
+  // Signing in now takes the code, as a second step with the focus on its field.
+  await page.getByTestId('staff-id').fill(staffId);
+  await page.getByTestId('password').fill(PASSWORD);
+  await page.getByTestId('sign-in').click();
+  await page.getByTestId('code').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'code');
+  await axe(page, 'sign-in-code');
+  await shots(page, 'sign-in-code');
+  // The code already used is refused; a fresh one signs in.
+  await page.getByTestId('code').fill(used);
+  await page.getByTestId('sign-in-code').click();
+  await page.getByTestId('error').waitFor();
+  assert.equal(await page.getByTestId('error').textContent(), errorMsg('zh-CN', 'error-staff-totp-invalid'));
+  await page.getByTestId('lang').selectOption('en-US');
+  await axe(page, 'sign-in-code-en');
+  await page.getByTestId('lang').selectOption('zh-CN');
+  // The next step's code: wait for the clock to reach the step after the spent one.
+  const spent = Math.floor(usedAt / 30_000);
+  while (Math.floor(Date.now() / 30_000) < spent) await new Promise((r) => setTimeout(r, 500));
+  await page.getByTestId('code').fill(totp(secret, Date.now() + 30_000));
+  await page.getByTestId('sign-in-code').click();
+  await page.getByTestId('who').waitFor();
+  await context.close();
+});
+
+test('five wrong passwords show the lockout message, even for the right one', async () => {
+  const staffId = await staffMember('吴社工', 'head');
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${url}/console/`);
+  await page.getByTestId('staff-id').fill(staffId);
+  for (let i = 0; i < 5; i++) {
+    await page.getByTestId('password').fill(`wrong password ${i}`);
+    await page.getByTestId('sign-in').click();
+    await page.locator('[data-testid="error"]', { hasText: errorMsg('zh-CN', 'error-staff-sign-in-failed') }).waitFor();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="sign-in"]')?.disabled);
+  }
+  await page.getByTestId('password').fill(PASSWORD);
+  await page.getByTestId('sign-in').click();
+  await page.locator('[data-testid="error"]', { hasText: errorMsg('zh-CN', 'error-staff-locked') }).waitFor();
+  assert.equal(await page.getByTestId('error').getAttribute('role'), 'alert');
+  await axe(page, 'sign-in-locked');
+  await shots(page, 'sign-in-locked');
+  await page.getByTestId('lang').selectOption('en-US');
+  await page.getByTestId('password').fill(PASSWORD);
+  await page.getByTestId('sign-in').click();
+  await page.locator('[data-testid="error"]', { hasText: errorMsg('en-US', 'error-staff-locked') }).waitFor();
+  await context.close();
 });

@@ -17,6 +17,7 @@ pub mod ready;
 pub mod records;
 pub mod request_id;
 pub mod staff;
+pub mod staff_account;
 pub mod staff_dispatch;
 pub mod sync;
 pub mod throttle;
@@ -25,7 +26,7 @@ pub mod tiles;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::{middleware, Json, Router};
 use linli_proto::{limits, ErrorCode};
 use tokio::sync::watch;
@@ -169,6 +170,13 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/staff/reports/{id}/notes", post(staff_dispatch::note))
         .route("/v1/staff/access-log", get(staff_dispatch::access_log))
         .route("/v1/staff/assignees", get(staff_dispatch::assignees))
+        .route("/v1/staff/totp", post(staff_account::totp_begin))
+        .route("/v1/staff/totp/confirm", post(staff_account::totp_confirm))
+        .route("/v1/staff/totp/disable", post(staff_account::totp_disable))
+        .route(
+            "/v1/staff/sessions",
+            delete(staff_account::sign_out_everywhere),
+        )
         .layer(DefaultBodyLimit::max(JSON_BODY_MAX))
         // JSON answers (pull pages above all: ~0.6 kB per change, very repetitive) go compressed when the
         // device accepts it; SSE, images and small answers (a push answer, "nothing new") stay plain: a

@@ -121,6 +121,10 @@ impl Modify for CommonErrors {
         super::staff_dispatch::note,
         super::staff_dispatch::access_log,
         super::staff_dispatch::assignees,
+        super::staff_account::totp_begin,
+        super::staff_account::totp_confirm,
+        super::staff_account::totp_disable,
+        super::staff_account::sign_out_everywhere,
     ),
     components(schemas(linli_proto::ErrorCode, linli_proto::Record, linli_proto::Nudge)),
     modifiers(&BearerAuth, &CommonErrors)

@@ -2,7 +2,9 @@
 //! token, and the report inbox. Every rule lives in `admin::staff_auth` and `admin::reports`, the
 //! functions `linli-hub admin` calls too; this file only translates HTTP.
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
@@ -105,6 +107,8 @@ pub async fn set_password(
 pub struct SignInRequest {
     pub staff_id: Uuid,
     pub password: String,
+    /// The authenticator app's 6-digit code, for an account with the second factor on.
+    pub code: Option<String>,
 }
 
 /// Who is signed in, and the token to echo in `X-CSRF-Token`.
@@ -116,20 +120,32 @@ pub struct StaffSessionInfo {
     /// What the console offers them (see `domain::staff_scope`).
     pub role: crate::domain::staff_scope::StaffRole,
     pub csrf_token: String,
+    /// Whether sign-in needs an authenticator code (the second factor is on).
+    pub totp: bool,
 }
 
-/// Signs a staff member in: the session goes in an `HttpOnly; Secure; SameSite=Strict` cookie.
+/// Signs a staff member in: the session goes in an `HttpOnly; Secure; SameSite=Strict` cookie. Wrong
+/// passwords and codes lock the account and, from one client address, that address, for a while.
 #[utoipa::path(post, path = "/v1/staff/session", tag = "staff", request_body = SignInRequest,
     responses((status = 200, description = "Signed in", body = StaffSessionInfo),
-        (status = 401, description = "staff_sign_in_failed", body = linli_proto::ErrorBody),
+        (status = 401, description = "staff_sign_in_failed / staff_totp_required / staff_totp_invalid",
+            body = linli_proto::ErrorBody),
+        (status = 403, description = "staff_disabled", body = linli_proto::ErrorBody),
         (status = 429, description = "staff_locked", body = linli_proto::ErrorBody)))]
 pub async fn sign_in(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     body: Result<Json<SignInRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let req = json_body(body)?;
     let s = admin_call(&state.hub, move |hub| {
-        admin::staff_auth::sign_in(hub, req.staff_id, &req.password)
+        admin::staff_auth::sign_in(
+            hub,
+            req.staff_id,
+            &req.password,
+            req.code.as_deref(),
+            peer.ip(),
+        )
     })
     .await?;
     let cookie = format!(
@@ -144,6 +160,7 @@ pub async fn sign_in(
         community_id: s.staff.community_id,
         role: s.staff.role,
         csrf_token: s.csrf,
+        totp: s.totp,
     };
     Ok(([(SET_COOKIE, cookie)], Json(info)).into_response())
 }
@@ -162,10 +179,12 @@ pub async fn sign_out(
         admin::staff_auth::sign_out(hub, &session)
     })
     .await?;
-    let clear = HeaderValue::from_static(
-        "linli_staff=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0",
-    );
-    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, clear)]).into_response())
+    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, clear_cookie())]).into_response())
+}
+
+/// The `Set-Cookie` that makes the browser forget the session cookie.
+pub(super) fn clear_cookie() -> HeaderValue {
+    HeaderValue::from_static("linli_staff=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0")
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -37,6 +37,15 @@ impl Rate {
         burst: 200,
     };
 
+    /// Failed staff sign-ins (wrong passwords or codes, unknown ids) from one address, whatever accounts
+    /// they were for: twenty at once, then one every thirty seconds. An office behind one address with
+    /// a clerk mistyping now and then stays far below it; a guesser trying many accounts is slowed to
+    /// 2,880 guesses a day however many accounts it spreads them over (each account also locks itself).
+    pub const STAFF_SIGN_IN_FAILURES_PER_ADDRESS: Rate = Rate {
+        per_minute: 2,
+        burst: 20,
+    };
+
     /// The default for devices: far above what a resident's app does (a full first sync of a large
     /// community pulls a few hundred pages and photos), far below what a script hammering the hub does.
     pub const DEVICE_DEFAULT: Rate = Rate {

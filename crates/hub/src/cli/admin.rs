@@ -442,6 +442,7 @@ pub fn run_admin(
             let s = admin::staff::resolve(hub, parse_id(&id)?).map_err(hub_err)?;
             super::staff::print_setup_link(hub, s.id)?;
         }
+        AdminCommand::Staff(StaffCommand::Access(c)) => super::staff_access::run(hub, c)?,
         AdminCommand::Staff(StaffCommand::List { out }) => {
             let list = admin::staff::list(hub, cid()?).map_err(hub_err)?;
             if out.json {

@@ -5,6 +5,7 @@ pub mod backup;
 pub mod dispatch;
 pub mod logs;
 pub mod staff;
+pub mod staff_access;
 pub mod street;
 pub mod witness;
 

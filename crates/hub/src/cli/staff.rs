@@ -32,6 +32,8 @@ pub enum StaffCommand {
     /// A new one-time link that sets a staff member's console password (a forgotten one, say); the
     /// member's sessions end when it is used.
     Link { id: String },
+    #[command(flatten)]
+    Access(super::staff_access::StaffAccessCommand),
 }
 
 /// Registers a staff member (a head unless `role` says otherwise); prints the id on stdout and the

@@ -6,6 +6,7 @@ pub mod proxy_rules;
 pub mod report_rules;
 pub mod staff_scope;
 pub mod token;
+pub mod totp;
 pub mod validate;
 pub mod votes;
 pub mod working_days;

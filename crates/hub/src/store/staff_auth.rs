@@ -1,9 +1,12 @@
 //! What the store keeps for staff sign-in: passwords (as argon2id PHC strings), one-time setup links,
-//! the wrong-password count behind the lockout, and sessions. Secrets arrive here already hashed.
+//! the wrong-password count behind the lockout, sessions, accounts switched off, and the TOTP second
+//! factor. Passwords and tokens arrive here already hashed; a TOTP secret must be kept as it is (the
+//! hub computes codes from it), typed so that it never prints.
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::StoreResult;
+use crate::domain::totp::TotpSecret;
 
 /// A staff member's password state.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,6 +16,14 @@ pub struct StaffCredentials {
     /// Wrong passwords since the last right one.
     pub failures: i64,
     pub locked_until: Option<DateTime<Utc>>,
+    /// Set while an admin has switched the account off.
+    pub disabled_at: Option<DateTime<Utc>>,
+    /// The confirmed second factor: sign-in needs a code from it.
+    pub totp: Option<TotpSecret>,
+    /// A secret shown at enrolment, waiting for its first code.
+    pub totp_pending: Option<TotpSecret>,
+    /// The last step a code was accepted for.
+    pub totp_last_step: Option<i64>,
 }
 
 /// A signed-in staff session, found by the sha256 of its cookie.
@@ -22,6 +33,8 @@ pub struct StaffSession {
     pub csrf_hash: String,
     pub created_at: DateTime<Utc>,
     pub last_seen: DateTime<Utc>,
+    /// The staff member's account is switched off.
+    pub disabled: bool,
 }
 
 pub trait StaffAuthStore {
@@ -58,4 +71,17 @@ pub trait StaffAuthStore {
     fn staff_session(&self, token_hash: &str) -> StoreResult<Option<StaffSession>>;
     fn touch_staff_session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<()>;
     fn delete_staff_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// Ends every session of `staff`; how many there were.
+    fn delete_staff_sessions(&self, staff: Uuid) -> StoreResult<usize>;
+    /// Switches an account off (`Some`: its sessions end in the same transaction) or on (`None`).
+    fn set_staff_disabled(&self, staff: Uuid, at: Option<DateTime<Utc>>) -> StoreResult<()>;
+    /// Keeps a secret awaiting confirmation, replacing any earlier one (the confirmed one stays).
+    fn put_totp_pending(&self, staff: Uuid, secret: &TotpSecret) -> StoreResult<()>;
+    /// Switches the pending secret on, with `step` as the last step used; false if none was pending.
+    fn confirm_totp(&self, staff: Uuid, step: i64) -> StoreResult<bool>;
+    /// Forgets both the confirmed and the pending secret.
+    fn clear_totp(&self, staff: Uuid) -> StoreResult<()>;
+    /// Records `step` as used if it is later than the last one used, atomically; false for a code of a
+    /// step already used (or earlier), so a code works once even when two requests race.
+    fn use_totp_step(&self, staff: Uuid, step: i64) -> StoreResult<bool>;
 }

@@ -213,7 +213,11 @@ fn decide(route: &str, who: Who) -> Option<Expect> {
         | "POST /v1/staff/reports/{id}/return"
         | "POST /v1/staff/reports/{id}/notes"
         | "GET /v1/staff/access-log"
-        | "GET /v1/staff/assignees" => UNAUTHORIZED,
+        | "GET /v1/staff/assignees"
+        | "POST /v1/staff/totp"
+        | "POST /v1/staff/totp/confirm"
+        | "POST /v1/staff/totp/disable"
+        | "DELETE /v1/staff/sessions" => UNAUTHORIZED,
         _ => return None,
     })
 }

@@ -22,6 +22,7 @@ mod push;
 mod reports;
 mod restores;
 mod staff;
+mod staff_signin;
 mod street;
 mod tiles;
 mod upgrade;

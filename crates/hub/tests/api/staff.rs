@@ -195,7 +195,7 @@ async fn five_wrong_passwords_lock_the_account_for_a_while_that_grows() {
         .json()
         .await
         .unwrap();
-    assert_eq!(zh["message"], "密码错误次数太多，请稍后再试");
+    assert_eq!(zh["message"], "密码或验证码错误次数太多，请稍后再试");
 
     t.clock.advance(Duration::seconds(31));
     // A sixth wrong password locks it again, for twice as long.
@@ -487,6 +487,8 @@ async fn every_role_reaches_exactly_its_scope_on_every_staff_route() {
         ),
         ("log", Method::GET, "/v1/staff/access-log".into(), None),
         ("assignees", Method::GET, "/v1/staff/assignees".into(), None),
+        // Every member enrols their own authenticator, whatever their role.
+        ("totp", Method::POST, "/v1/staff/totp".into(), None),
         (
             "return",
             Method::POST,
@@ -500,7 +502,7 @@ async fn every_role_reaches_exactly_its_scope_on_every_staff_route() {
         let sees = matches!(role, "head" | "grid" | "unit" | "street");
         match (role, route) {
             ("none", _) => 401,
-            (_, "assignees") => 200,
+            (_, "assignees" | "totp") => 200,
             ("data", "log") => 200,
             (_, "log") => 403,
             (_, "list") => u16::from(sees),

@@ -535,6 +535,15 @@ CREATE TABLE log_restores (
 );
 ALTER TABLE devices ADD COLUMN resync_after_restore INTEGER NOT NULL DEFAULT 0;
 "#,
+    // 14: staff sign-in, continued (see store/sqlite/staff_auth.rs): an account an admin switched off
+    // (`admin staff disable`), the TOTP second factor's secret (raw bytes; never logged) once confirmed,
+    // the one awaiting confirmation, and the last step a code was accepted for, so no code works twice.
+    r#"
+ALTER TABLE staff_credentials ADD COLUMN disabled_at TEXT;
+ALTER TABLE staff_credentials ADD COLUMN totp_secret BLOB;
+ALTER TABLE staff_credentials ADD COLUMN totp_pending BLOB;
+ALTER TABLE staff_credentials ADD COLUMN totp_last_step INTEGER;
+"#,
 ];
 
 /// Brings the database up to date, refusing one written by a newer hub.

@@ -100,6 +100,21 @@ test('我的 holds my reports, relatives and settings; it stays the current tab 
   await app.screenshot('phone-390-settings');
 });
 
+test('care mode keeps its three big choices at 390 px, as big buttons above the page', async () => {
+  await app.go('home');
+  await app.click('home-care-on');
+  await app.byTestId('home-care-off', { visible: true });
+  const l = await layout();
+  assert.deepEqual(l.tabs.map((t) => t.id), ['nav-home', 'nav-reports', 'nav-settings']);
+  for (const t of l.tabs) assert.ok(t.h >= 60, `care-mode entry ${t.id} is ${t.h} px high`);
+  assert.ok(l.navTop < l.innerHeight / 2, `the bar is above the page (${l.navTop})`);
+  assert.ok(l.scrollWidth <= l.innerWidth, `no sideways scrolling (${l.scrollWidth} > ${l.innerWidth})`);
+  await sleep(300);
+  await app.screenshot('phone-390-care-home');
+  await app.click('home-care-off');
+  await app.byTestId('nav-me', { visible: true });
+});
+
 test('at desktop width the bar is back at the top with every section', async () => {
   await app.setSize(DESKTOP);
   const l = await layout();

@@ -1,6 +1,7 @@
 // The app's main sections and how they are reached. On a desktop-wide window every section has its own entry
 // in the bar at the top; at phone widths the bar sits at the bottom with at most five tabs, and "我的" (me)
-// holds the rest (my reports, relatives, settings). Care mode keeps its three big choices at every width.
+// holds the rest (my reports, relatives, settings). Care mode keeps its three big choices, as big buttons at the
+// top at every width (its large labels don't fit three across a phone's bottom bar).
 
 export type NavItem = {
   /** The route the entry opens. */
@@ -33,7 +34,7 @@ export const standardNav: NavItem[] = [
 ];
 
 /** Care mode: fewer choices. Home carries the four big actions; the bar keeps the way home, the resident's own
- * reports and settings, at every width. */
+ * reports and settings, all three at every width. */
 export const careNav: NavItem[] = [
   { name: "home", id: "nav-home", label: "nav-home", short: "nav-home", shows: "both", icon: "home" },
   { name: "reports", id: "nav-reports", label: "care-nav-reports", short: "care-nav-reports", shows: "both", icon: "reports" },

@@ -2,7 +2,8 @@
 // 我的 holding my reports, relatives and settings, and a compact top bar with the sync state; a report's photo
 // shown in the review step; the progress stepper of a report the office accepted and dispatched (who handles it,
 // the promised date), from real `linli-hub admin` commands; the full-screen photo viewer (focus kept inside,
-// Escape closes, alt text). axe-core finds nothing on each of these screens; screenshots in target/screenshots/.
+// Escape closes, alt text); a text over its limit refused with the limit and its length. axe-core finds nothing
+// on each of these screens; screenshots in target/screenshots/.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -224,4 +225,28 @@ test('the photo opens full screen: alt text, focus kept inside, Escape closes an
     message: 'Escape to close the viewer',
   });
   assert.equal(await app.driver.executeScript("return document.activeElement?.dataset.testid"), 'report-photo', 'focus back on the thumbnail');
+});
+
+test('a text over its limit is refused with the limit and how long it is now', async () => {
+  await app.go('report');
+  await app.click('report-category-facilities');
+  await app.click('report-next');
+  const area = await app.byTestId('report-text', { visible: true });
+  // Pasted in one go, as a long message copied from a chat would be; nothing cuts it short on the way.
+  await app.driver.executeScript(
+    "arguments[0].value = '灯'.repeat(2034); arguments[0].dispatchEvent(new Event('input', { bubbles: true }));", area);
+  await app.click('report-next');
+  const building = await app.byTestId('report-building', { visible: true });
+  await building.findElement({ css: 'option:nth-child(2)' }).click();
+  await app.click('report-next');
+  await app.click('report-submit');
+  const error = await waitFor(async () => {
+    for (const el of await app.driver.findElements({ css: '[role=alert]' })) {
+      const text = await app.text(el);
+      if (text) return text;
+    }
+    return null;
+  }, { message: 'the refusal' });
+  assert.equal(error, '填写的文字太长了：最多 2000 个字，现在是 2034 个字');
+  await app.screenshot('phone-390-text-too-long');
 });

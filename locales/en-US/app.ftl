@@ -131,8 +131,7 @@ satisfaction-satisfied = Satisfied
 satisfaction-basic = Mostly satisfied
 satisfaction-unsatisfied = Not satisfied
 report-reply = Office reply
-report-timeline = Progress
-report-handling = Dispatched to { $unit }, promised by { $date }
+report-timeline = History
 report-handling-signed = signed for
 report-rate-q = Are you satisfied with the result?
 report-rate-comment = Anything to add (optional)
@@ -281,3 +280,24 @@ proxy-activity-none = Nobody has acted for you yet
 
 # A street-wide notice (街道通知): who sent it
 notice-from-street = From { $street }
+
+# Phone conventions: the bottom tab bar, "Me", the progress stepper and the photo viewer.
+nav-me = Me
+tab-notices = Notices
+tab-consultations = Votes
+me-title = Me
+me-household = My home: { $address }
+report-progress = Progress
+report-progress-step = Step { $n } of { $total }
+report-step-done = done
+report-step-current = now
+report-step-todo = not yet
+report-rejected-reason = Reason: { $reason }
+report-handler = Handled by { $unit }
+report-promised = Promised by { $date }
+report-photo-n = Photo { $n } of { $total }
+report-photo-open = Open photo { $n } of { $total } full screen
+viewer-label = Photo viewer
+viewer-close = Close
+viewer-prev = Previous
+viewer-next = Next

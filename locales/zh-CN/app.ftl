@@ -110,8 +110,7 @@ satisfaction-satisfied = 满意
 satisfaction-basic = 基本满意
 satisfaction-unsatisfied = 不满意
 report-reply = 社区回复
-report-timeline = 处理进度
-report-handling = 已派单给{ $unit }，承诺 { $date } 前办结
+report-timeline = 处理记录
 report-handling-signed = 已签收
 report-rate-q = 您对处理结果满意吗？
 report-rate-comment = 补充说明（可选）
@@ -249,3 +248,24 @@ proxy-activity-none = 还没有人替您办过事
 
 # A street-wide notice (街道通知): who sent it
 notice-from-street = 来自{ $street }
+
+# Phone conventions: the bottom tab bar, "我的", the progress stepper and the photo viewer.
+nav-me = 我的
+tab-notices = 通知
+tab-consultations = 议事
+me-title = 我的
+me-household = 我家：{ $address }
+report-progress = 办理进度
+report-progress-step = 第 { $n } 步，共 { $total } 步
+report-step-done = 已完成
+report-step-current = 当前
+report-step-todo = 未开始
+report-rejected-reason = 原因：{ $reason }
+report-handler = 承办：{ $unit }
+report-promised = 承诺 { $date } 前办结
+report-photo-n = 照片 { $n }（共 { $total } 张）
+report-photo-open = 查看照片 { $n } 的大图（共 { $total } 张）
+viewer-label = 照片查看
+viewer-close = 关闭
+viewer-prev = 上一张
+viewer-next = 下一张

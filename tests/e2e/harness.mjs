@@ -365,6 +365,31 @@ export class App {
   }
 
   /**
+   * Opens a main section the way a resident would at the window's width: its own entry in the bar when it has
+   * one there, otherwise through 我的 (at phone widths, my reports, relatives and settings live under it).
+   */
+  async go(name) {
+    const shown = async (id) => {
+      for (const el of await this.all(id)) if (await el.isDisplayed()) return el;
+      return null;
+    };
+    const [entry, me] = await waitFor(
+      async () => {
+        const found = [await shown(`nav-${name}`), await shown('nav-me')];
+        return found[0] || found[1] ? found : null;
+      },
+      { message: `nav-${name} or nav-me` },
+    );
+    if (entry) {
+      await this.scrollIntoView(entry);
+      await entry.click();
+    } else {
+      await me.click();
+      await this.click(`me-${name}`);
+    }
+  }
+
+  /**
    * Opens a list entry (notice-item, report-item, ...): the entry holds a link or button; clicking the entry's
    * centre could miss it on a wide row, so this clicks the link itself.
    */
@@ -562,7 +587,7 @@ export async function chooseOption(app, testId, value) {
 
 /** Switches the language on the Settings screen and waits for `<html lang>` to follow. */
 export async function setLanguage(app, lang) {
-  await app.click('nav-settings');
+  await app.go('settings');
   await chooseOption(app, 'settings-language', lang);
   await waitFor(async () => (await app.htmlLang()) === lang, { message: `<html lang> = ${lang}` });
 }
@@ -584,7 +609,7 @@ export const MAIN_SCREENS = [
 export async function visitMainScreens(app, prefix) {
   const overflowing = [];
   for (const s of MAIN_SCREENS) {
-    await app.click(s.nav);
+    await app.go(s.name);
     if (s.ready) await app.byTestId(s.ready, { visible: true });
     await app.driver.executeScript('window.scrollTo(0, 0)');
     await sleep(300); // let transitions and fonts settle before the picture

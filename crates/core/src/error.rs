@@ -43,8 +43,20 @@ pub enum CoreError {
     NotFound,
     #[error("{path} is not a photo (JPEG, PNG or WebP)")]
     PhotoNotImage { path: PathBuf },
-    #[error("{path} is too large ({bytes} bytes)")]
-    PhotoTooLarge { path: PathBuf, bytes: u64 },
+    /// More than the app can hand from its web view to the core in one message (`max_bytes`); far above
+    /// what a camera writes. The core itself has no limit on a file's size, only on its pixels.
+    #[error("{path} is too large to hand over ({bytes} bytes, at most {max_bytes})")]
+    PhotoTooLarge {
+        path: PathBuf,
+        bytes: u64,
+        max_bytes: u64,
+    },
+    /// HEIC/HEIF, which this build cannot decode: the message says how to send it as JPEG.
+    #[error("{path} is a HEIC/HEIF photo")]
+    PhotoHeif { path: PathBuf },
+    /// A text over its limit, with the limit and its length now (in characters), so the message can say both.
+    #[error("text too long ({len} characters, at most {max})")]
+    TextTooLong { max: usize, len: usize },
     #[error("{path} has too many pixels ({megapixels} megapixels)")]
     PhotoTooManyPixels { path: PathBuf, megapixels: u64 },
     #[error("invalid hub address: {0}")]
@@ -77,6 +89,8 @@ impl CoreError {
             CoreError::NotFound => "not_found",
             CoreError::PhotoNotImage { .. } => "photo_not_image",
             CoreError::PhotoTooLarge { .. } => "photo_too_large",
+            CoreError::PhotoHeif { .. } => "photo_heif",
+            CoreError::TextTooLong { .. } => ErrorCode::FieldTooLong.as_str(),
             CoreError::PhotoTooManyPixels { .. } => "photo_too_many_pixels",
             CoreError::BadHubUrl(_) => "bad_hub_url",
             CoreError::InsecureHubUrl(_) => "insecure_hub_url",
@@ -97,13 +111,28 @@ impl CoreError {
                 "core-error-photo-not-image",
                 &[("file", file_name(path).into())],
             ),
-            CoreError::PhotoTooLarge { path, bytes } => message_args(
+            CoreError::PhotoTooLarge {
+                path,
+                bytes,
+                max_bytes,
+            } => message_args(
                 lang,
                 "core-error-photo-too-large",
                 &[
                     ("file", file_name(path).into()),
-                    ("mb", ((*bytes as f64 / 1048576.0).ceil() as i64).into()),
+                    ("mb", mebibytes(*bytes).into()),
+                    ("max", mebibytes(*max_bytes).into()),
                 ],
+            ),
+            CoreError::PhotoHeif { path } => message_args(
+                lang,
+                "core-error-photo-heif",
+                &[("file", file_name(path).into())],
+            ),
+            CoreError::TextTooLong { max, len } => message_args(
+                lang,
+                "core-error-text-too-long",
+                &[("max", (*max as i64).into()), ("len", (*len as i64).into())],
             ),
             CoreError::PhotoTooManyPixels { path, megapixels } => message_args(
                 lang,
@@ -138,6 +167,10 @@ impl CoreError {
     pub fn is_offline(&self) -> bool {
         matches!(self, CoreError::Offline(_))
     }
+}
+
+fn mebibytes(bytes: u64) -> i64 {
+    i64::try_from(bytes.div_ceil(1 << 20)).unwrap_or(i64::MAX)
 }
 
 fn file_name(path: &std::path::Path) -> String {

@@ -749,8 +749,9 @@ fn require_text(text: &str, max: usize) -> Result<(), CoreError> {
     if text.is_empty() {
         return Err(CoreError::Refused(ErrorCode::FieldRequired));
     }
-    if text.chars().count() > max {
-        return Err(CoreError::Refused(ErrorCode::FieldTooLong));
+    let len = text.chars().count();
+    if len > max {
+        return Err(CoreError::TextTooLong { max, len });
     }
     Ok(())
 }
@@ -758,8 +759,9 @@ fn require_text(text: &str, max: usize) -> Result<(), CoreError> {
 fn clean_address(a: linli_proto::Address) -> Result<linli_proto::Address, CoreError> {
     let part = |p: Option<String>, max: usize| -> Result<Option<String>, CoreError> {
         let p = p.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-        if p.as_ref().is_some_and(|s| s.chars().count() > max) {
-            return Err(CoreError::Refused(ErrorCode::FieldTooLong));
+        let len = p.as_ref().map_or(0, |s| s.chars().count());
+        if len > max {
+            return Err(CoreError::TextTooLong { max, len });
         }
         Ok(p)
     };

@@ -10,8 +10,10 @@ use super::{shown, CmdResult};
 use crate::state::AppState;
 
 const STAGING_DIR: &str = "staging";
-/// The web view sends at most this much per photo; the core refuses larger pictures anyway.
-const STAGE_MAX_BYTES: usize = 25 * 1024 * 1024;
+/// The web view hands a photo over in one message; this bounds that message, not the photo: a 108-megapixel
+/// phone's JPEG is 30–40 MB, a motion photo with its video well under this. The core shrinks any size and
+/// bounds its work by pixels.
+const STAGE_MAX_BYTES: usize = 200 * 1024 * 1024;
 
 /// Writes a picked photo into the profile's staging folder and returns its staged name.
 #[tauri::command]
@@ -28,6 +30,7 @@ pub async fn stage_photo(
         return Err(shown(p)(CoreError::PhotoTooLarge {
             path: PathBuf::from(&name),
             bytes: bytes.len() as u64,
+            max_bytes: STAGE_MAX_BYTES as u64,
         }));
     }
     let dir = p.dir().join(STAGING_DIR);

@@ -51,13 +51,13 @@ for (const lang of ['zh-CN', 'en-US']) {
       await join(app, world.codes[0].code);
       await waitFor(async () => (await app.syncStatus()).state === 'idle', { message: 'first sync', timeout: 30_000 });
     }
-    await app.click('nav-settings');
+    await app.go('settings');
     const select = await app.byTestId('settings-language', { visible: true });
     await select.findElement({ css: `option[value="${lang}"]` }).click();
     await waitFor(async () => (await app.htmlLang()) === lang, { message: lang });
     const found = {};
     for (const screen of SCREENS) {
-      await app.click(`nav-${screen}`);
+      await app.go(screen);
       await app.driver.sleep(300);
       // Settings holds the privacy notice folded away: check it open.
       await app.driver.executeScript("const d = document.querySelector('[data-testid=settings-privacy-notice]'); if (d) d.open = true;");
@@ -89,7 +89,7 @@ test('every main screen reflows at 320 px and survives the WCAG 1.4.12 text-spac
   const found = {};
   try {
     for (const screen of SCREENS) {
-      await app.click(`nav-${screen}`);
+      await app.go(screen);
       await app.driver.sleep(300);
       const problems = await app.driver.executeScript(`
         const out = [];

@@ -90,7 +90,7 @@ async function measure() {
 
 /** Every care-mode screen a resident reaches from the big home actions, calling `check(name)` on each. */
 async function tourCareScreens(check) {
-  await app.click('nav-home');
+  await app.go('home');
   await app.byTestId('care-action-notices', { visible: true });
   await check('home');
 
@@ -101,7 +101,7 @@ async function tourCareScreens(check) {
   await app.byTestId('notice-detail', { visible: true });
   await check('notice');
 
-  await app.click('nav-home');
+  await app.go('home');
   await app.click('care-action-report');
   await app.byTestId('report-next', { visible: true });
   await waitFor(async () => (await app.driver.findElements({ css: '[data-testid^="report-category-"]' })).length > 0, {
@@ -122,14 +122,14 @@ async function tourCareScreens(check) {
   await app.byTestId('report-review', { visible: true });
   await check('report-5-review');
 
-  await app.click('nav-reports');
+  await app.go('reports');
   await app.byTestId('report-item', { visible: true });
   await check('reports');
   await app.open((await app.all('report-item'))[0]);
   await app.byTestId('report-detail', { visible: true });
   await check('report-detail');
 
-  await app.click('nav-home');
+  await app.go('home');
   await app.click('care-action-vote');
   await app.byTestId('consultation-item', { visible: true });
   await check('consultations');
@@ -141,7 +141,7 @@ async function tourCareScreens(check) {
   await check('consultation-confirm');
   await app.click('vote-confirm-cancel');
 
-  await app.click('nav-settings');
+  await app.go('settings');
   await app.byTestId('settings-care-mode', { visible: true });
   await check('settings');
 }
@@ -157,7 +157,7 @@ async function openOpenConsultation() {
 }
 
 async function setTextSize(size) {
-  await app.click('nav-settings');
+  await app.go('settings');
   await chooseOption(app, 'settings-text-size', String(size));
   await waitFor(async () => (await app.driver.executeScript('return document.documentElement.dataset.textSize')) === String(size), {
     message: `text size ${size}`,
@@ -235,7 +235,7 @@ test('first launch offers care mode with one big, plain choice', async () => {
 
 test('a report made offline, one question a screen, says it is saved and sends itself later', async () => {
   await world.hub.stop();
-  await app.click('nav-home');
+  await app.go('home');
   await app.click('care-action-report');
   await app.byTestId('report-next', { visible: true });
   await waitFor(async () => (await app.driver.findElements({ css: '[data-testid^="report-category-"]' })).length > 0, {
@@ -291,7 +291,7 @@ test('every care-mode screen in English at the largest text size: axe AA + AAA c
 });
 
 test('the measurements bite: a small link added to the page is found', async () => {
-  await app.click('nav-home');
+  await app.go('home');
   await app.byTestId('care-action-notices', { visible: true });
   await app.driver.executeScript(
     "const a = document.createElement('a'); a.id = 'probe'; a.href = '#/'; a.textContent = 'x'; a.style.cssText = 'display:inline;font-size:12px;min-height:0;line-height:1'; document.querySelector('main').appendChild(a);",
@@ -307,7 +307,7 @@ test('the measurements bite: a small link added to the page is found', async () 
 });
 
 test('a vote is confirmed in plain words that repeat the choice', async () => {
-  await app.click('nav-home');
+  await app.go('home');
   await app.click('care-action-vote');
   await app.byTestId('consultation-item', { visible: true });
   await openOpenConsultation();
@@ -333,7 +333,7 @@ test('read-aloud is offered on notices, report timelines and consultations, and 
     'true',
     'speech-dispatcher with a Mandarin voice is installed here',
   );
-  await app.click('nav-home');
+  await app.go('home');
   await app.click('care-action-notices');
   await app.open((await app.all('notice-item'))[0]);
   await app.click('read-aloud');
@@ -342,22 +342,22 @@ test('read-aloud is offered on notices, report timelines and consultations, and 
   await app.click('read-aloud');
   await waitFor(async () => (await app.attr('read-aloud', 'aria-pressed')) === 'false', { message: 'stopped' });
 
-  await app.click('nav-reports');
+  await app.go('reports');
   await app.open((await app.all('report-item'))[0]);
   await app.byTestId('read-aloud', { visible: true });
-  await app.click('nav-home');
+  await app.go('home');
   await app.click('care-action-vote');
   await openOpenConsultation();
   await app.byTestId('read-aloud', { visible: true });
 });
 
 test('care mode switches off from home and back on from settings, keeping the same data', async () => {
-  await app.click('nav-home');
+  await app.go('home');
   await app.click('home-care-off');
   await app.byTestId('home-care-on', { visible: true });
   assert.equal(await app.driver.executeScript('return document.documentElement.dataset.care'), 'off');
   assert.ok(await app.exists('nav-notices'), 'the full navigation is back');
-  await app.click('nav-settings');
+  await app.go('settings');
   await app.click('settings-care-mode');
   await waitFor(async () => (await app.driver.executeScript('return document.documentElement.dataset.care')) === 'on', {
     message: 'care mode on again',

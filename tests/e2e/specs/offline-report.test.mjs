@@ -24,7 +24,7 @@ test('with the hub stopped, a report with a photo is saved and shown as pending'
   await world.hub.stop();
   const photo = await makeJpeg(world.dir);
 
-  await app.click('nav-report');
+  await app.go('report');
   await app.click('report-category-facilities');
   await app.click('report-next');
   await app.type('report-text', TEXT);
@@ -43,7 +43,7 @@ test('with the hub stopped, a report with a photo is saved and shown as pending'
   const saved = await app.byTestId('report-saved', { visible: true });
   assert.match(await app.text(saved), /已保存，联网后自动发送/, 'offline, the resident is told it is kept and sends itself');
 
-  await app.click('nav-reports');
+  await app.go('reports');
   const item = await app.byTestId('report-item', { visible: true });
   reportId = await item.getAttribute('data-id');
   assert.equal(await item.getAttribute('data-pending'), 'true');
@@ -71,7 +71,7 @@ test('when the hub is back, the report syncs by itself and the hub has exactly o
 });
 
 test('staff accept it and the app shows 受理 and the reply without a refresh', async () => {
-  await app.click('nav-reports');
+  await app.go('reports');
   const item = await app.byTestId('report-item', { visible: true });
   await item.findElement({ css: 'a' }).click();
   await app.byTestId('report-detail', { visible: true });

@@ -56,7 +56,7 @@ test('joining waits for an explicit agreement to the privacy notice', async () =
 
 test('settings show the notice and save a copy of my data to a file', async () => {
   await waitFor(async () => (await app.syncStatus()).state === 'idle', { message: 'first sync', timeout: 30_000 });
-  await app.click('nav-settings');
+  await app.go('settings');
   await app.byTestId('settings-privacy-agreed', { visible: true });
   const details = await app.byTestId('settings-privacy-notice');
   await details.findElement({ css: 'summary' }).click();
@@ -84,7 +84,7 @@ test('a device that agreed to an older notice is asked again on start', async ()
   await app.click('privacy-agree');
   await app.byTestId('nav-home', { visible: true, timeout: 30_000 });
   assert.equal(await profileSetting('privacy_version'), '1');
-  await app.click('nav-settings');
+  await app.go('settings');
 });
 
 test('closing the account says what happens, wipes the device and the hub refuses the old token', async () => {

@@ -50,7 +50,7 @@ test('a daughter accepts her father\'s proxy code and acts for him with his name
   const out = await linli('proxy', 'invite', '--scopes', 'read_notices,report,vote');
   const code = out.trim().split('\n').pop().trim();
   assert.match(code, /^[A-Z0-9-]{8,}$/, out);
-  await app.click('nav-proxies');
+  await app.go('proxies');
   await app.type('proxy-code', code);
   await app.type('proxy-name', '女儿小芳');
   await app.click('proxy-accept');
@@ -67,7 +67,7 @@ test('a daughter accepts her father\'s proxy code and acts for him with his name
 });
 
 test('the report she makes is his: the hub shows both identities and his device lists the act', async () => {
-  await app.click('nav-report');
+  await app.go('report');
   const category = await waitFor(async () => (await app.driver.findElements({ css: '[data-testid^="report-category-"]' }))[0], {
     message: "the father's categories",
   });
@@ -97,7 +97,7 @@ test('the report she makes is his: the hub shows both identities and his device 
   // Back to her own account: her own report list does not hold her father's report.
   await app.click('acting-stop');
   assert.equal(await app.exists('acting-banner'), false);
-  await app.click('nav-reports');
+  await app.go('reports');
   await app.driver.sleep(500);
   for (const item of await app.all('report-item')) {
     assert.notEqual(await item.getAttribute('data-id'), mine.id, "her own list is kept apart from her father's");
@@ -105,7 +105,7 @@ test('the report she makes is his: the hub shows both identities and his device 
 });
 
 test('she is a principal too: her son acts for her, and her app lists what he did, also in care mode', async () => {
-  await app.click('nav-proxies');
+  await app.go('proxies');
   await app.click('proxy-invite');
   const code = (await app.text(await app.byTestId('proxy-invite-code', { visible: true }))).trim();
   await sonSays('proxy', 'accept', code, '--name', '儿子小明');
@@ -118,7 +118,7 @@ test('she is a principal too: her son acts for her, and her app lists what he di
 
   await app.click('sync-now');
   const act = await waitFor(async () => {
-    await app.click('nav-proxies');
+    await app.go('proxies');
     for (const a of await app.all('proxy-act')) if ((await a.getAttribute('data-kind')) === 'create_report') return a;
     return null;
   }, { message: "the son's act in her 代办记录", timeout: 30_000 });
@@ -126,7 +126,7 @@ test('she is a principal too: her son acts for her, and her app lists what he di
   assert.deepEqual(await axe(), [], 'the proxies screen passes axe');
 
   // The report is in her own list, its timeline says a relative made it.
-  await app.click('nav-reports');
+  await app.go('reports');
   const item = await waitFor(async () => {
     for (const i of await app.all('report-item')) if ((await i.getAttribute('data-id')) === rid) return i;
     return null;
@@ -136,10 +136,10 @@ test('she is a principal too: her son acts for her, and her app lists what he di
   assert.match(await body.getText(), /儿子小明/, 'the timeline names who made it');
 
   // Care mode: the same screen from settings, the band while acting for her father, and ending the son's grant.
-  await app.click('nav-settings');
+  await app.go('settings');
   await app.click('settings-care-mode');
   await waitFor(async () => (await app.driver.executeScript('return document.documentElement.dataset.care')) === 'on', { message: 'care mode' });
-  await app.click('nav-settings');
+  await app.go('settings');
   await app.click('settings-proxies');
   await app.byTestId('proxy-act', { visible: true });
   assert.deepEqual(await axe(), [], 'the proxies screen passes axe in care mode');
@@ -148,7 +148,7 @@ test('she is a principal too: her son acts for her, and her app lists what he di
   assert.ok(await app.exists('acting-banner'), 'the band shows in care mode');
   await app.screenshot('care-acting-for-home');
   await app.click('acting-stop');
-  await app.click('nav-settings');
+  await app.go('settings');
   await app.click('settings-proxies');
   const ends = await app.all('proxy-end');
   let ended = false;

@@ -24,7 +24,7 @@ async function visitAll(prefix) {
   for (const size of [DESKTOP, PHONE]) {
     await app.setSize(size);
     for (const screen of SCREENS) {
-      await app.click(`nav-${screen}`);
+      await app.go(screen);
       await waitFor(async () => (await app.driver.executeScript('return location.hash')) === `#/${screen}`, {
         message: `#/${screen}`,
       });
@@ -63,7 +63,7 @@ test('joining with a demo code opens the home screen, synced', async () => {
 
 test('reading the urgent notice lowers the unread count', async () => {
   const before = await waitFor(async () => (await unreadCount()) || null, { message: 'an unread count' });
-  await app.click('nav-notices');
+  await app.go('notices');
   const items = await waitFor(async () => {
     const all = await app.all('notice-item');
     return all.length ? all : null;
@@ -85,7 +85,7 @@ test('reading the urgent notice lowers the unread count', async () => {
   await urgent.findElement({ css: 'a' }).click();
   await app.byTestId('notice-detail-title', { visible: true });
   await app.screenshot('zh-notice-detail');
-  await app.click('nav-home');
+  await app.go('home');
   await waitFor(async () => (await unreadCount()) === before - 1, {
     message: `unread count to fall from ${before} to ${before - 1}`,
   });
@@ -96,13 +96,13 @@ test('every main screen holds at 360×780 and at desktop size, in Chinese', asyn
 });
 
 test('switching to English and back changes every label and the page language', async () => {
-  await app.click('nav-settings');
+  await app.go('settings');
   const select = await app.byTestId('settings-language', { visible: true });
   await select.findElement({ css: 'option[value="en-US"]' }).click();
   await waitFor(async () => (await app.htmlLang()) === 'en-US', { message: 'html lang en-US' });
   assert.equal(await app.text('nav-notices'), 'Notices');
   await visitAll('en');
-  await app.click('nav-settings');
+  await app.go('settings');
   const again = await app.byTestId('settings-language', { visible: true });
   await again.findElement({ css: 'option[value="zh-CN"]' }).click();
   await waitFor(async () => (await app.htmlLang()) === 'zh-CN', { message: 'html lang zh-CN' });

@@ -22,7 +22,7 @@ after(async () => {
 });
 
 async function openConsultation() {
-  await app.click('nav-consultations');
+  await app.go('consultations');
   const items = await waitFor(async () => {
     const all = await app.all('consultation-item');
     return all.length ? all : null;
@@ -123,7 +123,7 @@ test("a closed consultation's result is marked verifiable, and settings shows th
   const list = await world.hub.adminJson('consultation', 'list');
   const closed = list.find((c) => c.closed_at && c.id !== openId);
   assert.ok(closed, 'the demo has a closed consultation');
-  await app.click('nav-consultations');
+  await app.go('consultations');
   const item = await waitFor(async () => {
     for (const i of await app.all('consultation-item')) if ((await i.getAttribute('data-id')) === closed.id) return i;
     return null;
@@ -132,7 +132,7 @@ test("a closed consultation's result is marked verifiable, and settings shows th
   const mark = await app.byTestId('results-verified', { visible: true, timeout: 60_000 });
   assert.ok(Number(await mark.getAttribute('data-checkpoint')) > 0);
   assert.match(await app.text(mark), /可验证/);
-  await app.click('nav-settings');
+  await app.go('settings');
   const receipts = await app.byTestId('settings-log-receipts', { visible: true });
   await waitFor(async () => Number(await receipts.getAttribute('data-verified')) >= 1, {
     message: 'receipts verified by the device', timeout: 60_000,

@@ -42,11 +42,8 @@ describe("result bars", () => {
 describe("a dispatched report's promised date", () => {
   it("reads as the office's calendar day in both languages", () => {
     const end = "2026-12-10T15:59:59Z"; // 23:59:59 on 10 Dec in Beijing
-    expect(translate("zh-CN", "report-handling", { unit: "物业", date: monthDay(end, "zh-CN") })).toBe(
-      "已派单给物业，承诺 12月10日 前办结",
-    );
-    expect(translate("en-US", "report-handling", { unit: "物业", date: monthDay(end, "en-US") })).toBe(
-      "Dispatched to 物业, promised by December 10",
-    );
+    expect(translate("zh-CN", "report-promised", { date: monthDay(end, "zh-CN") })).toBe("承诺 12月10日 前办结");
+    expect(translate("en-US", "report-promised", { date: monthDay(end, "en-US") })).toBe("Promised by December 10");
+    expect(translate("zh-CN", "report-handler", { unit: "物业" })).toBe("承办：物业");
   });
 });

@@ -3,7 +3,7 @@ export type Route = { name: string; id: string };
 
 function parse(hash: string): Route {
   const [name, id] = hash.replace(/^#\/?/, "").split("/");
-  const known = ["home", "notices", "notice", "report", "reports", "report-detail", "consultations", "consultation", "settings", "proxies"];
+  const known = ["home", "notices", "notice", "report", "reports", "report-detail", "consultations", "consultation", "settings", "proxies", "me"];
   return { name: known.includes(name) ? name : "home", id: id ?? "" };
 }
 

@@ -15,6 +15,7 @@ mod photos;
 mod privacy;
 mod proxy;
 mod rejected;
+mod report_progress;
 mod screens;
 mod sync_loop;
 mod transparency;

@@ -17,6 +17,7 @@ pub mod records;
 pub mod request_id;
 pub mod staff;
 pub mod staff_dispatch;
+pub mod staff_stats;
 pub mod sync;
 pub mod throttle;
 pub mod tiles;
@@ -167,6 +168,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/staff/reports/{id}/notes", post(staff_dispatch::note))
         .route("/v1/staff/access-log", get(staff_dispatch::access_log))
         .route("/v1/staff/assignees", get(staff_dispatch::assignees))
+        .route("/v1/staff/statistics", get(staff_stats::statistics))
+        .route("/v1/staff/statistics/monthly", get(staff_stats::monthly))
         .layer(DefaultBodyLimit::max(JSON_BODY_MAX))
         // JSON answers (pull pages above all: ~0.6 kB per change, very repetitive) go compressed when the
         // device accepts it; SSE, images and small answers (a push answer, "nothing new") stay plain: a

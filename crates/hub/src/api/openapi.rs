@@ -120,6 +120,8 @@ impl Modify for CommonErrors {
         super::staff_dispatch::note,
         super::staff_dispatch::access_log,
         super::staff_dispatch::assignees,
+        super::staff_stats::statistics,
+        super::staff_stats::monthly,
     ),
     components(schemas(linli_proto::ErrorCode, linli_proto::Record, linli_proto::Nudge)),
     modifiers(&BearerAuth, &CommonErrors)

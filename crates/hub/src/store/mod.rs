@@ -3,6 +3,7 @@
 pub mod dispatch;
 pub mod sqlite;
 pub mod staff_auth;
+pub mod statistics;
 pub mod tiles;
 pub mod witnesses;
 
@@ -355,6 +356,7 @@ pub trait Store:
     + witnesses::WitnessStore
     + tiles::TileStore
     + dispatch::DispatchStore
+    + statistics::StatisticsStore
     + Send
     + Sync
     + 'static

@@ -212,7 +212,9 @@ fn decide(route: &str, who: Who) -> Option<Expect> {
         | "POST /v1/staff/reports/{id}/return"
         | "POST /v1/staff/reports/{id}/notes"
         | "GET /v1/staff/access-log"
-        | "GET /v1/staff/assignees" => UNAUTHORIZED,
+        | "GET /v1/staff/assignees"
+        | "GET /v1/staff/statistics"
+        | "GET /v1/staff/statistics/monthly" => UNAUTHORIZED,
         _ => return None,
     })
 }

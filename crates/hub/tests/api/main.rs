@@ -21,6 +21,7 @@ mod pull;
 mod push;
 mod reports;
 mod staff;
+mod statistics;
 mod street;
 mod tiles;
 mod upgrade;

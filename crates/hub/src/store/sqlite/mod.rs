@@ -23,6 +23,7 @@ mod retention;
 mod staff;
 mod staff_auth;
 mod staff_views;
+mod statistics;
 mod street;
 mod tiles;
 pub mod tlog;

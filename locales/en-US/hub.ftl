@@ -83,3 +83,27 @@ hub-report-dispatch-step = Report { $id }: { $step ->
 }
 hub-bad-role = Unknown role “{ $value }”; use head, grid, unit, data or street
 hub-time-limit-set = Time limit set: { $days } working days
+
+## Statistics and the monthly report
+stats-sheet-category = By category
+stats-sheet-building = By building
+stats-period = Period
+stats-col-category = Category
+stats-col-building = Building
+stats-col-total = Total
+stats-col-submitted = Awaiting
+stats-col-open = In hand
+stats-col-resolved = Resolved
+stats-col-rejected = Not accepted
+stats-col-withdrawn = Withdrawn
+stats-col-dispatched = Dispatched
+stats-col-responded = Answered in time
+stats-col-overdue = Overdue
+stats-col-rated = Rated
+stats-col-satisfied = Satisfied
+stats-col-basic = Basically satisfied
+stats-col-unsatisfied = Unsatisfied
+stats-col-response-rate = Response rate
+stats-col-resolution-rate = Resolution rate
+stats-col-satisfaction-rate = Satisfaction rate
+stats-col-median-hours = Median hours to resolve

@@ -83,3 +83,27 @@ hub-report-dispatch-step = 诉求 { $id }：{ $step ->
 }
 hub-bad-role = 无效的角色“{ $value }”，可选：head、grid、unit、data、street
 hub-time-limit-set = 办理时限已设为 { $days } 个工作日
+
+## 统计与月度通报
+stats-sheet-category = 按类别
+stats-sheet-building = 按楼栋
+stats-period = 统计期间
+stats-col-category = 类别
+stats-col-building = 楼栋
+stats-col-total = 总数
+stats-col-submitted = 待受理
+stats-col-open = 办理中
+stats-col-resolved = 已办结
+stats-col-rejected = 不予受理
+stats-col-withdrawn = 已撤回
+stats-col-dispatched = 已派单
+stats-col-responded = 及时响应
+stats-col-overdue = 超期
+stats-col-rated = 已评价
+stats-col-satisfied = 满意
+stats-col-basic = 基本满意
+stats-col-unsatisfied = 不满意
+stats-col-response-rate = 响应率
+stats-col-resolution-rate = 解决率
+stats-col-satisfaction-rate = 满意率
+stats-col-median-hours = 办结用时中位数（小时）

@@ -19,6 +19,7 @@ pub mod request_id;
 pub mod staff;
 pub mod staff_account;
 pub mod staff_dispatch;
+pub mod staff_stats;
 pub mod sync;
 pub mod throttle;
 pub mod tiles;
@@ -177,6 +178,8 @@ pub fn router(state: AppState) -> Router {
             "/v1/staff/sessions",
             delete(staff_account::sign_out_everywhere),
         )
+        .route("/v1/staff/statistics", get(staff_stats::statistics))
+        .route("/v1/staff/statistics/monthly", get(staff_stats::monthly))
         .layer(DefaultBodyLimit::max(JSON_BODY_MAX))
         // JSON answers (pull pages above all: ~0.6 kB per change, very repetitive) go compressed when the
         // device accepts it; SSE, images and small answers (a push answer, "nothing new") stay plain: a

@@ -125,6 +125,8 @@ impl Modify for CommonErrors {
         super::staff_account::totp_confirm,
         super::staff_account::totp_disable,
         super::staff_account::sign_out_everywhere,
+        super::staff_stats::statistics,
+        super::staff_stats::monthly,
     ),
     components(schemas(linli_proto::ErrorCode, linli_proto::Record, linli_proto::Nudge)),
     modifiers(&BearerAuth, &CommonErrors)

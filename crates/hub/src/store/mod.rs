@@ -4,6 +4,7 @@ pub mod dispatch;
 pub mod restores;
 pub mod sqlite;
 pub mod staff_auth;
+pub mod statistics;
 pub mod tiles;
 pub mod witnesses;
 
@@ -357,6 +358,7 @@ pub trait Store:
     + tiles::TileStore
     + dispatch::DispatchStore
     + restores::RestoreStore
+    + statistics::StatisticsStore
     + Send
     + Sync
     + 'static

@@ -217,7 +217,9 @@ fn decide(route: &str, who: Who) -> Option<Expect> {
         | "POST /v1/staff/totp"
         | "POST /v1/staff/totp/confirm"
         | "POST /v1/staff/totp/disable"
-        | "DELETE /v1/staff/sessions" => UNAUTHORIZED,
+        | "DELETE /v1/staff/sessions"
+        | "GET /v1/staff/statistics"
+        | "GET /v1/staff/statistics/monthly" => UNAUTHORIZED,
         _ => return None,
     })
 }

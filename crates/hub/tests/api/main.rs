@@ -23,6 +23,7 @@ mod reports;
 mod restores;
 mod staff;
 mod staff_signin;
+mod statistics;
 mod street;
 mod tiles;
 mod upgrade;

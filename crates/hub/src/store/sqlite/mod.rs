@@ -25,6 +25,7 @@ mod staff;
 mod staff_auth;
 mod staff_views;
 pub mod stats;
+mod statistics;
 mod street;
 mod tiles;
 pub mod tlog;

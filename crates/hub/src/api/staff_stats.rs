@@ -1,0 +1,121 @@
+//! The staff API's statistics (统计) and the monthly report (月度通报): translation of HTTP to
+//! `admin::statistics` and `admin::monthly_report`, which `linli-hub admin stats` calls too.
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, NaiveDate, Utc};
+use linli_proto::ErrorCode;
+use serde::Deserialize;
+
+use super::lang::RequestLang;
+use super::staff::{admin_call, StaffCaller};
+use super::AppState;
+use crate::admin;
+use crate::admin::statistics::Statistics;
+use crate::error::ApiError;
+use crate::store::statistics::GroupBy;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct StatsParams {
+    /// Reports made from this instant (RFC 3339)…
+    pub from: DateTime<Utc>,
+    /// …until before this one; at most 366 days after `from`.
+    pub to: DateTime<Utc>,
+    /// `category` (default), `building` or `status`.
+    pub by: Option<GroupBy>,
+}
+
+/// Reports of the caller's scope over a period, grouped, with the 三率 (response, resolution and
+/// satisfaction rates). The data officer, who sees no report, is refused.
+#[utoipa::path(get, path = "/v1/staff/statistics", tag = "staff", params(StatsParams),
+    responses((status = 200, body = Statistics),
+        (status = 400, description = "bad_request: a missing, reversed or too long period", body = linli_proto::ErrorBody),
+        (status = 401, description = "unauthorized", body = linli_proto::ErrorBody),
+        (status = 403, description = "forbidden", body = linli_proto::ErrorBody)))]
+pub async fn statistics(
+    State(state): State<AppState>,
+    caller: StaffCaller,
+    query: Result<Query<StatsParams>, QueryRejection>,
+) -> Result<Json<Statistics>, ApiError> {
+    let Query(q) = query.map_err(|_| ApiError(ErrorCode::BadRequest))?;
+    let s = admin_call(&state.hub, move |hub| {
+        admin::statistics::statistics(
+            hub,
+            &caller.staff,
+            q.from,
+            q.to,
+            q.by.unwrap_or(GroupBy::Category),
+        )
+    })
+    .await?;
+    Ok(Json(s))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct MonthlyParams {
+    /// Any day of the month, e.g. `2026-11-01` (months are counted in China Standard Time).
+    pub month: NaiveDate,
+    /// `xlsx` (default) or `csv`.
+    pub format: Option<String>,
+}
+
+/// The monthly report (月度通报) as a spreadsheet (by category and by building) or CSV (by category),
+/// headers in the request's language.
+#[utoipa::path(get, path = "/v1/staff/statistics/monthly", tag = "staff", params(MonthlyParams),
+    responses((status = 200, description = "The report file",
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 400, description = "bad_request", body = linli_proto::ErrorBody),
+        (status = 401, description = "unauthorized", body = linli_proto::ErrorBody),
+        (status = 403, description = "forbidden", body = linli_proto::ErrorBody)))]
+pub async fn monthly(
+    State(state): State<AppState>,
+    caller: StaffCaller,
+    RequestLang(lang): RequestLang,
+    query: Result<Query<MonthlyParams>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(q) = query.map_err(|_| ApiError(ErrorCode::BadRequest))?;
+    let csv = match q.format.as_deref() {
+        None | Some("xlsx") => false,
+        Some("csv") => true,
+        Some(_) => return Err(ApiError(ErrorCode::BadRequest)),
+    };
+    let month = q.month;
+    let name = format!("linli-{}", month.format("%Y-%m"));
+    if csv {
+        let text = admin_call(&state.hub, move |hub| {
+            admin::monthly_report::csv(hub, &caller.staff, month, lang)
+        })
+        .await?;
+        return Ok((
+            [
+                (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}.csv\""),
+                ),
+            ],
+            text,
+        )
+            .into_response());
+    }
+    let bytes = admin_call(&state.hub, move |hub| {
+        admin::monthly_report::xlsx(hub, &caller.staff, month, lang)
+    })
+    .await?;
+    Ok((
+        [
+            (
+                CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.xlsx\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,194 @@
+//! Statistics (统计) and the monthly report (月度通报) over real HTTP: counts and the 三率 from the
+//! database within each role's scope, a bad period refused, and the spreadsheet and CSV read back.
+use chrono::{DateTime, Duration, Utc};
+use linli_hub::admin;
+use linli_hub::domain::staff_scope::StaffRole;
+use linli_proto::{OpBody, ReportStatus, Satisfaction};
+use reqwest::header::{ACCEPT_LANGUAGE, COOKIE};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::start;
+use crate::staff::{get, member, new_report, Session};
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+const NOVEMBER: &str = "from=2026-10-31T16:00:00Z&to=2026-11-30T16:00:00Z";
+
+fn row<'a>(v: &'a Value, label: &str) -> &'a Value {
+    v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["label"] == label)
+        .unwrap_or_else(|| panic!("no row {label} in {v}"))
+}
+
+async fn file(t: &crate::helpers::TestHub, s: &Session, path: &str) -> (StatusCode, Vec<u8>) {
+    let resp = t
+        .http
+        .get(t.url(path))
+        .header(COOKIE, &s.cookie)
+        .header(ACCEPT_LANGUAGE, "zh-CN")
+        .send()
+        .await
+        .unwrap();
+    (resp.status(), resp.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test]
+async fn statistics_count_the_three_rates_within_each_scope_and_the_monthly_report_reads_back() {
+    let t = start().await;
+    let c = t.community();
+    t.clock.set(at("2026-11-10T10:00:00+08:00"));
+    let one = t.join("1号楼", "1单元", "101").await;
+    let two = t.join("2号楼", "1单元", "102").await;
+    let answered = new_report(&t, &one, "路灯不亮").await;
+    let late = new_report(&t, &one, "井盖松动").await;
+    new_report(&t, &two, "垃圾没清").await;
+    // One answered within the hour, resolved and rated; one answered two days later; one not yet.
+    t.clock.advance(Duration::hours(1));
+    admin::reports::set_status(t.hub(), c, answered, ReportStatus::Accepted, Some("已受理"))
+        .unwrap();
+    admin::reports::set_status(t.hub(), c, answered, ReportStatus::Resolved, Some("已修好"))
+        .unwrap();
+    let rate = OpBody::RateReport {
+        report_id: answered,
+        satisfaction: Satisfaction::Satisfied,
+        comment: None,
+    };
+    assert_eq!(
+        t.push1(&one, rate).await.status,
+        linli_proto::OpStatus::Applied
+    );
+    t.clock.advance(Duration::days(2));
+    admin::reports::set_status(t.hub(), c, late, ReportStatus::Accepted, Some("已受理")).unwrap();
+    // December's reports are not November's.
+    t.clock.set(at("2026-12-02T09:00:00+08:00"));
+    new_report(&t, &two, "十二月的事").await;
+
+    let (_, head) = member(&t, c, "王主任", StaffRole::Head, &[]).await;
+    let (status, v) = get(
+        &t,
+        &head,
+        &format!("/v1/staff/statistics?{NOVEMBER}&by=building"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let b1 = row(&v, "1号楼");
+    assert_eq!(b1["total"], 2);
+    assert_eq!(b1["responded_in_time"], 1);
+    assert_eq!(b1["resolved"], 1);
+    assert_eq!(b1["open"], 1);
+    assert_eq!(b1["response_rate"], 0.5);
+    assert_eq!(b1["resolution_rate"], 0.5);
+    assert_eq!(b1["satisfaction_rate"], 1.0);
+    assert!(
+        (b1["median_hours_to_resolve"].as_f64().unwrap() - 1.0).abs() < 0.01,
+        "{b1}"
+    );
+    let b2 = row(&v, "2号楼");
+    assert_eq!(b2["total"], 1, "December's report is left out");
+    assert_eq!(b2["submitted"], 1);
+    assert_eq!(b2["response_rate"], 0.0);
+    assert!(b2["satisfaction_rate"].is_null(), "nothing rated: no rate");
+
+    let (_, v) = get(
+        &t,
+        &head,
+        &format!("/v1/staff/statistics?{NOVEMBER}&by=status"),
+    )
+    .await;
+    let total: i64 = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["total"].as_i64().unwrap())
+        .sum();
+    assert_eq!(total, 3);
+
+    // A grid worker counts only their grid; a unit only what was dispatched to it; the data
+    // officer, who sees no report, no counts.
+    let (_, grid) = member(&t, c, "网格员", StaffRole::Grid, &["2号楼"]).await;
+    let (_, v) = get(
+        &t,
+        &grid,
+        &format!("/v1/staff/statistics?{NOVEMBER}&by=building"),
+    )
+    .await;
+    assert_eq!(v["rows"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(row(&v, "2号楼")["total"], 1);
+    let (_, unit) = member(&t, c, "物业", StaffRole::Unit, &[]).await;
+    let (status, v) = get(&t, &unit, &format!("/v1/staff/statistics?{NOVEMBER}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(v["rows"], serde_json::json!([]));
+    let (_, data) = member(&t, c, "数据专员", StaffRole::Data, &[]).await;
+    let (status, _) = get(&t, &data, &format!("/v1/staff/statistics?{NOVEMBER}")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A reversed, a too long and a missing period are refused.
+    for q in [
+        "from=2026-11-30T00:00:00Z&to=2026-11-01T00:00:00Z",
+        "from=2025-01-01T00:00:00Z&to=2026-11-01T00:00:00Z",
+        "from=2026-11-01T00:00:00Z",
+    ] {
+        let (status, body) = get(&t, &head, &format!("/v1/staff/statistics?{q}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{q}: {body}");
+        assert_eq!(body["code"], "bad_request");
+    }
+
+    // The monthly report: real numbers, percentages and dates, Chinese headers.
+    let (status, bytes) = file(&t, &head, "/v1/staff/statistics/monthly?month=2026-11-01").await;
+    assert_eq!(status, StatusCode::OK);
+    use calamine::{Data, Reader, Xlsx};
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        vec!["按类别".to_owned(), "按楼栋".to_owned()]
+    );
+    let sheet = book.worksheet_range("按楼栋").unwrap();
+    assert_eq!(sheet.get_value((2, 0)), Some(&Data::String("楼栋".into())));
+    assert_eq!(sheet.get_value((2, 1)), Some(&Data::String("总数".into())));
+    assert!(
+        matches!(sheet.get_value((0, 1)), Some(Data::DateTime(_))),
+        "the period is a date"
+    );
+    let first = sheet.get_value((3, 0)).cloned();
+    assert_eq!(first, Some(Data::String("1号楼".into())));
+    assert_eq!(
+        sheet.get_value((3, 1)),
+        Some(&Data::Float(2.0)),
+        "counts are numbers"
+    );
+    let rate_col = 1 + 13; // the response rate, after the group and 13 counts
+    assert_eq!(
+        sheet.get_value((2, rate_col)),
+        Some(&Data::String("响应率".into()))
+    );
+    assert_eq!(sheet.get_value((3, rate_col)), Some(&Data::Float(0.5)));
+
+    let (status, bytes) = file(
+        &t,
+        &head,
+        "/v1/staff/statistics/monthly?month=2026-11-01&format=csv",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(
+        text.starts_with('\u{feff}'),
+        "a byte-order mark for spreadsheet programs"
+    );
+    let header = text.trim_start_matches('\u{feff}').lines().next().unwrap();
+    assert!(header.starts_with("类别,总数,"), "{header}");
+    assert!(header.contains("响应率"));
+    let (status, _) = file(
+        &t,
+        &head,
+        "/v1/staff/statistics/monthly?month=2026-11-01&format=pdf",
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

@@ -99,7 +99,10 @@ pub fn status_for(code: ErrorCode) -> StatusCode {
         MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         StorageFull => StatusCode::INSUFFICIENT_STORAGE,
-        AssigneeInvalid => StatusCode::BAD_REQUEST,
+        AssigneeInvalid | DateRangeInvalid => StatusCode::BAD_REQUEST,
+        ApiKeyInvalid | ApiKeyReadOnly => StatusCode::FORBIDDEN,
+        ApiKeyNameTaken => StatusCode::CONFLICT,
+        ServiceNotFound => StatusCode::NOT_FOUND,
     }
 }
 

@@ -97,6 +97,17 @@ pub enum ErrorCode {
     StorageFull,
     /// A report can be dispatched only to a grid worker or handling unit of its community.
     AssigneeInvalid,
+    // -- city systems (Open311 GeoReport v2)
+    /// No `api_key`, or one the hub never issued or that staff revoked.
+    ApiKeyInvalid,
+    /// The key may read only; creating a request needs a key with the write scope.
+    ApiKeyReadOnly,
+    /// A live key of that name exists already.
+    ApiKeyNameTaken,
+    /// No service (report category) with that `service_code` in the jurisdiction.
+    ServiceNotFound,
+    /// `start_date` to `end_date` spans more than 90 days, or ends before it starts.
+    DateRangeInvalid,
 }
 
 impl ErrorCode {
@@ -180,6 +191,11 @@ const ALL_CODES: &[(ErrorCode, &str)] = &[
     (ErrorCode::ServiceUnavailable, "service_unavailable"),
     (ErrorCode::StorageFull, "storage_full"),
     (ErrorCode::AssigneeInvalid, "assignee_invalid"),
+    (ErrorCode::ApiKeyInvalid, "api_key_invalid"),
+    (ErrorCode::ApiKeyReadOnly, "api_key_read_only"),
+    (ErrorCode::ApiKeyNameTaken, "api_key_name_taken"),
+    (ErrorCode::ServiceNotFound, "service_not_found"),
+    (ErrorCode::DateRangeInvalid, "date_range_invalid"),
 ];
 
 impl ErrorCode {

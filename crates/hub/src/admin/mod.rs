@@ -9,6 +9,7 @@ pub mod dispatch;
 pub mod invites;
 pub mod log;
 pub mod notices;
+pub mod open311;
 pub mod proxy;
 pub mod reports;
 pub mod staff;

@@ -74,6 +74,8 @@ pub enum AdminCommand {
     /// Staff views of personal details and exports (data officer only).
     #[command(subcommand)]
     AccessLog(AccessLogCommand),
+    #[command(subcommand)]
+    Open311(super::open311::Open311Command),
 }
 
 #[derive(Subcommand)]
@@ -496,6 +498,7 @@ pub fn run_admin(
             }
         }
         AdminCommand::Street(command) => super::street::run(hub, command)?,
+        AdminCommand::Open311(command) => super::open311::run(hub, command)?,
         AdminCommand::Witness(command) => super::witness::run(hub, cid()?, command)?,
         AdminCommand::Invite {
             building,

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod backup;
 pub mod dispatch;
 pub mod logs;
+pub mod open311;
 pub mod staff;
 pub mod street;
 pub mod witness;

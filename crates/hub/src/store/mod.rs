@@ -1,6 +1,7 @@
 //! Storage behind one narrow trait. Handlers and admin functions only see [`Store`]; SQL lives in
 //! [`sqlite`] (the embedded default). A PostgreSQL backend implements the same trait later.
 pub mod dispatch;
+pub mod open311;
 pub mod sqlite;
 pub mod staff_auth;
 pub mod tiles;
@@ -270,6 +271,9 @@ pub struct StaffReport {
     /// Dispatch (派单): who has it, by when, and the steps so far.
     #[serde(flatten)]
     pub dispatch: dispatch::DispatchInfo,
+    /// Where it came from when a city system (the 12345 hotline) sent it over Open311.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external: Option<open311::ExternalCase>,
 }
 
 /// What staff may filter the report list by.
@@ -327,6 +331,8 @@ pub struct AccessEntry {
     pub record_id: Option<String>,
     /// The resident whose details were seen (a bare id: after closure it names no one).
     pub resident_id: Option<Uuid>,
+    /// The Open311 key that read (actor `open311`), by name.
+    pub api_key: Option<String>,
 }
 
 /// Everything the hub holds about one resident, section by section (see `sqlite::export`), plus the
@@ -355,6 +361,7 @@ pub trait Store:
     + witnesses::WitnessStore
     + tiles::TileStore
     + dispatch::DispatchStore
+    + open311::Open311Store
     + Send
     + Sync
     + 'static

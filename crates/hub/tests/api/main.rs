@@ -13,6 +13,7 @@ mod join;
 mod limits;
 mod log;
 mod metrics;
+mod open311;
 mod openapi;
 mod operate;
 mod privacy;

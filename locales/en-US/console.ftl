@@ -59,3 +59,6 @@ console-notes-hint = Only staff see these notes; residents never do.
 console-note = New note
 console-note-submit = Add note
 console-note-added = Note added.
+console-detail-external = Sent by
+console-external = { $source } case { $id }
+console-external-deadline = due for the caller by { $date }

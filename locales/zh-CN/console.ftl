@@ -59,3 +59,6 @@ console-notes-hint = 内部备注仅工作人员可见，居民看不到。
 console-note = 新备注
 console-note-submit = 添加备注
 console-note-added = 已添加备注。
+console-detail-external = 来件
+console-external = { $source } 来件 { $id }
+console-external-deadline = 来件方时限 { $date }

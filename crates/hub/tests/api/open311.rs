@@ -1031,3 +1031,31 @@ async fn a_third_party_georeport_client_reads_with_a_key_and_is_refused_without(
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("georeport client: ok"));
 }
+
+/// The intake household that cases from city systems belong to is no address: a resident cannot
+/// file a report there.
+#[tokio::test]
+async fn the_intake_household_is_no_address_for_residents() {
+    let w = world().await;
+    assert_eq!(w.case("json", "GD-8").await.status, StatusCode::OK);
+    let dev = w.t.join("2号楼", "1单元", "101").await;
+    let body = OpBody::CreateReport {
+        report_id: Uuid::now_v7(),
+        category: "environment".into(),
+        text: "x".into(),
+        address: Address {
+            building: Some("12345/Open311".into()),
+            unit: Some(String::new()),
+            room: Some(String::new()),
+            text: None,
+        },
+        location: None,
+        photos: vec![],
+    };
+    let r = w.t.push1(&dev, body).await;
+    assert_eq!(
+        r.code,
+        Some(linli_proto::ErrorCode::UnknownAddress),
+        "{r:?}"
+    );
+}

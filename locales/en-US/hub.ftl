@@ -93,3 +93,18 @@ hub-open311-key-added = Issued the API key "{ $name }" ({ $scope }, source { $so
 hub-open311-key-revoked = Revoked the API key "{ $name }"
 hub-open311-bad-scope = Invalid scope "{ $value }"; choose read or write
 hub-open311-bad-source = Invalid source "{ $value }"; choose 12345 or open311
+
+## The raw case list (admin export cases)
+export-col-id = Id
+export-col-category = Category
+export-col-status = Status
+export-col-building = Building
+export-col-created = Made
+export-col-assignee = Assignee
+export-col-deadline = Promised by
+export-col-signed = Signed for
+export-col-overdue = Overdue
+export-col-source = Source
+export-col-external-id = Caller's case id
+hub-export-written = Exported { $count } cases to { $path }
+hub-export-bad-format = Invalid format "{ $value }"; choose xlsx or csv

@@ -93,3 +93,18 @@ hub-open311-key-added = 已签发 API 密钥“{ $name }”（{ $scope }，来�
 hub-open311-key-revoked = 已吊销 API 密钥“{ $name }”
 hub-open311-bad-scope = 无效的权限“{ $value }”，可选：read、write
 hub-open311-bad-source = 无效的来源“{ $value }”，可选：12345、open311
+
+## 办件清单导出（admin export cases）
+export-col-id = 编号
+export-col-category = 类别
+export-col-status = 状态
+export-col-building = 楼栋
+export-col-created = 提交时间
+export-col-assignee = 承办人
+export-col-deadline = 承诺办结时间
+export-col-signed = 签收时间
+export-col-overdue = 是否超期
+export-col-source = 来源
+export-col-external-id = 来件编号
+hub-export-written = 已导出 { $count } 件到 { $path }
+hub-export-bad-format = 无效的格式“{ $value }”，可选：xlsx、csv

@@ -1,6 +1,7 @@
 //! Staff operations as plain functions, shared by the `linli-hub admin` commands and tests. Each
 //! write nudges live subscribers of this process; a server in another process notices within
 //! [`crate::POLL_INTERVAL`].
+pub mod case_export;
 pub mod community;
 pub mod consultations;
 pub mod demo;

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod backup;
 pub mod dispatch;
+pub mod export;
 pub mod logs;
 pub mod open311;
 pub mod staff;

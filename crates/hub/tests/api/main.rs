@@ -8,6 +8,7 @@ mod concurrency;
 mod dispatch;
 mod errors;
 mod events;
+mod export;
 mod helpers;
 mod join;
 mod limits;

@@ -81,3 +81,6 @@ console-signed-out-everywhere = Signed out everywhere.
 console-code-heading = Enter the code
 console-code-hint = Password right. Enter the 6-digit code your authenticator app shows now.
 console-code-back = Back
+console-detail-external = Sent by
+console-external = { $source } case { $id }
+console-external-deadline = due for the caller by { $date }

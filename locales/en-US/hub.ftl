@@ -107,3 +107,32 @@ stats-col-response-rate = Response rate
 stats-col-resolution-rate = Resolution rate
 stats-col-satisfaction-rate = Satisfaction rate
 stats-col-median-hours = Median hours to resolve
+## Open311 GeoReport v2 (city systems, the 12345 hotline)
+open311-service-notice = Passed to the community's inbox and handled within the deadline; GET requests gives the result
+open311-discovery-contact = Please contact the community offices of the street
+open311-discovery-key-service = API keys are issued by community staff (linli-hub admin open311 key add)
+open311-attr-external-id = The caller's case id (e.g. the 12345 ticket number): the same id again answers the same request
+open311-attr-external-id-type = Text, at most 100 characters
+open311-attr-deadline = The deadline the caller set
+open311-attr-deadline-type = ISO 8601 time with its zone, e.g. 2026-12-10T17:30:00+08:00
+open311-attr-hotline-category = The caller's own category
+open311-attr-hotline-category-type = Text, at most 100 characters
+hub-open311-key-added = Issued the API key "{ $name }" ({ $scope }, source { $source }). The key is shown only this once; hand it over safely:
+hub-open311-key-revoked = Revoked the API key "{ $name }"
+hub-open311-bad-scope = Invalid scope "{ $value }"; choose read or write
+hub-open311-bad-source = Invalid source "{ $value }"; choose 12345 or open311
+
+## The raw case list (admin export cases)
+export-col-id = Id
+export-col-category = Category
+export-col-status = Status
+export-col-building = Building
+export-col-created = Made
+export-col-assignee = Assignee
+export-col-deadline = Promised by
+export-col-signed = Signed for
+export-col-overdue = Overdue
+export-col-source = Source
+export-col-external-id = Caller's case id
+hub-export-written = Exported { $count } cases to { $path }
+hub-export-bad-format = Invalid format "{ $value }"; choose xlsx or csv

@@ -81,3 +81,6 @@ console-signed-out-everywhere = 已在所有设备上退出。
 console-code-heading = 输入验证码
 console-code-hint = 密码正确。请输入身份验证器应用现在显示的 6 位验证码。
 console-code-back = 返回
+console-detail-external = 来件
+console-external = { $source } 来件 { $id }
+console-external-deadline = 来件方时限 { $date }

@@ -107,3 +107,32 @@ stats-col-response-rate = 响应率
 stats-col-resolution-rate = 解决率
 stats-col-satisfaction-rate = 满意率
 stats-col-median-hours = 办结用时中位数（小时）
+## Open311 GeoReport v2（城市系统、12345 热线）
+open311-service-notice = 已转入社区收件箱，将按办结时限办理；结果可通过 GET requests 查询
+open311-discovery-contact = 请联系本街道各社区办公室
+open311-discovery-key-service = API 密钥由社区工作人员签发（linli-hub admin open311 key add）
+open311-attr-external-id = 来件编号（如 12345 工单号）：同一编号再次提交，返回同一条诉求
+open311-attr-external-id-type = 文本，最长 100 字
+open311-attr-deadline = 来件方要求的办结时限
+open311-attr-deadline-type = ISO 8601 时间，须含时区，如 2026-12-10T17:30:00+08:00
+open311-attr-hotline-category = 来件方的分类
+open311-attr-hotline-category-type = 文本，最长 100 字
+hub-open311-key-added = 已签发 API 密钥“{ $name }”（{ $scope }，来源 { $source }）。密钥只显示这一次，请妥善交给对方：
+hub-open311-key-revoked = 已吊销 API 密钥“{ $name }”
+hub-open311-bad-scope = 无效的权限“{ $value }”，可选：read、write
+hub-open311-bad-source = 无效的来源“{ $value }”，可选：12345、open311
+
+## 办件清单导出（admin export cases）
+export-col-id = 编号
+export-col-category = 类别
+export-col-status = 状态
+export-col-building = 楼栋
+export-col-created = 提交时间
+export-col-assignee = 承办人
+export-col-deadline = 承诺办结时间
+export-col-signed = 签收时间
+export-col-overdue = 是否超期
+export-col-source = 来源
+export-col-external-id = 来件编号
+hub-export-written = 已导出 { $count } 件到 { $path }
+hub-export-bad-format = 无效的格式“{ $value }”，可选：xlsx、csv

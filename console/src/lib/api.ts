@@ -36,6 +36,15 @@ export interface ReportNote {
   at: string;
 }
 
+/** Where a report came from when a city system (the 12345 hotline) sent it over Open311. */
+export interface ExternalCase {
+  source: string;
+  external_id: string | null;
+  key_name: string;
+  hotline_deadline: string | null;
+  hotline_category: string | null;
+}
+
 export interface StaffReport {
   id: string;
   category: string;
@@ -50,6 +59,8 @@ export interface StaffReport {
   overdue: boolean;
   steps: DispatchStep[];
   notes: ReportNote[];
+  address: { building: string | null; unit: string | null; room: string | null; text: string | null };
+  external?: ExternalCase;
 }
 
 export interface Session {

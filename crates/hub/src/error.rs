@@ -102,8 +102,11 @@ pub fn status_for(code: ErrorCode) -> StatusCode {
         MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         StorageFull => StatusCode::INSUFFICIENT_STORAGE,
-        AssigneeInvalid => StatusCode::BAD_REQUEST,
         HubRestored => StatusCode::CONFLICT,
+        AssigneeInvalid | DateRangeInvalid => StatusCode::BAD_REQUEST,
+        ApiKeyInvalid | ApiKeyReadOnly => StatusCode::FORBIDDEN,
+        ApiKeyNameTaken => StatusCode::CONFLICT,
+        ServiceNotFound => StatusCode::NOT_FOUND,
     }
 }
 

@@ -108,6 +108,17 @@ pub enum ErrorCode {
     /// The hub was restored from a backup since the device last synced (its `Linli-Incarnation` header
     /// names the database before): nothing was done; the device re-sends what it kept, then pulls anew.
     HubRestored,
+    // -- city systems (Open311 GeoReport v2)
+    /// No `api_key`, or one the hub never issued or that staff revoked.
+    ApiKeyInvalid,
+    /// The key may read only; creating a request needs a key with the write scope.
+    ApiKeyReadOnly,
+    /// A live key of that name exists already.
+    ApiKeyNameTaken,
+    /// No service (report category) with that `service_code` in the jurisdiction.
+    ServiceNotFound,
+    /// `start_date` to `end_date` spans more than 90 days, or ends before it starts.
+    DateRangeInvalid,
 }
 
 impl ErrorCode {
@@ -196,6 +207,11 @@ const ALL_CODES: &[(ErrorCode, &str)] = &[
     (ErrorCode::StorageFull, "storage_full"),
     (ErrorCode::AssigneeInvalid, "assignee_invalid"),
     (ErrorCode::HubRestored, "hub_restored"),
+    (ErrorCode::ApiKeyInvalid, "api_key_invalid"),
+    (ErrorCode::ApiKeyReadOnly, "api_key_read_only"),
+    (ErrorCode::ApiKeyNameTaken, "api_key_name_taken"),
+    (ErrorCode::ServiceNotFound, "service_not_found"),
+    (ErrorCode::DateRangeInvalid, "date_range_invalid"),
 ];
 
 impl ErrorCode {

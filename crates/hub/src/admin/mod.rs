@@ -1,6 +1,7 @@
 //! Staff operations as plain functions, shared by the `linli-hub admin` commands and tests. Each
 //! write nudges live subscribers of this process; a server in another process notices within
 //! [`crate::POLL_INTERVAL`].
+pub mod case_export;
 pub mod community;
 pub mod consultations;
 pub mod demo;
@@ -10,6 +11,7 @@ pub mod invites;
 pub mod log;
 pub mod monthly_report;
 pub mod notices;
+pub mod open311;
 pub mod proxy;
 pub mod reports;
 pub mod staff;

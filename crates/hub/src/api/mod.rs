@@ -9,6 +9,8 @@ pub mod join;
 pub mod lang;
 pub mod log;
 pub mod log_scope;
+pub mod open311;
+pub mod open311_format;
 pub mod openapi;
 pub mod proxy;
 pub mod proxy_visitor;
@@ -180,6 +182,24 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/v1/staff/statistics", get(staff_stats::statistics))
         .route("/v1/staff/statistics/monthly", get(staff_stats::monthly))
+        .route("/open311/v2/discovery.xml", get(open311::discovery_xml))
+        .route("/open311/v2/discovery.json", get(open311::discovery_json))
+        .route("/open311/v2/services.xml", get(open311::services_xml))
+        .route("/open311/v2/services.json", get(open311::services_json))
+        .route("/open311/v2/services/{service_code}", get(open311::service))
+        .route(
+            "/open311/v2/requests.xml",
+            get(open311::requests_xml).post(open311::create_xml),
+        )
+        .route(
+            "/open311/v2/requests.json",
+            get(open311::requests_json).post(open311::create_json),
+        )
+        .route(
+            "/open311/v2/requests/{service_request_id}",
+            get(open311::one_request),
+        )
+        .route("/open311/v2/tokens/{token}", get(open311::token))
         .layer(DefaultBodyLimit::max(JSON_BODY_MAX))
         // JSON answers (pull pages above all: ~0.6 kB per change, very repetitive) go compressed when the
         // device accepts it; SSE, images and small answers (a push answer, "nothing new") stay plain: a

@@ -74,6 +74,10 @@ pub enum AdminCommand {
     /// Staff views of personal details and exports (data officer only).
     #[command(subcommand)]
     AccessLog(AccessLogCommand),
+    #[command(subcommand)]
+    Open311(super::open311::Open311Command),
+    #[command(subcommand)]
+    Export(super::export::ExportCommand),
 }
 
 #[derive(Subcommand)]
@@ -497,6 +501,8 @@ pub fn run_admin(
             }
         }
         AdminCommand::Street(command) => super::street::run(hub, command)?,
+        AdminCommand::Open311(command) => super::open311::run(hub, command)?,
+        AdminCommand::Export(c) => super::export::run(hub, &acting_staff(hub, staff)?, c)?,
         AdminCommand::Witness(command) => super::witness::run(hub, cid()?, command)?,
         AdminCommand::Invite {
             building,

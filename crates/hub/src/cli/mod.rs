@@ -3,7 +3,9 @@
 pub mod admin;
 pub mod backup;
 pub mod dispatch;
+pub mod export;
 pub mod logs;
+pub mod open311;
 pub mod staff;
 pub mod staff_access;
 pub mod street;

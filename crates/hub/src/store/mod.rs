@@ -2,6 +2,7 @@
 //! [`sqlite`] (the embedded default). A PostgreSQL backend implements the same trait later.
 pub mod dispatch;
 pub mod restores;
+pub mod open311;
 pub mod sqlite;
 pub mod staff_auth;
 pub mod statistics;
@@ -272,6 +273,9 @@ pub struct StaffReport {
     /// Dispatch (派单): who has it, by when, and the steps so far.
     #[serde(flatten)]
     pub dispatch: dispatch::DispatchInfo,
+    /// Where it came from when a city system (the 12345 hotline) sent it over Open311.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external: Option<open311::ExternalCase>,
 }
 
 /// What staff may filter the report list by.
@@ -329,6 +333,8 @@ pub struct AccessEntry {
     pub record_id: Option<String>,
     /// The resident whose details were seen (a bare id: after closure it names no one).
     pub resident_id: Option<Uuid>,
+    /// The Open311 key that read (actor `open311`), by name.
+    pub api_key: Option<String>,
 }
 
 /// Everything the hub holds about one resident, section by section (see `sqlite::export`), plus the
@@ -359,6 +365,7 @@ pub trait Store:
     + dispatch::DispatchStore
     + restores::RestoreStore
     + statistics::StatisticsStore
+    + open311::Open311Store
     + Send
     + Sync
     + 'static

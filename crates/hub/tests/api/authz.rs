@@ -101,9 +101,11 @@ enum Expect {
     Allow(u16),
     /// Refused with this status and error code.
     Deny(u16, ErrorCode),
+    /// Refused with this status and Open311's own error list (a device token is no API key).
+    Open311Deny(u16),
 }
 
-use Expect::{Allow, Deny};
+use Expect::{Allow, Deny, Open311Deny};
 
 const UNAUTHORIZED: Expect = Deny(401, ErrorCode::Unauthorized);
 
@@ -220,6 +222,18 @@ fn decide(route: &str, who: Who) -> Option<Expect> {
         | "DELETE /v1/staff/sessions"
         | "GET /v1/staff/statistics"
         | "GET /v1/staff/statistics/monthly" => UNAUTHORIZED,
+        // City systems' routes (GeoReport v2) take an API key staff issued, never a device token.
+        "GET /open311/v2/discovery.xml"
+        | "GET /open311/v2/discovery.json"
+        | "GET /open311/v2/services.xml"
+        | "GET /open311/v2/services.json"
+        | "GET /open311/v2/services/{service_code}"
+        | "GET /open311/v2/requests.xml"
+        | "GET /open311/v2/requests.json"
+        | "POST /open311/v2/requests.xml"
+        | "POST /open311/v2/requests.json"
+        | "GET /open311/v2/requests/{service_request_id}"
+        | "GET /open311/v2/tokens/{token}" => Open311Deny(403),
         _ => return None,
     })
 }
@@ -589,6 +603,13 @@ async fn request_for(
             format!("/v1/staff/reports/{}/notes", w.report),
             json_body(json!({"text": "x"})),
         ),
+        "GET /open311/v2/services/{service_code}" => {
+            ("/open311/v2/services/facilities.json".into(), None)
+        }
+        "GET /open311/v2/requests/{service_request_id}" => {
+            (format!("/open311/v2/requests/{}.xml", w.report), None)
+        }
+        "GET /open311/v2/tokens/{token}" => (format!("/open311/v2/tokens/{}.json", w.report), None),
         _ => (path.into(), None),
     };
     (method, path, body)
@@ -725,6 +746,14 @@ async fn every_caller_on_every_route() {
                     assert_eq!(status.as_u16(), code, "{cell}");
                     let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
                     assert_eq!(v["code"], error.as_str(), "{cell}");
+                }
+                Open311Deny(code) => {
+                    assert_eq!(status.as_u16(), code, "{cell}");
+                    let listed = match serde_json::from_str::<Value>(&text) {
+                        Ok(v) => v[0]["code"] == code,
+                        Err(_) => text.contains(&format!("<errors><error><code>{code}</code>")),
+                    };
+                    assert!(listed, "{cell}");
                 }
             }
             if !may_see_her_report(route, who) {

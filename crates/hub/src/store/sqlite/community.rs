@@ -253,7 +253,8 @@ pub fn category(conn: &Connection, community_id: Uuid, key: &str) -> StoreResult
         .optional()?)
 }
 
-/// Whether the address's building / unit / room (those given) exist in the address book.
+/// Whether the address's building / unit / room (those given) exist in the address book (placeholders —
+/// closed accounts, the Open311 intake — are no address).
 pub fn address_known(conn: &Connection, community_id: Uuid, a: &Address) -> StoreResult<bool> {
     let (b, u, r) = (a.building.as_deref(), a.unit.as_deref(), a.room.as_deref());
     if b.is_none() {
@@ -264,11 +265,12 @@ pub fn address_known(conn: &Connection, community_id: Uuid, a: &Address) -> Stor
     // every pushed report used to pay.
     let sql = if u.is_some() && r.is_some() {
         "SELECT EXISTS (SELECT 1 FROM households h JOIN buildings b ON b.id = h.building_id
-             WHERE b.community_id = ?1 AND b.name = ?2 AND h.unit = ?3 AND h.room = ?4)"
+             WHERE b.community_id = ?1 AND b.name = ?2 AND h.unit = ?3 AND h.room = ?4
+               AND h.sort >= 0)"
     } else {
         "SELECT EXISTS (SELECT 1 FROM households h JOIN buildings b ON b.id = h.building_id
              WHERE b.community_id = ?1 AND b.name = ?2
-               AND (?3 IS NULL OR h.unit = ?3) AND (?4 IS NULL OR h.room = ?4))"
+               AND (?3 IS NULL OR h.unit = ?3) AND (?4 IS NULL OR h.room = ?4) AND h.sort >= 0)"
     };
     let found: bool = conn
         .prepare_cached(sql)?

@@ -302,9 +302,11 @@ impl DispatchStore for SqliteStore {
             let assignee = staff::get(c, d.assignee)?
                 .filter(|a| a.community_id == d.by.community_id && a.role.takes_dispatch())
                 .ok_or(StoreError::Refused(ErrorCode::AssigneeInvalid))?;
-            let deadline = match d.deadline {
-                Some(t) => t,
-                None => working_days::deadline_after(now, time_limit(c, d.report)?),
+            // Without a date given: the hotline's deadline for a case it sent, else the category's
+            // time limit in working days.
+            let deadline = match (d.deadline, super::open311::hotline_deadline(c, d.report)?) {
+                (Some(t), _) | (None, Some(t)) => t,
+                (None, None) => working_days::deadline_after(now, time_limit(c, d.report)?),
             };
             c.prepare_cached(
                 "UPDATE reports SET assignee_id = ?1, deadline = ?2, signed_at = NULL WHERE id = ?3",

@@ -515,6 +515,45 @@ CREATE TABLE report_notes (
 );
 CREATE INDEX report_notes_report ON report_notes(report_id, at);
 "#,
+    // 12: city systems over Open311 GeoReport v2 (see store/sqlite/open311.rs). API keys kept as the
+    // sha256 of the key, each with its scope (read / write) and the source it marks reports with
+    // (`12345`, `open311`); keys serve the whole street, `jurisdiction_id` naming the community. A report
+    // that came in through Open311 has a row in `report_sources`: the key, its source, the caller's id
+    // (unique per community and source, so a retried POST finds the first report), the hotline's
+    // deadline and category. Such reports belong to the community's intake household (a placeholder,
+    // sort -1, in a placeholder building, never an address). Access-log lines name the key that read.
+    r#"
+CREATE TABLE open311_keys (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    key_hash TEXT NOT NULL UNIQUE,
+    scope TEXT NOT NULL,
+    source TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE UNIQUE INDEX open311_keys_live_name ON open311_keys(name) WHERE revoked_at IS NULL;
+CREATE TABLE open311_intake (
+    community_id TEXT PRIMARY KEY REFERENCES communities(id),
+    building_id TEXT NOT NULL REFERENCES buildings(id),
+    household_id TEXT NOT NULL REFERENCES households(id),
+    resident_id TEXT NOT NULL REFERENCES residents(id)
+);
+CREATE TABLE report_sources (
+    report_id TEXT PRIMARY KEY REFERENCES reports(id),
+    community_id TEXT NOT NULL REFERENCES communities(id),
+    key_id TEXT NOT NULL REFERENCES open311_keys(id),
+    source TEXT NOT NULL,
+    external_id TEXT,
+    hotline_deadline TEXT,
+    hotline_category TEXT,
+    received_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX report_sources_external ON report_sources(community_id, source, external_id)
+    WHERE external_id IS NOT NULL;
+ALTER TABLE access_log ADD COLUMN open311_key_id TEXT REFERENCES open311_keys(id);
+CREATE INDEX reports_community_received ON reports(community_id, received_at);
+"#,
     // 13: restores from a backup (see store/sqlite/restores.rs). The database's incarnation id, which a
     // restore replaces, so devices can tell they meet a restored hub; the signed statement of each
     // community's log restored (what it was restored to); and, per device, the one sequence gap a

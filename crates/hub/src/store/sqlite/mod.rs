@@ -16,6 +16,7 @@ mod group;
 mod health;
 pub mod migrations;
 mod notices;
+mod open311;
 mod ops;
 mod proxies;
 mod reports;

@@ -93,11 +93,39 @@ pub fn log(conn: &Connection, a: &Access<'_>, now: DateTime<Utc>) -> StoreResult
     Ok(())
 }
 
+/// One read by an Open311 key (actor `open311`), written in the transaction of the read.
+pub fn log_key(
+    conn: &Connection,
+    community_id: Uuid,
+    key_id: Uuid,
+    action: &str,
+    report: Option<(Uuid, Uuid)>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO access_log (at, actor, action, record_kind, record_id, resident_id, community_id,
+             open311_key_id)
+         VALUES (?1, 'open311', ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        ts(now),
+        action,
+        report.map(|_| "report"),
+        report.map(|(id, _)| id.to_string()),
+        report.map(|(_, resident)| resident.to_string()),
+        community_id.to_string(),
+        key_id.to_string(),
+    ])?;
+    Ok(())
+}
+
 /// The community's access log, oldest first.
 pub fn entries(conn: &Connection, community_id: Uuid) -> StoreResult<Vec<AccessEntry>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT l.id, l.at, l.actor, l.staff_id, s.name, l.action, l.record_kind, l.record_id, l.resident_id
+        "SELECT l.id, l.at, l.actor, l.staff_id, s.name, l.action, l.record_kind, l.record_id, l.resident_id,
+                k.name
          FROM access_log l LEFT JOIN staff s ON s.id = l.staff_id
+         LEFT JOIN open311_keys k ON k.id = l.open311_key_id
          WHERE l.community_id = ?1 ORDER BY l.id",
     )?;
     let rows = stmt.query_map([community_id.to_string()], |r| {
@@ -113,6 +141,7 @@ pub fn entries(conn: &Connection, community_id: Uuid) -> StoreResult<Vec<AccessE
             r.get::<_, Option<String>>(6)?,
             r.get::<_, Option<String>>(7)?,
             resident_id,
+            r.get::<_, Option<String>>(9)?,
         ))
     })?;
     let parse = |s: Option<String>| -> StoreResult<Option<Uuid>> {
@@ -121,8 +150,18 @@ pub fn entries(conn: &Connection, community_id: Uuid) -> StoreResult<Vec<AccessE
     };
     let mut out = Vec::new();
     for row in rows {
-        let (id, at, actor, staff_id, staff_name, action, record_kind, record_id, resident_id) =
-            row?;
+        let (
+            id,
+            at,
+            actor,
+            staff_id,
+            staff_name,
+            action,
+            record_kind,
+            record_id,
+            resident_id,
+            api_key,
+        ) = row?;
         out.push(AccessEntry {
             id,
             at,
@@ -133,6 +172,7 @@ pub fn entries(conn: &Connection, community_id: Uuid) -> StoreResult<Vec<AccessE
             record_kind,
             record_id,
             resident_id: parse(resident_id)?,
+            api_key,
         });
     }
     Ok(out)

@@ -7,7 +7,7 @@ use linli_proto::{ErrorCode, ProxyAct, ProxyGrant};
 use rusqlite::Connection;
 use uuid::Uuid;
 
-use super::{access, closure, community, dispatch, proxies, reports, staff};
+use super::{access, closure, community, dispatch, open311, proxies, reports, staff};
 use crate::store::{DeviceInfo, ReportFilter, Staff, StaffReport, StoreError, StoreResult};
 
 /// Every grant of `who`'s community, each logged: names and homes in them are personal details.
@@ -132,6 +132,7 @@ fn staff_report(c: &Connection, id: Uuid, now: DateTime<Utc>) -> StoreResult<Opt
         household,
         rating,
         dispatch: dispatch::info(c, id, now)?,
+        external: open311::external_case(c, id)?,
     }))
 }
 

@@ -78,7 +78,7 @@ async fn a_restored_hub_refuses_the_old_incarnation_announces_its_log_and_accept
 
     // The device names the database before: nothing is applied, the answer says why.
     let new_op = dev.op(report_body("facilities", "报修5"));
-    let (code, body) = push_with(&r, &dev, &old, &[new_op.clone()]).await;
+    let (code, body) = push_with(&r, &dev, &old, std::slice::from_ref(&new_op)).await;
     assert_eq!(code, StatusCode::CONFLICT);
     assert_eq!(body["code"], "hub_restored");
     assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));

@@ -110,7 +110,10 @@ mod tests {
         assert_eq!(opened.checkpoint, checkpoint(42));
         assert_eq!(open_restore(&other.verifier(), &s), None);
         let keys = [other.verifier(), key.verifier()];
-        assert_eq!(find_restore(&keys, std::slice::from_ref(&s), "a1b2"), Some(opened));
+        assert_eq!(
+            find_restore(&keys, std::slice::from_ref(&s), "a1b2"),
+            Some(opened)
+        );
         assert_eq!(find_restore(&keys, &[s], "ffff"), None);
     }
 

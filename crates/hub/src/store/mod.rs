@@ -1,8 +1,8 @@
 //! Storage behind one narrow trait. Handlers and admin functions only see [`Store`]; SQL lives in
 //! [`sqlite`] (the embedded default). A PostgreSQL backend implements the same trait later.
 pub mod dispatch;
-pub mod restores;
 pub mod open311;
+pub mod restores;
 pub mod sqlite;
 pub mod staff_auth;
 pub mod statistics;

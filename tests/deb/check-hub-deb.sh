@@ -52,6 +52,8 @@ unit="$(grep -E '/systemd/system/linli-hub\.service$' "$work/files" | head -1)"
 dpkg-query -W -f='${Conffiles}\n' "$PKG" | grep -q '/etc/linli/hub.toml' || fail "/etc/linli/hub.toml is not a conffile"
 getent passwd linli-hub >/dev/null || fail "postinst did not create the linli-hub user"
 [ "$(stat -c %U /var/lib/linli-hub)" = linli-hub ] || fail "/var/lib/linli-hub is not owned by linli-hub"
+wants=/etc/systemd/system/multi-user.target.wants/linli-hub.service
+[ -L "$wants" ] || fail "the service is not enabled (no $wants)"
 echo "installed: $unit, /usr/bin/linli-hub, /etc/linli/hub.toml (conffile), user linli-hub"
 
 # The unit's settings, as systemd would read them (the last assignment of a key wins; Environment= adds).
@@ -144,7 +146,7 @@ while read -r f; do
   [ -d "$f" ] && continue  # shared directories (/usr/bin, …) stay
   [ ! -e "$f" ] || fail "$f is left after purge"
 done < "$work/files"
-for d in /etc/linli /usr/share/doc/linli-hub; do
+for d in /etc/linli /usr/share/doc/linli-hub "$wants"; do
   [ ! -e "$d" ] || fail "$d is left after purge"
 done
 [ ! -e /var/lib/linli-hub ] || fail "the empty /var/lib/linli-hub is left after purge"

@@ -4,7 +4,6 @@
 
 mod cli;
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -15,6 +14,7 @@ use linli_hub::domain::invite_code;
 use linli_i18n::message;
 
 use cli::admin::{run_admin, AdminCommand};
+use cli::config::{self, ServeConfig};
 use cli::logs::{self, say, LogFormat};
 use cli::{address, data_dir, hub_err, lang, msg, open, print_json, refused, JsonFlag, Refusal};
 
@@ -27,47 +27,23 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the sync API.
+    /// Serve the sync API. Options come from the configuration file, then the environment
+    /// (LINLI_HUB_<OPTION>), then these flags, each overriding the one before.
     Serve {
-        #[arg(long, env = "LINLI_HUB_DATA_DIR")]
-        data_dir: Option<PathBuf>,
-        #[arg(long, default_value = "127.0.0.1:8787")]
-        listen: SocketAddr,
-        /// Days the photos of a resolved report are kept before the hub deletes them (the privacy
-        /// notice says two years: change the notice too when changing this).
-        #[arg(long, default_value_t = linli_proto::PHOTO_RETENTION_DAYS_DEFAULT)]
-        photo_retention_days: i64,
-        /// Requests per minute one device may make (sustained); more answer 429 `rate_limited`.
-        #[arg(long, env = "LINLI_HUB_REQUESTS_PER_MINUTE", default_value_t = linli_hub::api::throttle::Rate::DEVICE_DEFAULT.per_minute)]
-        requests_per_minute: u32,
-        /// Requests one device may make at once after a quiet spell.
-        #[arg(long, env = "LINLI_HUB_REQUEST_BURST", default_value_t = linli_hub::api::throttle::Rate::DEVICE_DEFAULT.burst)]
-        request_burst: u32,
-        /// Serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key.
-        #[arg(long, env = "LINLI_HUB_TLS_CERT", requires = "tls_key")]
-        tls_cert: Option<PathBuf>,
-        /// The PEM private key of --tls-cert.
-        #[arg(long, env = "LINLI_HUB_TLS_KEY", requires = "tls_cert")]
-        tls_key: Option<PathBuf>,
-        /// After SIGTERM, keep serving this long with `/readyz` at 503 (so a load balancer stops
-        /// sending) before closing the port; in-flight requests finish either way.
-        #[arg(long, env = "LINLI_HUB_DRAIN_GRACE", default_value = "0s", value_parser = humantime::parse_duration)]
-        drain_grace: std::time::Duration,
-        /// Serve Prometheus metrics at `GET /metrics` on this address (never the residents' port).
-        #[arg(long, env = "LINLI_HUB_METRICS_LISTEN")]
-        metrics_listen: Option<SocketAddr>,
-        /// Take rotating backups into this directory (one subdirectory per backup).
-        #[arg(long, env = "LINLI_HUB_BACKUP_DIR")]
-        backup_dir: Option<PathBuf>,
-        /// How often to take a backup into --backup-dir (e.g. 6h, 30m).
-        #[arg(long, env = "LINLI_HUB_BACKUP_EVERY", default_value = "6h", value_parser = humantime::parse_duration)]
-        backup_every: std::time::Duration,
-        /// How many backups to keep in --backup-dir (the oldest go first).
-        #[arg(long, env = "LINLI_HUB_BACKUP_KEEP", default_value_t = 28)]
-        backup_keep: usize,
-        /// `human` (the default) or `json`: one JSON object a line, each naming its request's id.
-        #[arg(long, env = "LINLI_HUB_LOG_FORMAT", value_enum, default_value_t = LogFormat::Human)]
-        log_format: LogFormat,
+        /// The configuration file [default: /etc/linli/hub.toml when it exists]
+        #[arg(long, env = config::CONFIG_ENV)]
+        config: Option<PathBuf>,
+        #[command(flatten)]
+        options: config::Layer,
+    },
+    /// Check the configuration `serve` would run with (the same file, environment and flags) and
+    /// print it, each value with where it came from. Exits non-zero on any problem.
+    CheckConfig {
+        /// The configuration file [default: /etc/linli/hub.toml when it exists]
+        #[arg(long, env = config::CONFIG_ENV)]
+        config: Option<PathBuf>,
+        #[command(flatten)]
+        options: config::Layer,
     },
     /// Seed the demo street (two communities, 幸福里社区 and 安康苑社区) and print invitation codes as
     /// `CODE<TAB>community address`.
@@ -133,11 +109,11 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    logs::init(match &cli.command {
-        Command::Serve { log_format, .. } => *log_format,
-        _ => LogFormat::Human,
-    });
-    match run(cli) {
+    // `serve` sets up its logs once its configuration is read.
+    if !matches!(cli.command, Command::Serve { .. }) {
+        logs::init(LogFormat::Human);
+    }
+    match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             match e.downcast_ref::<Refusal>() {
@@ -208,76 +184,71 @@ async fn scheduled_backups(
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
-    match cli.command {
-        Command::Serve {
-            data_dir: d,
-            listen,
-            photo_retention_days,
-            requests_per_minute,
-            request_burst,
-            tls_cert,
-            tls_key,
-            drain_grace,
-            metrics_listen,
-            backup_dir,
-            backup_every,
-            backup_keep,
-            log_format: _,
-        } => {
-            let tls = match (tls_cert, tls_key) {
-                (Some(c), Some(k)) => Some(linli_hub::tls::server_config(&c, &k).map_err(hub_err)?),
-                _ => None,
-            };
-            let dir = data_dir(d)?;
-            let hub = open(&dir)?;
-            hub.set_photo_retention_days(photo_retention_days);
-            hub.set_device_rate(linli_hub::api::throttle::Rate {
-                per_minute: requests_per_minute,
-                burst: request_burst,
-            });
-            hub.set_drain_grace(drain_grace);
-            let rt = tokio::runtime::Runtime::new()?;
-            rt.block_on(async move {
-                if let Some(at) = metrics_listen {
-                    let listener = tokio::net::TcpListener::bind(at)
-                        .await
-                        .with_context(|| format!("listening on {at}"))?;
-                    let addr = listener.local_addr()?;
-                    say(&msg(
-                        "hub-metrics-serving",
-                        &[("addr", addr.to_string().into())],
-                    ));
-                    tokio::spawn(linli_hub::metrics::serve(hub.clone(), listener));
-                }
-                if let Some(dir) = backup_dir {
-                    tokio::spawn(scheduled_backups(
-                        hub.clone(),
-                        dir,
-                        backup_every,
-                        backup_keep,
-                    ));
-                }
-                let listener = tokio::net::TcpListener::bind(listen)
-                    .await
-                    .with_context(|| format!("listening on {listen}"))?;
-                let addr = listener.local_addr()?;
-                say(&msg(
-                    "hub-serving",
-                    &[
-                        ("addr", addr.to_string().into()),
-                        ("dir", dir.display().to_string().into()),
-                    ],
-                ));
-                // Post this where residents can compare it with what their device shows at join.
-                say(&msg("hub-log-key", &[("key", hub.log_key().into())]));
-                match tls {
-                    Some(config) => hub.serve_tls(listener, config, shutdown_signal()).await,
-                    None => hub.serve(listener, shutdown_signal()).await,
-                }
-                .map_err(anyhow::Error::new)
-            })
+/// `serve`: the hub on its port, with metrics and scheduled backups when configured.
+fn serve(cfg: ServeConfig) -> anyhow::Result<()> {
+    let tls = match &cfg.tls {
+        Some((c, k)) => Some(linli_hub::tls::server_config(c, k).map_err(hub_err)?),
+        None => None,
+    };
+    let dir = cfg.data_dir;
+    let hub = open(&dir)?;
+    hub.set_photo_retention_days(cfg.photo_retention_days);
+    hub.set_device_rate(linli_hub::api::throttle::Rate {
+        per_minute: cfg.requests_per_minute,
+        burst: cfg.request_burst,
+    });
+    hub.set_drain_grace(cfg.drain_grace);
+    let listen = cfg.listen;
+    let rt = tokio::runtime::Runtime::new()?;
+    rt.block_on(async move {
+        if let Some(at) = cfg.metrics_listen {
+            let listener = tokio::net::TcpListener::bind(at)
+                .await
+                .with_context(|| format!("listening on {at}"))?;
+            let addr = listener.local_addr()?;
+            say(&msg(
+                "hub-metrics-serving",
+                &[("addr", addr.to_string().into())],
+            ));
+            tokio::spawn(linli_hub::metrics::serve(hub.clone(), listener));
         }
+        if let Some(backups) = cfg.backup_dir {
+            tokio::spawn(scheduled_backups(
+                hub.clone(),
+                backups,
+                cfg.backup_every,
+                cfg.backup_keep,
+            ));
+        }
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("listening on {listen}"))?;
+        let addr = listener.local_addr()?;
+        say(&msg(
+            "hub-serving",
+            &[
+                ("addr", addr.to_string().into()),
+                ("dir", dir.display().to_string().into()),
+            ],
+        ));
+        // Post this where residents can compare it with what their device shows at join.
+        say(&msg("hub-log-key", &[("key", hub.log_key().into())]));
+        match tls {
+            Some(config) => hub.serve_tls(listener, config, shutdown_signal()).await,
+            None => hub.serve(listener, shutdown_signal()).await,
+        }
+        .map_err(anyhow::Error::new)
+    })
+}
+
+fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { config, options } => {
+            let cfg = config::load(config, options)?;
+            logs::init(cfg.log_format);
+            serve(cfg)
+        }
+        Command::CheckConfig { config, options } => cli::check_config::run(config, options),
         Command::Demo { data_dir: d } => {
             let hub = open(&data_dir(d)?)?;
             let codes = admin::demo::seed_demo(&hub).map_err(hub_err)?;

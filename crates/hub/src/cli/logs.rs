@@ -7,7 +7,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use clap::ValueEnum;
 use tracing_subscriber::EnvFilter;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum LogFormat {
     /// Lines for a person reading a terminal.
     #[default]

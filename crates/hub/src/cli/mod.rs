@@ -2,6 +2,8 @@
 //! printing.
 pub mod admin;
 pub mod backup;
+pub mod check_config;
+pub mod config;
 pub mod dispatch;
 pub mod export;
 pub mod logs;
@@ -70,13 +72,24 @@ pub fn hub_err(e: HubError) -> anyhow::Error {
     }
 }
 
+/// The data directory of a command other than `serve`: `--data-dir` (or `LINLI_HUB_DATA_DIR`),
+/// else the configuration file's `data_dir` (so `linli-hub admin …` on a packaged hub finds
+/// /var/lib/linli-hub), else the per-user data directory.
 pub fn data_dir(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     if let Some(d) = given {
         return Ok(d);
     }
-    directories::ProjectDirs::from("org", "linli", "linli-hub")
-        .map(|p| p.data_dir().to_path_buf())
-        .ok_or_else(|| Refusal(message(lang(), "hub-no-data-dir")).into())
+    if let Some(path) = config::file_path(std::env::var_os(config::CONFIG_ENV).map(PathBuf::from)) {
+        if let Some(d) = config::Layer::from_file(&path)?.data_dir {
+            return Ok(d);
+        }
+    }
+    default_data_dir().ok_or_else(|| Refusal(message(lang(), "hub-no-data-dir")).into())
+}
+
+/// The per-user data directory (`~/.local/share/linli-hub` on Linux).
+pub fn default_data_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("org", "linli", "linli-hub").map(|p| p.data_dir().to_path_buf())
 }
 
 pub fn open(dir: &Path) -> anyhow::Result<Hub> {

@@ -5,6 +5,7 @@ mod backups;
 mod blobs;
 mod cli;
 mod concurrency;
+mod config;
 mod dispatch;
 mod errors;
 mod events;

@@ -1,0 +1,26 @@
+# linli-hub's configuration (serve and check-config; for operators)
+hub-config-header = The configuration linli-hub serve would run with (file < environment < flags)
+hub-config-file = Configuration file: { $path }
+hub-config-no-file = No configuration file (/etc/linli/hub.toml does not exist and no --config was given)
+hub-config-unset = not set
+hub-config-from-default = default
+hub-config-from-file = from { $path }
+hub-config-from-env = from the environment variable { $var }
+hub-config-from-flag = from the flag { $flag }
+hub-config-ok = The configuration is fine
+hub-config-problems = The configuration has { $count } problem(s): the hub would not start with it
+hub-config-unreadable = Cannot read the configuration file { $path }: { $reason }
+hub-config-syntax = The configuration file { $path } is not valid TOML at line { $line }: { $reason }
+hub-config-unknown-key = The configuration file { $path }, line { $line }: unknown key “{ $key }”
+hub-config-bad-value = The configuration file { $path }, line { $line }: the value of “{ $key }” is not valid; expected { $expected }
+hub-config-bad-env = The environment variable { $var } has an invalid value “{ $value }”; expected { $expected }
+hub-config-tls-half = HTTPS needs both tls_cert and tls_key; { $missing } is missing
+hub-config-expect-address = an address and port, e.g. 0.0.0.0:8787
+hub-config-expect-duration = a duration, e.g. 6h, 30m or 5s
+hub-config-expect-number = a whole number, zero or more
+hub-config-expect-log-format = human or json
+hub-config-expect-path = a file or directory path (text)
+hub-config-dir-unwritable = The directory { $dir } cannot be written: { $reason }
+hub-config-not-a-dir = { $path } is not a directory
+hub-config-tls-unusable = The HTTPS certificate or key cannot be used: { $reason }
+hub-config-metrics-on-residents-port = The metrics address { $addr } uses the residents' port: choose another port

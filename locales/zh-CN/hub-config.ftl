@@ -1,0 +1,26 @@
+# linli-hub 的配置（serve 与 check-config；面向运维人员）
+hub-config-header = linli-hub serve 将使用的配置（配置文件 < 环境变量 < 命令行参数）
+hub-config-file = 配置文件：{ $path }
+hub-config-no-file = 没有配置文件（未找到 /etc/linli/hub.toml，也未指定 --config）
+hub-config-unset = 未设置
+hub-config-from-default = 默认值
+hub-config-from-file = 来自 { $path }
+hub-config-from-env = 来自环境变量 { $var }
+hub-config-from-flag = 来自命令行参数 { $flag }
+hub-config-ok = 配置检查通过
+hub-config-problems = 配置有 { $count } 处问题，hub 无法按此启动
+hub-config-unreadable = 无法读取配置文件 { $path }：{ $reason }
+hub-config-syntax = 配置文件 { $path } 第 { $line } 行不是有效的 TOML：{ $reason }
+hub-config-unknown-key = 配置文件 { $path } 第 { $line } 行：未知的配置项“{ $key }”
+hub-config-bad-value = 配置文件 { $path } 第 { $line } 行：“{ $key }”的值无效，应为{ $expected }
+hub-config-bad-env = 环境变量 { $var } 的值“{ $value }”无效，应为{ $expected }
+hub-config-tls-half = 启用 HTTPS 需要同时设置 tls_cert 和 tls_key，缺少 { $missing }
+hub-config-expect-address = 地址和端口，例如 0.0.0.0:8787
+hub-config-expect-duration = 时长，例如 6h、30m 或 5s
+hub-config-expect-number = 非负整数
+hub-config-expect-log-format = human 或 json
+hub-config-expect-path = 文件或目录路径（文本）
+hub-config-dir-unwritable = 目录 { $dir } 无法写入：{ $reason }
+hub-config-not-a-dir = { $path } 不是目录
+hub-config-tls-unusable = HTTPS 证书或私钥无法使用：{ $reason }
+hub-config-metrics-on-residents-port = 监控指标地址 { $addr } 与居民设备使用的端口相同：请换一个端口

@@ -53,12 +53,15 @@ TOKEN="$(curl -fsS -X POST -H 'content-type: application/json' -d "{\"code\":\"$
 # by crates/hub/tests/api/privacy.rs and the authorization matrix.
 echo "api-fuzz: hub $URL, seed $SEED, up to $MAX_EXAMPLES examples per operation"
 rc=0
+# filter_too_much: for form-encoded bodies with many constrained fields (Open311's POST requests) the
+# generator throws most drafts away on some seeds; that says nothing about the hub, so it is not a failure.
 cd "$OUT" # schemathesis keeps its example database in the working directory
 "$VENV/bin/st" run "$URL/v1/openapi.json" \
   --url "$URL" \
   -H "Authorization: Bearer $TOKEN" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
   --max-examples "$MAX_EXAMPLES" --seed "$SEED" --workers 1 --no-color \
+  --suppress-health-check=filter_too_much \
   --exclude-path /v1/account/close \
   --report junit --report-dir "$OUT" \
   "${EXTRA[@]}" || rc=$?

@@ -60,6 +60,7 @@ console-note = New note
 console-note-submit = Add note
 console-note-added = Note added.
 console-account = My account
+console-nav = Console sections
 console-account-heading = My account
 console-totp-heading = Two-step sign-in (authenticator app)
 console-totp-is-off = Two-step sign-in is off: signing in takes only your password.

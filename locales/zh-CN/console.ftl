@@ -60,6 +60,7 @@ console-note = 新备注
 console-note-submit = 添加备注
 console-note-added = 已添加备注。
 console-account = 我的账号
+console-nav = 工作台导航
 console-account-heading = 我的账号
 console-totp-heading = 两步验证（身份验证器应用）
 console-totp-is-off = 两步验证未开启：登录只需要密码。

@@ -279,6 +279,12 @@ fn definition(lang: Lang, code: &str) -> V {
     ])
 }
 
+/// The fields Linli adds to GeoReport v2's `request` (after the specification's, which stay as they
+/// are): `satisfaction`, the resident's rating of the result at the follow-up (回访满意度) —
+/// `satisfied`, `basic` (基本满意), `unsatisfied`, or null while unrated. The specification has no
+/// such field; a client that knows only the specification ignores it.
+pub const EXTENSION_FIELDS: [&str; 1] = ["satisfaction"];
+
 /// One report as GeoReport's `request`: building-level place, no room, name, phone or photo.
 fn request(r: &ServiceRequest) -> V {
     let address = match &r.building {
@@ -303,6 +309,10 @@ fn request(r: &ServiceRequest) -> V {
         ("lat", r.location.map_or(V::Null, |l| V::Float(l.lat))),
         ("long", r.location.map_or(V::Null, |l| V::Float(l.lon))),
         ("media_url", V::Null),
+        (
+            EXTENSION_FIELDS[0],
+            V::opt(r.satisfaction.map(|s| s.as_str())),
+        ),
     ])
 }
 

@@ -25,12 +25,15 @@ use std::io::Cursor;
 use calamine::{Data, DataType, Reader};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use linli_i18n::{error_message, message_args, Arg, Lang};
+use linli_proto::ErrorCode;
 use serde::Serialize;
 use uuid::Uuid;
 
 use super::open311::{self, CaseContext, NewRequest};
+use crate::domain::staff_scope::StaffRole;
 use crate::error::HubError;
 use crate::hub::Hub;
+use crate::store::Staff;
 
 pub const COL_ID: &str = "工单编号";
 pub const COL_CALLED: &str = "来电时间";
@@ -422,6 +425,16 @@ fn check_rows(
         Ok(drafts)
     } else {
         Err(problems)
+    }
+}
+
+/// Who may import the hotline's file or export its results from the console: the community's head
+/// (主任/书记), for their own community. The admin CLI acts for the office on `--community`.
+pub fn head_community(staff: &Staff) -> Result<Uuid, HubError> {
+    if staff.role == StaffRole::Head {
+        Ok(staff.community_id)
+    } else {
+        Err(ErrorCode::Forbidden.into())
     }
 }
 

@@ -649,7 +649,8 @@ mod tests {
     fn every_option_can_be_given_in_each_layer() {
         let toml = "data_dir = \"/d\"\nlisten = \"127.0.0.1:1\"\nmetrics_listen = \"127.0.0.1:2\"\n\
             tls_cert = \"/c.pem\"\ntls_key = \"/k.pem\"\nlog_format = \"json\"\nphoto_retention_days = 9\n\
-            requests_per_minute = 8\nrequest_burst = 7\ndrain_grace = \"5s\"\nbackup_dir = \"/b\"\n\
+            requests_per_minute = 8\nrequest_burst = 7\nopen311_requests_per_minute = 5\n\
+            open311_request_burst = 4\ndrain_grace = \"5s\"\nbackup_dir = \"/b\"\n\
             backup_every = \"30m\"\nbackup_keep = 6\n";
         let from_file = file(toml);
         let from_env = env(&[
@@ -662,6 +663,8 @@ mod tests {
             ("LINLI_HUB_PHOTO_RETENTION_DAYS", "9"),
             ("LINLI_HUB_REQUESTS_PER_MINUTE", "8"),
             ("LINLI_HUB_REQUEST_BURST", "7"),
+            ("LINLI_HUB_OPEN311_REQUESTS_PER_MINUTE", "5"),
+            ("LINLI_HUB_OPEN311_REQUEST_BURST", "4"),
             ("LINLI_HUB_DRAIN_GRACE", "5s"),
             ("LINLI_HUB_BACKUP_DIR", "/b"),
             ("LINLI_HUB_BACKUP_EVERY", "30m"),
@@ -678,6 +681,8 @@ mod tests {
             "--photo-retention-days=9",
             "--requests-per-minute=8",
             "--request-burst=7",
+            "--open311-requests-per-minute=5",
+            "--open311-request-burst=4",
             "--drain-grace=5s",
             "--backup-dir=/b",
             "--backup-every=30m",

@@ -495,7 +495,8 @@ mod tests {
 
     #[test]
     fn csv_with_quotes_line_breaks_and_a_bom() {
-        let t = read_csv("\u{FEFF}a,b\r\n\"x,1\",\"say \"\"hi\"\"\nthere\"\r\n3,4".as_bytes()).unwrap();
+        let t =
+            read_csv("\u{FEFF}a,b\r\n\"x,1\",\"say \"\"hi\"\"\nthere\"\r\n3,4".as_bytes()).unwrap();
         assert_eq!(t.len(), 3);
         assert_eq!(t[0].1[0], Cell::Text("a".into()));
         assert_eq!(t[1].1[0], Cell::Text("x,1".into()));
@@ -512,10 +513,7 @@ mod tests {
             t("2026/12/01 09:30", false),
             Ok(Some(utc("2026-12-01T01:30:00Z")))
         );
-        assert_eq!(
-            t("2026-12-05", true),
-            Ok(Some(utc("2026-12-05T15:59:59Z")))
-        );
+        assert_eq!(t("2026-12-05", true), Ok(Some(utc("2026-12-05T15:59:59Z"))));
         assert_eq!(
             t("2026-12-05T10:00:00+08:00", false),
             Ok(Some(utc("2026-12-05T02:00:00Z")))

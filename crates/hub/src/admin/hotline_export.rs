@@ -198,7 +198,9 @@ pub fn xlsx(lang: Lang, rows: &[HotlineRow]) -> Result<Vec<u8>, HubError> {
                     sheet.write_boolean(at, c, b).map_err(fail)?;
                 }
                 Cell::Days(Some(d)) => {
-                    sheet.write_number_with_format(at, c, d, &days).map_err(fail)?;
+                    sheet
+                        .write_number_with_format(at, c, d, &days)
+                        .map_err(fail)?;
                 }
             }
         }

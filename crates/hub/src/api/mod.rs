@@ -118,9 +118,7 @@ pub fn router(state: AppState) -> Router {
     // The hotline's case file, larger than any JSON body.
     let hotline_import = Router::new()
         .route("/v1/staff/hotline/import", post(staff_hotline::import))
-        .layer(DefaultBodyLimit::max(
-            crate::admin::hotline::MAX_FILE_BYTES,
-        ));
+        .layer(DefaultBodyLimit::max(crate::admin::hotline::MAX_FILE_BYTES));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(ready::readyz))

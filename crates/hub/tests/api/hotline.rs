@@ -67,7 +67,14 @@ fn xlsx_file(rows: &[[&str; 6]], deadline: chrono::NaiveDateTime) -> Vec<u8> {
     let sheet = book.add_worksheet();
     let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd hh:mm");
     // The hotline's columns in another order, and one the hub does not take.
-    let header = ["诉求内容", "工单编号", "诉求类别", "地址", "来电人", "办结时限"];
+    let header = [
+        "诉求内容",
+        "工单编号",
+        "诉求类别",
+        "地址",
+        "来电人",
+        "办结时限",
+    ];
     for (c, h) in header.iter().enumerate() {
         sheet.write_string(0, c as u16, *h).unwrap();
     }
@@ -100,7 +107,10 @@ async fn a_hotline_file_goes_in_once_whatever_its_format_and_a_bad_one_not_at_al
     );
     let (status, v) = upload(&t, &head, "zh-CN", csv.clone().into_bytes()).await;
     assert_eq!(status, StatusCode::OK, "{v}");
-    assert_eq!((v["rows"].as_u64(), v["created"].as_u64()), (Some(2), Some(2)));
+    assert_eq!(
+        (v["rows"].as_u64(), v["created"].as_u64()),
+        (Some(2), Some(2))
+    );
     assert_eq!(inbox_size(&t), before + 2);
     let first: Uuid = v["ids"][0].as_str().unwrap().parse().unwrap();
     let ext = t.hub().store().external_case(first).unwrap().unwrap();
@@ -118,7 +128,10 @@ async fn a_hotline_file_goes_in_once_whatever_its_format_and_a_bad_one_not_at_al
     let again = csv.trim_start_matches('\u{FEFF}').to_owned();
     let (status, v) = upload(&t, &head, "zh-CN", again.into_bytes()).await;
     assert_eq!(status, StatusCode::OK, "{v}");
-    assert_eq!((v["created"].as_u64(), v["existing"].as_u64()), (Some(0), Some(2)));
+    assert_eq!(
+        (v["created"].as_u64(), v["existing"].as_u64()),
+        (Some(0), Some(2))
+    );
     assert!(v["message"].as_str().unwrap().contains("均已导入过"), "{v}");
     assert_eq!(v["ids"][0], first.to_string());
     assert_eq!(inbox_size(&t), before + 2);
@@ -129,14 +142,31 @@ async fn a_hotline_file_goes_in_once_whatever_its_format_and_a_bad_one_not_at_al
         .naive_local();
     let book = xlsx_file(
         &[
-            ["2号楼电梯异响", "GD20261201002", "设施维修", "2号楼", "李先生", ""],
-            ["3号楼楼道堆物", "GD20261201003", "安全隐患", "幸福里社区3号楼", "张女士", ""],
+            [
+                "2号楼电梯异响",
+                "GD20261201002",
+                "设施维修",
+                "2号楼",
+                "李先生",
+                "",
+            ],
+            [
+                "3号楼楼道堆物",
+                "GD20261201003",
+                "安全隐患",
+                "幸福里社区3号楼",
+                "张女士",
+                "",
+            ],
         ],
         deadline,
     );
     let (status, v) = upload(&t, &head, "zh-CN", book).await;
     assert_eq!(status, StatusCode::OK, "{v}");
-    assert_eq!((v["created"].as_u64(), v["existing"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (v["created"].as_u64(), v["existing"].as_u64()),
+        (Some(1), Some(1))
+    );
     let third: Uuid = v["ids"][1].as_str().unwrap().parse().unwrap();
     let ext = t.hub().store().external_case(third).unwrap().unwrap();
     assert_eq!(ext.hotline_deadline, Some(at("2026-12-06T18:00:00+08:00")));
@@ -160,15 +190,33 @@ async fn a_hotline_file_goes_in_once_whatever_its_format_and_a_bad_one_not_at_al
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["row"].as_u64().unwrap(), r["reason"].as_str().unwrap().to_owned()))
+        .map(|r| {
+            (
+                r["row"].as_u64().unwrap(),
+                r["reason"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
-    assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), [3, 4, 5], "{v}");
-    assert!(rows[0].1.contains("诉求内容") && rows[0].1.contains("为空"), "{v}");
+    assert_eq!(
+        rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+        [3, 4, 5],
+        "{v}"
+    );
+    assert!(
+        rows[0].1.contains("诉求内容") && rows[0].1.contains("为空"),
+        "{v}"
+    );
     assert!(rows[1].1.contains("下周三"), "{v}");
     assert!(rows[2].1.contains("第 2 行"), "{v}");
     assert_eq!(inbox_size(&t), before + 3);
     let (_, v) = upload(&t, &head, "en-US", bad.into_bytes()).await;
-    assert!(v["rows"][0]["reason"].as_str().unwrap().contains("is empty"), "{v}");
+    assert!(
+        v["rows"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("is empty"),
+        "{v}"
+    );
     let (status, v) = upload(&t, &head, "zh-CN", "工单编号,诉求内容\nX,Y\n".into()).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(v.to_string().contains("缺少“诉求类别”列"), "{v}");
@@ -182,14 +230,24 @@ async fn a_hotline_file_goes_in_once_whatever_its_format_and_a_bad_one_not_at_al
     let file = dir.join("12345.csv");
     std::fs::write(
         &file,
-        format!("{HEADER}\nGD20261201001,,市容环境,x,1号楼,\nGD20261201020,,噪音扰民,夜间施工,3号楼,\n"),
+        format!(
+            "{HEADER}\nGD20261201001,,市容环境,x,1号楼,\nGD20261201020,,噪音扰民,夜间施工,3号楼,\n"
+        ),
     )
     .unwrap();
     let out = hub_cmd_as(dir, None, &["hotline", "import", file.to_str().unwrap()]);
     assert!(out.status.success(), "{out:?}");
-    assert!(stdout(&out).contains("新建 1 件，已有 1 件"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("新建 1 件，已有 1 件"),
+        "{}",
+        stdout(&out)
+    );
     assert_eq!(inbox_size(&t), before + 4);
-    std::fs::write(&file, format!("{HEADER}\nGD20261201030,,噪音扰民,,3号楼,\n")).unwrap();
+    std::fs::write(
+        &file,
+        format!("{HEADER}\nGD20261201030,,噪音扰民,,3号楼,\n"),
+    )
+    .unwrap();
     let out = hub_cmd_as(dir, None, &["hotline", "import", file.to_str().unwrap()]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
@@ -232,7 +290,10 @@ async fn results_go_back_in_the_open311_answer_and_in_the_hotlines_columns() {
     let jurisdiction = c.to_string();
     let get = |id: Uuid| {
         let url = t.url(&format!("/open311/v2/requests/{id}.json"));
-        let q = [("api_key", key.clone()), ("jurisdiction_id", jurisdiction.clone())];
+        let q = [
+            ("api_key", key.clone()),
+            ("jurisdiction_id", jurisdiction.clone()),
+        ];
         let http = t.http.clone();
         async move {
             let resp = http.get(url).query(&q).send().await.unwrap();
@@ -241,7 +302,10 @@ async fn results_go_back_in_the_open311_answer_and_in_the_hotlines_columns() {
         }
     };
     let r = get(one).await;
-    assert_eq!((r["status"].as_str(), r["status_notes"].as_str()), (Some("closed"), Some("路灯已更换")));
+    assert_eq!(
+        (r["status"].as_str(), r["status_notes"].as_str()),
+        (Some("closed"), Some("路灯已更换"))
+    );
     assert!(r.get("satisfaction").is_some_and(Value::is_null), "{r}");
     let r = get(hers).await;
     assert_eq!(r["satisfaction"], "basic", "{r}");
@@ -255,7 +319,10 @@ async fn results_go_back_in_the_open311_answer_and_in_the_hotlines_columns() {
         .text()
         .await
         .unwrap();
-    assert!(xml.contains("<media_url/><satisfaction>basic</satisfaction>"), "{xml}");
+    assert!(
+        xml.contains("<media_url/><satisfaction>basic</satisfaction>"),
+        "{xml}"
+    );
 
     // The result file over HTTP (signed in again: two days passed), read back: dates as dates, 是否超期 a boolean, days a number.
     let head = crate::staff::sign_in(&t, head_id).await;
@@ -265,12 +332,27 @@ async fn results_go_back_in_the_open311_answer_and_in_the_hotlines_columns() {
     let sheet = book.worksheet_range_at(0).unwrap().unwrap();
     let rows: Vec<&[Data]> = sheet.rows().collect();
     let header: Vec<String> = rows[0].iter().map(|d| d.to_string()).collect();
-    for col in ["工单编号", "办理结果", "办结时间", "承办单位", "回访满意度", "是否超期", "办理状态"] {
+    for col in [
+        "工单编号",
+        "办理结果",
+        "办结时间",
+        "承办单位",
+        "回访满意度",
+        "是否超期",
+        "办理状态",
+    ] {
         assert!(header.iter().any(|h| h == col), "{header:?}");
     }
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
-    assert_eq!(rows.len(), 3, "the two cases from the hotline, not her report");
-    let gd1 = rows.iter().find(|r| r[0] == Data::String("GD1".into())).unwrap();
+    assert_eq!(
+        rows.len(),
+        3,
+        "the two cases from the hotline, not her report"
+    );
+    let gd1 = rows
+        .iter()
+        .find(|r| r[0] == Data::String("GD1".into()))
+        .unwrap();
     assert_eq!(gd1[col("办理结果")], Data::String("路灯已更换".into()));
     assert_eq!(gd1[col("办理状态")], Data::String("已办结".into()));
     assert_eq!(gd1[col("是否超期")], Data::Bool(true));
@@ -283,7 +365,10 @@ async fn results_go_back_in_the_open311_answer_and_in_the_hotlines_columns() {
         "China Standard Time"
     );
     assert!(matches!(gd1[col("办理用时（天）")], Data::Float(d) if (d - 2.0).abs() < 0.05));
-    let gd2 = rows.iter().find(|r| r[0] == Data::String("GD2".into())).unwrap();
+    let gd2 = rows
+        .iter()
+        .find(|r| r[0] == Data::String("GD2".into()))
+        .unwrap();
     assert_eq!(gd2[col("办理状态")], Data::String("已受理".into()));
     assert_eq!(gd2[col("是否超期")], Data::Bool(false));
 
@@ -293,13 +378,30 @@ async fn results_go_back_in_the_open311_answer_and_in_the_hotlines_columns() {
     let out = hub_cmd_as(
         dir,
         None,
-        &["hotline", "export", "--since", "2026-12-01", "--format", "csv", "--out", out_file.to_str().unwrap()],
+        &[
+            "hotline",
+            "export",
+            "--since",
+            "2026-12-01",
+            "--format",
+            "csv",
+            "--out",
+            out_file.to_str().unwrap(),
+        ],
     );
     assert!(out.status.success(), "{out:?}");
     let text = std::fs::read_to_string(&out_file).unwrap();
     assert!(text.starts_with("\u{FEFF}工单编号,"), "{text}");
-    assert!(text.contains("GD1,设施维修,2026-12-01 09:00:00,已办结,路灯已更换,2026-12-03 10:00:00"), "{text}");
-    let (_, bytes) = download(&t, &head, "/v1/staff/hotline/export?since=2026-12-02&format=csv").await;
+    assert!(
+        text.contains("GD1,设施维修,2026-12-01 09:00:00,已办结,路灯已更换,2026-12-03 10:00:00"),
+        "{text}"
+    );
+    let (_, bytes) = download(
+        &t,
+        &head,
+        "/v1/staff/hotline/export?since=2026-12-02&format=csv",
+    )
+    .await;
     assert_eq!(String::from_utf8(bytes).unwrap().lines().count(), 1);
     let (status, _) = download(&t, &head, "/v1/staff/hotline/export?since=12月").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -312,7 +414,8 @@ async fn an_open311_key_that_floods_waits_alone() {
         per_minute: 6,
         burst: 3,
     });
-    let (_, noisy) = admin::open311::add_key(t.hub(), "城管平台", KeyScope::Read, "open311").unwrap();
+    let (_, noisy) =
+        admin::open311::add_key(t.hub(), "城管平台", KeyScope::Read, "open311").unwrap();
     let (_, calm) = admin::open311::add_key(t.hub(), "12345中心", KeyScope::Read, "12345").unwrap();
     let jurisdiction = t.community().to_string();
     let call = |key: String, format: &'static str| {
@@ -326,11 +429,18 @@ async fn an_open311_key_that_floods_waits_alone() {
     }
     let resp = call(noisy.clone(), "xml").await;
     assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
-    let wait: u64 = resp.headers()[RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    let wait: u64 = resp.headers()[RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=10).contains(&wait), "{wait}");
     let body = resp.text().await.unwrap();
     assert!(body.contains("<errors><error><code>429</code>"), "{body}");
     // Another key is not held up by it; an unknown key is still refused, not counted.
     assert_eq!(call(calm, "json").await.status(), StatusCode::OK);
-    assert_eq!(call("nope".into(), "json").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        call("nope".into(), "json").await.status(),
+        StatusCode::FORBIDDEN
+    );
 }

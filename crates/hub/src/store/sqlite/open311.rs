@@ -254,65 +254,65 @@ fn create_external(
     now: DateTime<Utc>,
 ) -> StoreResult<(Uuid, bool)> {
     if let Some(ext) = r.external_id {
-let earlier = c
-    .prepare_cached(
-        "SELECT report_id FROM report_sources
+        let earlier = c
+            .prepare_cached(
+                "SELECT report_id FROM report_sources
          WHERE community_id = ?1 AND source = ?2 AND external_id = ?3",
-    )?
-    .query_row(params![r.community.to_string(), r.key.source, ext], |row| {
-        get_uuid(row, 0)
-    })
-    .optional()?;
-if let Some(id) = earlier {
-    return Ok((id, false));
-}
+            )?
+            .query_row(params![r.community.to_string(), r.key.source, ext], |row| {
+                get_uuid(row, 0)
+            })
+            .optional()?;
+        if let Some(id) = earlier {
+            return Ok((id, false));
+        }
     }
     if super::community::category(c, r.community, r.category)?.is_none() {
-return Err(ErrorCode::ServiceNotFound.into());
+        return Err(ErrorCode::ServiceNotFound.into());
     }
     let (household, resident) = intake(c, r.community, now)?;
     let id = Uuid::now_v7();
     let address = Address {
-building: r.building.clone(),
-unit: None,
-room: None,
-text: r.address_text.clone(),
+        building: r.building.clone(),
+        unit: None,
+        room: None,
+        text: r.address_text.clone(),
     };
     reports::insert(
-c,
-&NewReport {
-    id,
-    community_id: r.community,
-    household_id: household,
-    resident_id: resident,
-    category: r.category,
-    text: r.text,
-    address: &address,
-    location: r.location,
-    photos: &[],
-    created_at: now,
-    proxy: None,
-},
-now,
+        c,
+        &NewReport {
+            id,
+            community_id: r.community,
+            household_id: household,
+            resident_id: resident,
+            category: r.category,
+            text: r.text,
+            address: &address,
+            location: r.location,
+            photos: &[],
+            created_at: now,
+            proxy: None,
+        },
+        now,
     )?;
     if let Some(d) = r.hotline_deadline {
-c.prepare_cached("UPDATE reports SET deadline = ?1 WHERE id = ?2")?
-    .execute(params![ts(d), id.to_string()])?;
+        c.prepare_cached("UPDATE reports SET deadline = ?1 WHERE id = ?2")?
+            .execute(params![ts(d), id.to_string()])?;
     }
     c.prepare_cached(
-"INSERT INTO report_sources (report_id, community_id, key_id, source, external_id,
+        "INSERT INTO report_sources (report_id, community_id, key_id, source, external_id,
      hotline_deadline, hotline_category, received_at)
  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
-id.to_string(),
-r.community.to_string(),
-r.key.id.to_string(),
-r.key.source,
-r.external_id,
-r.hotline_deadline.map(ts),
-r.hotline_category,
-ts(now),
+        id.to_string(),
+        r.community.to_string(),
+        r.key.id.to_string(),
+        r.key.source,
+        r.external_id,
+        r.hotline_deadline.map(ts),
+        r.hotline_category,
+        ts(now),
     ])?;
     Ok((id, true))
 }
@@ -444,12 +444,7 @@ impl Open311Store for SqliteStore {
         cases: &[NewExternalReport<'_>],
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<(Uuid, bool)>> {
-        self.write(|c| {
-            cases
-                .iter()
-                .map(|r| create_external(c, r, now))
-                .collect()
-        })
+        self.write(|c| cases.iter().map(|r| create_external(c, r, now)).collect())
     }
 
     fn hotline_results(

@@ -221,6 +221,31 @@ async fn a_hotline_file_goes_in_once_whatever_its_format_and_a_bad_one_not_at_al
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(v.to_string().contains("缺少“诉求类别”列"), "{v}");
 
+    // The hotline POSTing the same case over Open311 (a 12345 key) finds the imported one; the
+    // import's own mark is no key anyone can list or call with.
+    let (_, write) =
+        admin::open311::add_key(t.hub(), "12345中心", KeyScope::Write, "12345").unwrap();
+    let posted = t
+        .http
+        .post(t.url("/open311/v2/requests.json"))
+        .form(&[
+            ("api_key", write.as_str()),
+            ("jurisdiction_id", c.to_string().as_str()),
+            ("service_code", "other"),
+            ("address_string", "幸福里社区1号楼"),
+            ("description", "同一件"),
+            ("attribute[external_id]", "GD20261201001"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let v: Value = posted.json().await.unwrap();
+    assert_eq!(v[0]["service_request_id"], first.to_string(), "{v}");
+    assert_eq!(inbox_size(&t), before + 3);
+    let keys = admin::open311::list_keys(t.hub()).unwrap();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert!(admin::open311::authenticate(t.hub(), Some("file-import:12345")).is_err());
+
     // Only the community's head imports.
     let (status, v) = upload(&t, &grid, "zh-CN", csv.into_bytes()).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{v}");

@@ -85,3 +85,17 @@ console-code-back = Back
 console-detail-external = Sent by
 console-external = { $source } case { $id }
 console-external-deadline = due for the caller by { $date }
+
+# -- the 12345 bridge (the hotline's case file in, its results out)
+console-hotline = 12345 cases
+console-hotline-heading = 12345 cases: import and results
+console-hotline-heads-only = Importing the hotline's cases and exporting their results is for the community's head.
+console-hotline-hint = Upload the hotline's case file (.xlsx, or .csv in UTF-8) with the columns 工单编号, 诉求类别, 诉求内容, 地址/楼栋; a file with a bad row is not imported at all. A case number is imported once.
+console-hotline-file = Case file
+console-hotline-import = Import
+console-hotline-refused = The file was not imported; correct these rows and upload it again:
+console-hotline-row = Row { $row }: { $reason }
+console-hotline-export-heading = Export the results
+console-hotline-since = Cases received from
+console-hotline-export-xlsx = Download Excel (.xlsx)
+console-hotline-export-csv = Download CSV

@@ -74,3 +74,6 @@ error-api-key-read-only = This API key may only read; creating a request needs a
 error-api-key-name-taken = A live API key of that name exists already
 error-service-not-found = The community has no service (report category) with that service_code
 error-date-range-invalid = The date range is invalid: the end may not be before the start, and they may be at most 90 days apart
+
+# -- the 12345 bridge
+error-hotline-import-invalid = The case file was not imported: it cannot be read, a column is missing, or rows are wrong (each listed); nothing was imported

@@ -85,3 +85,17 @@ console-code-back = 返回
 console-detail-external = 来件
 console-external = { $source } 来件 { $id }
 console-external-deadline = 来件方时限 { $date }
+
+# -- the 12345 bridge (the hotline's case file in, its results out)
+console-hotline = 12345 工单
+console-hotline-heading = 12345 工单导入与结果回传
+console-hotline-heads-only = 导入 12345 工单和导出办理结果由社区主任（书记）操作。
+console-hotline-hint = 上传 12345 导出的工单文件（.xlsx 或 UTF-8 编码的 .csv），须有“工单编号、诉求类别、诉求内容、地址/楼栋”列；有错误的行时整份文件不导入。同一工单编号不会重复导入。
+console-hotline-file = 工单文件
+console-hotline-import = 导入
+console-hotline-refused = 文件未导入，请改正以下各行后重新上传：
+console-hotline-row = 第 { $row } 行：{ $reason }
+console-hotline-export-heading = 导出办理结果
+console-hotline-since = 自此日起接收的工单
+console-hotline-export-xlsx = 下载 Excel（.xlsx）
+console-hotline-export-csv = 下载 CSV

@@ -184,3 +184,48 @@ export function sendBack(id: string, reason: string): Promise<unknown> {
 export function addNote(id: string, text: string): Promise<ReportNote> {
   return call<ReportNote>("POST", on(id, "notes"), { text });
 }
+
+// -- the 12345 bridge: the hotline's case file in, its result file out (the community's head)
+
+/** What an import did. */
+export interface HotlineImport {
+  rows: number;
+  created: number;
+  existing: number;
+  ids: string[];
+  /** The hub's summary, in the language asked for. */
+  message: string;
+}
+
+/** One refused row of the hotline's file, its reason in the language asked for. */
+export interface HotlineRowProblem {
+  row: number;
+  column: string | null;
+  reason: string;
+}
+
+/** A refused file: nothing of it was imported. */
+export class HotlineRefusal extends HubRefusal {
+  constructor(public rows: HotlineRowProblem[]) {
+    super("hotline_import_invalid", 422);
+  }
+}
+
+/** Sends the hotline's file (.xlsx or .csv) as it is; the hub's reasons come in `lang`. */
+export async function hotlineImport(file: Blob, lang: string): Promise<HotlineImport> {
+  const resp = await fetch("/v1/staff/hotline/import", {
+    method: "POST",
+    headers: { Accept: "application/json", "Accept-Language": lang, "Content-Type": "application/octet-stream", "X-CSRF-Token": csrf },
+    credentials: "same-origin",
+    body: file,
+  });
+  const body = (await resp.json().catch(() => ({}))) as { code?: string; rows?: HotlineRowProblem[] };
+  if (resp.status === 422 && body.rows) throw new HotlineRefusal(body.rows);
+  if (!resp.ok) throw new HubRefusal(body.code ?? "internal", resp.status);
+  return body as unknown as HotlineImport;
+}
+
+/** The result file's address (a plain download: the session cookie goes with it). */
+export function hotlineExportUrl(since: string, format: "xlsx" | "csv"): string {
+  return `/v1/staff/hotline/export?since=${encodeURIComponent(since)}&format=${format}`;
+}

@@ -104,6 +104,7 @@ pub fn status_for(code: ErrorCode) -> StatusCode {
         StorageFull => StatusCode::INSUFFICIENT_STORAGE,
         HubRestored => StatusCode::CONFLICT,
         AssigneeInvalid | DateRangeInvalid => StatusCode::BAD_REQUEST,
+        HotlineImportInvalid => StatusCode::UNPROCESSABLE_ENTITY,
         ApiKeyInvalid | ApiKeyReadOnly => StatusCode::FORBIDDEN,
         ApiKeyNameTaken => StatusCode::CONFLICT,
         ServiceNotFound => StatusCode::NOT_FOUND,

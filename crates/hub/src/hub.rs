@@ -45,6 +45,8 @@ struct Inner {
     join_failures: FailedAttempts,
     /// Requests per device, keyed by the hash of its token.
     device_requests: Buckets<String>,
+    /// Requests per Open311 API key (by the key's id).
+    open311_requests: Buckets<uuid::Uuid>,
     /// Failed redeems from all addresses together.
     join_failures_hub_wide: Buckets<()>,
     log_signer: NoteSigner,
@@ -93,6 +95,7 @@ impl Hub {
                 nudges: crate::nudge::Registry::default(),
                 join_failures: FailedAttempts::default(),
                 device_requests: Buckets::new(Rate::DEVICE_DEFAULT),
+                open311_requests: Buckets::new(Rate::OPEN311_KEY_DEFAULT),
                 join_failures_hub_wide: Buckets::new(Rate::JOIN_FAILURES_HUB_WIDE),
                 log_signer,
                 log_key_rotations,
@@ -253,6 +256,17 @@ impl Hub {
     /// How many requests a device may make (`serve --requests-per-minute`; tests lower it).
     pub fn set_device_rate(&self, rate: Rate) {
         self.inner.device_requests.set_rate(rate);
+    }
+
+    /// The per-key buckets of Open311 calls (see [`crate::api::open311`]).
+    pub fn open311_requests(&self) -> &Buckets<uuid::Uuid> {
+        &self.inner.open311_requests
+    }
+
+    /// How many calls one Open311 key may make (`serve --open311-requests-per-minute`; tests
+    /// lower it).
+    pub fn set_open311_rate(&self, rate: Rate) {
+        self.inner.open311_requests.set_rate(rate);
     }
 
     /// The hub-wide budget of failed redeems; tests lower it with `set_rate`.

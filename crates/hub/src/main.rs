@@ -197,6 +197,10 @@ fn serve(cfg: ServeConfig) -> anyhow::Result<()> {
         per_minute: cfg.requests_per_minute,
         burst: cfg.request_burst,
     });
+    hub.set_open311_rate(linli_hub::api::throttle::Rate {
+        per_minute: cfg.open311_requests_per_minute,
+        burst: cfg.open311_request_burst,
+    });
     hub.set_drain_grace(cfg.drain_grace);
     let listen = cfg.listen;
     let rt = tokio::runtime::Runtime::new()?;

@@ -119,6 +119,10 @@ pub enum ErrorCode {
     ServiceNotFound,
     /// `start_date` to `end_date` spans more than 90 days, or ends before it starts.
     DateRangeInvalid,
+    // -- the 12345 bridge (hotline case files)
+    /// The hotline's case file was refused: unreadable, a column missing, or bad rows (each listed
+    /// with its row number and reason); nothing of it was imported.
+    HotlineImportInvalid,
 }
 
 impl ErrorCode {
@@ -212,6 +216,7 @@ const ALL_CODES: &[(ErrorCode, &str)] = &[
     (ErrorCode::ApiKeyNameTaken, "api_key_name_taken"),
     (ErrorCode::ServiceNotFound, "service_not_found"),
     (ErrorCode::DateRangeInvalid, "date_range_invalid"),
+    (ErrorCode::HotlineImportInvalid, "hotline_import_invalid"),
 ];
 
 impl ErrorCode {

@@ -7,6 +7,8 @@ pub mod consultations;
 pub mod demo;
 pub mod devices;
 pub mod dispatch;
+pub mod hotline;
+pub mod hotline_export;
 pub mod invites;
 pub mod log;
 pub mod monthly_report;

@@ -262,35 +262,64 @@ fn text_field(s: Option<&str>, max: usize) -> Result<Option<&str>, HubError> {
     Ok(s)
 }
 
-/// The building of `community` an address names (the longest building name in it).
-fn building_in(hub: &Hub, community: Uuid, address: &str) -> Result<Option<String>, HubError> {
-    let mut names: Vec<String> = hub
-        .store()
-        .households(community)?
-        .into_iter()
-        .map(|h| h.building)
-        .collect();
-    names.dedup();
-    Ok(names
-        .into_iter()
-        .filter(|n| !n.is_empty() && address.contains(n.as_str()))
-        .max_by_key(|n| n.chars().count()))
+/// What checking a case needs of its community, loaded once (an import checks many rows).
+#[derive(Debug, Clone)]
+pub struct CaseContext {
+    pub community: Uuid,
+    pub categories: Vec<Category>,
+    buildings: Vec<String>,
 }
 
-/// `POST requests`: a case into the community's inbox (write keys only), marked with the key's
-/// source and the caller's id; the same caller's id again answers the first report. Answers its id
-/// and whether it is new.
-pub fn create(
-    hub: &Hub,
-    key: &ApiKey,
-    community: Uuid,
-    r: &NewRequest,
-) -> Result<(Uuid, bool), HubError> {
-    if key.scope != KeyScope::Write {
-        return Err(ErrorCode::ApiKeyReadOnly.into());
+impl CaseContext {
+    pub fn load(hub: &Hub, community: Uuid) -> Result<Self, HubError> {
+        let mut buildings: Vec<String> = hub
+            .store()
+            .households(community)?
+            .into_iter()
+            .map(|h| h.building)
+            .filter(|b| !b.is_empty())
+            .collect();
+        buildings.sort();
+        buildings.dedup();
+        Ok(CaseContext {
+            community,
+            categories: hub.store().services(community)?,
+            buildings,
+        })
     }
+
+    /// The building of the community an address names (the longest building name in it).
+    fn building_in(&self, address: &str) -> Option<String> {
+        self.buildings
+            .iter()
+            .filter(|n| address.contains(n.as_str()))
+            .max_by_key(|n| n.chars().count())
+            .cloned()
+    }
+}
+
+/// A case from a city system, checked: what goes into the inbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseDraft {
+    pub category: String,
+    pub text: String,
+    pub building: Option<String>,
+    pub address_text: Option<String>,
+    pub location: Option<LatLon>,
+    pub external_id: Option<String>,
+    pub hotline_deadline: Option<DateTime<Utc>>,
+    pub hotline_category: Option<String>,
+}
+
+/// The rules of a case a city system sends, written once for `POST requests` and for the import of
+/// the hotline's file (`admin::hotline`): a known service, a place (point, address or address id),
+/// texts within their limits, the deadline an ISO 8601 time with its zone.
+pub fn check_case(ctx: &CaseContext, r: &NewRequest) -> Result<CaseDraft, HubError> {
     let code = text_field(r.service_code.as_deref(), limits::TITLE_MAX)?
         .ok_or(HubError::Refused(ErrorCode::FieldRequired))?;
+    if !ctx.categories.iter().any(|c| c.key == code) {
+        return Err(ErrorCode::ServiceNotFound.into());
+    }
     let coord = |s: &Option<String>, max: f64| -> Result<Option<f64>, HubError> {
         match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(None),
@@ -324,27 +353,67 @@ pub fn create(
         .collect::<Vec<_>>();
     let building = match place.as_slice() {
         [] => None,
-        parts => building_in(hub, community, &parts.join(" "))?,
+        parts => ctx.building_in(&parts.join(" ")),
     };
-    let out = hub.store().create_external_report(
-        &NewExternalReport {
+    Ok(CaseDraft {
+        category: code.to_owned(),
+        text: text.to_owned(),
+        building,
+        address_text: address.or(address_id).map(str::to_owned),
+        location,
+        external_id: external_id.map(str::to_owned),
+        hotline_deadline,
+        hotline_category: hotline_category.map(str::to_owned),
+    })
+}
+
+/// Puts checked cases into the community's inbox in one transaction, marked with the key's source;
+/// a case whose caller's id the community has from that source answers the earlier report. Answers
+/// each case's id and whether it is new.
+pub fn create_cases(
+    hub: &Hub,
+    key: &ApiKey,
+    community: Uuid,
+    drafts: &[CaseDraft],
+) -> Result<Vec<(Uuid, bool)>, HubError> {
+    let cases = drafts
+        .iter()
+        .map(|d| NewExternalReport {
             community,
             key,
-            category: code,
-            text,
-            building,
-            address_text: address.or(address_id).map(str::to_owned),
-            location,
-            external_id,
-            hotline_deadline,
-            hotline_category,
-        },
-        hub.now(),
-    )?;
-    if out.1 {
+            category: &d.category,
+            text: &d.text,
+            building: d.building.clone(),
+            address_text: d.address_text.clone(),
+            location: d.location,
+            external_id: d.external_id.as_deref(),
+            hotline_deadline: d.hotline_deadline,
+            hotline_category: d.hotline_category.as_deref(),
+        })
+        .collect::<Vec<_>>();
+    let out = hub.store().create_external_reports(&cases, hub.now())?;
+    if out.iter().any(|(_, new)| *new) {
         hub.notify();
     }
     Ok(out)
+}
+
+/// `POST requests`: a case into the community's inbox (write keys only), marked with the key's
+/// source and the caller's id; the same caller's id again answers the first report. Answers its id
+/// and whether it is new.
+pub fn create(
+    hub: &Hub,
+    key: &ApiKey,
+    community: Uuid,
+    r: &NewRequest,
+) -> Result<(Uuid, bool), HubError> {
+    if key.scope != KeyScope::Write {
+        return Err(ErrorCode::ApiKeyReadOnly.into());
+    }
+    let draft = check_case(&CaseContext::load(hub, community)?, r)?;
+    create_cases(hub, key, community, &[draft])?
+        .pop()
+        .ok_or(HubError::Refused(ErrorCode::Internal))
 }
 
 #[cfg(test)]

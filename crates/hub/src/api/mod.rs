@@ -21,6 +21,7 @@ pub mod request_id;
 pub mod staff;
 pub mod staff_account;
 pub mod staff_dispatch;
+pub mod staff_hotline;
 pub mod staff_stats;
 pub mod sync;
 pub mod throttle;
@@ -114,6 +115,10 @@ pub fn router(state: AppState) -> Router {
             put(blobs::put_blob).get(blobs::get_blob),
         )
         .layer(DefaultBodyLimit::max(limits::BLOB_MAX_BYTES + 64 * 1024));
+    // The hotline's case file, larger than any JSON body.
+    let hotline_import = Router::new()
+        .route("/v1/staff/hotline/import", post(staff_hotline::import))
+        .layer(DefaultBodyLimit::max(crate::admin::hotline::MAX_FILE_BYTES));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(ready::readyz))
@@ -182,6 +187,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/v1/staff/statistics", get(staff_stats::statistics))
         .route("/v1/staff/statistics/monthly", get(staff_stats::monthly))
+        .route("/v1/staff/hotline/export", get(staff_hotline::export))
         .route("/open311/v2/discovery.xml", get(open311::discovery_xml))
         .route("/open311/v2/discovery.json", get(open311::discovery_json))
         .route("/open311/v2/services.xml", get(open311::services_xml))
@@ -216,6 +222,7 @@ pub fn router(state: AppState) -> Router {
                 ),
         )
         .merge(blob_routes)
+        .merge(hotline_import)
         .route("/console", get(console::redirect))
         .route("/console/", get(console::root))
         .route("/console/{*path}", get(console::asset))

@@ -4,7 +4,9 @@
 //! JSON by the resource's extension; errors are the specification's error list (400, 403, 404).
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::header::{AUTHORIZATION, HOST};
+use std::time::Duration;
+
+use axum::http::header::{AUTHORIZATION, HOST, RETRY_AFTER};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Form;
@@ -89,7 +91,15 @@ async fn answer(
     let run = move || run(&hub, lang, call, &params, basic.as_deref());
     match crate::api::request_id::spawn_blocking_in_span(run).await {
         Ok(Ok((root, v))) => render(StatusCode::OK, format, root, &v),
-        Ok(Err(e)) => {
+        Ok(Err(Failed::Limited(wait))) => {
+            let mut resp = error_list(lang, format, ErrorCode::RateLimited);
+            let secs = wait.as_secs().max(1).to_string();
+            if let Ok(v) = secs.parse() {
+                resp.headers_mut().insert(RETRY_AFTER, v);
+            }
+            resp
+        }
+        Ok(Err(Failed::Hub(e))) => {
             let code = match e {
                 HubError::Refused(code) => code,
                 HubError::Store(e) if e.is_disk_full() => ErrorCode::StorageFull,
@@ -107,14 +117,41 @@ async fn answer(
     }
 }
 
+/// Why a call has no answer: a rule refused it, or its key used up its requests for now.
+enum Failed {
+    Hub(HubError),
+    Limited(Duration),
+}
+
+impl From<HubError> for Failed {
+    fn from(e: HubError) -> Self {
+        Failed::Hub(e)
+    }
+}
+
+/// Authenticates the key, takes one request from its bucket (each key its own: a key that floods
+/// waits alone, 429 with `Retry-After`), then answers the call.
 fn run(
     hub: &Hub,
     lang: Lang,
     call: Call,
     p: &Params,
     basic: Option<&str>,
-) -> Result<(&'static str, V), HubError> {
+) -> Result<(&'static str, V), Failed> {
     let key = rules::authenticate(hub, param(p, "api_key").or(basic))?;
+    hub.open311_requests()
+        .take(&key.id)
+        .map_err(Failed::Limited)?;
+    Ok(answer_call(hub, lang, call, p, &key)?)
+}
+
+fn answer_call(
+    hub: &Hub,
+    lang: Lang,
+    call: Call,
+    p: &Params,
+    key: &crate::store::open311::ApiKey,
+) -> Result<(&'static str, V), HubError> {
     if let Call::Discovery { base } = &call {
         return Ok(("discovery", discovery(lang, base)));
     }
@@ -123,7 +160,7 @@ fn run(
     Ok(match call {
         Call::Discovery { .. } => unreachable!("answered above"),
         Call::Services => {
-            let list = rules::services(hub, &key, cid)?;
+            let list = rules::services(hub, key, cid)?;
             let items = list
                 .into_iter()
                 .map(|c| {
@@ -144,7 +181,7 @@ fn run(
             ("services", V::List("service", items))
         }
         Call::Service(code) => {
-            let c = rules::service(hub, &key, cid, &code)?;
+            let c = rules::service(hub, key, cid, &code)?;
             ("service_definition", definition(lang, &c.key))
         }
         Call::Requests => {
@@ -155,16 +192,16 @@ fn run(
                 end_date: param(p, "end_date"),
                 status: param(p, "status"),
             };
-            let list = rules::requests(hub, &key, cid, &f)?;
+            let list = rules::requests(hub, key, cid, &f)?;
             let items = list.iter().map(request).collect();
             ("service_requests", V::List("request", items))
         }
         Call::Request(id) => {
-            let r = rules::request(hub, &key, cid, &id, "open311_request")?;
+            let r = rules::request(hub, key, cid, &id, "open311_request")?;
             ("service_requests", V::List("request", vec![request(&r)]))
         }
         Call::Token(token) => {
-            let r = rules::request(hub, &key, cid, &token, "open311_token")?;
+            let r = rules::request(hub, key, cid, &token, "open311_token")?;
             let item = V::Obj(vec![
                 ("service_request_id", V::str(r.id.to_string())),
                 ("token", V::str(token)),
@@ -189,7 +226,7 @@ fn run(
                 description: owned("description"),
                 attributes,
             };
-            let (id, _) = rules::create(hub, &key, cid, &new)?;
+            let (id, _) = rules::create(hub, key, cid, &new)?;
             let item = V::Obj(vec![
                 ("service_request_id", V::str(id.to_string())),
                 (
@@ -279,6 +316,12 @@ fn definition(lang: Lang, code: &str) -> V {
     ])
 }
 
+/// The fields Linli adds to GeoReport v2's `request` (after the specification's, which stay as they
+/// are): `satisfaction`, the resident's rating of the result at the follow-up (回访满意度) —
+/// `satisfied`, `basic` (基本满意), `unsatisfied`, or null while unrated. The specification has no
+/// such field; a client that knows only the specification ignores it.
+pub const EXTENSION_FIELDS: [&str; 1] = ["satisfaction"];
+
 /// One report as GeoReport's `request`: building-level place, no room, name, phone or photo.
 fn request(r: &ServiceRequest) -> V {
     let address = match &r.building {
@@ -303,6 +346,10 @@ fn request(r: &ServiceRequest) -> V {
         ("lat", r.location.map_or(V::Null, |l| V::Float(l.lat))),
         ("long", r.location.map_or(V::Null, |l| V::Float(l.lon))),
         ("media_url", V::Null),
+        (
+            EXTENSION_FIELDS[0],
+            V::opt(r.satisfaction.map(|s| s.as_str())),
+        ),
     ])
 }
 

@@ -127,6 +127,8 @@ impl Modify for CommonErrors {
         super::staff_account::sign_out_everywhere,
         super::staff_stats::statistics,
         super::staff_stats::monthly,
+        super::staff_hotline::import,
+        super::staff_hotline::export,
         super::open311::discovery_xml,
         super::open311::discovery_json,
         super::open311::services_xml,

@@ -46,6 +46,14 @@ impl Rate {
         burst: 20,
     };
 
+    /// The default per Open311 API key (`serve --open311-requests-per-minute`): a city system
+    /// polling `GET requests` every few seconds and POSTing its cases stays far below it; one that
+    /// floods waits, and only that key waits (every key has its own bucket).
+    pub const OPEN311_KEY_DEFAULT: Rate = Rate {
+        per_minute: 120,
+        burst: 60,
+    };
+
     /// The default for devices: far above what a resident's app does (a full first sync of a large
     /// community pulls a few hundred pages and photos), far below what a script hammering the hub does.
     pub const DEVICE_DEFAULT: Rate = Rate {

@@ -78,6 +78,9 @@ pub enum AdminCommand {
     Open311(super::open311::Open311Command),
     #[command(subcommand)]
     Export(super::export::ExportCommand),
+    /// The 12345 bridge: import the hotline's case file, export the results in its columns.
+    #[command(subcommand)]
+    Hotline(super::hotline::HotlineCommand),
 }
 
 #[derive(Subcommand)]
@@ -503,6 +506,7 @@ pub fn run_admin(
         AdminCommand::Street(command) => super::street::run(hub, command)?,
         AdminCommand::Open311(command) => super::open311::run(hub, command)?,
         AdminCommand::Export(c) => super::export::run(hub, &acting_staff(hub, staff)?, c)?,
+        AdminCommand::Hotline(c) => super::hotline::run(hub, cid()?, c)?,
         AdminCommand::Witness(command) => super::witness::run(hub, cid()?, command)?,
         AdminCommand::Invite {
             building,

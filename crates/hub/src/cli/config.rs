@@ -49,6 +49,13 @@ pub struct Layer {
     /// Requests one device may make at once after a quiet spell [default: 1000]
     #[arg(long)]
     pub request_burst: Option<u32>,
+    /// Requests per minute one Open311 API key may make (sustained); more answer 429 with
+    /// `Retry-After` [default: 120]
+    #[arg(long)]
+    pub open311_requests_per_minute: Option<u32>,
+    /// Requests one Open311 API key may make at once after a quiet spell [default: 60]
+    #[arg(long)]
+    pub open311_request_burst: Option<u32>,
     /// Serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key
     #[arg(long)]
     pub tls_cert: Option<PathBuf>,
@@ -112,6 +119,10 @@ impl Layer {
             photo_retention_days: env_value(get("photo_retention_days"), |v| v.parse().ok())?,
             requests_per_minute: env_value(get("requests_per_minute"), |v| v.parse().ok())?,
             request_burst: env_value(get("request_burst"), |v| v.parse().ok())?,
+            open311_requests_per_minute: env_value(get("open311_requests_per_minute"), |v| {
+                v.parse().ok()
+            })?,
+            open311_request_burst: env_value(get("open311_request_burst"), |v| v.parse().ok())?,
             tls_cert: get("tls_cert").map(|(_, v)| PathBuf::from(v)),
             tls_key: get("tls_key").map(|(_, v)| PathBuf::from(v)),
             drain_grace: env_value(get("drain_grace"), |v| humantime::parse_duration(v).ok())?,
@@ -191,7 +202,7 @@ fn file_error(path: &Path, text: &str, e: &toml::de::Error) -> ConfigError {
 }
 
 /// Every key, in the order `check-config` prints them.
-pub const KEYS: [&str; 13] = [
+pub const KEYS: [&str; 15] = [
     "data_dir",
     "listen",
     "metrics_listen",
@@ -201,6 +212,8 @@ pub const KEYS: [&str; 13] = [
     "photo_retention_days",
     "requests_per_minute",
     "request_burst",
+    "open311_requests_per_minute",
+    "open311_request_burst",
     "drain_grace",
     "backup_dir",
     "backup_every",
@@ -216,9 +229,12 @@ fn expected(key: &str) -> &'static str {
     match key {
         "listen" | "metrics_listen" => "hub-config-expect-address",
         "drain_grace" | "backup_every" => "hub-config-expect-duration",
-        "photo_retention_days" | "requests_per_minute" | "request_burst" | "backup_keep" => {
-            "hub-config-expect-number"
-        }
+        "photo_retention_days"
+        | "requests_per_minute"
+        | "request_burst"
+        | "open311_requests_per_minute"
+        | "open311_request_burst"
+        | "backup_keep" => "hub-config-expect-number",
         "log_format" => "hub-config-expect-log-format",
         _ => "hub-config-expect-path",
     }
@@ -330,6 +346,8 @@ pub struct ServeConfig {
     pub photo_retention_days: i64,
     pub requests_per_minute: u32,
     pub request_burst: u32,
+    pub open311_requests_per_minute: u32,
+    pub open311_request_burst: u32,
     pub drain_grace: Duration,
     pub backup_dir: Option<PathBuf>,
     pub backup_every: Duration,
@@ -344,6 +362,7 @@ impl ServeConfig {
         default_data_dir: impl FnOnce() -> Option<PathBuf>,
     ) -> Result<ServeConfig, ConfigError> {
         let rate = linli_hub::api::throttle::Rate::DEVICE_DEFAULT;
+        let key_rate = linli_hub::api::throttle::Rate::OPEN311_KEY_DEFAULT;
         let mut p = Picker {
             layers,
             sources: BTreeMap::new(),
@@ -383,6 +402,14 @@ impl ServeConfig {
             request_burst: p
                 .get("request_burst", |l| &l.request_burst)
                 .unwrap_or(rate.burst),
+            open311_requests_per_minute: p
+                .get("open311_requests_per_minute", |l| {
+                    &l.open311_requests_per_minute
+                })
+                .unwrap_or(key_rate.per_minute),
+            open311_request_burst: p
+                .get("open311_request_burst", |l| &l.open311_request_burst)
+                .unwrap_or(key_rate.burst),
             drain_grace: p.get("drain_grace", |l| &l.drain_grace).unwrap_or_default(),
             backup_dir: p.get("backup_dir", |l| &l.backup_dir),
             backup_every: p
@@ -426,6 +453,10 @@ impl ServeConfig {
                     "photo_retention_days" => Some(int(self.photo_retention_days)),
                     "requests_per_minute" => Some(int(self.requests_per_minute.into())),
                     "request_burst" => Some(int(self.request_burst.into())),
+                    "open311_requests_per_minute" => {
+                        Some(int(self.open311_requests_per_minute.into()))
+                    }
+                    "open311_request_burst" => Some(int(self.open311_request_burst.into())),
                     "drain_grace" => Some(dur(self.drain_grace)),
                     "backup_dir" => self.backup_dir.as_deref().map(path),
                     "backup_every" => Some(dur(self.backup_every)),
@@ -618,7 +649,8 @@ mod tests {
     fn every_option_can_be_given_in_each_layer() {
         let toml = "data_dir = \"/d\"\nlisten = \"127.0.0.1:1\"\nmetrics_listen = \"127.0.0.1:2\"\n\
             tls_cert = \"/c.pem\"\ntls_key = \"/k.pem\"\nlog_format = \"json\"\nphoto_retention_days = 9\n\
-            requests_per_minute = 8\nrequest_burst = 7\ndrain_grace = \"5s\"\nbackup_dir = \"/b\"\n\
+            requests_per_minute = 8\nrequest_burst = 7\nopen311_requests_per_minute = 5\n\
+            open311_request_burst = 4\ndrain_grace = \"5s\"\nbackup_dir = \"/b\"\n\
             backup_every = \"30m\"\nbackup_keep = 6\n";
         let from_file = file(toml);
         let from_env = env(&[
@@ -631,6 +663,8 @@ mod tests {
             ("LINLI_HUB_PHOTO_RETENTION_DAYS", "9"),
             ("LINLI_HUB_REQUESTS_PER_MINUTE", "8"),
             ("LINLI_HUB_REQUEST_BURST", "7"),
+            ("LINLI_HUB_OPEN311_REQUESTS_PER_MINUTE", "5"),
+            ("LINLI_HUB_OPEN311_REQUEST_BURST", "4"),
             ("LINLI_HUB_DRAIN_GRACE", "5s"),
             ("LINLI_HUB_BACKUP_DIR", "/b"),
             ("LINLI_HUB_BACKUP_EVERY", "30m"),
@@ -647,6 +681,8 @@ mod tests {
             "--photo-retention-days=9",
             "--requests-per-minute=8",
             "--request-burst=7",
+            "--open311-requests-per-minute=5",
+            "--open311-request-burst=4",
             "--drain-grace=5s",
             "--backup-dir=/b",
             "--backup-every=30m",

@@ -6,6 +6,7 @@ pub mod check_config;
 pub mod config;
 pub mod dispatch;
 pub mod export;
+pub mod hotline;
 pub mod logs;
 pub mod open311;
 pub mod staff;

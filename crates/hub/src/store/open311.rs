@@ -2,11 +2,11 @@
 //! reports that came in through Open311 with the caller's id and the hotline's deadline and category,
 //! and the building-level view of reports those systems read (every read in the access log).
 use chrono::{DateTime, Utc};
-use linli_proto::{Category, LatLon, ReportStatus};
+use linli_proto::{Category, LatLon, ReportStatus, Satisfaction};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::StoreResult;
+use super::{Staff, StoreResult};
 
 /// What a key may do: read services and requests, or also create requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -101,6 +101,10 @@ pub struct ServiceRequest {
     /// The caller's own point, for reports that came in through Open311 only.
     pub location: Option<LatLon>,
     pub external: Option<ExternalCase>,
+    /// When it was resolved (办结时间).
+    pub resolved: Option<DateTime<Utc>>,
+    /// The resident's rating of the result (回访满意度); for a 12345 case, the follow-up's.
+    pub satisfaction: Option<Satisfaction>,
 }
 
 /// Which reports of a community a city system asks for (dates and statuses checked by the admin
@@ -153,13 +157,24 @@ pub trait Open311Store {
         action: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<ServiceRequest>>;
-    /// Creates the report in the community's inbox, or finds the one created earlier with the same
-    /// caller's id; `true` when it is new.
-    fn create_external_report(
+    /// Creates the reports in their communities' inboxes in one transaction (all or none), or finds
+    /// those created earlier with the same caller's id; `true` for each new one.
+    fn create_external_reports(
         &self,
-        r: &NewExternalReport<'_>,
+        cases: &[NewExternalReport<'_>],
         now: DateTime<Utc>,
-    ) -> StoreResult<(Uuid, bool)>;
+    ) -> StoreResult<Vec<(Uuid, bool)>>;
+    /// The community's cases from city systems received since `since`, oldest first (the hotline's
+    /// result file); the export goes to the access log of `staff` when a member asked for it.
+    fn hotline_results(
+        &self,
+        community: Uuid,
+        since: DateTime<Utc>,
+        staff: Option<&Staff>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<ServiceRequest>>;
+    /// The mark of cases imported from the hotline's file: a key no secret matches, made once.
+    fn hotline_import_key(&self, now: DateTime<Utc>) -> StoreResult<ApiKey>;
     /// Where a report came from, when a city system sent it.
     fn external_case(&self, report: Uuid) -> StoreResult<Option<ExternalCase>>;
 }

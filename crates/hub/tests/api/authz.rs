@@ -221,7 +221,9 @@ fn decide(route: &str, who: Who) -> Option<Expect> {
         | "POST /v1/staff/totp/disable"
         | "DELETE /v1/staff/sessions"
         | "GET /v1/staff/statistics"
-        | "GET /v1/staff/statistics/monthly" => UNAUTHORIZED,
+        | "GET /v1/staff/statistics/monthly"
+        | "POST /v1/staff/hotline/import"
+        | "GET /v1/staff/hotline/export" => UNAUTHORIZED,
         // City systems' routes (GeoReport v2) take an API key staff issued, never a device token.
         "GET /open311/v2/discovery.xml"
         | "GET /open311/v2/discovery.json"

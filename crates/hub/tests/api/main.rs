@@ -11,6 +11,7 @@ mod errors;
 mod events;
 mod export;
 mod helpers;
+mod hotline;
 mod join;
 mod limits;
 mod log;

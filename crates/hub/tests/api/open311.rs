@@ -452,9 +452,14 @@ async fn every_endpoint_answers_in_both_formats_with_the_specifications_fields()
         let ids: BTreeSet<&str> = rows.iter().map(|r| r.0.as_str()).collect();
         assert_eq!(ids, [her.as_str(), case_id.as_str()].into_iter().collect());
         for (id, fields, address, requested) in &rows {
+            // The specification's fields, intact, and Linli's documented extensions.
             assert_eq!(
                 *fields,
-                REQUEST_FIELDS.into_iter().map(str::to_owned).collect(),
+                REQUEST_FIELDS
+                    .into_iter()
+                    .chain(linli_hub::api::open311::EXTENSION_FIELDS)
+                    .map(str::to_owned)
+                    .collect(),
                 "{id}"
             );
             // ISO 8601 with its zone.

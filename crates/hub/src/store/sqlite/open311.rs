@@ -2,18 +2,18 @@
 //! call with, the community's intake household that reports from them belong to, and where each such
 //! report came from. Reads of reports by a key go to the access log here, in the read's transaction.
 use chrono::{DateTime, Utc};
-use linli_proto::{Address, Category, ErrorCode, LatLon, ReportStatus};
+use linli_proto::{Address, Category, ErrorCode, LatLon, ReportStatus, Satisfaction};
 use rusqlite::{params, Connection, OptionalExtension};
 use uuid::Uuid;
 
-use super::columns::{get_enum, get_opt_ts, get_ts, get_uuid, ts};
+use super::columns::{get_enum, get_opt_enum, get_opt_ts, get_ts, get_uuid, ts};
 use super::dispatch::STEP_KINDS;
 use super::reports::{self, NewReport};
 use super::{staff, SqliteStore};
 use crate::store::open311::{
     ApiKey, ExternalCase, KeyScope, NewExternalReport, Open311Store, RequestQuery, ServiceRequest,
 };
-use crate::store::StoreResult;
+use crate::store::{Staff, StoreResult};
 
 /// The name of each community's intake building: a placeholder (sort -1) that is never an address.
 const INTAKE_BUILDING: &str = "12345/Open311";
@@ -30,6 +30,37 @@ fn key_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApiKey> {
 }
 
 const KEY_SELECT: &str = "SELECT id, name, scope, source, created_at, revoked_at FROM open311_keys";
+
+/// The mark of the cases imported from the hotline's own file (`admin hotline import`): a key row
+/// whose hash is no sha256 (so no secret ever matches it), revoked from the start (so it is never
+/// live and takes no name), with the source `12345` so an import and a POST of the same 工单编号
+/// find each other.
+const IMPORT_KEY_HASH: &str = "file-import:12345";
+const IMPORT_KEY_NAME: &str = "12345工单导入";
+
+fn import_key(c: &Connection, now: DateTime<Utc>) -> StoreResult<ApiKey> {
+    let found = c
+        .prepare_cached(&format!("{KEY_SELECT} WHERE key_hash = ?1"))?
+        .query_row([IMPORT_KEY_HASH], key_row)
+        .optional()?;
+    if let Some(k) = found {
+        return Ok(k);
+    }
+    let key = ApiKey {
+        id: Uuid::now_v7(),
+        name: IMPORT_KEY_NAME.to_owned(),
+        scope: KeyScope::Write,
+        source: "12345".to_owned(),
+        created_at: now,
+        revoked_at: Some(now),
+    };
+    c.execute(
+        "INSERT INTO open311_keys (id, name, key_hash, scope, source, created_at, revoked_at)
+         VALUES (?1, ?2, ?3, 'write', '12345', ?4, ?4)",
+        params![key.id.to_string(), key.name, IMPORT_KEY_HASH, ts(now)],
+    )?;
+    Ok(key)
+}
 
 /// The community's intake household and resident, created the first time a city system sends one.
 fn intake(c: &Connection, community: Uuid, now: DateTime<Utc>) -> StoreResult<(Uuid, Uuid)> {
@@ -104,7 +135,7 @@ fn service_request(c: &Connection, id: Uuid) -> StoreResult<Option<(ServiceReque
             "SELECT r.category, COALESCE(k.name_zh, r.category), r.status, r.created_at,
                     (SELECT MAX(at) FROM report_events e WHERE e.report_id = r.id), r.deadline,
                     r.addr_building, r.text, r.lat, r.lon, r.resident_id, c.name, st.name,
-                    s.report_id IS NOT NULL
+                    s.report_id IS NOT NULL, r.resolved_at, r.rating
              FROM reports r
              JOIN communities c ON c.id = r.community_id
              LEFT JOIN categories k ON k.community_id = r.community_id AND k.key = r.category
@@ -141,6 +172,8 @@ fn service_request(c: &Connection, id: Uuid) -> StoreResult<Option<(ServiceReque
                     },
                     community_name,
                     external: None,
+                    resolved: get_opt_ts(r, 14)?,
+                    satisfaction: get_opt_enum(r, 15, Satisfaction::parse)?,
                 },
                 get_uuid(r, 10)?,
             ))
@@ -214,6 +247,76 @@ fn matching(c: &Connection, q: &RequestQuery) -> StoreResult<Vec<Uuid>> {
     Ok(out)
 }
 
+/// Creates one report from a city system, or finds the one created earlier with the same caller's id.
+fn create_external(
+    c: &Connection,
+    r: &NewExternalReport<'_>,
+    now: DateTime<Utc>,
+) -> StoreResult<(Uuid, bool)> {
+    if let Some(ext) = r.external_id {
+        let earlier = c
+            .prepare_cached(
+                "SELECT report_id FROM report_sources
+         WHERE community_id = ?1 AND source = ?2 AND external_id = ?3",
+            )?
+            .query_row(params![r.community.to_string(), r.key.source, ext], |row| {
+                get_uuid(row, 0)
+            })
+            .optional()?;
+        if let Some(id) = earlier {
+            return Ok((id, false));
+        }
+    }
+    if super::community::category(c, r.community, r.category)?.is_none() {
+        return Err(ErrorCode::ServiceNotFound.into());
+    }
+    let (household, resident) = intake(c, r.community, now)?;
+    let id = Uuid::now_v7();
+    let address = Address {
+        building: r.building.clone(),
+        unit: None,
+        room: None,
+        text: r.address_text.clone(),
+    };
+    reports::insert(
+        c,
+        &NewReport {
+            id,
+            community_id: r.community,
+            household_id: household,
+            resident_id: resident,
+            category: r.category,
+            text: r.text,
+            address: &address,
+            location: r.location,
+            photos: &[],
+            created_at: now,
+            proxy: None,
+        },
+        now,
+    )?;
+    if let Some(d) = r.hotline_deadline {
+        c.prepare_cached("UPDATE reports SET deadline = ?1 WHERE id = ?2")?
+            .execute(params![ts(d), id.to_string()])?;
+    }
+    c.prepare_cached(
+        "INSERT INTO report_sources (report_id, community_id, key_id, source, external_id,
+     hotline_deadline, hotline_category, received_at)
+ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        id.to_string(),
+        r.community.to_string(),
+        r.key.id.to_string(),
+        r.key.source,
+        r.external_id,
+        r.hotline_deadline.map(ts),
+        r.hotline_category,
+        ts(now),
+    ])?;
+    Ok((id, true))
+}
+
 impl Open311Store for SqliteStore {
     fn add_api_key(
         &self,
@@ -258,8 +361,10 @@ impl Open311Store for SqliteStore {
 
     fn api_keys(&self) -> StoreResult<Vec<ApiKey>> {
         self.read(|c| {
-            let mut stmt = c.prepare_cached(&format!("{KEY_SELECT} ORDER BY created_at, id"))?;
-            let rows = stmt.query_map([], key_row)?;
+            let mut stmt = c.prepare_cached(&format!(
+                "{KEY_SELECT} WHERE key_hash <> ?1 ORDER BY created_at, id"
+            ))?;
+            let rows = stmt.query_map([IMPORT_KEY_HASH], key_row)?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
     }
@@ -334,75 +439,55 @@ impl Open311Store for SqliteStore {
         })
     }
 
-    fn create_external_report(
+    fn create_external_reports(
         &self,
-        r: &NewExternalReport<'_>,
+        cases: &[NewExternalReport<'_>],
         now: DateTime<Utc>,
-    ) -> StoreResult<(Uuid, bool)> {
+    ) -> StoreResult<Vec<(Uuid, bool)>> {
+        self.write(|c| cases.iter().map(|r| create_external(c, r, now)).collect())
+    }
+
+    fn hotline_results(
+        &self,
+        community: Uuid,
+        since: DateTime<Utc>,
+        staff: Option<&Staff>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<ServiceRequest>> {
         self.write(|c| {
-            if let Some(ext) = r.external_id {
-                let earlier = c
-                    .prepare_cached(
-                        "SELECT report_id FROM report_sources
-                         WHERE community_id = ?1 AND source = ?2 AND external_id = ?3",
-                    )?
-                    .query_row(params![r.community.to_string(), r.key.source, ext], |row| {
-                        get_uuid(row, 0)
-                    })
-                    .optional()?;
-                if let Some(id) = earlier {
-                    return Ok((id, false));
+            let ids = c
+                .prepare_cached(
+                    "SELECT report_id FROM report_sources WHERE community_id = ?1 AND received_at >= ?2
+                     ORDER BY received_at, report_id",
+                )?
+                .query_map(params![community.to_string(), ts(since)], |r| get_uuid(r, 0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                if let Some((req, _)) = service_request(c, id)? {
+                    out.push(req);
                 }
             }
-            if super::community::category(c, r.community, r.category)?.is_none() {
-                return Err(ErrorCode::ServiceNotFound.into());
+            if let Some(s) = staff {
+                staff::log(
+                    c,
+                    &staff::Access {
+                        community_id: community,
+                        staff: Some(s),
+                        action: "hotline_export",
+                        record_kind: None,
+                        record_id: None,
+                        resident_id: None,
+                    },
+                    now,
+                )?;
             }
-            let (household, resident) = intake(c, r.community, now)?;
-            let id = Uuid::now_v7();
-            let address = Address {
-                building: r.building.clone(),
-                unit: None,
-                room: None,
-                text: r.address_text.clone(),
-            };
-            reports::insert(
-                c,
-                &NewReport {
-                    id,
-                    community_id: r.community,
-                    household_id: household,
-                    resident_id: resident,
-                    category: r.category,
-                    text: r.text,
-                    address: &address,
-                    location: r.location,
-                    photos: &[],
-                    created_at: now,
-                    proxy: None,
-                },
-                now,
-            )?;
-            if let Some(d) = r.hotline_deadline {
-                c.prepare_cached("UPDATE reports SET deadline = ?1 WHERE id = ?2")?
-                    .execute(params![ts(d), id.to_string()])?;
-            }
-            c.prepare_cached(
-                "INSERT INTO report_sources (report_id, community_id, key_id, source, external_id,
-                     hotline_deadline, hotline_category, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![
-                id.to_string(),
-                r.community.to_string(),
-                r.key.id.to_string(),
-                r.key.source,
-                r.external_id,
-                r.hotline_deadline.map(ts),
-                r.hotline_category,
-                ts(now),
-            ])?;
-            Ok((id, true))
+            Ok(out)
         })
+    }
+
+    fn hotline_import_key(&self, now: DateTime<Utc>) -> StoreResult<ApiKey> {
+        self.write(|c| import_key(c, now))
     }
 
     fn external_case(&self, report: Uuid) -> StoreResult<Option<ExternalCase>> {

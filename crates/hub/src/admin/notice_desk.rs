@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::domain::validate;
 use crate::error::HubError;
 use crate::hub::Hub;
-use crate::store::notice_desk::{DoorKnock, KnockEntry, KnockOutcome, StaffNotice, Turnout};
+use crate::store::notice_desk::{DoorKnock, KnockEntry, KnockOutcome, NoticeDesk, Turnout};
 use crate::store::{ConsultationResults, NewConsultation, NewNotice, Staff};
 
 /// The longest wait the door-knock list takes (a week).
@@ -87,7 +87,7 @@ pub fn publish(hub: &Hub, staff: &Staff, d: &NoticeDraft) -> Result<Vec<Uuid>, H
 }
 
 /// The community's notices with read counts per building of the caller's reach.
-pub fn list(hub: &Hub, staff: &Staff) -> Result<Vec<StaffNotice>, HubError> {
+pub fn list(hub: &Hub, staff: &Staff) -> Result<NoticeDesk, HubError> {
     if !staff.role.reads_notices() {
         return Err(ErrorCode::Forbidden.into());
     }

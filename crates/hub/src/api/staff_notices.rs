@@ -14,18 +14,18 @@ use super::{json_body, AppState};
 use crate::admin;
 use crate::admin::notice_desk::{KnockList, NoticeDraft, StaffConsultation};
 use crate::error::ApiError;
-use crate::store::notice_desk::{DoorKnock, KnockOutcome, StaffNotice};
+use crate::store::notice_desk::{DoorKnock, KnockOutcome, NoticeDesk};
 use crate::store::NewConsultation;
 
 /// The community's notices with read counts per building (a grid worker: their grid's buildings).
 #[utoipa::path(get, path = "/v1/staff/notices", tag = "staff",
-    responses((status = 200, description = "Notices, newest first"),
+    responses((status = 200, description = "The community's buildings and its notices, newest first"),
         (status = 401, description = "unauthorized", body = linli_proto::ErrorBody),
         (status = 403, description = "forbidden", body = linli_proto::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: StaffCaller,
-) -> Result<Json<Vec<StaffNotice>>, ApiError> {
+) -> Result<Json<NoticeDesk>, ApiError> {
     let list = admin_call(&state.hub, move |hub| {
         admin::notice_desk::list(hub, &caller.staff)
     })

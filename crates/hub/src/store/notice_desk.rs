@@ -32,6 +32,14 @@ pub struct StaffNotice {
     pub reads: Vec<BuildingReads>,
 }
 
+/// The console's notice screen: the community's building names (for choosing an audience) and its
+/// notices.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoticeDesk {
+    pub buildings: Vec<String>,
+    pub notices: Vec<StaffNotice>,
+}
+
 /// What a call or visit from the door-knock list came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -99,7 +107,7 @@ pub trait NoticeDeskStore {
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<Uuid>>;
     /// Notices of `who`'s community with the read counts of the buildings their scope reaches.
-    fn staff_notices(&self, who: &Staff) -> StoreResult<Vec<StaffNotice>>;
+    fn staff_notices(&self, who: &Staff) -> StoreResult<NoticeDesk>;
     /// Retracts a notice of `who`'s community; with `street`, every copy of that street notice.
     /// `false` when unknown, already retracted, or (with `street`) not the street's.
     fn retract_notice_by(

@@ -25,6 +25,7 @@ mod push;
 mod reports;
 mod restores;
 mod staff;
+mod staff_notices;
 mod staff_signin;
 mod statistics;
 mod street;

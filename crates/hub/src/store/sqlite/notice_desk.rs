@@ -11,7 +11,7 @@ use super::{notices, staff, street, SqliteStore};
 use crate::domain::staff_scope::StaffRole;
 use crate::store::notice_desk::{
     BuildingReads, BuildingTurnout, ConsultationDeskStore, DoorKnock, KnockEntry, KnockOutcome,
-    NoticeDeskStore, StaffNotice, Turnout,
+    NoticeDesk, NoticeDeskStore, StaffNotice, Turnout,
 };
 use crate::store::{NewNotice, Staff, StoreResult, StreetStaff, Viewer};
 
@@ -110,7 +110,13 @@ fn reads(c: &Connection, who: &Staff, notice: Uuid) -> StoreResult<Vec<BuildingR
     Ok(rows)
 }
 
-fn list(c: &Connection, who: &Staff) -> StoreResult<Vec<StaffNotice>> {
+fn list(c: &Connection, who: &Staff) -> StoreResult<NoticeDesk> {
+    let mut stmt = c.prepare_cached(
+        "SELECT name FROM buildings WHERE community_id = ?1 AND sort >= 0 ORDER BY sort, name",
+    )?;
+    let buildings = stmt
+        .query_map([who.community_id.to_string()], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     let mut out = Vec::new();
     for summary in notices::summaries(c, who.community_id)? {
         let (street, published_by): (bool, Option<String>) = c
@@ -126,7 +132,10 @@ fn list(c: &Connection, who: &Staff) -> StoreResult<Vec<StaffNotice>> {
             published_by,
         });
     }
-    Ok(out)
+    Ok(NoticeDesk {
+        buildings,
+        notices: out,
+    })
 }
 
 fn retract(
@@ -350,7 +359,7 @@ impl NoticeDeskStore for SqliteStore {
         self.write(|c| publish(c, who, street, notice, now))
     }
 
-    fn staff_notices(&self, who: &Staff) -> StoreResult<Vec<StaffNotice>> {
+    fn staff_notices(&self, who: &Staff) -> StoreResult<NoticeDesk> {
         self.read(|c| list(c, who))
     }
 

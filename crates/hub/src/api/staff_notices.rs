@@ -43,7 +43,7 @@ pub struct Published {
 /// community of the street (`street_wide`).
 #[utoipa::path(post, path = "/v1/staff/notices", tag = "staff", request_body = NoticeDraft,
     responses((status = 200, description = "Published", body = Published),
-        (status = 400, description = "field_required / field_too_long / unknown_address / bad_request",
+        (status = 400, description = "field_required / field_too_long / bad_request (422 unknown_address)",
             body = linli_proto::ErrorBody),
         (status = 401, description = "unauthorized", body = linli_proto::ErrorBody),
         (status = 403, description = "forbidden or csrf_invalid", body = linli_proto::ErrorBody)))]
@@ -120,10 +120,11 @@ pub struct KnockRequest {
 #[utoipa::path(post, path = "/v1/staff/notices/{id}/door-knock", tag = "staff",
     params(("id" = Uuid, Path, description = "Notice id")), request_body = KnockRequest,
     responses((status = 200, description = "Recorded", body = DoorKnock),
-        (status = 400, description = "unknown_address / field_too_long / bad_request", body = linli_proto::ErrorBody),
+        (status = 400, description = "field_too_long / bad_request", body = linli_proto::ErrorBody),
         (status = 401, description = "unauthorized", body = linli_proto::ErrorBody),
         (status = 403, description = "forbidden or csrf_invalid", body = linli_proto::ErrorBody),
-        (status = 404, description = "notice_not_found", body = linli_proto::ErrorBody)))]
+        (status = 404, description = "notice_not_found", body = linli_proto::ErrorBody),
+        (status = 422, description = "unknown_address: not a household of the notice's audience in reach", body = linli_proto::ErrorBody)))]
 pub async fn record_knock(
     State(state): State<AppState>,
     caller: StaffCaller,
@@ -147,9 +148,9 @@ pub struct CareRequest {
 #[utoipa::path(put, path = "/v1/staff/care-households/{id}", tag = "staff",
     params(("id" = Uuid, Path, description = "Household id")), request_body = CareRequest,
     responses((status = 204, description = "Set"),
-        (status = 400, description = "unknown_address", body = linli_proto::ErrorBody),
         (status = 401, description = "unauthorized", body = linli_proto::ErrorBody),
-        (status = 403, description = "forbidden or csrf_invalid", body = linli_proto::ErrorBody)))]
+        (status = 403, description = "forbidden or csrf_invalid", body = linli_proto::ErrorBody),
+        (status = 422, description = "unknown_address", body = linli_proto::ErrorBody)))]
 pub async fn set_care(
     State(state): State<AppState>,
     caller: StaffCaller,
@@ -199,7 +200,7 @@ pub struct ConsultationDraft {
 /// Creates and schedules a consultation, by the CLI's rules.
 #[utoipa::path(post, path = "/v1/staff/consultations", tag = "staff", request_body = ConsultationDraft,
     responses((status = 200, description = "Created"),
-        (status = 400, description = "invalid_choice / field_too_long / bad_request / unknown_address",
+        (status = 400, description = "invalid_choice / field_too_long / bad_request (422 unknown_address)",
             body = linli_proto::ErrorBody),
         (status = 401, description = "unauthorized", body = linli_proto::ErrorBody),
         (status = 403, description = "forbidden or csrf_invalid", body = linli_proto::ErrorBody)))]

@@ -12,6 +12,7 @@ pub mod hotline_export;
 pub mod invites;
 pub mod log;
 pub mod monthly_report;
+pub mod notice_desk;
 pub mod notices;
 pub mod open311;
 pub mod proxy;

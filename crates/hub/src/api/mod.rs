@@ -22,6 +22,7 @@ pub mod staff;
 pub mod staff_account;
 pub mod staff_dispatch;
 pub mod staff_hotline;
+pub mod staff_notices;
 pub mod staff_stats;
 pub mod sync;
 pub mod throttle;
@@ -188,6 +189,34 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/staff/statistics", get(staff_stats::statistics))
         .route("/v1/staff/statistics/monthly", get(staff_stats::monthly))
         .route("/v1/staff/hotline/export", get(staff_hotline::export))
+        .route(
+            "/v1/staff/notices",
+            get(staff_notices::list).post(staff_notices::publish),
+        )
+        .route(
+            "/v1/staff/notices/{id}/retract",
+            post(staff_notices::retract),
+        )
+        .route(
+            "/v1/staff/notices/{id}/door-knock",
+            get(staff_notices::door_knock).post(staff_notices::record_knock),
+        )
+        .route(
+            "/v1/staff/care-households/{id}",
+            put(staff_notices::set_care),
+        )
+        .route(
+            "/v1/staff/consultations",
+            get(staff_notices::consultations).post(staff_notices::create_consultation),
+        )
+        .route(
+            "/v1/staff/consultations/{id}/close",
+            post(staff_notices::close_consultation),
+        )
+        .route(
+            "/v1/staff/consultations/openings",
+            get(staff_notices::openings),
+        )
         .route("/open311/v2/discovery.xml", get(open311::discovery_xml))
         .route("/open311/v2/discovery.json", get(open311::discovery_json))
         .route("/open311/v2/services.xml", get(open311::services_xml))

@@ -49,6 +49,33 @@ impl StaffRole {
         self == StaffRole::Head
     }
 
+    /// Notices (通知公告): the community's head publishes and retracts its notices; street staff
+    /// publish and retract street-wide ones (to every community of the street).
+    pub fn publishes_notices(self) -> bool {
+        matches!(self, StaffRole::Head | StaffRole::Street)
+    }
+
+    /// The notice list with its read counts (per building of a grid worker's grid for them).
+    pub fn reads_notices(self) -> bool {
+        matches!(self, StaffRole::Head | StaffRole::Grid | StaffRole::Street)
+    }
+
+    /// The door-knock list (敲门名单) and recording its calls and visits: the head for the
+    /// community, a grid worker for their grid.
+    pub fn knocks_doors(self) -> bool {
+        matches!(self, StaffRole::Head | StaffRole::Grid)
+    }
+
+    /// Consultations: the head creates and closes them and hands the auditor the openings.
+    pub fn runs_consultations(self) -> bool {
+        self == StaffRole::Head
+    }
+
+    /// Consultations' turnout and results: the head, grid workers and the street read them.
+    pub fn reads_consultations(self) -> bool {
+        matches!(self, StaffRole::Head | StaffRole::Grid | StaffRole::Street)
+    }
+
     /// Whether a report may be dispatched to a staff member of this role.
     pub fn takes_dispatch(self) -> bool {
         matches!(self, StaffRole::Grid | StaffRole::Unit)

@@ -1,6 +1,7 @@
 //! Storage behind one narrow trait. Handlers and admin functions only see [`Store`]; SQL lives in
 //! [`sqlite`] (the embedded default). A PostgreSQL backend implements the same trait later.
 pub mod dispatch;
+pub mod notice_desk;
 pub mod open311;
 pub mod restores;
 pub mod sqlite;
@@ -363,6 +364,8 @@ pub trait Store:
     + witnesses::WitnessStore
     + tiles::TileStore
     + dispatch::DispatchStore
+    + notice_desk::NoticeDeskStore
+    + notice_desk::ConsultationDeskStore
     + restores::RestoreStore
     + statistics::StatisticsStore
     + open311::Open311Store

@@ -203,7 +203,8 @@ fn decide(route: &str, who: Who) -> Option<Expect> {
         "GET /console" | "GET /console/" | "GET /console/{*path}" => {
             Allow(if linli_hub::api::console::built() { 200 } else { 503 })
         }
-        // The console's routes: a device token is no staff credential, whoever holds it.
+        // The console's routes: a device token is no staff credential, whoever holds it. Each staff
+        // role on the notice and consultation routes: `staff_notices::every_role_on_every_notice_and_consultation_route`.
         "POST /v1/staff/password" => Deny(404, ErrorCode::StaffLinkInvalid),
         "POST /v1/staff/session" => Deny(401, ErrorCode::StaffSignInFailed),
         "DELETE /v1/staff/session"
@@ -224,6 +225,16 @@ fn decide(route: &str, who: Who) -> Option<Expect> {
         | "GET /v1/staff/statistics/monthly"
         | "POST /v1/staff/hotline/import"
         | "GET /v1/staff/hotline/export" => UNAUTHORIZED,
+        | "GET /v1/staff/notices"
+        | "POST /v1/staff/notices"
+        | "POST /v1/staff/notices/{id}/retract"
+        | "GET /v1/staff/notices/{id}/door-knock"
+        | "POST /v1/staff/notices/{id}/door-knock"
+        | "PUT /v1/staff/care-households/{id}"
+        | "GET /v1/staff/consultations"
+        | "POST /v1/staff/consultations"
+        | "POST /v1/staff/consultations/{id}/close"
+        | "GET /v1/staff/consultations/openings" => UNAUTHORIZED,
         // City systems' routes (GeoReport v2) take an API key staff issued, never a device token.
         "GET /open311/v2/discovery.xml"
         | "GET /open311/v2/discovery.json"

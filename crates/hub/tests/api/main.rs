@@ -26,6 +26,7 @@ mod push;
 mod reports;
 mod restores;
 mod staff;
+mod staff_notices;
 mod staff_signin;
 mod statistics;
 mod street;

@@ -258,6 +258,11 @@ fn forget_notice_reads(
         "DELETE FROM notice_reads WHERE resident_id = ?1",
         [v.resident_id.to_string()],
     )?;
+    // A relative's read for the resident, and the resident's reads as someone's relative.
+    conn.execute(
+        "DELETE FROM notice_proxy_reads WHERE resident_id = ?1 OR proxy_id = ?1",
+        [v.resident_id.to_string()],
+    )?;
     Ok(())
 }
 

@@ -583,6 +583,39 @@ ALTER TABLE staff_credentials ADD COLUMN totp_secret BLOB;
 ALTER TABLE staff_credentials ADD COLUMN totp_pending BLOB;
 ALTER TABLE staff_credentials ADD COLUMN totp_last_step INTEGER;
 "#,
+    // 15–17: numbers held for work on other branches; each is replaced by its own migration when merged.
+    "",
+    "",
+    "",
+    // 18: the office's notice desk (see store/sqlite/notice_desk.rs). Who published a notice; a relative's
+    // (proxy's) read of a resident's notice, which counts for the resident on the door-knock list without
+    // marking the resident's own receipt; households the office looks after (关怀户, on the list first);
+    // and the outcome of each call or visit made from the door-knock list (敲门名单).
+    r#"
+ALTER TABLE notices ADD COLUMN published_by TEXT REFERENCES staff(id);
+CREATE TABLE notice_proxy_reads (
+    notice_id TEXT NOT NULL REFERENCES notices(id),
+    resident_id TEXT NOT NULL REFERENCES residents(id),
+    proxy_id TEXT NOT NULL,
+    read_at TEXT NOT NULL,
+    PRIMARY KEY (notice_id, resident_id)
+);
+CREATE TABLE household_care (
+    household_id TEXT PRIMARY KEY REFERENCES households(id),
+    staff_id TEXT REFERENCES staff(id),
+    since TEXT NOT NULL
+);
+CREATE TABLE door_knocks (
+    id TEXT PRIMARY KEY,
+    notice_id TEXT NOT NULL REFERENCES notices(id),
+    household_id TEXT NOT NULL REFERENCES households(id),
+    staff_id TEXT NOT NULL REFERENCES staff(id),
+    outcome TEXT NOT NULL,
+    note TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX door_knocks_notice ON door_knocks(notice_id, household_id, at);
+"#,
 ];
 
 /// Brings the database up to date, refusing one written by a newer hub.

@@ -15,6 +15,7 @@ mod feed;
 mod group;
 mod health;
 pub mod migrations;
+mod notice_desk;
 mod notices;
 mod open311;
 mod ops;

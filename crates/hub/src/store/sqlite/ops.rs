@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::columns::ts;
 use super::proxies::{self, ProxyActor};
 use super::reports::{self, Event, NewReport, RowUpdate};
-use super::{access, blobs, community, consultations, notices, tlog};
+use super::{access, blobs, community, consultations, notice_desk, notices, tlog};
 use crate::domain::{report_rules, validate, votes};
 use crate::store::{OpOutcome, StoreError, StoreResult, Viewer};
 
@@ -386,8 +386,10 @@ fn apply_as(
             if notices::render_for(conn, viewer, *notice_id)?.is_none() {
                 return Err(ErrorCode::NoticeNotFound.into());
             }
-            // A proxy reading the principal's notice leaves the principal's own receipt unread.
-            if proxy.is_some() {
+            // A proxy reading the principal's notice leaves the principal's own receipt unread; the
+            // office's door-knock list counts it for the principal (see notice_desk.rs).
+            if let Some(p) = proxy {
+                notice_desk::proxy_read(conn, viewer, *notice_id, p.proxy_id, at)?;
                 return Ok(None);
             }
             notices::mark_read(conn, viewer, *notice_id, at, now)?;

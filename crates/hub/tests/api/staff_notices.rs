@@ -58,7 +58,7 @@ async fn a_notice_reaches_its_buildings_read_counts_move_and_the_door_knock_list
     let c = t.community();
     let (head_id, mut head) = member(&t, c, "王主任", StaffRole::Head, &[]).await;
     let (grid_id, mut grid) = member(&t, c, "赵网格员", StaffRole::Grid, &["1号楼"]).await;
-    let (other_id, mut grid_other) = member(&t, c, "钱网格员", StaffRole::Grid, &["2号楼"]).await;
+    let (other_id, _) = member(&t, c, "钱网格员", StaffRole::Grid, &["2号楼"]).await;
     let reader = t.join("1号楼", "1单元", "101").await;
     let principal = t.join("1号楼", "2单元", "202").await;
     let silent = t.join("1号楼", "1单元", "102").await;
@@ -151,7 +151,7 @@ async fn a_notice_reaches_its_buildings_read_counts_move_and_the_door_knock_list
     // Sessions end after hours idle: sign in again.
     head = sign_in(&t, head_id).await;
     grid = sign_in(&t, grid_id).await;
-    grid_other = sign_in(&t, other_id).await;
+    let grid_other = sign_in(&t, other_id).await;
     let (_, knock) = call(&t, Some(&grid), Method::GET, &path, None).await;
     assert_eq!(
         listed(&knock),

@@ -202,7 +202,11 @@ pub struct StaffConsultation {
     pub turnout: Turnout,
 }
 
-fn with_turnout(hub: &Hub, staff: &Staff, r: ConsultationResults) -> Result<StaffConsultation, HubError> {
+fn with_turnout(
+    hub: &Hub,
+    staff: &Staff,
+    r: ConsultationResults,
+) -> Result<StaffConsultation, HubError> {
     let turnout = hub
         .store()
         .consultation_turnout(staff.community_id, r.id)?
@@ -239,7 +243,11 @@ pub fn create_consultation(
 }
 
 /// Closes a consultation now (the head).
-pub fn close_consultation(hub: &Hub, staff: &Staff, id: Uuid) -> Result<StaffConsultation, HubError> {
+pub fn close_consultation(
+    hub: &Hub,
+    staff: &Staff,
+    id: Uuid,
+) -> Result<StaffConsultation, HubError> {
     if !staff.role.runs_consultations() {
         return Err(ErrorCode::Forbidden.into());
     }

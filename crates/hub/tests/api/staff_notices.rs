@@ -42,7 +42,13 @@ fn listed(v: &Value) -> Vec<String> {
         .as_array()
         .unwrap_or_else(|| panic!("no list: {v}"))
         .iter()
-        .map(|h| format!("{}{}", h["unit"].as_str().unwrap(), h["room"].as_str().unwrap()))
+        .map(|h| {
+            format!(
+                "{}{}",
+                h["unit"].as_str().unwrap(),
+                h["room"].as_str().unwrap()
+            )
+        })
         .collect()
 }
 
@@ -52,7 +58,7 @@ async fn a_notice_reaches_its_buildings_read_counts_move_and_the_door_knock_list
     let c = t.community();
     let (head_id, mut head) = member(&t, c, "王主任", StaffRole::Head, &[]).await;
     let (grid_id, mut grid) = member(&t, c, "赵网格员", StaffRole::Grid, &["1号楼"]).await;
-    let (other_id, mut grid_other) = member(&t, c, "钱网格员", StaffRole::Grid, &["2号楼"]).await;
+    let (other_id, _) = member(&t, c, "钱网格员", StaffRole::Grid, &["2号楼"]).await;
     let reader = t.join("1号楼", "1单元", "101").await;
     let principal = t.join("1号楼", "2单元", "202").await;
     let silent = t.join("1号楼", "1单元", "102").await;
@@ -73,8 +79,16 @@ async fn a_notice_reaches_its_buildings_read_counts_move_and_the_door_knock_list
     assert!(sees(&t, &reader, id).await);
     assert!(!sees(&t, &elsewhere, id).await);
     // A grid worker does not publish; street-wide is the street's.
-    let (status, v) = publish(&t, &grid, json!({"title": "x", "body": "y", "urgency": "normal"})).await;
-    assert_eq!((status, v["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")));
+    let (status, v) = publish(
+        &t,
+        &grid,
+        json!({"title": "x", "body": "y", "urgency": "normal"}),
+    )
+    .await;
+    assert_eq!(
+        (status, v["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("forbidden"))
+    );
     let (status, _) = publish(
         &t,
         &head,
@@ -82,12 +96,23 @@ async fn a_notice_reaches_its_buildings_read_counts_move_and_the_door_knock_list
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, v) = publish(&t, &head, json!({"title": " ", "body": "y", "urgency": "normal"})).await;
-    assert_eq!((status, v["code"].as_str()), (StatusCode::BAD_REQUEST, Some("field_required")));
+    let (status, v) = publish(
+        &t,
+        &head,
+        json!({"title": " ", "body": "y", "urgency": "normal"}),
+    )
+    .await;
+    assert_eq!(
+        (status, v["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("field_required"))
+    );
 
     // The resident reads it; the daughter reads it for her mother.
     let read = OpBody::MarkNoticeRead { notice_id: id };
-    assert_eq!(t.push1(&reader, read.clone()).await.status, OpStatus::Applied);
+    assert_eq!(
+        t.push1(&reader, read.clone()).await.status,
+        OpStatus::Applied
+    );
     let op = for_principal(&daughter, &principal, read);
     assert_eq!(t.push(&daughter, &[op]).await[0].status, OpStatus::Applied);
 
@@ -126,11 +151,18 @@ async fn a_notice_reaches_its_buildings_read_counts_move_and_the_door_knock_list
     // Sessions end after hours idle: sign in again.
     head = sign_in(&t, head_id).await;
     grid = sign_in(&t, grid_id).await;
-    grid_other = sign_in(&t, other_id).await;
+    let grid_other = sign_in(&t, other_id).await;
     let (_, knock) = call(&t, Some(&grid), Method::GET, &path, None).await;
     assert_eq!(
         listed(&knock),
-        ["1单元201", "1单元202", "2单元101", "2单元102", "2单元201", "1单元102"],
+        [
+            "1单元201",
+            "1单元202",
+            "2单元101",
+            "2单元102",
+            "2单元201",
+            "1单元102"
+        ],
         "{knock}"
     );
     assert_eq!(knock["households"][0]["care"], true);
@@ -154,7 +186,10 @@ async fn a_notice_reaches_its_buildings_read_counts_move_and_the_door_knock_list
     assert_eq!(status, StatusCode::OK, "{k}");
     let (_, knock) = call(&t, Some(&grid), Method::GET, &path, None).await;
     let k = &knock["households"][5]["knocks"][0];
-    assert_eq!((k["outcome"].as_str(), k["note"].as_str()), (Some("not_reached"), Some(note)));
+    assert_eq!(
+        (k["outcome"].as_str(), k["note"].as_str()),
+        (Some("not_reached"), Some(note))
+    );
     assert_eq!(k["staff_name"], "赵网格员");
     // Outside the grid, the household is no address this worker may record.
     let (status, v) = call(
@@ -165,10 +200,15 @@ async fn a_notice_reaches_its_buildings_read_counts_move_and_the_door_knock_list
         Some(json!({"household_id": silent.household_id, "outcome": "visited"})),
     )
     .await;
-    assert_eq!((status, v["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_address")));
+    assert_eq!(
+        (status, v["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_address"))
+    );
     // Read now: off the list.
     assert_eq!(
-        t.push1(&silent, OpBody::MarkNoticeRead { notice_id: id }).await.status,
+        t.push1(&silent, OpBody::MarkNoticeRead { notice_id: id })
+            .await
+            .status,
         OpStatus::Applied
     );
     let (_, knock) = call(&t, Some(&grid), Method::GET, &path, None).await;
@@ -185,7 +225,12 @@ async fn a_notice_reaches_its_buildings_read_counts_move_and_the_door_knock_list
     assert_eq!(logged, 5);
 
     // Only urgent notices have a list; retracting reaches the devices.
-    let (_, v) = publish(&t, &head, json!({"title": "周末义诊", "body": "社区卫生站", "urgency": "normal"})).await;
+    let (_, v) = publish(
+        &t,
+        &head,
+        json!({"title": "周末义诊", "body": "社区卫生站", "urgency": "normal"}),
+    )
+    .await;
     let normal = notice_id(&v);
     let (status, _) = call(
         &t,
@@ -197,9 +242,18 @@ async fn a_notice_reaches_its_buildings_read_counts_move_and_the_door_knock_list
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let retract = format!("/v1/staff/notices/{id}/retract");
-    assert_eq!(call(&t, Some(&grid), Method::POST, &retract, None).await.0, StatusCode::FORBIDDEN);
-    assert_eq!(call(&t, Some(&head), Method::POST, &retract, None).await.0, StatusCode::NO_CONTENT);
-    assert_eq!(call(&t, Some(&head), Method::POST, &retract, None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        call(&t, Some(&grid), Method::POST, &retract, None).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        call(&t, Some(&head), Method::POST, &retract, None).await.0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        call(&t, Some(&head), Method::POST, &retract, None).await.0,
+        StatusCode::NOT_FOUND
+    );
     assert!(!sees(&t, &reader, id).await);
 }
 
@@ -243,9 +297,23 @@ async fn street_staff_publish_to_every_community_of_the_street_and_retract_every
     )
     .await;
     let own = notice_id(&own);
-    let (status, _) = call(&t, Some(&street), Method::POST, &format!("/v1/staff/notices/{own}/retract"), None).await;
+    let (status, _) = call(
+        &t,
+        Some(&street),
+        Method::POST,
+        &format!("/v1/staff/notices/{own}/retract"),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = call(&t, Some(&street), Method::POST, &format!("/v1/staff/notices/{one}/retract"), None).await;
+    let (status, _) = call(
+        &t,
+        Some(&street),
+        Method::POST,
+        &format!("/v1/staff/notices/{one}/retract"),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     for i in &ids {
         assert!(!sees(&t, &here, *i).await && !sees(&t, &there, *i).await);
@@ -262,9 +330,23 @@ async fn consultations_show_turnout_per_building_and_the_relatives_share_then_cl
     let draft = json!({"title": "加装电梯", "description": "1号楼", "options": ["同意", "不同意"],
         "max_choices": 1, "opens_at": now - Duration::hours(1), "closes_at": now + Duration::days(7),
         "vote_scope": "per_household", "results_visibility": "live", "buildings": ["1号楼"]});
-    let (status, v) = call(&t, Some(&grid), Method::POST, "/v1/staff/consultations", Some(draft.clone())).await;
+    let (status, v) = call(
+        &t,
+        Some(&grid),
+        Method::POST,
+        "/v1/staff/consultations",
+        Some(draft.clone()),
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{v}");
-    let (status, v) = call(&t, Some(&head), Method::POST, "/v1/staff/consultations", Some(draft)).await;
+    let (status, v) = call(
+        &t,
+        Some(&head),
+        Method::POST,
+        "/v1/staff/consultations",
+        Some(draft),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     let id: Uuid = v["id"].as_str().unwrap().parse().unwrap();
     let options: Vec<Uuid> = v["options"]
@@ -282,31 +364,66 @@ async fn consultations_show_turnout_per_building_and_the_relatives_share_then_cl
         consultation_id: id,
         option_ids: vec![o],
     };
-    assert_eq!(t.push1(&a, vote(options[0])).await.status, OpStatus::Applied);
+    assert_eq!(
+        t.push1(&a, vote(options[0])).await.status,
+        OpStatus::Applied
+    );
     let op = for_principal(&son, &mother, vote(options[1]));
     assert_eq!(t.push(&son, &[op]).await[0].status, OpStatus::Applied);
 
-    let (status, list) = call(&t, Some(&grid), Method::GET, "/v1/staff/consultations", None).await;
+    let (status, list) = call(
+        &t,
+        Some(&grid),
+        Method::GET,
+        "/v1/staff/consultations",
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{list}");
-    let one = list.as_array().unwrap().iter().find(|x| x["id"] == id.to_string()).unwrap();
+    let one = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == id.to_string())
+        .unwrap();
     assert_eq!(
         one["turnout"],
         json!({"buildings": [{"building": "1号楼", "eligible": 3, "voted": 2}], "ballots": 2, "by_relatives": 1})
     );
     let close = format!("/v1/staff/consultations/{id}/close");
-    assert_eq!(call(&t, Some(&grid), Method::POST, &close, None).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        call(&t, Some(&grid), Method::POST, &close, None).await.0,
+        StatusCode::FORBIDDEN
+    );
     let (status, closed) = call(&t, Some(&head), Method::POST, &close, None).await;
     assert_eq!(status, StatusCode::OK, "{closed}");
     assert!(!closed["closed_at"].is_null());
     assert_eq!(closed["total_votes"], 2);
     let late = t.join("1号楼", "2单元", "102").await;
-    assert_eq!(t.push1(&late, vote(options[0])).await.status, OpStatus::Rejected);
-    let (status, openings) =
-        call(&t, Some(&head), Method::GET, "/v1/staff/consultations/openings", None).await;
+    assert_eq!(
+        t.push1(&late, vote(options[0])).await.status,
+        OpStatus::Rejected
+    );
+    let (status, openings) = call(
+        &t,
+        Some(&head),
+        Method::GET,
+        "/v1/staff/consultations/openings",
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert!(openings.as_array().unwrap().len() >= 2, "{openings}");
     assert_eq!(
-        call(&t, Some(&grid), Method::GET, "/v1/staff/consultations/openings", None).await.0,
+        call(
+            &t,
+            Some(&grid),
+            Method::GET,
+            "/v1/staff/consultations/openings",
+            None
+        )
+        .await
+        .0,
         StatusCode::FORBIDDEN
     );
 }
@@ -362,13 +479,17 @@ async fn every_role_on_every_notice_and_consultation_route() {
             let (path, body) = match route {
                 "POST /v1/staff/notices" => (
                     path.to_owned(),
-                    Some(json!({"title": "t", "body": "b", "urgency": "normal", "street_wide": role == S})),
+                    Some(
+                        json!({"title": "t", "body": "b", "urgency": "normal", "street_wide": role == S}),
+                    ),
                 ),
                 "POST /v1/staff/consultations" => (
                     path.to_owned(),
-                    Some(json!({"title": "t", "options": ["a", "b"], "max_choices": 1,
+                    Some(
+                        json!({"title": "t", "options": ["a", "b"], "max_choices": 1,
                         "opens_at": now, "closes_at": now + Duration::days(1),
-                        "vote_scope": "per_resident", "results_visibility": "live"})),
+                        "vote_scope": "per_resident", "results_visibility": "live"}),
+                    ),
                 ),
                 "POST /v1/staff/notices/{id}/door-knock" => (
                     format!("/v1/staff/notices/{notice}/door-knock"),
@@ -378,15 +499,19 @@ async fn every_role_on_every_notice_and_consultation_route() {
                     format!("/v1/staff/care-households/{}", dev.household_id),
                     Some(json!({"care": true})),
                 ),
-                "GET /v1/staff/notices/{id}/door-knock" => {
-                    (format!("/v1/staff/notices/{notice}/door-knock?hours=1"), None)
-                }
+                "GET /v1/staff/notices/{id}/door-knock" => (
+                    format!("/v1/staff/notices/{notice}/door-knock?hours=1"),
+                    None,
+                ),
                 _ => (
-                    path.replace("{id}", &if route.contains("consultations") {
-                        consultation.to_string()
-                    } else {
-                        notice.to_string()
-                    }),
+                    path.replace(
+                        "{id}",
+                        &if route.contains("consultations") {
+                            consultation.to_string()
+                        } else {
+                            notice.to_string()
+                        },
+                    ),
                     None,
                 ),
             };
@@ -403,14 +528,21 @@ async fn every_role_on_every_notice_and_consultation_route() {
                 assert_eq!(v["code"], "forbidden", "{cell}");
             }
             // Without a session: 401; with one but without the CSRF token: 403 csrf_invalid.
-            assert_eq!(call(&t, None, method.clone(), &path, body.clone()).await.0, StatusCode::UNAUTHORIZED);
+            assert_eq!(
+                call(&t, None, method.clone(), &path, body.clone()).await.0,
+                StatusCode::UNAUTHORIZED
+            );
             if method != Method::GET {
                 let no_csrf = Session {
                     cookie: s.cookie.clone(),
                     csrf: "wrong".into(),
                 };
                 let (status, v) = call(&t, Some(&no_csrf), method, &path, body).await;
-                assert_eq!((status, v["code"].as_str()), (StatusCode::FORBIDDEN, Some("csrf_invalid")), "{cell}");
+                assert_eq!(
+                    (status, v["code"].as_str()),
+                    (StatusCode::FORBIDDEN, Some("csrf_invalid")),
+                    "{cell}"
+                );
             }
         }
     }

@@ -448,9 +448,7 @@ fn turnout(c: &Connection, community: Uuid, id: Uuid) -> StoreResult<Option<Turn
         })?
         .collect::<Result<_, _>>()?;
     let (ballots, by_relatives) = c
-        .prepare_cached(
-            "SELECT COUNT(*), COUNT(proxy_id) FROM ballots WHERE consultation_id = ?1",
-        )?
+        .prepare_cached("SELECT COUNT(*), COUNT(proxy_id) FROM ballots WHERE consultation_id = ?1")?
         .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(Some(Turnout {
         buildings,

@@ -4,12 +4,12 @@
 //! labels (已受理, 处理中, 已办结…; 满意, 基本满意, 不满意) come from Fluent in the caller's language
 //! (zh-CN, the hotline's, by default); times are real spreadsheet dates in China Standard Time,
 //! 是否超期 a real boolean and 办理用时 a number of days.
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use linli_i18n::{message, Lang};
 use linli_proto::{ErrorCode, ReportStatus};
-use rust_xlsxwriter::{Format, Workbook};
 use uuid::Uuid;
 
+use crate::admin::sheet::{self, cst, Cell};
 use crate::error::HubError;
 use crate::hub::Hub;
 use crate::store::open311::ServiceRequest;
@@ -29,14 +29,6 @@ pub const COLUMNS: [&str; 11] = [
     "hotline-col-overdue",
     "hotline-col-days",
 ];
-
-fn cst() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).unwrap())
-}
-
-fn local(t: DateTime<Utc>) -> NaiveDateTime {
-    t.with_timezone(&cst()).naive_local()
-}
 
 /// The start of a day in China Standard Time (`--since 2026-12-01`).
 pub fn day_start(day: NaiveDate) -> Result<DateTime<Utc>, HubError> {
@@ -93,13 +85,6 @@ pub fn status_label(lang: Lang, s: ReportStatus) -> String {
     message(lang, &format!("cli-status-{}", s.as_str()))
 }
 
-enum Cell {
-    Text(String),
-    Time(Option<DateTime<Utc>>),
-    Bool(bool),
-    Days(Option<f64>),
-}
-
 fn row(lang: Lang, r: &HotlineRow) -> Vec<Cell> {
     let c = &r.case;
     let ext = c.external.as_ref();
@@ -138,77 +123,11 @@ fn headers(lang: Lang) -> Vec<String> {
 
 /// CSV (RFC 4180, UTF-8 with a BOM), times as `YYYY-MM-DD HH:MM:SS` in China Standard Time.
 pub fn csv(lang: Lang, rows: &[HotlineRow]) -> String {
-    fn field(s: &str) -> String {
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_owned()
-        }
-    }
-    let line = |cells: Vec<String>| cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(",");
-    let mut out = String::from("\u{FEFF}");
-    out.push_str(&line(headers(lang)));
-    out.push_str("\r\n");
-    for r in rows {
-        let cells = row(lang, r)
-            .into_iter()
-            .map(|c| match c {
-                Cell::Text(s) => s,
-                Cell::Time(t) => t
-                    .map(|t| local(t).format("%Y-%m-%d %H:%M:%S").to_string())
-                    .unwrap_or_default(),
-                Cell::Bool(b) => (if b { "TRUE" } else { "FALSE" }).to_owned(),
-                Cell::Days(d) => d.map(|d| d.to_string()).unwrap_or_default(),
-            })
-            .collect();
-        out.push_str(&line(cells));
-        out.push_str("\r\n");
-    }
-    out
+    sheet::csv(headers(lang), rows.iter().map(|r| row(lang, r)))
 }
 
 /// XLSX: one sheet, bold headers, times as dates, 是否超期 a boolean, 办理用时 a number.
 pub fn xlsx(lang: Lang, rows: &[HotlineRow]) -> Result<Vec<u8>, HubError> {
-    let fail = |e: rust_xlsxwriter::XlsxError| HubError::Io(std::io::Error::other(e.to_string()));
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    let bold = Format::new().set_bold();
-    let date = Format::new().set_num_format("yyyy-mm-dd hh:mm");
-    let days = Format::new().set_num_format("0.0");
-    for (c, h) in headers(lang).iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, h, &bold)
-            .map_err(fail)?;
-    }
-    for (i, r) in rows.iter().enumerate() {
-        let at = i as u32 + 1;
-        for (c, cell) in row(lang, r).into_iter().enumerate() {
-            let c = c as u16;
-            match cell {
-                Cell::Text(s) => {
-                    sheet.write_string(at, c, s).map_err(fail)?;
-                }
-                Cell::Time(Some(t)) => {
-                    sheet
-                        .write_datetime_with_format(at, c, local(t), &date)
-                        .map_err(fail)?;
-                }
-                Cell::Time(None) | Cell::Days(None) => {}
-                Cell::Bool(b) => {
-                    sheet.write_boolean(at, c, b).map_err(fail)?;
-                }
-                Cell::Days(Some(d)) => {
-                    sheet
-                        .write_number_with_format(at, c, d, &days)
-                        .map_err(fail)?;
-                }
-            }
-        }
-    }
-    sheet.set_column_width(0, 20).map_err(fail)?;
-    for c in [2, 5, 8] {
-        sheet.set_column_width(c, 18).map_err(fail)?;
-    }
-    sheet.set_column_width(4, 40).map_err(fail)?;
-    book.save_to_buffer().map_err(fail)
+    let widths = [(0, 20.0), (2, 18.0), (5, 18.0), (8, 18.0), (4, 40.0)];
+    sheet::xlsx(headers(lang), rows.iter().map(|r| row(lang, r)), &widths)
 }

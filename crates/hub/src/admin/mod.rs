@@ -17,6 +17,7 @@ pub mod notices;
 pub mod open311;
 pub mod proxy;
 pub mod reports;
+pub mod sheet;
 pub mod staff;
 pub mod staff_auth;
 pub mod statistics;

@@ -3,6 +3,7 @@ pub mod account;
 pub mod auth;
 pub mod blobs;
 pub mod console;
+pub mod download;
 pub mod events;
 pub mod incarnation;
 pub mod join;

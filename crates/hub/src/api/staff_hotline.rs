@@ -4,7 +4,6 @@
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -13,6 +12,7 @@ use linli_i18n::{error_message, message, Lang};
 use linli_proto::ErrorCode;
 use serde::{Deserialize, Serialize};
 
+use super::download::{attachment, SheetFormat};
 use super::lang::RequestLang;
 use super::staff::{admin_call, StaffCaller};
 use super::AppState;
@@ -92,11 +92,7 @@ pub async fn export(
     query: Result<Query<ExportParams>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(q) = query.map_err(|_| ApiError(ErrorCode::BadRequest))?;
-    let csv = match q.format.as_deref() {
-        None | Some("xlsx") => false,
-        Some("csv") => true,
-        Some(_) => return Err(ApiError(ErrorCode::BadRequest)),
-    };
+    let format = SheetFormat::from_query(q.format.as_deref())?;
     let name = format!("12345-{}", q.since.format("%Y-%m-%d"));
     let since = q.since;
     let bytes = admin_call(&state.hub, move |hub| {
@@ -107,30 +103,11 @@ pub async fn export(
             hotline_export::day_start(since)?,
             Some(&caller.staff),
         )?;
-        if csv {
-            Ok(hotline_export::csv(lang, &rows).into_bytes())
-        } else {
-            hotline_export::xlsx(lang, &rows)
+        match format {
+            SheetFormat::Csv => Ok(hotline_export::csv(lang, &rows).into_bytes()),
+            SheetFormat::Xlsx => hotline_export::xlsx(lang, &rows),
         }
     })
     .await?;
-    let (mime, ext) = if csv {
-        ("text/csv; charset=utf-8", "csv")
-    } else {
-        (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        )
-    };
-    Ok((
-        [
-            (CONTENT_TYPE, mime.to_owned()),
-            (
-                CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.{ext}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(attachment(format, &name, bytes))
 }

@@ -2,13 +2,13 @@
 //! `admin::statistics` and `admin::monthly_report`, which `linli-hub admin stats` calls too.
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_proto::ErrorCode;
 use serde::Deserialize;
 
+use super::download::{attachment, SheetFormat};
 use super::lang::RequestLang;
 use super::staff::{admin_call, StaffCaller};
 use super::AppState;
@@ -76,46 +76,15 @@ pub async fn monthly(
     query: Result<Query<MonthlyParams>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(q) = query.map_err(|_| ApiError(ErrorCode::BadRequest))?;
-    let csv = match q.format.as_deref() {
-        None | Some("xlsx") => false,
-        Some("csv") => true,
-        Some(_) => return Err(ApiError(ErrorCode::BadRequest)),
-    };
+    let format = SheetFormat::from_query(q.format.as_deref())?;
     let month = q.month;
     let name = format!("linli-{}", month.format("%Y-%m"));
-    if csv {
-        let text = admin_call(&state.hub, move |hub| {
-            admin::monthly_report::csv(hub, &caller.staff, month, lang)
-        })
-        .await?;
-        return Ok((
-            [
-                (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (
-                    CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}.csv\""),
-                ),
-            ],
-            text,
-        )
-            .into_response());
-    }
-    let bytes = admin_call(&state.hub, move |hub| {
-        admin::monthly_report::xlsx(hub, &caller.staff, month, lang)
+    let bytes = admin_call(&state.hub, move |hub| match format {
+        SheetFormat::Csv => {
+            admin::monthly_report::csv(hub, &caller.staff, month, lang).map(String::into_bytes)
+        }
+        SheetFormat::Xlsx => admin::monthly_report::xlsx(hub, &caller.staff, month, lang),
     })
     .await?;
-    Ok((
-        [
-            (
-                CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-            ),
-            (
-                CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.xlsx\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(attachment(format, &name, bytes))
 }

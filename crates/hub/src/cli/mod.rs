@@ -9,6 +9,7 @@ pub mod export;
 pub mod hotline;
 pub mod logs;
 pub mod open311;
+pub mod proxy;
 pub mod staff;
 pub mod staff_access;
 pub mod street;

@@ -57,6 +57,14 @@ join-hub = Community service address
 join-submit = Join
 join-busy = Joining…
 
+# Joining from a printed slip: linli://join?hub=…&code=… links (QR code)
+join-link-filled = The invitation code and the community service address are filled in from the slip's link. Check them, then press "Join".
+join-link-refused-foreign = This link is not a Linli join link, so it was not used. Scan the QR code on the office's invitation slip, or type the invitation code.
+join-link-refused-bad_hub = The community service address in this join link is wrong (it should start with http:// or https://), so the link was not used. Type the address and the invitation code from the slip.
+join-link-refused-bad_code = The invitation code in this join link is wrong (it should be 8 letters or digits, like ABCD-EFGH), so the link was not used. Type the invitation code from the slip.
+join-link-already-joined = This device has already joined a community, so the join link was not used.
+join-link-dismiss = OK
+
 home-urgent = Urgent notices
 home-unread-before = You have
 home-unread-after = unread notices

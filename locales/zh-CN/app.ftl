@@ -39,6 +39,14 @@ join-hub = 社区服务地址
 join-submit = 加入
 join-busy = 正在加入…
 
+# 从邀请单加入：linli://join?hub=…&code=… 链接（二维码）
+join-link-filled = 已按邀请单上的链接填好邀请码和社区服务地址，请核对后点“加入”。
+join-link-refused-foreign = 这个链接不是邻里的加入链接，没有使用。请扫描社区办公室邀请单上的二维码，或直接填写邀请码。
+join-link-refused-bad_hub = 这个加入链接里的社区服务地址不对（应以 http:// 或 https:// 开头），没有使用。请直接填写邀请单上的地址和邀请码。
+join-link-refused-bad_code = 这个加入链接里的邀请码不对（应为 8 位字母或数字，例如 ABCD-EFGH），没有使用。请直接填写邀请单上的邀请码。
+join-link-already-joined = 这台设备已经加入社区了，没有再使用这个加入链接。
+join-link-dismiss = 知道了
+
 home-urgent = 紧急通知
 home-unread-before = 您有
 home-unread-after = 条未读通知

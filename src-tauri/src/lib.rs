@@ -5,8 +5,11 @@
 mod commands;
 mod detached;
 mod events;
+mod join_link;
+mod links;
 mod state;
 
+use links::PendingLink;
 use state::AppState;
 
 /// Builds and runs the app; shared by the desktop binary and Tauri's mobile entry point.
@@ -19,9 +22,28 @@ pub fn run() {
         )
         .try_init();
 
-    let result = tauri::Builder::default()
+    let builder = tauri::Builder::default();
+    // First, so a second start on the same profile hands its command line (a join link) to the running app
+    // and ends before opening anything.
+    #[cfg(desktop)]
+    let builder = builder.plugin(
+        tauri_plugin_single_instance::Builder::new()
+            .dbus_id(state::instance_id())
+            .callback(|app, args, _cwd| links::second_start(app, args))
+            .build(),
+    );
+    let result = builder
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_deep_link::init())
+        .manage(PendingLink::from_args())
         .setup(|app| {
+            {
+                use tauri_plugin_deep_link::DeepLinkExt;
+                let handle = app.handle().clone();
+                // On Linux and Windows links come as arguments (above); this is the way on macOS and mobile.
+                app.deep_link()
+                    .on_open_url(move |event| links::opened_urls(&handle, &event.urls()));
+            }
             let state = AppState::open()?;
             events::forward(app.handle().clone(), state.profile.clone());
             let profile = state.profile.clone();
@@ -76,6 +98,7 @@ pub fn run() {
             commands::privacy::accept_privacy,
             commands::privacy::export_my_data,
             commands::privacy::close_account,
+            links::take_join_link,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -61,6 +61,24 @@ impl AppState {
     }
 }
 
+/// The name single-instance claims on the session bus: one running app per profile. The installed app's own
+/// profile uses the app's identifier; another profile (`LINLI_PROFILE_DIR`: tests, a second resident on a
+/// shared computer) gets a name of its own, so the two don't hand links to each other.
+pub fn instance_id() -> String {
+    const APP_ID: &str = "org.linli.resident";
+    match std::env::var_os("LINLI_PROFILE_DIR") {
+        Some(dir) => format!("{APP_ID}.p{:016x}", fnv1a(dir.as_encoded_bytes())),
+        None => APP_ID.to_owned(),
+    }
+}
+
+/// FNV-1a: stable across builds and Rust versions (unlike `DefaultHasher`), which a bus name must be.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// `LINLI_PROFILE_DIR`, or the per-user data directory.
 fn profile_dir() -> Result<PathBuf, Box<dyn std::error::Error>> {
     if let Some(dir) = std::env::var_os("LINLI_PROFILE_DIR") {

@@ -254,7 +254,8 @@ export class App {
   }
 
   /** Starts tauri-driver (which starts the app as its child, with our env) and opens a WebDriver session. */
-  static async launch({ profileDir, hubUrl, lang, logPath, env: extraEnv = {} }) {
+  /** `args`: the app's command line after its path (e.g. a `linli://join?…` link, as the desktop entry passes it). */
+  static async launch({ profileDir, hubUrl, lang, logPath, env: extraEnv = {}, args = [] }) {
     if (!existsSync(APP_BIN)) throw new Error(`app binary missing: ${APP_BIN} (cargo build -p linli-app)`);
     const port = await freePort();
     let nativePort = await freePort();
@@ -285,7 +286,7 @@ export class App {
     ]);
     const caps = new Capabilities();
     caps.setBrowserName('wry');
-    caps.set('tauri:options', { application: APP_BIN });
+    caps.set('tauri:options', { application: APP_BIN, args });
     let driver;
     try {
       driver = await new Builder().usingServer(serverUrl).withCapabilities(caps).build();
@@ -487,14 +488,16 @@ export class World {
   /**
    * Starts the app on this world's profile. On a first launch the app asks standard or care mode (关怀模式):
    * `display` answers it ('standard' or 'care'), or 'ask' leaves the question on screen for the test. Then it
-   * shows the privacy notice before joining: `privacy` 'agree' agrees, 'ask' leaves it on screen.
+   * shows the privacy notice before joining: `privacy` 'agree' agrees, 'ask' leaves it on screen. `args` go on
+   * the app's command line.
    */
-  async launchApp({ lang, env, display = 'standard', privacy = 'agree' } = {}) {
+  async launchApp({ lang, env, args, display = 'standard', privacy = 'agree' } = {}) {
     this.app = await App.launch({
       profileDir: this.profileDir,
       hubUrl: this.hub.url,
       lang,
       env,
+      args,
       logPath: path.join(this.dir, 'tauri-driver.log'),
     });
     if (display !== 'ask') await answerFirstLaunch(this.app, display, privacy);

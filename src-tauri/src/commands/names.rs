@@ -44,4 +44,5 @@ pub const NAMES: &[&str] = &[
     "accept_privacy",
     "export_my_data",
     "close_account",
+    "take_join_link",
 ];

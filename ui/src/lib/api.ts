@@ -36,6 +36,14 @@ export type AppInfo = {
   profile_dir: string;
 };
 
+/**
+ * A `linli://join?hub=…&code=…` link from a printed slip, as the shell read it (src-tauri/src/join_link.rs):
+ * Join's fields, or why the link was refused (`join-link-refused-<reason>`).
+ */
+export type LinkOffer =
+  | { kind: "join"; hub: string; code: string }
+  | { kind: "refused"; reason: "foreign" | "bad_hub" | "bad_code" };
+
 /** Where the copy of the resident's data was saved. */
 export type Exported = { path: string; bytes: number };
 
@@ -97,6 +105,9 @@ export const api = {
   acceptPrivacy: (version: number) => invoke<PrivacyStatus>("accept_privacy", { version }),
   exportMyData: () => invoke<Exported>("export_my_data"),
   closeAccount: () => invoke<ClosedView>("close_account"),
+  takeJoinLink: () => invoke<LinkOffer | null>("take_join_link"),
+  /** A link arrived while the app runs (a second start handed it over); take it with `takeJoinLink`. */
+  onJoinLink: (handler: () => void): Promise<UnlistenFn> => listen("join-link", () => handler()),
   onCoreEvent: (handler: (e: CoreEvent) => void): Promise<UnlistenFn> =>
     listen<CoreEvent>("core-event", (event) => handler(event.payload)),
 };

@@ -3,6 +3,7 @@
 import type { Lang } from "./generated/Lang";
 import type { PrivacyStatus } from "./generated/PrivacyStatus";
 import type { SyncStatus } from "./generated/SyncStatus";
+import type { LinkOffer } from "./api";
 import { translate, type Args } from "./i18n";
 
 export const ui = $state({
@@ -26,6 +27,8 @@ export const ui = $state({
   /** A member chose "Not now" on a changed notice: asked again at the next start. */
   privacyDeferred: false,
   dataVersion: 0,
+  /** The latest join link from a printed slip, until Join used it (or, once joined, the resident dismissed it). */
+  joinLink: null as LinkOffer | null,
 });
 
 /** Reads `ui.lang`, so markup that calls it re-renders when the language changes. */

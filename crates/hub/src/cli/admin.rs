@@ -78,6 +78,8 @@ pub enum AdminCommand {
     Open311(super::open311::Open311Command),
     #[command(subcommand)]
     Export(super::export::ExportCommand),
+    /// Statistics (统计): counts, the 三率, times, trend, notice reach and turnout over a period.
+    Stats(super::stats::StatsArgs),
 }
 
 #[derive(Subcommand)]
@@ -503,6 +505,14 @@ pub fn run_admin(
         AdminCommand::Street(command) => super::street::run(hub, command)?,
         AdminCommand::Open311(command) => super::open311::run(hub, command)?,
         AdminCommand::Export(c) => super::export::run(hub, &acting_staff(hub, staff)?, c)?,
+        AdminCommand::Stats(args) => {
+            let who = staff.map(|s| acting_staff(hub, Some(s))).transpose()?;
+            let community = match &who {
+                Some(s) => s.community_id,
+                None => cid()?,
+            };
+            super::stats::run(hub, who, community, args)?
+        }
         AdminCommand::Witness(command) => super::witness::run(hub, cid()?, command)?,
         AdminCommand::Invite {
             building,

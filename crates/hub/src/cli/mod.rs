@@ -10,6 +10,7 @@ pub mod logs;
 pub mod open311;
 pub mod staff;
 pub mod staff_access;
+pub mod stats;
 pub mod street;
 pub mod witness;
 

@@ -49,15 +49,15 @@ pub fn seed(
     let mut names = Vec::new();
     let mut homes: Vec<(String, String)> = Vec::new();
     for b in 0..buildings {
-        let bid = Uuid::new_v4().to_string();
+        let bid = Uuid::now_v7().to_string();
         let name = format!("压测{}栋", b + 1);
         tx.execute(
             "INSERT INTO buildings (id, community_id, name, sort) VALUES (?1, ?2, ?3, ?4)",
             params![bid, cid, name, 1000 + b as i64],
         )?;
         for h in 0..PER_BUILDING {
-            let hid = Uuid::new_v4().to_string();
-            let rid = Uuid::new_v4().to_string();
+            let hid = Uuid::now_v7().to_string();
+            let rid = Uuid::now_v7().to_string();
             tx.execute(
                 "INSERT INTO households (id, building_id, unit, room, sort) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![hid, bid, format!("{}单元", h / 20 + 1), format!("{}", 101 + h), h as i64],
@@ -82,7 +82,7 @@ pub fn seed(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
         for _ in 0..reports {
-            let id = Uuid::new_v4().to_string();
+            let id = Uuid::now_v7().to_string();
             let (hid, rid) = &homes[rng.below(homes.len() as u64) as usize];
             let category = &categories[rng.below(categories.len() as u64) as usize];
             let at = end - Duration::minutes(rng.below(365 * 24 * 60) as i64);
@@ -127,7 +127,7 @@ pub fn seed(
                 deadline.map(ts)
             ])?;
             event.execute(params![
-                Uuid::new_v4().to_string(),
+                Uuid::now_v7().to_string(),
                 id,
                 0,
                 "submitted",
@@ -138,16 +138,16 @@ pub fn seed(
             let mut ord = 1;
             if let Some(f) = first {
                 let s = if status == "rejected" { "rejected" } else { "accepted" };
-                event.execute(params![Uuid::new_v4().to_string(), id, ord, "status", "staff", s, ts(f)])?;
+                event.execute(params![Uuid::now_v7().to_string(), id, ord, "status", "staff", s, ts(f)])?;
                 ord += 1;
             }
             if dispatched {
                 let f = first.unwrap_or(at);
-                event.execute(params![Uuid::new_v4().to_string(), id, ord, "dispatched", "staff", None::<String>, ts(f)])?;
+                event.execute(params![Uuid::now_v7().to_string(), id, ord, "dispatched", "staff", None::<String>, ts(f)])?;
                 ord += 1;
             }
             if let Some(r) = resolved {
-                event.execute(params![Uuid::new_v4().to_string(), id, ord, "status", "staff", "resolved", ts(r)])?;
+                event.execute(params![Uuid::now_v7().to_string(), id, ord, "status", "staff", "resolved", ts(r)])?;
             }
         }
     }

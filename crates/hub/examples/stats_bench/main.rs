@@ -56,8 +56,14 @@ async fn main() {
         started.elapsed().as_secs_f64()
     );
     for (i, grid) in buildings.chunks(25).enumerate() {
-        admin::staff::add_with_role(hub, community, &format!("网格员{}", i + 1), StaffRole::Grid, grid)
-            .expect("a grid worker");
+        admin::staff::add_with_role(
+            hub,
+            community,
+            &format!("网格员{}", i + 1),
+            StaffRole::Grid,
+            grid,
+        )
+        .expect("a grid worker");
     }
     let head = admin::staff::add_with_role(hub, community, "主任", StaffRole::Head, &[])
         .expect("the head");
@@ -70,7 +76,11 @@ async fn main() {
         .send()
         .await
         .expect("setting the password");
-    assert!(ok.status().is_success(), "setting the password: {}", ok.status());
+    assert!(
+        ok.status().is_success(),
+        "setting the password: {}",
+        ok.status()
+    );
     let resp = http
         .post(format!("{url}/v1/staff/session"))
         .json(&serde_json::json!({"staff_id": head.id, "password": PASSWORD}))

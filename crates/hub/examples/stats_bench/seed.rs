@@ -137,17 +137,45 @@ pub fn seed(
             ])?;
             let mut ord = 1;
             if let Some(f) = first {
-                let s = if status == "rejected" { "rejected" } else { "accepted" };
-                event.execute(params![Uuid::now_v7().to_string(), id, ord, "status", "staff", s, ts(f)])?;
+                let s = if status == "rejected" {
+                    "rejected"
+                } else {
+                    "accepted"
+                };
+                event.execute(params![
+                    Uuid::now_v7().to_string(),
+                    id,
+                    ord,
+                    "status",
+                    "staff",
+                    s,
+                    ts(f)
+                ])?;
                 ord += 1;
             }
             if dispatched {
                 let f = first.unwrap_or(at);
-                event.execute(params![Uuid::now_v7().to_string(), id, ord, "dispatched", "staff", None::<String>, ts(f)])?;
+                event.execute(params![
+                    Uuid::now_v7().to_string(),
+                    id,
+                    ord,
+                    "dispatched",
+                    "staff",
+                    None::<String>,
+                    ts(f)
+                ])?;
                 ord += 1;
             }
             if let Some(r) = resolved {
-                event.execute(params![Uuid::now_v7().to_string(), id, ord, "status", "staff", "resolved", ts(r)])?;
+                event.execute(params![
+                    Uuid::now_v7().to_string(),
+                    id,
+                    ord,
+                    "status",
+                    "staff",
+                    "resolved",
+                    ts(r)
+                ])?;
             }
         }
     }

@@ -44,7 +44,9 @@ const COLUMNS: [Column; 22] = [
         Cell::Hours(r.counts.median_hours_to_resolve)
     }),
     // Added with the statistics screen, after the first columns so their places stay.
-    ("stats-col-overdue-now", |r| Cell::Count(r.counts.overdue_now)),
+    ("stats-col-overdue-now", |r| {
+        Cell::Count(r.counts.overdue_now)
+    }),
     ("stats-col-on-time-rate", |r| Cell::Rate(r.on_time_rate)),
     ("stats-col-p90-hours", |r| {
         Cell::Hours(r.counts.p90_hours_to_resolve)

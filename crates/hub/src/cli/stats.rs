@@ -138,8 +138,21 @@ fn print_text(s: &Statistics) {
         msg(
             "stats-cli-header",
             &[
-                ("from", s.from.with_timezone(&cst).format("%Y-%m-%d %H:%M").to_string().into()),
-                ("to", s.to.with_timezone(&cst).format("%Y-%m-%d %H:%M").to_string().into()),
+                (
+                    "from",
+                    s.from
+                        .with_timezone(&cst)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string()
+                        .into()
+                ),
+                (
+                    "to",
+                    s.to.with_timezone(&cst)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string()
+                        .into()
+                ),
                 ("by", t(first).into()),
             ]
         )
@@ -185,12 +198,6 @@ fn print_text(s: &Statistics) {
     println!("\n{}", t("stats-cli-turnout"));
     for c in &s.turnout {
         let share = (c.households > 0).then(|| c.voted as f64 / c.households as f64);
-        println!(
-            "{}\t{}/{}\t{}",
-            c.title,
-            c.voted,
-            c.households,
-            pct(share)
-        );
+        println!("{}\t{}/{}\t{}", c.title, c.voted, c.households, pct(share));
     }
 }

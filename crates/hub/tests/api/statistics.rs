@@ -146,7 +146,11 @@ async fn statistics_count_the_three_rates_within_each_scope_and_the_monthly_repo
     let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     assert_eq!(
         book.sheet_names(),
-        vec!["按类别".to_owned(), "按楼栋".to_owned(), "按网格".to_owned()]
+        vec![
+            "按类别".to_owned(),
+            "按楼栋".to_owned(),
+            "按网格".to_owned()
+        ]
     );
     let sheet = book.worksheet_range("按楼栋").unwrap();
     assert_eq!(sheet.get_value((2, 0)), Some(&Data::String("楼栋".into())));
@@ -248,7 +252,12 @@ async fn statistics_count_grids_sources_percentiles_the_trend_notice_reach_and_t
 
     let (_, head) = member(&t, c, "王主任", StaffRole::Head, &[]).await;
     let (_, grid) = member(&t, c, "网格员", StaffRole::Grid, &["1号楼"]).await;
-    let (status, v) = get(&t, &head, &format!("/v1/staff/statistics?{NOVEMBER}&by=grid")).await;
+    let (status, v) = get(
+        &t,
+        &head,
+        &format!("/v1/staff/statistics?{NOVEMBER}&by=grid"),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["every"], "week");
     assert_eq!(row(&v, "网格员")["total"], 3, "the grid holds 1号楼: {v}");
@@ -263,7 +272,10 @@ async fn statistics_count_grids_sources_percentiles_the_trend_notice_reach_and_t
     assert_eq!(total["total"], 4);
     assert_eq!(total["resolved"], 1);
     assert_eq!(total["overdue_now"], 0);
-    assert!(total["on_time_rate"].is_null(), "nothing had a promised date");
+    assert!(
+        total["on_time_rate"].is_null(),
+        "nothing had a promised date"
+    );
     near(&total["median_hours_to_accept"], 2.0);
     near(&total["p90_hours_to_accept"], 3.0);
     near(&total["median_hours_to_resolve"], 3.0);
@@ -272,7 +284,12 @@ async fn statistics_count_grids_sources_percentiles_the_trend_notice_reach_and_t
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["key"].as_str().unwrap().to_owned(), r["total"].as_i64().unwrap()))
+        .map(|r| {
+            (
+                r["key"].as_str().unwrap().to_owned(),
+                r["total"].as_i64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         trend,
@@ -301,10 +318,18 @@ async fn statistics_count_grids_sources_percentiles_the_trend_notice_reach_and_t
     assert_eq!((b2.1, b2.3), (1, 0), "no one in 2号楼 read it");
     assert!(b2.2 >= 1);
     let households: i64 = reach.iter().map(|r| r.2).sum();
-    assert_eq!(v["turnout"][0]["households"], households, "the same households may vote");
+    assert_eq!(
+        v["turnout"][0]["households"], households,
+        "the same households may vote"
+    );
     assert_eq!(v["turnout"][0]["voted"], 1);
 
-    let (_, v) = get(&t, &head, &format!("/v1/staff/statistics?{NOVEMBER}&by=source&every=month")).await;
+    let (_, v) = get(
+        &t,
+        &head,
+        &format!("/v1/staff/statistics?{NOVEMBER}&by=source&every=month"),
+    )
+    .await;
     assert_eq!(row(&v, "app")["total"], 4, "{v}");
     assert_eq!(v["trend"][0]["key"], "2026-11-01");
 

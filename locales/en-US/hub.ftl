@@ -107,6 +107,21 @@ stats-col-response-rate = Response rate
 stats-col-resolution-rate = Resolution rate
 stats-col-satisfaction-rate = Satisfaction rate
 stats-col-median-hours = Median hours to resolve
+# Statistics screen: grids, overdue, on-time rate, percentile times, sources
+stats-sheet-grid = By grid
+stats-col-grid = Grid
+stats-no-grid = No grid
+stats-col-overdue-now = Overdue now
+stats-col-on-time-rate = On-time rate
+stats-col-p90-hours = Hours to resolve, 90th percentile
+stats-col-median-accept-hours = Hours to respond, median
+stats-col-p90-accept-hours = Hours to respond, 90th percentile
+stats-cli-header = { $from } to { $to } (by { $by })
+stats-col-group = Group
+stats-cli-total = Total
+stats-cli-trend = Trend
+stats-cli-notices = Notice reach (households that read within 24 hours)
+stats-cli-turnout = Consultation turnout
 ## Open311 GeoReport v2 (city systems, the 12345 hotline)
 open311-service-notice = Passed to the community's inbox and handled within the deadline; GET requests gives the result
 open311-discovery-contact = Please contact the community offices of the street

@@ -107,6 +107,21 @@ stats-col-response-rate = 响应率
 stats-col-resolution-rate = 解决率
 stats-col-satisfaction-rate = 满意率
 stats-col-median-hours = 办结用时中位数（小时）
+# 统计页：网格、超期、按时办结率、百分位用时、来源
+stats-sheet-grid = 按网格
+stats-col-grid = 网格
+stats-no-grid = 未划网格
+stats-col-overdue-now = 当前超期
+stats-col-on-time-rate = 按时办结率
+stats-col-p90-hours = 办结用时90%分位（小时）
+stats-col-median-accept-hours = 响应用时中位数（小时）
+stats-col-p90-accept-hours = 响应用时90%分位（小时）
+stats-cli-header = { $from } 至 { $to }（按{ $by }）
+stats-col-group = 分组
+stats-cli-total = 合计
+stats-cli-trend = 趋势
+stats-cli-notices = 通知触达（24小时内阅读的户数占比）
+stats-cli-turnout = 协商参与
 ## Open311 GeoReport v2（城市系统、12345 热线）
 open311-service-notice = 已转入社区收件箱，将按办结时限办理；结果可通过 GET requests 查询
 open311-discovery-contact = 请联系本街道各社区办公室

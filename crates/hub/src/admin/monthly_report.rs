@@ -1,5 +1,5 @@
 //! The monthly report (月度通报) as a spreadsheet and as CSV: one sheet per grouping (by category, by
-//! building), Chinese column headers (from the Fluent files, in the staff member's language), the period
+//! building, by grid), Chinese column headers (from the Fluent files, in the staff member's language), the period
 //! as real spreadsheet dates, counts as numbers and rates as percentages.
 use chrono::{Datelike, NaiveDate};
 use linli_i18n::Lang;
@@ -15,7 +15,7 @@ use crate::store::Staff;
 type Column = (&'static str, fn(&StatsRow) -> Cell);
 
 /// The columns, in order.
-const COLUMNS: [Column; 17] = [
+const COLUMNS: [Column; 22] = [
     ("stats-col-total", |r| Cell::Count(r.counts.total)),
     ("stats-col-submitted", |r| Cell::Count(r.counts.submitted)),
     ("stats-col-open", |r| Cell::Count(r.counts.open)),
@@ -43,6 +43,20 @@ const COLUMNS: [Column; 17] = [
     ("stats-col-median-hours", |r| {
         Cell::Hours(r.counts.median_hours_to_resolve)
     }),
+    // Added with the statistics screen, after the first columns so their places stay.
+    ("stats-col-overdue-now", |r| {
+        Cell::Count(r.counts.overdue_now)
+    }),
+    ("stats-col-on-time-rate", |r| Cell::Rate(r.on_time_rate)),
+    ("stats-col-p90-hours", |r| {
+        Cell::Hours(r.counts.p90_hours_to_resolve)
+    }),
+    ("stats-col-median-accept-hours", |r| {
+        Cell::Hours(r.counts.median_hours_to_accept)
+    }),
+    ("stats-col-p90-accept-hours", |r| {
+        Cell::Hours(r.counts.p90_hours_to_accept)
+    }),
 ];
 
 enum Cell {
@@ -52,7 +66,7 @@ enum Cell {
 }
 
 /// The two groupings of the report, each with its sheet name's Fluent id and first column's.
-const SHEETS: [(GroupBy, &str, &str); 2] = [
+const SHEETS: [(GroupBy, &str, &str); 3] = [
     (
         GroupBy::Category,
         "stats-sheet-category",
@@ -63,13 +77,14 @@ const SHEETS: [(GroupBy, &str, &str); 2] = [
         "stats-sheet-building",
         "stats-col-building",
     ),
+    (GroupBy::Grid, "stats-sheet-grid", "stats-col-grid"),
 ];
 
 fn both(hub: &Hub, staff: &Staff, month: NaiveDate) -> Result<Vec<Statistics>, HubError> {
     let (from, to) = month_period(month)?;
     SHEETS
         .iter()
-        .map(|(by, _, _)| statistics(hub, staff, from, to, *by))
+        .map(|(by, _, _)| statistics(hub, staff, from, to, *by, None))
         .collect()
 }
 
@@ -111,7 +126,7 @@ fn build_xlsx(all: &[Statistics], month: NaiveDate, lang: Lang) -> Result<Vec<u8
         }
         for (i, row) in stats.rows.iter().enumerate() {
             let r = i as u32 + 3;
-            sheet.write_string(r, 0, &row.counts.label)?;
+            sheet.write_string(r, 0, label(row, lang))?;
             for (c, (_, value)) in COLUMNS.iter().enumerate() {
                 let col = c as u16 + 1;
                 match value(row) {
@@ -133,6 +148,15 @@ fn build_xlsx(all: &[Statistics], month: NaiveDate, lang: Lang) -> Result<Vec<u8
     book.save_to_buffer()
 }
 
+/// A group's name; the reports of buildings no grid worker holds are "no grid".
+pub fn label(row: &StatsRow, lang: Lang) -> String {
+    if row.counts.key.is_empty() {
+        linli_i18n::message(lang, "stats-no-grid")
+    } else {
+        row.counts.label.clone()
+    }
+}
+
 fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
     ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
 }
@@ -141,14 +165,14 @@ fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
 /// the Chinese headers right); rates as fractions, empty where there is no denominator.
 pub fn csv(hub: &Hub, staff: &Staff, month: NaiveDate, lang: Lang) -> Result<String, HubError> {
     let (from, to) = month_period(month)?;
-    let stats = statistics(hub, staff, from, to, GroupBy::Category)?;
+    let stats = statistics(hub, staff, from, to, GroupBy::Category, None)?;
     let t = |id: &str| linli_i18n::message(lang, id);
     let mut out = String::from('\u{feff}');
     let mut header = vec![t("stats-col-category")];
     header.extend(COLUMNS.iter().map(|(id, _)| t(id)));
     out.push_str(&line(&header));
     for row in &stats.rows {
-        let mut cells = vec![row.counts.label.clone()];
+        let mut cells = vec![label(row, lang)];
         cells.extend(COLUMNS.iter().map(|(_, value)| match value(row) {
             Cell::Count(n) => n.to_string(),
             Cell::Rate(x) | Cell::Hours(x) => x.map(|x| format!("{x:.4}")).unwrap_or_default(),

@@ -1,7 +1,9 @@
 //! Statistics for the office and the street (统计) and the monthly report (月度通报), for the console,
 //! the staff API and `linli-hub admin stats`: the rates as the level above assesses them (三率) —
 //! 响应率 (the office's first step within a day), 解决率 (resolved of those not withdrawn) and 满意率
-//! (satisfied or basically satisfied of those rated) — computed from counts the database makes.
+//! (satisfied or basically satisfied of those rated) — and the on-time rate, computed from counts the
+//! database makes; with the trend per week or month, notice reach and consultation turnout. The
+//! console's tables and charts, the monthly report and the CLI all print these same rows.
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use linli_proto::ErrorCode;
 use serde::Serialize;
@@ -10,7 +12,9 @@ use utoipa::ToSchema;
 use crate::domain::staff_scope::StaffRole;
 use crate::error::HubError;
 use crate::hub::Hub;
-use crate::store::statistics::{GroupBy, StatsCounts, StatsQuery};
+use crate::store::statistics::{
+    GroupBy, NoticeReach, StatsCounts, StatsQuery, TrendEvery, Turnout,
+};
 use crate::store::Staff;
 
 /// The longest period one request may cover.
@@ -27,6 +31,8 @@ pub struct StatsRow {
     pub resolution_rate: Option<f64>,
     /// 满意率: satisfied or basically satisfied, of those rated.
     pub satisfaction_rate: Option<f64>,
+    /// 按时办结率: resolved by the promised date, of those whose promised date has come.
+    pub on_time_rate: Option<f64>,
 }
 
 impl From<StatsCounts> for StatsRow {
@@ -36,6 +42,7 @@ impl From<StatsCounts> for StatsRow {
             response_rate: rate(c.responded_in_time, c.total),
             resolution_rate: rate(c.resolved, c.total - c.withdrawn),
             satisfaction_rate: rate(c.satisfied + c.basic, c.rated),
+            on_time_rate: rate(c.resolved_on_time, c.due),
             counts: c,
         }
     }
@@ -46,7 +53,26 @@ pub struct Statistics {
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
     pub by: GroupBy,
+    pub every: TrendEvery,
+    /// One row per group, in key order.
     pub rows: Vec<StatsRow>,
+    /// All the period's reports in one row (a report of two grids counts once here).
+    pub total: StatsRow,
+    /// One row per week or month that has reports, keyed by its first day (`2026-11-02`).
+    pub trend: Vec<StatsRow>,
+    /// The period's notices, per building.
+    pub notice_reach: Vec<NoticeReach>,
+    /// The consultations opened in the period.
+    pub turnout: Vec<Turnout>,
+}
+
+/// The trend's step when none is asked for: weeks for up to a quarter, months beyond.
+pub fn default_every(from: DateTime<Utc>, to: DateTime<Utc>) -> TrendEvery {
+    if to - from <= Duration::days(92) {
+        TrendEvery::Week
+    } else {
+        TrendEvery::Month
+    }
 }
 
 /// The reports `staff` may see made in `[from, to)`, grouped `by`. The data officer sees no report,
@@ -58,6 +84,7 @@ pub fn statistics(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     by: GroupBy,
+    every: Option<TrendEvery>,
 ) -> Result<Statistics, HubError> {
     if staff.role == StaffRole::Data {
         return Err(ErrorCode::Forbidden.into());
@@ -65,18 +92,26 @@ pub fn statistics(
     if to <= from || to - from > Duration::days(PERIOD_MAX_DAYS) {
         return Err(ErrorCode::BadRequest.into());
     }
+    let every = every.unwrap_or_else(|| default_every(from, to));
     let q = StatsQuery {
         from,
         to,
         by,
+        every,
         now: hub.now(),
     };
-    let rows = hub.store().report_statistics(staff, &q)?;
+    let store = hub.store();
+    let counts = store.report_statistics(staff, &q)?;
     Ok(Statistics {
         from,
         to,
         by,
-        rows: rows.into_iter().map(StatsRow::from).collect(),
+        every,
+        rows: counts.rows.into_iter().map(StatsRow::from).collect(),
+        total: counts.total.into(),
+        trend: counts.trend.into_iter().map(StatsRow::from).collect(),
+        notice_reach: store.notice_reach(staff, from, to)?,
+        turnout: store.consultation_turnout(staff, from, to)?,
     })
 }
 
@@ -114,11 +149,14 @@ mod tests {
             satisfied: 2,
             basic: 1,
             unsatisfied: 1,
+            due: 5,
+            resolved_on_time: 4,
             ..Default::default()
         });
         assert_eq!(row.response_rate, Some(0.9));
         assert_eq!(row.resolution_rate, Some(0.75));
         assert_eq!(row.satisfaction_rate, Some(0.75));
+        assert_eq!(row.on_time_rate, Some(0.8));
         let empty = StatsRow::from(StatsCounts::default());
         assert_eq!(
             (

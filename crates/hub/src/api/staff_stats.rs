@@ -15,7 +15,7 @@ use super::AppState;
 use crate::admin;
 use crate::admin::statistics::Statistics;
 use crate::error::ApiError;
-use crate::store::statistics::GroupBy;
+use crate::store::statistics::{GroupBy, TrendEvery};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct StatsParams {
@@ -23,12 +23,15 @@ pub struct StatsParams {
     pub from: DateTime<Utc>,
     /// …until before this one; at most 366 days after `from`.
     pub to: DateTime<Utc>,
-    /// `category` (default), `building` or `status`.
+    /// `category` (default), `building`, `grid`, `status`, `source` or `community`.
     pub by: Option<GroupBy>,
+    /// The trend's step, `week` or `month`; by default weeks for up to 92 days, months beyond.
+    pub every: Option<TrendEvery>,
 }
 
 /// Reports of the caller's scope over a period, grouped, with the 三率 (response, resolution and
-/// satisfaction rates). The data officer, who sees no report, is refused.
+/// satisfaction rates) and the on-time rate, the period's total, its trend per week or month, notice
+/// reach per building and consultation turnout. The data officer, who sees no report, is refused.
 #[utoipa::path(get, path = "/v1/staff/statistics", tag = "staff", params(StatsParams),
     responses((status = 200, body = Statistics),
         (status = 400, description = "bad_request: a missing, reversed or too long period", body = linli_proto::ErrorBody),
@@ -47,6 +50,7 @@ pub async fn statistics(
             q.from,
             q.to,
             q.by.unwrap_or(GroupBy::Category),
+            q.every,
         )
     })
     .await?;

@@ -81,6 +81,8 @@ pub enum AdminCommand {
     /// The 12345 bridge: import the hotline's case file, export the results in its columns.
     #[command(subcommand)]
     Hotline(super::hotline::HotlineCommand),
+    /// Statistics (统计): counts, the 三率, times, trend, notice reach and turnout over a period.
+    Stats(super::stats::StatsArgs),
 }
 
 #[derive(Subcommand)]
@@ -338,6 +340,14 @@ pub fn run_admin(
         AdminCommand::Open311(command) => super::open311::run(hub, command)?,
         AdminCommand::Export(c) => super::export::run(hub, &acting_staff(hub, staff)?, c)?,
         AdminCommand::Hotline(c) => super::hotline::run(hub, cid()?, c)?,
+        AdminCommand::Stats(args) => {
+            let who = staff.map(|s| acting_staff(hub, Some(s))).transpose()?;
+            let community = match &who {
+                Some(s) => s.community_id,
+                None => cid()?,
+            };
+            super::stats::run(hub, who, community, args)?
+        }
         AdminCommand::Witness(command) => super::witness::run(hub, cid()?, command)?,
         AdminCommand::Invite {
             building,

@@ -12,6 +12,7 @@ pub mod open311;
 pub mod proxy;
 pub mod staff;
 pub mod staff_access;
+pub mod stats;
 pub mod street;
 pub mod witness;
 

@@ -74,3 +74,6 @@ error-api-key-read-only = This API key may only read; creating a request needs a
 error-api-key-name-taken = A live API key of that name exists already
 error-service-not-found = The community has no service (report category) with that service_code
 error-date-range-invalid = The date range is invalid: the end may not be before the start, and they may be at most 90 days apart
+
+# case handling: reply templates
+error-template-exists = The community has a reply template of that status and title already

@@ -74,3 +74,6 @@ error-api-key-read-only = 这个 API 密钥只能读取；提交工单需要有�
 error-api-key-name-taken = 已有同名的有效 API 密钥
 error-service-not-found = 这个社区没有这个服务类别（service_code）
 error-date-range-invalid = 起止日期无效：结束不能早于开始，且最多相隔 90 天
+
+# case handling: reply templates
+error-template-exists = 本社区已有同一状态、同名的回复模板

@@ -119,6 +119,9 @@ pub enum ErrorCode {
     ServiceNotFound,
     /// `start_date` to `end_date` spans more than 90 days, or ends before it starts.
     DateRangeInvalid,
+    // -- case handling
+    /// The community has a reply template of that status and title already.
+    TemplateExists,
 }
 
 impl ErrorCode {
@@ -212,6 +215,7 @@ const ALL_CODES: &[(ErrorCode, &str)] = &[
     (ErrorCode::ApiKeyNameTaken, "api_key_name_taken"),
     (ErrorCode::ServiceNotFound, "service_not_found"),
     (ErrorCode::DateRangeInvalid, "date_range_invalid"),
+    (ErrorCode::TemplateExists, "template_exists"),
 ];
 
 impl ErrorCode {

@@ -1,5 +1,6 @@
 //! Storage behind one narrow trait. Handlers and admin functions only see [`Store`]; SQL lives in
 //! [`sqlite`] (the embedded default). A PostgreSQL backend implements the same trait later.
+pub mod cases;
 pub mod dispatch;
 pub mod open311;
 pub mod restores;
@@ -284,6 +285,8 @@ pub struct ReportFilter {
     pub status: Option<ReportStatus>,
     /// Only reports past their promised date and not yet resolved.
     pub overdue: bool,
+    /// Only overdue reports escalated to the community's heads (超期督办).
+    pub escalated: bool,
 }
 
 /// A grant staff create at the office, after checking both residents in person.
@@ -363,6 +366,7 @@ pub trait Store:
     + witnesses::WitnessStore
     + tiles::TileStore
     + dispatch::DispatchStore
+    + cases::CaseStore
     + restores::RestoreStore
     + statistics::StatisticsStore
     + open311::Open311Store

@@ -77,3 +77,5 @@ error-date-range-invalid = The date range is invalid: the end may not be before 
 
 # -- the 12345 bridge
 error-hotline-import-invalid = The case file was not imported: it cannot be read, a column is missing, or rows are wrong (each listed); nothing was imported
+# case handling: reply templates
+error-template-exists = The community has a reply template of that status and title already

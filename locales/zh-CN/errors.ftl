@@ -77,3 +77,5 @@ error-date-range-invalid = 起止日期无效：结束不能早于开始，且�
 
 # -- the 12345 bridge
 error-hotline-import-invalid = 工单文件未导入：文件无法读取、缺少列或有错误的行（逐行列出）；一件也没有导入
+# case handling: reply templates
+error-template-exists = 本社区已有同一状态、同名的回复模板

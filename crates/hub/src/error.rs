@@ -90,7 +90,7 @@ pub fn status_for(code: ErrorCode) -> StatusCode {
         | ProxyAlreadyGranted => StatusCode::CONFLICT,
         ProxySelf | ProxyDaysOutOfRange | CommunityRequired => StatusCode::BAD_REQUEST,
         CommunityNotFound => StatusCode::NOT_FOUND,
-        CommunityExists | StreetNotSet => StatusCode::CONFLICT,
+        CommunityExists | StreetNotSet | TemplateExists => StatusCode::CONFLICT,
         StaffSignInFailed => StatusCode::UNAUTHORIZED,
         StaffLocked => StatusCode::TOO_MANY_REQUESTS,
         CsrfInvalid => StatusCode::FORBIDDEN,

@@ -132,6 +132,7 @@ async fn poll(hub: Hub, mut closing: watch::Receiver<bool>) {
             }
             h.store().close_due_consultations(now)?;
             h.store().log_expired_grants(now)?;
+            crate::admin::escalation::sweep(&h)?;
             h.notify();
             crate::privacy::expire_photos_if_due(&h)
         })

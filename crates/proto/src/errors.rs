@@ -123,6 +123,9 @@ pub enum ErrorCode {
     /// The hotline's case file was refused: unreadable, a column missing, or bad rows (each listed
     /// with its row number and reason); nothing of it was imported.
     HotlineImportInvalid,
+    // -- case handling
+    /// The community has a reply template of that status and title already.
+    TemplateExists,
 }
 
 impl ErrorCode {
@@ -217,6 +220,7 @@ const ALL_CODES: &[(ErrorCode, &str)] = &[
     (ErrorCode::ServiceNotFound, "service_not_found"),
     (ErrorCode::DateRangeInvalid, "date_range_invalid"),
     (ErrorCode::HotlineImportInvalid, "hotline_import_invalid"),
+    (ErrorCode::TemplateExists, "template_exists"),
 ];
 
 impl ErrorCode {

@@ -9,11 +9,13 @@ use crate::store::{ReportFilter, Staff, StaffReport};
 
 /// Reports in `staff`'s scope (see `domain::staff_scope`) (with households: personal details, so each is logged).
 pub fn list(hub: &Hub, staff: &Staff, filter: &ReportFilter) -> Result<Vec<StaffReport>, HubError> {
+    super::escalation::sweep(hub)?;
     Ok(hub.store().reports_seen_by(staff, filter, hub.now())?)
 }
 
 /// One report, logged; `report_not_found` for one outside the member's scope, as for an unknown one.
 pub fn show(hub: &Hub, staff: &Staff, id: Uuid) -> Result<StaffReport, HubError> {
+    super::escalation::sweep(hub)?;
     hub.store()
         .report_seen_by(staff, id, hub.now())?
         .ok_or(HubError::Refused(ErrorCode::ReportNotFound))

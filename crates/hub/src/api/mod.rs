@@ -21,6 +21,7 @@ pub mod records;
 pub mod request_id;
 pub mod staff;
 pub mod staff_account;
+pub mod staff_cases;
 pub mod staff_dispatch;
 pub mod staff_hotline;
 pub mod staff_notices;
@@ -180,6 +181,20 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/staff/reports/{id}/notes", post(staff_dispatch::note))
         .route("/v1/staff/access-log", get(staff_dispatch::access_log))
         .route("/v1/staff/assignees", get(staff_dispatch::assignees))
+        .route("/v1/staff/escalations", get(staff_cases::escalations))
+        .route("/v1/staff/reminders", get(staff_cases::reminders))
+        .route(
+            "/v1/staff/reminders/{id}/read",
+            post(staff_cases::read_reminder),
+        )
+        .route(
+            "/v1/staff/templates",
+            get(staff_cases::templates).post(staff_cases::add_template),
+        )
+        .route(
+            "/v1/staff/templates/{id}",
+            put(staff_cases::edit_template).delete(staff_cases::delete_template),
+        )
         .route("/v1/staff/totp", post(staff_account::totp_begin))
         .route("/v1/staff/totp/confirm", post(staff_account::totp_confirm))
         .route("/v1/staff/totp/disable", post(staff_account::totp_disable))

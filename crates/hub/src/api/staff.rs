@@ -207,6 +207,7 @@ pub async fn inbox(
     let filter = ReportFilter {
         status: q.status,
         overdue: q.overdue.unwrap_or(false),
+        ..ReportFilter::default()
     };
     let mut list = admin_call(&state.hub, move |hub| {
         admin::reports::list(hub, &caller.staff, &filter)

@@ -390,7 +390,11 @@ pub fn run_admin(
             let list = admin::reports::list(
                 hub,
                 &acting_staff(hub, staff)?,
-                &ReportFilter { status, overdue },
+                &ReportFilter {
+                    status,
+                    overdue,
+                    ..ReportFilter::default()
+                },
             )
             .map_err(hub_err)?;
             if out.json {

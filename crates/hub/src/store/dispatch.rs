@@ -19,7 +19,7 @@ pub struct StaffName {
 /// One dispatch step on a report's timeline, attributed to the staff member who took it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DispatchStep {
-    /// `dispatched`, `signed` or `returned`.
+    /// `dispatched`, `signed`, `returned` or `escalated` (by the hub: `by` is empty).
     pub kind: String,
     pub by: Option<StaffName>,
     /// For `dispatched`: who it went to; for `returned`: the reason.
@@ -44,6 +44,8 @@ pub struct DispatchInfo {
     pub signed_at: Option<DateTime<Utc>>,
     /// The promised date passed and the report is not finished.
     pub overdue: bool,
+    /// When the overdue report was escalated to the community's heads (超期督办).
+    pub escalated_at: Option<DateTime<Utc>>,
     pub steps: Vec<DispatchStep>,
     pub notes: Vec<ReportNote>,
 }

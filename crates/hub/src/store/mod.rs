@@ -1,5 +1,6 @@
 //! Storage behind one narrow trait. Handlers and admin functions only see [`Store`]; SQL lives in
 //! [`sqlite`] (the embedded default). A PostgreSQL backend implements the same trait later.
+pub mod cases;
 pub mod dispatch;
 pub mod notice_desk;
 pub mod open311;
@@ -285,6 +286,8 @@ pub struct ReportFilter {
     pub status: Option<ReportStatus>,
     /// Only reports past their promised date and not yet resolved.
     pub overdue: bool,
+    /// Only overdue reports escalated to the community's heads (超期督办).
+    pub escalated: bool,
 }
 
 /// A grant staff create at the office, after checking both residents in person.
@@ -366,6 +369,7 @@ pub trait Store:
     + dispatch::DispatchStore
     + notice_desk::NoticeDeskStore
     + notice_desk::ConsultationDeskStore
+    + cases::CaseStore
     + restores::RestoreStore
     + statistics::StatisticsStore
     + open311::Open311Store

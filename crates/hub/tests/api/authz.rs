@@ -235,6 +235,13 @@ fn decide(route: &str, who: Who) -> Option<Expect> {
         | "POST /v1/staff/consultations"
         | "POST /v1/staff/consultations/{id}/close"
         | "GET /v1/staff/consultations/openings" => UNAUTHORIZED,
+        | "GET /v1/staff/escalations"
+        | "GET /v1/staff/reminders"
+        | "POST /v1/staff/reminders/{id}/read"
+        | "GET /v1/staff/templates"
+        | "POST /v1/staff/templates"
+        | "PUT /v1/staff/templates/{id}"
+        | "DELETE /v1/staff/templates/{id}" => UNAUTHORIZED,
         // City systems' routes (GeoReport v2) take an API key staff issued, never a device token.
         "GET /open311/v2/discovery.xml"
         | "GET /open311/v2/discovery.json"
@@ -616,6 +623,20 @@ async fn request_for(
             format!("/v1/staff/reports/{}/notes", w.report),
             json_body(json!({"text": "x"})),
         ),
+        "POST /v1/staff/reminders/{id}/read" => {
+            (format!("/v1/staff/reminders/{}/read", Uuid::now_v7()), None)
+        }
+        "POST /v1/staff/templates" => (
+            path.into(),
+            json_body(json!({"status": "resolved", "title": "x", "body": "x"})),
+        ),
+        "PUT /v1/staff/templates/{id}" => (
+            format!("/v1/staff/templates/{}", Uuid::now_v7()),
+            json_body(json!({"status": "resolved", "title": "x", "body": "x"})),
+        ),
+        "DELETE /v1/staff/templates/{id}" => {
+            (format!("/v1/staff/templates/{}", Uuid::now_v7()), None)
+        }
         "GET /open311/v2/services/{service_code}" => {
             ("/open311/v2/services/facilities.json".into(), None)
         }

@@ -476,17 +476,24 @@ async fn the_binary_dispatches_signs_and_returns_through_the_same_rules() {
         t.hub(),
         &staff,
         &linli_hub::store::ReportFilter {
-            status: None,
             overdue: true,
+            ..Default::default()
         },
     )
     .unwrap();
     assert_eq!(overdue.len(), 1, "two working days passed");
     let r = admin::reports::show(t.hub(), &staff, report).unwrap();
     let kinds: Vec<&str> = r.dispatch.steps.iter().map(|s| s.kind.as_str()).collect();
+    // Listing the overdue reports escalated this one to the heads (超期督办), once.
     assert_eq!(
         kinds,
-        vec!["dispatched", "signed", "returned", "dispatched"]
+        vec![
+            "dispatched",
+            "signed",
+            "returned",
+            "dispatched",
+            "escalated"
+        ]
     );
     assert_eq!(r.dispatch.steps[0].by.as_ref().unwrap().name, "赵网格员");
     assert_eq!(r.dispatch.notes[0].text, "转电梯维保");

@@ -3,6 +3,7 @@
 mod authz;
 mod backups;
 mod blobs;
+mod cases;
 mod cli;
 mod concurrency;
 mod config;

@@ -19,7 +19,8 @@ use crate::store::dispatch::{
 use crate::store::{Staff, StoreError, StoreResult};
 
 /// The timeline kinds of dispatch steps; `reports::render` leaves them out of the resident's copy.
-pub const STEP_KINDS: &str = "('dispatched', 'signed', 'returned')";
+/// `escalated` (超期督办, see `cases.rs`) is the hub's own step, by no staff member.
+pub const STEP_KINDS: &str = "('dispatched', 'signed', 'returned', 'escalated')";
 
 /// The staff member's reach.
 pub fn scope(c: &Connection, who: &Staff) -> StoreResult<Scope> {
@@ -94,7 +95,7 @@ fn staff_name(c: &Connection, id: Uuid) -> StoreResult<Option<StaffName>> {
     )
 }
 
-fn finished(s: ReportStatus) -> bool {
+pub(super) fn finished(s: ReportStatus) -> bool {
     matches!(
         s,
         ReportStatus::Resolved | ReportStatus::Rejected | ReportStatus::Withdrawn
@@ -191,22 +192,27 @@ pub fn info(c: &Connection, report: Uuid, now: DateTime<Utc>) -> StoreResult<Dis
         let by = staff_name(c, by)?.ok_or_else(|| StoreError::Corrupt("note author".into()))?;
         notes.push(ReportNote { id, by, text, at });
     }
+    let escalated_at = c
+        .prepare_cached("SELECT escalated_at FROM reports WHERE id = ?1")?
+        .query_row([report.to_string()], |r| get_opt_ts(r, 0))?;
     Ok(DispatchInfo {
         assignee,
         deadline,
         signed_at,
+        escalated_at,
         overdue: matches!(deadline, Some(d) if d < now && !finished(status)),
         steps,
         notes,
     })
 }
 
-/// Appends a dispatch step to the timeline, attributed to `by`, never before the event it follows.
-fn add_step(
+/// Appends a dispatch step to the timeline, attributed to `by` (`None`: the hub itself), never
+/// before the event it follows.
+pub(super) fn add_step(
     c: &Connection,
     report: Uuid,
     kind: &str,
-    by: &Staff,
+    by: Option<Uuid>,
     text: Option<&str>,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
@@ -222,7 +228,7 @@ fn add_step(
         kind,
         text,
         ts(now),
-        by.id.to_string()
+        by.map(|b| b.to_string())
     ])?;
     Ok(())
 }
@@ -309,14 +315,15 @@ impl DispatchStore for SqliteStore {
                 (None, None) => working_days::deadline_after(now, time_limit(c, d.report)?),
             };
             c.prepare_cached(
-                "UPDATE reports SET assignee_id = ?1, deadline = ?2, signed_at = NULL WHERE id = ?3",
+                "UPDATE reports SET assignee_id = ?1, deadline = ?2, signed_at = NULL, escalated_at = NULL
+                 WHERE id = ?3",
             )?
             .execute(params![
                 assignee.id.to_string(),
                 ts(deadline),
                 d.report.to_string()
             ])?;
-            add_step(c, d.report, "dispatched", d.by, Some(&assignee.name), now)?;
+            add_step(c, d.report, "dispatched", Some(d.by.id), Some(&assignee.name), now)?;
             touched(c, d.report, now)
         })
     }
@@ -333,7 +340,7 @@ impl DispatchStore for SqliteStore {
             }
             c.prepare_cached("UPDATE reports SET signed_at = ?1 WHERE id = ?2")?
                 .execute([ts(now), report.to_string()])?;
-            add_step(c, report, "signed", by, None, now)?;
+            add_step(c, report, "signed", Some(by.id), None, now)?;
             touched(c, report, now)
         })
     }
@@ -355,10 +362,11 @@ impl DispatchStore for SqliteStore {
                 return Err(ErrorCode::InvalidTransition.into());
             }
             c.prepare_cached(
-                "UPDATE reports SET assignee_id = NULL, deadline = NULL, signed_at = NULL WHERE id = ?1",
+                "UPDATE reports SET assignee_id = NULL, deadline = NULL, signed_at = NULL, escalated_at = NULL
+                 WHERE id = ?1",
             )?
             .execute([report.to_string()])?;
-            add_step(c, report, "returned", by, Some(reason), now)?;
+            add_step(c, report, "returned", Some(by.id), Some(reason), now)?;
             touched(c, report, now)
         })
     }

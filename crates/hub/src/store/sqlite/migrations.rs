@@ -583,7 +583,8 @@ ALTER TABLE staff_credentials ADD COLUMN totp_secret BLOB;
 ALTER TABLE staff_credentials ADD COLUMN totp_pending BLOB;
 ALTER TABLE staff_credentials ADD COLUMN totp_last_step INTEGER;
 "#,
-    // 15–17: numbers held for work on other branches; each is replaced by its own migration when merged.
+    // 15–17: numbers once held for work on other branches; they ran empty on every hub and stay empty (the
+    // work landed as 19 onward).
     "",
     "",
     "",
@@ -615,6 +616,33 @@ CREATE TABLE door_knocks (
     at TEXT NOT NULL
 );
 CREATE INDEX door_knocks_notice ON door_knocks(notice_id, household_id, at);
+"#,
+    // 19: case handling, continued (see store/sqlite/cases.rs). 超期督办: when an overdue report was
+    // escalated to the community's heads (once per promised date; a new dispatch clears it), and the
+    // reminders staff members find in their console (the assignee's, for an escalated report). Reply
+    // templates per community, each tied to the status it is a reply for.
+    r#"
+ALTER TABLE reports ADD COLUMN escalated_at TEXT;
+CREATE TABLE staff_reminders (
+    id TEXT PRIMARY KEY,
+    staff_id TEXT NOT NULL REFERENCES staff(id),
+    report_id TEXT NOT NULL REFERENCES reports(id),
+    kind TEXT NOT NULL,
+    deadline TEXT,
+    at TEXT NOT NULL,
+    read_at TEXT
+);
+CREATE INDEX staff_reminders_staff ON staff_reminders(staff_id, at);
+CREATE INDEX reports_due ON reports(deadline) WHERE escalated_at IS NULL;
+CREATE TABLE reply_templates (
+    id TEXT PRIMARY KEY,
+    community_id TEXT NOT NULL REFERENCES communities(id),
+    status TEXT NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (community_id, status, title)
+);
 "#,
 ];
 

@@ -3,6 +3,7 @@
 //! process can write at the same time; `busy_timeout` makes them wait their turn.
 mod access;
 mod blobs;
+mod cases;
 mod changes;
 mod checkpoint;
 pub mod closure;

@@ -367,11 +367,12 @@ pub fn render(conn: &Connection, id: Uuid) -> StoreResult<Option<(Report, Uuid)>
     report.photos = stmt
         .query_map([id.to_string()], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT id, kind, actor, actor_name, status, text, satisfaction, at, actor_id, on_behalf_of
-         FROM report_events WHERE report_id = ?1 AND kind NOT IN ('dispatched', 'signed', 'returned')
+         FROM report_events WHERE report_id = ?1 AND kind NOT IN {}
          ORDER BY ord",
-    )?;
+        super::dispatch::STEP_KINDS
+    ))?;
     report.events = stmt
         .query_map([id.to_string()], |r| {
             Ok(ReportEvent {

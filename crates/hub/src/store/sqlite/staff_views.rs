@@ -7,7 +7,7 @@ use linli_proto::{ErrorCode, ProxyAct, ProxyGrant};
 use rusqlite::Connection;
 use uuid::Uuid;
 
-use super::{access, closure, community, dispatch, open311, proxies, reports, staff};
+use super::{access, cases, closure, community, dispatch, open311, proxies, reports, staff};
 use crate::store::{DeviceInfo, ReportFilter, Staff, StaffReport, StoreError, StoreResult};
 
 /// Every grant of `who`'s community, each logged: names and homes in them are personal details.
@@ -52,6 +52,9 @@ pub fn reports(
             continue;
         }
         if filter.overdue && !dispatch::overdue(c, id, now)? {
+            continue;
+        }
+        if filter.escalated && !cases::escalated(c, id)? {
             continue;
         }
         if let Some(r) = staff_report(c, id, now)? {

@@ -74,3 +74,9 @@ error-api-key-read-only = This API key may only read; creating a request needs a
 error-api-key-name-taken = A live API key of that name exists already
 error-service-not-found = The community has no service (report category) with that service_code
 error-date-range-invalid = The date range is invalid: the end may not be before the start, and they may be at most 90 days apart
+
+## Voice messages (语音留言)
+error-voice-not-opus = This is not a voice message the office can keep (it must be Ogg Opus); record it again
+error-voice-too-long = The voice message is too long: 60 seconds at most
+error-voice-too-big = The voice message file is too large; record it again
+error-voice-missing = The voice message has not been uploaded yet; try again shortly

@@ -74,3 +74,9 @@ error-api-key-read-only = 这个 API 密钥只能读取；提交工单需要有�
 error-api-key-name-taken = 已有同名的有效 API 密钥
 error-service-not-found = 这个社区没有这个服务类别（service_code）
 error-date-range-invalid = 起止日期无效：结束不能早于开始，且最多相隔 90 天
+
+## Voice messages (语音留言)
+error-voice-not-opus = 这不是可以收下的语音留言（需要 Ogg Opus 格式），请重新录音
+error-voice-too-long = 语音留言太长了，最长 60 秒
+error-voice-too-big = 语音留言的文件太大了，请重新录音
+error-voice-missing = 语音留言还没有上传，请稍后再试

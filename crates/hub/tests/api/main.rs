@@ -31,5 +31,6 @@ mod street;
 mod tiles;
 mod upgrade;
 mod visibility;
+mod voice;
 mod votes;
 mod witnesses;

@@ -101,6 +101,7 @@ pub fn report_op(seq: i64, room: &str) -> Op {
         created_at: Utc::now(),
         on_behalf_of: None,
         body: OpBody::CreateReport {
+            voice: None,
             report_id: Uuid::now_v7(),
             category: crate::community::CATEGORY.into(),
             text: crate::community::REPORT_TEXT.into(),

@@ -79,3 +79,8 @@ error-date-range-invalid = The date range is invalid: the end may not be before 
 error-hotline-import-invalid = The case file was not imported: it cannot be read, a column is missing, or rows are wrong (each listed); nothing was imported
 # case handling: reply templates
 error-template-exists = The community has a reply template of that status and title already
+## Voice messages (语音留言)
+error-voice-not-opus = This is not a voice message the office can keep (it must be Ogg Opus); record it again
+error-voice-too-long = The voice message is too long: 60 seconds at most
+error-voice-too-big = The voice message file is too large; record it again
+error-voice-missing = The voice message has not been uploaded yet; try again shortly

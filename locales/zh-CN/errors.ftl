@@ -79,3 +79,8 @@ error-date-range-invalid = 起止日期无效：结束不能早于开始，且�
 error-hotline-import-invalid = 工单文件未导入：文件无法读取、缺少列或有错误的行（逐行列出）；一件也没有导入
 # case handling: reply templates
 error-template-exists = 本社区已有同一状态、同名的回复模板
+## Voice messages (语音留言)
+error-voice-not-opus = 这不是可以收下的语音留言（需要 Ogg Opus 格式），请重新录音
+error-voice-too-long = 语音留言太长了，最长 60 秒
+error-voice-too-big = 语音留言的文件太大了，请重新录音
+error-voice-missing = 语音留言还没有上传，请稍后再试

@@ -544,6 +544,7 @@ impl Profile {
             self.queue_in(
                 &tx,
                 OpBody::CreateReport {
+                    voice: None,
                     report_id,
                     category: r.category,
                     text,
@@ -576,6 +577,7 @@ impl Profile {
         }
         self.queue_as(
             OpBody::CommentReport {
+                voice: None,
                 report_id: id,
                 text: text.to_owned(),
             },

@@ -89,6 +89,7 @@ async fn push_run(http: &reqwest::Client, proxied: bool) -> f64 {
                 seq += 1;
                 let body = if i % 2 == 0 {
                     OpBody::CreateReport {
+                        voice: None,
                         report_id: Uuid::now_v7(),
                         category: "facilities".into(),
                         text: "3单元楼道灯不亮，晚上上下楼很不方便，请尽快维修。".into(),

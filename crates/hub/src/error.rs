@@ -78,7 +78,11 @@ pub fn status_for(code: ErrorCode) -> StatusCode {
         | BlobTypeUnsupported
         | ReasonRequired
         | ImageTooLarge
+        | VoiceNotOpus
+        | VoiceTooLong
+        | VoiceMissing
         | PrivacyConsentRequired => StatusCode::UNPROCESSABLE_ENTITY,
+        VoiceTooBig => StatusCode::PAYLOAD_TOO_LARGE,
         ProxyNotGranted | ProxyScopeMissing | ProxyGrantRevoked | ProxyGrantGivenUp
         | ProxyGrantExpired => StatusCode::FORBIDDEN,
         ProxyCodeInvalid => StatusCode::NOT_FOUND,

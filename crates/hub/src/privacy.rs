@@ -19,6 +19,7 @@ fn extension(mime: &str) -> &'static str {
         "image/jpeg" => "jpg",
         "image/png" => "png",
         "image/webp" => "webp",
+        "audio/ogg" => "opus",
         _ => "bin",
     }
 }

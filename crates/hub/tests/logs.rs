@@ -93,6 +93,7 @@ async fn tokens_codes_and_resident_text_stay_out_of_logs_and_files() {
         created_at: chrono::Utc::now(),
         on_behalf_of: None,
         body: OpBody::CreateReport {
+            voice: None,
             report_id: uuid::Uuid::now_v7(),
             category: "facilities".into(),
             text: secret_text.into(),
@@ -288,6 +289,7 @@ async fn json_logs_name_each_request_and_keep_secrets_out() {
         created_at: chrono::Utc::now(),
         on_behalf_of: None,
         body: OpBody::CreateReport {
+            voice: None,
             report_id: uuid::Uuid::now_v7(),
             category: "facilities".into(),
             text: secret_text.into(),

@@ -34,6 +34,15 @@ pub enum ErrorCode {
     /// A photo whose width × height is over [`crate::limits::PHOTO_PIXELS_MAX`] (a decompression bomb, or not
     /// a photo a device made).
     ImageTooLarge,
+    // -- voice messages (语音留言), judged from the file's content
+    /// Audio that isn't Ogg Opus, or an Ogg file broken or without the Opus headers.
+    VoiceNotOpus,
+    /// Longer than [`crate::limits::VOICE_MS_MAX`] (with a small tolerance).
+    VoiceTooLong,
+    /// Larger than [`crate::limits::VOICE_MAX_BYTES`].
+    VoiceTooBig,
+    /// A report or comment names a blob that is not a voice message as its voice.
+    VoiceMissing,
     // -- reports
     ReportNotFound,
     ReportExists,
@@ -164,6 +173,10 @@ const ALL_CODES: &[(ErrorCode, &str)] = &[
     (ErrorCode::BlobHashMismatch, "blob_hash_mismatch"),
     (ErrorCode::BlobTypeUnsupported, "blob_type_unsupported"),
     (ErrorCode::ImageTooLarge, "image_too_large"),
+    (ErrorCode::VoiceNotOpus, "voice_not_opus"),
+    (ErrorCode::VoiceTooLong, "voice_too_long"),
+    (ErrorCode::VoiceTooBig, "voice_too_big"),
+    (ErrorCode::VoiceMissing, "voice_missing"),
     (ErrorCode::ReportNotFound, "report_not_found"),
     (ErrorCode::ReportExists, "report_exists"),
     (ErrorCode::ReportNotWithdrawable, "report_not_withdrawable"),

@@ -23,3 +23,12 @@ pub const REOPEN_DAYS: i64 = 7;
 
 /// The shortest staff password the console accepts (OWASP ASVS 2.1.1 asks for at least 12).
 pub const STAFF_PASSWORD_MIN: usize = 12;
+
+// -- voice messages (语音留言)
+/// The longest voice message a resident records, in milliseconds.
+pub const VOICE_MS_MAX: u32 = 60_000;
+/// What the hub allows over [`VOICE_MS_MAX`], for an encoder's last frame and rounding.
+pub const VOICE_MS_TOLERANCE: u32 = 500;
+/// Largest voice blob the hub keeps: a minute at 64 kbit/s with room for the container. Devices send
+/// 16 kHz mono at 12 kbit/s, under 100 kB a minute.
+pub const VOICE_MAX_BYTES: usize = 512 * 1024;

@@ -42,10 +42,16 @@ pub enum OpBody {
         /// sha256 of photos already uploaded to `/v1/blobs`.
         #[serde(default)]
         photos: Vec<String>,
+        /// A voice message already uploaded to `/v1/blobs`; with one, `text` may be empty.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        voice: Option<crate::VoiceRef>,
     },
     CommentReport {
         report_id: Uuid,
+        /// May be empty when `voice` is set.
         text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        voice: Option<crate::VoiceRef>,
     },
     WithdrawReport {
         report_id: Uuid,

@@ -126,6 +126,18 @@ pub struct ReportEvent {
     /// For an act by a proxy: the resident it was done for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_behalf_of: Option<Uuid>,
+    /// A comment or staff reply spoken rather than (or beside) written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice: Option<VoiceRef>,
+}
+
+/// A voice message (语音留言): Ogg Opus uploaded to `/v1/blobs` under its sha256. The hub keeps the
+/// length it read from the file itself, not the one a device claims.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct VoiceRef {
+    pub sha256: String,
+    pub duration_ms: u32,
 }
 
 /// A report rendered for its owner (the resident who made it, their household, or a proxy with `report`).
@@ -141,6 +153,9 @@ pub struct Report {
     pub location: Option<LatLon>,
     /// sha256 of each photo, in the order the resident chose them.
     pub photos: Vec<String>,
+    /// The voice message told with the report, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice: Option<VoiceRef>,
     pub status: ReportStatus,
     /// When the resident made it on their device.
     pub created_at: DateTime<Utc>,

@@ -1,4 +1,5 @@
-//! Photos by sha256: upload (checked by hash, content type and size; idempotent) and download.
+//! Photos and voice messages (语音留言) by sha256: upload (checked by hash, content type and size, a
+//! voice message's container and length; idempotent) and download.
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
@@ -12,12 +13,12 @@ use super::{blocking, AppState};
 use crate::domain::blob_kind;
 use crate::error::ApiError;
 
-/// Upload a JPEG, PNG or WebP photo under its sha256.
+/// Upload a JPEG, PNG or WebP photo, or an Ogg Opus voice message of at most a minute, under its sha256.
 #[utoipa::path(put, path = "/v1/blobs/{sha256}", security(("bearer" = [])),
     params(("sha256" = String, Path, description = "lower-case hex sha256 of the content")),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 204, description = "stored (or already stored)"),
-        (status = 413, body = ErrorBody), (status = 422, description = "blob_type_unsupported, blob_hash_mismatch or image_too_large", body = ErrorBody),
+        (status = 413, description = "payload_too_large or voice_too_big", body = ErrorBody), (status = 422, description = "blob_type_unsupported, blob_hash_mismatch, image_too_large, voice_not_opus or voice_too_long", body = ErrorBody),
         (status = 507, description = "storage_full: the photo store's disk is full; nothing was kept", body = ErrorBody)))]
 pub async fn put_blob(
     State(state): State<AppState>,
@@ -38,8 +39,17 @@ pub async fn put_blob(
     if bytes.len() > limits::BLOB_MAX_BYTES {
         return Err(ApiError(ErrorCode::PayloadTooLarge));
     }
-    let mime = blob_kind::sniff(&bytes).ok_or(ApiError(ErrorCode::BlobTypeUnsupported))?;
-    blob_kind::check_pixels(&bytes)?;
+    let (mime, duration_ms) = match blob_kind::sniff(&bytes) {
+        Some(mime) => {
+            blob_kind::check_pixels(&bytes)?;
+            (mime, None)
+        }
+        None if blob_kind::looks_like_audio(&bytes) => {
+            let info = linli_voice::inspect(&bytes).map_err(|e| ApiError(voice_code(&e)))?;
+            ("audio/ogg", Some(info.duration_ms))
+        }
+        None => return Err(ApiError(ErrorCode::BlobTypeUnsupported)),
+    };
     if blob_kind::sha256_hex(&bytes) != sha {
         return Err(ApiError(ErrorCode::BlobHashMismatch));
     }
@@ -63,16 +73,16 @@ pub async fn put_blob(
                 )));
             }
         }
-        s.record_blob(&sha, mime, size, &viewer, now)
+        s.record_blob(&sha, mime, size, duration_ms, &viewer, now)
     })
     .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Download a photo the caller may see (their household's uploads and reports).
+/// Download a photo or voice message the caller may see (their household's uploads and reports).
 #[utoipa::path(get, path = "/v1/blobs/{sha256}", security(("bearer" = [])),
     params(("sha256" = String, Path)),
-    responses((status = 200, content_type = "image/*", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, content_type = "image/* or audio/ogg", body = Vec<u8>), (status = 404, body = ErrorBody)))]
 pub async fn get_blob(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -99,4 +109,14 @@ pub async fn get_blob(
     .await?;
     let (mime, bytes) = found.ok_or(ApiError(ErrorCode::NotFound))?;
     Ok(([(CONTENT_TYPE, mime)], bytes).into_response())
+}
+
+/// The stable code for a voice file the hub refuses.
+fn voice_code(e: &linli_voice::VoiceError) -> ErrorCode {
+    use linli_voice::VoiceError;
+    match e {
+        VoiceError::TooLong { .. } => ErrorCode::VoiceTooLong,
+        VoiceError::TooBig { .. } => ErrorCode::VoiceTooBig,
+        _ => ErrorCode::VoiceNotOpus,
+    }
 }

@@ -14,6 +14,19 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Whether `bytes` look like a sound file (Ogg, WAV, MP3, FLAC, WebM/Matroska, MP4/M4A): such an
+/// upload is judged as a voice message, so a recording in the wrong format is told `voice_not_opus`
+/// rather than that the hub takes no such file.
+pub fn looks_like_audio(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"OggS")
+        || (bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WAVE")
+        || bytes.starts_with(b"ID3")
+        || bytes.starts_with(&[0xFF, 0xFB])
+        || bytes.starts_with(b"fLaC")
+        || bytes.starts_with(&[0x1A, 0x45, 0xDF, 0xA3])
+        || (bytes.len() >= 12 && &bytes[4..8] == b"ftyp" && &bytes[8..11] == b"M4A")
+}
+
 /// Width and height read from a JPEG, PNG or WebP header, without decoding anything, so a file that
 /// would decode to gigabytes (a decompression bomb) is refused before anyone opens it. `None` when the
 /// header can't be read.

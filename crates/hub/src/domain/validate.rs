@@ -1,5 +1,5 @@
 //! Field checks for every op a device can push, before anything is looked up or written.
-use linli_proto::{limits, Address, ErrorCode, OpBody};
+use linli_proto::{limits, Address, ErrorCode, OpBody, VoiceRef};
 
 use super::blob_kind::is_sha256;
 
@@ -18,6 +18,16 @@ fn check_text(s: &str, max: usize) -> Result<(), ErrorCode> {
         Err(ErrorCode::FieldTooLong)
     } else {
         Ok(())
+    }
+}
+
+/// Text, or a voice message instead of it (语音留言), or both.
+fn check_said(text: &str, voice: Option<&VoiceRef>, max: usize) -> Result<(), ErrorCode> {
+    match voice {
+        None => check_text(text, max),
+        Some(v) if !is_sha256(&v.sha256) => Err(ErrorCode::VoiceMissing),
+        Some(_) if too_long(text, max) => Err(ErrorCode::FieldTooLong),
+        Some(_) => Ok(()),
     }
 }
 
@@ -45,12 +55,13 @@ pub fn op_body(body: &OpBody) -> Result<(), ErrorCode> {
             address: addr,
             location,
             photos,
+            voice,
             ..
         } => {
             if !required(category) {
                 return Err(ErrorCode::FieldRequired);
             }
-            check_text(text, limits::TEXT_MAX)?;
+            check_said(text, voice.as_ref(), limits::TEXT_MAX)?;
             address(addr)?;
             if let Some(l) = location {
                 if !(l.lat.is_finite()
@@ -69,7 +80,9 @@ pub fn op_body(body: &OpBody) -> Result<(), ErrorCode> {
             }
             Ok(())
         }
-        OpBody::CommentReport { text, .. } => check_text(text, limits::COMMENT_MAX),
+        OpBody::CommentReport { text, voice, .. } => {
+            check_said(text, voice.as_ref(), limits::COMMENT_MAX)
+        }
         OpBody::WithdrawReport { .. } => Ok(()),
         OpBody::RateReport { comment, .. } => {
             check_optional(comment.as_deref(), limits::COMMENT_MAX)

@@ -485,6 +485,8 @@ pub trait Store:
         sha256: &str,
         mime: &str,
         size: i64,
+        // A voice message's playing time, as read from the file.
+        duration_ms: Option<u32>,
         uploader: &Viewer,
         now: DateTime<Utc>,
     ) -> StoreResult<()>;

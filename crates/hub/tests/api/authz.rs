@@ -428,6 +428,7 @@ async fn world() -> World {
         .push1(
             &her,
             OpBody::CreateReport {
+                voice: None,
                 report_id: report,
                 category: "facilities".into(),
                 text: report_text.clone(),
@@ -811,6 +812,7 @@ fn every_kind(t: &Targets) -> Vec<OpBody> {
     let all = vec![
         report_body("facilities", "路灯不亮"),
         OpBody::CommentReport {
+            voice: None,
             report_id: t.report,
             text: "已经三天了".into(),
         },
@@ -1107,6 +1109,7 @@ async fn no_admin_route() {
 async fn a_photo_hash_is_no_key_to_her_photo() {
     let w = world().await;
     let with_photo = |sha: &str| OpBody::CreateReport {
+        voice: None,
         report_id: Uuid::now_v7(),
         category: "facilities".into(),
         text: "也是这里".into(),

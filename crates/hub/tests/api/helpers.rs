@@ -61,6 +61,7 @@ pub async fn start() -> TestHub {
 
 pub fn report_body(category: &str, text: &str) -> OpBody {
     OpBody::CreateReport {
+        voice: None,
         report_id: Uuid::now_v7(),
         category: category.into(),
         text: text.into(),

@@ -190,6 +190,7 @@ async fn votes_reports_and_tallies_are_logged_with_receipts_that_verify() {
         _ => unreachable!(),
     };
     let body = OpBody::CreateReport {
+        voice: None,
         report_id: rid,
         category: "facilities".into(),
         text: "楼道灯不亮".into(),

@@ -34,5 +34,6 @@ mod street;
 mod tiles;
 mod upgrade;
 mod visibility;
+mod voice;
 mod votes;
 mod witnesses;

@@ -209,6 +209,7 @@ async fn world() -> World {
     let t = start().await;
     let dev = t.join("1号楼", "1单元", "101").await;
     let body = OpBody::CreateReport {
+        voice: None,
         report_id: Uuid::now_v7(),
         category: "facilities".into(),
         text: format!("{HER_WORDS}，电话 {PHONE}"),
@@ -1045,6 +1046,7 @@ async fn the_intake_household_is_no_address_for_residents() {
     assert_eq!(w.case("json", "GD-8").await.status, StatusCode::OK);
     let dev = w.t.join("2号楼", "1单元", "101").await;
     let body = OpBody::CreateReport {
+        voice: None,
         report_id: Uuid::now_v7(),
         category: "environment".into(),
         text: "x".into(),

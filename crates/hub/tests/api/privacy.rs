@@ -78,6 +78,7 @@ async fn resident(
         .push1(
             &dev,
             OpBody::CreateReport {
+                voice: None,
                 report_id,
                 category: "facilities".into(),
                 text: text.clone(),
@@ -100,6 +101,7 @@ async fn resident(
         .push1(
             &dev,
             OpBody::CommentReport {
+                voice: None,
                 report_id,
                 text: comment.clone(),
             },
@@ -140,6 +142,7 @@ async fn housemate(t: &TestHub, a: &Resident) -> (Device, String, String, String
         .push1(
             &mate,
             OpBody::CreateReport {
+                voice: None,
                 report_id,
                 category: "facilities".into(),
                 text: text.clone(),
@@ -155,6 +158,7 @@ async fn housemate(t: &TestHub, a: &Resident) -> (Device, String, String, String
         .push1(
             &a.dev,
             OpBody::CommentReport {
+                voice: None,
                 report_id,
                 text: mine.clone(),
             },
@@ -166,6 +170,7 @@ async fn housemate(t: &TestHub, a: &Resident) -> (Device, String, String, String
         .push1(
             &mate,
             OpBody::CommentReport {
+                voice: None,
                 report_id: a.report_id,
                 text: theirs.clone(),
             },
@@ -522,6 +527,7 @@ async fn closing_an_account_leaves_no_personal_field_and_keeps_the_record() {
     )
     .unwrap();
     let mut op = a.dev.op(OpBody::CommentReport {
+        voice: None,
         report_id: b.report_id,
         text: "代乙补充：灯在二楼".into(),
     });

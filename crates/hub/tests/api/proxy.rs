@@ -220,6 +220,7 @@ async fn authorization_matrix_over_every_scope_action_and_grant_state() {
                     let body = match action {
                         Action::PushCreateReport => report_body("facilities", "代报：楼道灯坏了"),
                         Action::PushCommentReport => OpBody::CommentReport {
+                            voice: None,
                             report_id: case.report,
                             text: "已经三天了".into(),
                         },
@@ -576,6 +577,7 @@ async fn the_principal_sees_every_act_with_both_identities_and_each_grant_change
             &proxy,
             &principal,
             OpBody::CommentReport {
+                voice: None,
                 report_id,
                 text: "在三楼".into(),
             },

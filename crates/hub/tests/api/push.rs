@@ -16,6 +16,7 @@ async fn the_same_batch_twice_answers_the_same_and_writes_once() {
     let ops = vec![
         first,
         dev.op(OpBody::CommentReport {
+            voice: None,
             report_id,
             text: "晚上很黑".into(),
         }),
@@ -42,6 +43,7 @@ async fn ops_apply_in_device_order_and_gaps_wait() {
         unreachable!()
     };
     let comment = dev.op(OpBody::CommentReport {
+        voice: None,
         report_id,
         text: "周末也在施工".into(),
     });
@@ -53,10 +55,12 @@ async fn ops_apply_in_device_order_and_gaps_wait() {
 
     // seq 4 without seq 3: deferred, not stored.
     let op3 = dev.op(OpBody::CommentReport {
+        voice: None,
         report_id,
         text: "三".into(),
     });
     let op4 = dev.op(OpBody::CommentReport {
+        voice: None,
         report_id,
         text: "四".into(),
     });
@@ -76,6 +80,7 @@ async fn ops_apply_in_device_order_and_gaps_wait() {
 
     // An old sequence number with a new id conflicts.
     let mut stale = dev.op(OpBody::CommentReport {
+        voice: None,
         report_id,
         text: "旧".into(),
     });

@@ -36,6 +36,7 @@ async fn another_household_cannot_see_a_report_or_its_photo() {
         .push1(
             &a,
             OpBody::CreateReport {
+                voice: None,
                 report_id,
                 category,
                 text,
@@ -81,6 +82,7 @@ async fn another_household_cannot_see_a_report_or_its_photo() {
         .push1(
             &b,
             OpBody::CommentReport {
+                voice: None,
                 report_id,
                 text: "?".into(),
             },

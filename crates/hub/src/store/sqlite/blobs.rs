@@ -35,13 +35,22 @@ pub fn record(
     sha256: &str,
     mime: &str,
     size: i64,
+    duration_ms: Option<u32>,
     uploader: &Viewer,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     conn.prepare_cached(
-        "INSERT OR IGNORE INTO blobs (sha256, mime, size, uploaded_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT OR IGNORE INTO blobs (sha256, mime, size, uploaded_by, created_at, duration_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
-    .execute(params![sha256, mime, size, uploader.resident_id.to_string(), ts(now)])?;
+    .execute(params![
+        sha256,
+        mime,
+        size,
+        uploader.resident_id.to_string(),
+        ts(now),
+        duration_ms.map(i64::from)
+    ])?;
     conn.prepare_cached(
         "INSERT OR IGNORE INTO blob_uploads (sha256, resident_id, at) VALUES (?1, ?2, ?3)",
     )?
@@ -83,7 +92,9 @@ pub fn visible_mime(
                  EXISTS (SELECT 1 FROM blob_uploads u JOIN residents r ON r.id = u.resident_id
                          WHERE u.sha256 = b.sha256 AND r.household_id = ?2)
                  OR EXISTS (SELECT 1 FROM report_photos p JOIN reports rep ON rep.id = p.report_id
-                            WHERE p.sha256 = b.sha256 AND rep.household_id = ?2))",
+                            WHERE p.sha256 = b.sha256 AND rep.household_id = ?2)
+                 OR EXISTS (SELECT 1 FROM report_voices v JOIN reports rep ON rep.id = v.report_id
+                            WHERE v.sha256 = b.sha256 AND rep.household_id = ?2))",
         )?
         .query_row(params![sha256, viewer.household_id.to_string()], |r| {
             r.get(0)
@@ -115,6 +126,7 @@ pub fn forget_upload(
     )?;
     let kept: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM report_photos WHERE sha256 = ?1)
+             OR EXISTS (SELECT 1 FROM report_voices WHERE sha256 = ?1)
              OR EXISTS (SELECT 1 FROM blob_uploads WHERE sha256 = ?1)
              OR EXISTS (SELECT 1 FROM notice_attachments WHERE sha256 = ?1)",
         [sha256],

@@ -133,6 +133,10 @@ fn delete_photos(
         .prepare(
             "SELECT DISTINCT p.sha256 FROM report_photos p JOIN reports r ON r.id = p.report_id
              WHERE r.resident_id = ?1
+             UNION SELECT v.sha256 FROM report_voices v JOIN reports r ON r.id = v.report_id
+             WHERE r.resident_id = ?1
+             UNION SELECT v.sha256 FROM report_voices v JOIN report_events e ON e.id = v.event_id
+             WHERE e.author_id = ?1
              UNION SELECT sha256 FROM blobs WHERE uploaded_by = ?1",
         )?
         .query_map([&rid], |r| r.get(0))?
@@ -142,6 +146,12 @@ fn delete_photos(
     shas.dedup();
     conn.execute(
         "DELETE FROM report_photos WHERE report_id IN (SELECT id FROM reports WHERE resident_id = ?1)",
+        [&rid],
+    )?;
+    // Voice messages go like photos: those of the resident's reports, and their spoken comments.
+    conn.execute(
+        "DELETE FROM report_voices WHERE report_id IN (SELECT id FROM reports WHERE resident_id = ?1)
+             OR event_id IN (SELECT id FROM report_events WHERE author_id = ?1)",
         [&rid],
     )?;
     for sha in shas {

@@ -188,12 +188,17 @@ fn consents(conn: &Connection, viewer: &Viewer) -> StoreResult<Value> {
     Ok(Value::Array(rows.collect::<Result<_, _>>()?))
 }
 
-/// sha256 and MIME type of every photo of the resident's reports.
+/// sha256 and MIME type of every photo and voice message of the resident's reports (and of their
+/// spoken comments).
 pub fn photos(conn: &Connection, viewer: &Viewer) -> StoreResult<Vec<(String, String)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT DISTINCT p.sha256, b.mime FROM report_photos p
          JOIN reports r ON r.id = p.report_id JOIN blobs b ON b.sha256 = p.sha256
-         WHERE r.resident_id = ?1",
+         WHERE r.resident_id = ?1
+         UNION SELECT v.sha256, b.mime FROM report_voices v
+         JOIN reports r ON r.id = v.report_id JOIN blobs b ON b.sha256 = v.sha256
+         LEFT JOIN report_events e ON e.id = v.event_id
+         WHERE r.resident_id = ?1 OR e.author_id = ?1",
     )?;
     let rows = stmt.query_map([viewer.resident_id.to_string()], |r| {
         Ok((r.get(0)?, r.get(1)?))

@@ -644,6 +644,20 @@ CREATE TABLE reply_templates (
     UNIQUE (community_id, status, title)
 );
 "#,
+    // 20: voice messages (语音留言, see store/sqlite/voices.rs). A blob's playing time as the hub read it
+    // from the file (NULL for photos and attachments), and which voice message a report or one of its
+    // comments carries (`event_id` NULL for the report's own). Kept and deleted like report photos.
+    r#"
+ALTER TABLE blobs ADD COLUMN duration_ms INTEGER;
+CREATE TABLE report_voices (
+    report_id TEXT NOT NULL REFERENCES reports(id),
+    event_id TEXT REFERENCES report_events(id),
+    sha256 TEXT NOT NULL,
+    duration_ms INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX report_voices_one ON report_voices(report_id, COALESCE(event_id, ''));
+CREATE INDEX report_voices_sha ON report_voices(sha256);
+"#,
 ];
 
 /// Brings the database up to date, refusing one written by a newer hub.

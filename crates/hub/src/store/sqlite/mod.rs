@@ -33,6 +33,7 @@ mod street;
 mod tiles;
 pub mod tlog;
 mod visitors;
+mod voices;
 mod witnesses;
 
 use std::path::Path;
@@ -347,10 +348,11 @@ impl Store for SqliteStore {
         sha256: &str,
         mime: &str,
         size: i64,
+        duration_ms: Option<u32>,
         uploader: &Viewer,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        self.write(|c| blobs::record(c, sha256, mime, size, uploader, now))
+        self.write(|c| blobs::record(c, sha256, mime, size, duration_ms, uploader, now))
     }
 
     fn blob_for(&self, viewer: &Viewer, sha256: &str) -> StoreResult<Option<String>> {

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::columns::ts;
 use super::proxies::{self, ProxyActor};
 use super::reports::{self, Event, NewReport, RowUpdate};
-use super::{access, blobs, community, consultations, notice_desk, notices, tlog};
+use super::{access, blobs, community, consultations, notice_desk, notices, tlog, voices};
 use crate::domain::{report_rules, validate, votes};
 use crate::store::{OpOutcome, StoreError, StoreResult, Viewer};
 
@@ -241,6 +241,7 @@ fn apply_as(
             address,
             location,
             photos,
+            voice,
         } => {
             // A report id that exists already is refused by the insert below (`report_exists`), which
             // saves every pushed report a lookup.
@@ -253,6 +254,11 @@ fn apply_as(
             for sha in photos {
                 if !blobs::attachable(conn, viewer, proxy.map(|p| p.proxy_id), sha)? {
                     return Err(ErrorCode::BlobMissing.into());
+                }
+            }
+            if let Some(v) = voice {
+                if !blobs::attachable(conn, viewer, proxy.map(|p| p.proxy_id), &v.sha256)? {
+                    return Err(ErrorCode::VoiceMissing.into());
                 }
             }
             let v = reports::insert(
@@ -272,15 +278,30 @@ fn apply_as(
                 },
                 now,
             )?;
+            if let Some(v) = voice {
+                voices::attach(conn, *report_id, None, &v.sha256)?;
+            }
             Ok(Some(v))
         }
-        OpBody::CommentReport { report_id, text } => {
+        OpBody::CommentReport {
+            report_id,
+            text,
+            voice,
+        } => {
             let st = own_report(conn, viewer, *report_id)?;
             report_rules::comment(st.status)?;
+            if let Some(v) = voice {
+                if !blobs::attachable(conn, viewer, proxy.map(|p| p.proxy_id), &v.sha256)? {
+                    return Err(ErrorCode::VoiceMissing.into());
+                }
+            }
             let mut e = Event::new(ReportEventKind::Comment, ActorRole::Resident, now).by(stamp);
             e.text = Some(text);
             e.author = Some(viewer.resident_id);
-            reports::add_event(conn, *report_id, &e)?;
+            let event_id = reports::add_event(conn, *report_id, &e)?;
+            if let Some(v) = voice {
+                voices::attach(conn, *report_id, Some(event_id), &v.sha256)?;
+            }
             let u = RowUpdate {
                 status: st.status,
                 resolved_at: st.resolved_at,

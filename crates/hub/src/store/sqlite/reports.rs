@@ -348,6 +348,7 @@ pub fn render(conn: &Connection, id: Uuid) -> StoreResult<Option<(Report, Uuid)>
                     },
                     location: lat.zip(lon).map(|(lat, lon)| LatLon { lat, lon }),
                     photos: Vec::new(),
+                    voice: None,
                     status: get_enum(r, 8, ReportStatus::parse)?,
                     created_at: get_ts(r, 9)?,
                     received_at: get_ts(r, 10)?,
@@ -387,11 +388,22 @@ pub fn render(conn: &Connection, id: Uuid) -> StoreResult<Option<(Report, Uuid)>
                 receipts: Vec::new(),
                 actor_id: opt_uuid(r, 8)?,
                 on_behalf_of: opt_uuid(r, 9)?,
+                voice: None,
             })
         })?
         .collect::<Result<_, _>>()?;
     for e in &mut report.events {
         e.receipts = tlog::receipts_for(conn, &e.id.to_string())?;
+    }
+    for (event, voice) in super::voices::of_report(conn, id)? {
+        match event {
+            None => report.voice = Some(voice),
+            Some(event) => {
+                if let Some(e) = report.events.iter_mut().find(|e| e.id.to_string() == event) {
+                    e.voice = Some(voice);
+                }
+            }
+        }
     }
     // Dispatch steps stay on the staff side (see `dispatch::STEP_KINDS`); the resident sees the
     // handling unit and the promised date.

@@ -70,6 +70,7 @@ fn local_event(op: &Op, kind: ReportEventKind) -> ReportEvent {
         receipts: Vec::new(),
         actor_id: None,
         on_behalf_of: op.on_behalf_of,
+        voice: None,
     }
 }
 
@@ -98,6 +99,7 @@ fn apply_report_ops(
                 address,
                 location,
                 photos,
+                voice,
             } => {
                 if report.is_none() {
                     received = false;
@@ -108,6 +110,7 @@ fn apply_report_ops(
                         address: address.clone(),
                         location: *location,
                         photos: photos.clone(),
+                        voice: voice.clone(),
                         status: ReportStatus::Submitted,
                         created_at: op.created_at,
                         received_at: op.created_at,
@@ -117,10 +120,11 @@ fn apply_report_ops(
                     });
                 }
             }
-            OpBody::CommentReport { text, .. } => {
+            OpBody::CommentReport { text, voice, .. } => {
                 if let Some(r) = report.as_mut() {
                     let mut e = local_event(op, ReportEventKind::Comment);
                     e.text = Some(text.clone());
+                    e.voice = voice.clone();
                     r.events.push(e);
                 }
             }

@@ -212,6 +212,7 @@ mod tests {
             receipts: vec![],
             actor_id: None,
             on_behalf_of: None,
+            voice: None,
         };
         let r = ReportView {
             id: Uuid::nil(),

@@ -86,6 +86,7 @@ mod tests {
             address: Address::default(),
             location: None,
             photos: photos.iter().map(|s| s.to_string()).collect(),
+            voice: None,
             status: ReportStatus::Submitted,
             created_at: at,
             received_at: at,

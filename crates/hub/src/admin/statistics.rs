@@ -111,7 +111,7 @@ pub fn statistics(
         total: counts.total.into(),
         trend: counts.trend.into_iter().map(StatsRow::from).collect(),
         notice_reach: store.notice_reach(staff, from, to)?,
-        turnout: store.consultation_turnout(staff, from, to)?,
+        turnout: store.period_turnout(staff, from, to)?,
     })
 }
 

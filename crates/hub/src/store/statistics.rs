@@ -136,7 +136,7 @@ pub trait StatisticsStore {
         to: DateTime<Utc>,
     ) -> StoreResult<Vec<NoticeReach>>;
     /// Turnout of the consultations opened in `[from, to)`, by opening time.
-    fn consultation_turnout(
+    fn period_turnout(
         &self,
         who: &Staff,
         from: DateTime<Utc>,

@@ -2,6 +2,7 @@
 import type { Address } from "./Address";
 import type { LatLon } from "./LatLon";
 import type { Satisfaction } from "./Satisfaction";
+import type { VoiceRef } from "./VoiceRef";
 
 export type OpBody = { "type": "create_report", 
 /**
@@ -11,4 +12,12 @@ report_id: string, category: string, text: string, address: Address, location: L
 /**
  * sha256 of photos already uploaded to `/v1/blobs`.
  */
-photos: Array<string>, } | { "type": "comment_report", report_id: string, text: string, } | { "type": "withdraw_report", report_id: string, } | { "type": "rate_report", report_id: string, satisfaction: Satisfaction, comment: string | null, } | { "type": "reopen_report", report_id: string, reason: string | null, } | { "type": "cast_vote", consultation_id: string, option_ids: Array<string>, } | { "type": "mark_notice_read", notice_id: string, };
+photos: Array<string>, 
+/**
+ * A voice message already uploaded to `/v1/blobs`; with one, `text` may be empty.
+ */
+voice?: VoiceRef | null, } | { "type": "comment_report", report_id: string, 
+/**
+ * May be empty when `voice` is set.
+ */
+text: string, voice?: VoiceRef | null, } | { "type": "withdraw_report", report_id: string, } | { "type": "rate_report", report_id: string, satisfaction: Satisfaction, comment: string | null, } | { "type": "reopen_report", report_id: string, reason: string | null, } | { "type": "cast_vote", consultation_id: string, option_ids: Array<string>, } | { "type": "mark_notice_read", notice_id: string, };

@@ -4,6 +4,7 @@ import type { Handling } from "./Handling";
 import type { LatLon } from "./LatLon";
 import type { ReportEvent } from "./ReportEvent";
 import type { ReportStatus } from "./ReportStatus";
+import type { VoiceRef } from "./VoiceRef";
 
 /**
  * A report rendered for its owner (the resident who made it, their household, or a proxy with `report`).
@@ -16,7 +17,11 @@ id: string, category: string, text: string, address: Address, location: LatLon |
 /**
  * sha256 of each photo, in the order the resident chose them.
  */
-photos: Array<string>, status: ReportStatus, 
+photos: Array<string>, 
+/**
+ * The voice message told with the report, if any.
+ */
+voice?: VoiceRef | null, status: ReportStatus, 
 /**
  * When the resident made it on their device.
  */

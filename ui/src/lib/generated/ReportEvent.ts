@@ -4,6 +4,7 @@ import type { LogReceipt } from "./LogReceipt";
 import type { ReportEventKind } from "./ReportEventKind";
 import type { ReportStatus } from "./ReportStatus";
 import type { Satisfaction } from "./Satisfaction";
+import type { VoiceRef } from "./VoiceRef";
 
 export type ReportEvent = { id: string, kind: ReportEventKind, actor: ActorRole, 
 /**
@@ -22,4 +23,8 @@ actor_id?: string | null,
 /**
  * For an act by a proxy: the resident it was done for.
  */
-on_behalf_of?: string | null, };
+on_behalf_of?: string | null, 
+/**
+ * A comment or staff reply spoken rather than (or beside) written.
+ */
+voice?: VoiceRef | null, };

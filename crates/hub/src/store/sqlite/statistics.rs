@@ -353,7 +353,7 @@ impl StatisticsStore for SqliteStore {
         self.read(|c| notice_reach(c, who, from, to))
     }
 
-    fn consultation_turnout(
+    fn period_turnout(
         &self,
         who: &Staff,
         from: DateTime<Utc>,
